@@ -1,0 +1,122 @@
+# comboscope: plain Makefile. `make` builds ./comboscope; `make check` runs every test;
+# `make run` opens the sample study. Both check and run install missing packages first
+# (scripts/ensure-deps).
+
+PROG     = comboscope
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+DATADIR  = $(PREFIX)/share/comboscope
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS     ?= -O2 -g
+WARNFLAGS   = -std=c11 -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+              -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+WARNFLAGS  += -Werror
+endif
+
+BUILD ?= build
+ifeq ($(SANITIZE),1)
+BUILD      = build-san
+SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+# Libraries: ncursesw and libcjson through pkg-config; libcsv has no .pc file on Debian.
+CURSES_CFLAGS = $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+CURSES_LIBS   = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
+CJSON_CFLAGS  = $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
+CJSON_LIBS    = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+CSV_LIBS      = -lcsv
+
+ALL_CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -DCOMBOSCOPE_VERSION='"$(VERSION)"' \
+               -DCOMBOSCOPE_DATADIR='"$(DATADIR)"' $(CJSON_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = $(WARNFLAGS) $(SANFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS)
+LIBS         = $(CURSES_LIBS) $(CJSON_LIBS) $(CSV_LIBS) -lm
+
+CORE_SRC = $(sort $(wildcard src/core/*.c))
+CLI_SRC  = $(sort $(wildcard src/cli/*.c))
+UI_SRC   = $(sort $(wildcard src/ui/*.c))
+TEST_SRC = $(sort $(wildcard tests/unit/test_*.c))
+
+CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
+UI_OBJ   = $(UI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+CORE_LIB = $(BUILD)/libcomboscope.a
+BIN      = $(if $(filter 1,$(SANITIZE)),$(BUILD)/$(PROG),$(PROG))
+
+.PHONY: all deps run check test unit-tests cli-tests lint-man check-layering bench \
+        install uninstall clean update-golden
+
+all: $(BIN)
+
+$(BIN): $(CLI_OBJ) $(UI_OBJ) $(CORE_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(UI_OBJ) $(CORE_LIB) $(LIBS)
+
+$(CORE_LIB): $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/src/ui/%.o: src/ui/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(CURSES_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) -o $@ $< $(CORE_LIB) \
+	      $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(CJSON_LIBS) $(CSV_LIBS) -lm
+
+deps:
+	@scripts/ensure-deps
+
+# The two promised commands: each makes sure the packages are there first.
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(PROG)
+
+check: deps
+	@$(MAKE) --no-print-directory WERROR=1 test
+	@$(MAKE) --no-print-directory WERROR=1 SANITIZE=1 test
+	@echo "make check: all tests passed (plain and SANITIZE=1 builds)"
+
+test: all $(TEST_BIN) check-layering lint-man
+	@scripts/run-unit-tests $(TEST_BIN)
+	@tests/cli/run.sh $(abspath $(BIN))
+
+check-layering:
+	@! grep -rlE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/)' src/core src/cli include \
+	  || { echo "layering: curses included outside src/ui" >&2; exit 1; }
+
+lint-man:
+	@out=$$(groff -man -ww -z man/comboscope.1 2>&1); \
+	 if [ -n "$$out" ]; then echo "$$out" >&2; echo "lint-man: man/comboscope.1 has warnings" >&2; exit 1; fi
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	install -m 644 man/comboscope.1 $(DESTDIR)$(MANDIR)/man1/comboscope.1
+	for f in themes/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/themes/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man1/comboscope.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san $(PROG)
+
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(TEST_BIN:=.d)

@@ -1,0 +1,22 @@
+/* table_csv: the result-table reader (long format of DESIGN.md section 3), built on libcsv.
+ * It streams: memory grows with the observations, not with the file. */
+#ifndef COMBOSCOPE_TABLE_CSV_H
+#define COMBOSCOPE_TABLE_CSV_H
+
+#include <stdbool.h>
+
+#include "comboscope/error.h"
+#include "comboscope/study.h"
+
+/* Reads the table at path into s, adding replicates to its observations and any new metric
+ * columns. When s->datasets_fixed is false, datasets named by the table are added (with the
+ * task of the `task` column, or inferred from the name). display is the name used in error
+ * messages (NULL: path). Returns false with err set ("FILE:LINE:COL: ...") on the first problem;
+ * s may then hold part of the table and should be discarded. */
+bool table_read(study *s, const char *path, const char *display, cs_error *err);
+
+/* 1-based byte column where field `field` (0-based) of a CSV line starts, honouring quotes;
+ * the column just past the end of the line when the line has fewer fields. */
+long table_field_column(const char *line, size_t len, int field);
+
+#endif

@@ -1,0 +1,30 @@
+/* cli: the subcommands. Each cmd_* takes the arguments after its name (argv[0] is the
+ * subcommand) and returns the exit status: 0 success, 1 invalid input or failure, 2 usage. */
+#ifndef COMBOSCOPE_CLI_H
+#define COMBOSCOPE_CLI_H
+
+#include <stdio.h>
+
+#include "comboscope/error.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+int cmd_check(int argc, char **argv);
+
+/* Prints "comboscope: MESSAGE" style errors: the message alone (it carries its location). */
+void cli_error(const cs_error *err);
+
+/* Prints a usage error for command cmd to stderr and returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "comboscope VERSION" to stdout and returns EXIT_OK. */
+int cli_version(void);
+
+/* Parses a whole decimal number within [lo, hi]; false if not. */
+int cli_parse_long(const char *s, long lo, long hi, long *out);
+
+/* The bundled sample study: next to the binary's source tree when run from it, else the
+ * installed copy. Returns a static path. */
+const char *cli_sample_study(void);
+
+#endif

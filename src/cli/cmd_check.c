@@ -1,0 +1,158 @@
+/* comboscope check: validate a study or a table and summarize it. */
+#define _GNU_SOURCE
+#include <cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "comboscope/study_json.h"
+#include "comboscope/text.h"
+
+static const char check_help[] =
+    "usage: comboscope check [--json] [--metric NAME] [--goal max|min] PATH\n\n"
+    "Validate a study file or a result table and print a summary: datasets by task type,\n"
+    "combinations, observations, metric and goal, and per target its baseline, best\n"
+    "combination and gain. Exit status: 0 valid, 1 invalid, 2 usage error.\n\n"
+    "  --json           print one JSON object instead of text\n"
+    "  --metric NAME    use this metric column (default: the study's, else f1, else the first)\n"
+    "  --goal max|min   whether higher or lower scores are better\n"
+    "  -h, --help       show this help\n"
+    "  -V, --version    show the version\n";
+
+static void print_text(const study *s)
+{
+    char buf[1024], safe[1024], safe2[1024];
+    printf("study         %s\n", text_sanitize(s->name ? s->name : "", safe, sizeof safe));
+    printf("datasets      %d in %d task type%s\n", s->n_datasets, s->n_tasks, s->n_tasks == 1 ? "" : "s");
+    for (int t = 0; t < s->n_tasks; t++) {
+        printf("  %-10s", text_sanitize(s->tasks[t], safe, sizeof safe));
+        for (int d = 0; d < s->n_datasets; d++)
+            if (s->datasets[d].task == t)
+                printf(" %s", text_sanitize(s->datasets[d].name, safe, sizeof safe));
+        printf("\n");
+    }
+    printf("combinations  %zu measured of %llu\n", s->n_combos,
+           s->n_datasets >= 64 ? 0ULL : (unsigned long long)((1ULL << s->n_datasets) - 1));
+    printf("observations  %zu (%zu rows)\n", s->n_obs, s->n_rows);
+    printf("metric        %s (goal: %s)\n", text_sanitize(s->metrics[s->metric], safe, sizeof safe),
+           s->goal == GOAL_MIN ? "min" : "max");
+    printf("targets       %d\n", s->n_targets);
+    printf("  %-18s %9s %9s %9s %8s  %s\n", "target", "baseline", "best", "gain", "runs", "best combination");
+    for (int i = 0; i < s->n_targets; i++) {
+        study_target_summary t;
+        study_target_summarize(s, s->targets[i], &t);
+        char base[32] = "-", best[32] = "-", gain[32] = "-";
+        if (t.has_baseline)
+            snprintf(base, sizeof base, "%.4f", t.baseline);
+        if (t.has_best)
+            snprintf(best, sizeof best, "%.4f", t.best);
+        if (t.has_best && t.has_baseline)
+            snprintf(gain, sizeof gain, "%+.4f", t.gain);
+        printf("  %-18s %9s %9s %9s %8zu  %s\n",
+               text_sanitize(s->datasets[t.target].name, safe, sizeof safe), base, best, gain,
+               t.measured,
+               t.has_best ? text_sanitize(study_combo_format(s, t.best_combo, buf, sizeof buf), safe2, sizeof safe2) : "-");
+    }
+}
+
+static int print_json(const study *s)
+{
+    char buf[4096];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "study", s->name ? s->name : "");
+    cJSON_AddNumberToObject(o, "datasets", s->n_datasets);
+    cJSON_AddNumberToObject(o, "tasks", s->n_tasks);
+    cJSON *tt = cJSON_AddArrayToObject(o, "task_types");
+    for (int t = 0; t < s->n_tasks; t++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "task", s->tasks[t]);
+        cJSON *ds = cJSON_AddArrayToObject(e, "datasets");
+        for (int d = 0; d < s->n_datasets; d++)
+            if (s->datasets[d].task == t)
+                cJSON_AddItemToArray(ds, cJSON_CreateString(s->datasets[d].name));
+        cJSON_AddItemToArray(tt, e);
+    }
+    cJSON_AddNumberToObject(o, "combinations", (double)s->n_combos);
+    cJSON_AddNumberToObject(o, "observations", (double)s->n_obs);
+    cJSON_AddNumberToObject(o, "rows", (double)s->n_rows);
+    cJSON_AddStringToObject(o, "metric", s->metrics[s->metric]);
+    cJSON_AddStringToObject(o, "goal", s->goal == GOAL_MIN ? "min" : "max");
+    cJSON *targets = cJSON_AddArrayToObject(o, "targets");
+    for (int i = 0; i < s->n_targets; i++) {
+        study_target_summary t;
+        study_target_summarize(s, s->targets[i], &t);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "target", s->datasets[t.target].name);
+        if (t.has_baseline)
+            cJSON_AddNumberToObject(e, "baseline", t.baseline);
+        else
+            cJSON_AddNullToObject(e, "baseline");
+        if (t.has_best) {
+            cJSON_AddNumberToObject(e, "best", t.best);
+            cJSON_AddStringToObject(e, "best_combination", study_combo_format(s, t.best_combo, buf, sizeof buf));
+        } else {
+            cJSON_AddNullToObject(e, "best");
+            cJSON_AddNullToObject(e, "best_combination");
+        }
+        if (t.has_best && t.has_baseline)
+            cJSON_AddNumberToObject(e, "gain", t.gain);
+        else
+            cJSON_AddNullToObject(e, "gain");
+        cJSON_AddNumberToObject(e, "measured", (double)t.measured);
+        cJSON_AddNumberToObject(e, "lattice", (double)t.lattice);
+        cJSON_AddItemToArray(targets, e);
+    }
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text)
+        return EXIT_INVALID;
+    printf("%s\n", text);
+    cJSON_free(text);
+    return EXIT_OK;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},   {"metric", required_argument, NULL, 'm'},
+        {"goal", required_argument, NULL, 'g'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
+    };
+    bool json = false;
+    study_open_options opt = {0};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'm': opt.metric = optarg; break;
+        case 'g':
+            if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
+                return cli_usage_error("check", "--goal must be max or min");
+            opt.goal = optarg;
+            break;
+        case 'h': fputs(check_help, stdout); return EXIT_OK;
+        case 'V': return cli_version();
+        default:
+            return cli_usage_error("check", "unknown option or missing value '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("check", optind >= argc ? "a PATH is required" : "only one PATH");
+    cs_error err;
+    study *s = study_open(argv[optind], &opt, &err);
+    if (!s) {
+        cli_error(&err);
+        return EXIT_INVALID;
+    }
+    int rc = EXIT_OK;
+    if (json)
+        rc = print_json(s);
+    else
+        print_text(s);
+    study_free(s);
+    return rc;
+}

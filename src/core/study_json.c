@@ -1,0 +1,631 @@
+#include "comboscope/study_json.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "comboscope/table_csv.h"
+#include "comboscope/text.h"
+
+void study_json_release(void *json)
+{
+    cJSON_Delete(json);
+}
+
+void text_line_col(const char *text, size_t off, long *line, long *col)
+{
+    long l = 1, c = 1;
+    for (size_t i = 0; i < off && text[i]; i++) {
+        if (text[i] == '\n')
+            l++, c = 1;
+        else
+            c++;
+    }
+    *line = l;
+    *col = c;
+}
+
+char *path_join(const char *dir, const char *rel)
+{
+    if (!dir || !dir[0] || rel[0] == '/' || strcmp(dir, ".") == 0)
+        return text_dup(rel);
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/%s", dir, rel);
+    return p;
+}
+
+static char *dir_of(const char *path)
+{
+    char *copy = text_dup(path);
+    char *d = text_dup(dirname(copy));
+    free(copy);
+    return d;
+}
+
+static char *read_all(const char *path, size_t *len, cs_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return error_set(err, path, 0, 0, "cannot open: %s", strerror(errno)), NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = xmalloc(cap);
+    size_t k;
+    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (cap - n - 1 == 0)
+            buf = xrealloc(buf, cap *= 2);
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return error_set(err, path, 0, 0, "read error"), NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* --- locating a value in the JSON text, for error messages ----------------------------- */
+
+static const char *skip_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    return p;
+}
+
+static const char *skip_string(const char *p)
+{
+    /* p at the opening quote */
+    for (p++; *p && *p != '"'; p++)
+        if (*p == '\\' && p[1])
+            p++;
+    return *p ? p + 1 : p;
+}
+
+static const char *skip_value(const char *p)
+{
+    p = skip_ws(p);
+    if (*p == '"')
+        return skip_string(p);
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        while (*p) {
+            if (*p == '"') {
+                p = skip_string(p);
+                continue;
+            }
+            if (*p == '{' || *p == '[')
+                depth++;
+            else if (*p == '}' || *p == ']') {
+                if (--depth == 0)
+                    return p + 1;
+            }
+            p++;
+        }
+        return p;
+    }
+    while (*p && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' && *p != '\t' &&
+           *p != '\r')
+        p++;
+    return p;
+}
+
+/* Finds the value at a path in the text: each step is an object key or, written "#N", an
+ * array index. Returns NULL when it cannot be found (the caller then reports no column). */
+static const char *locate(const char *text, const char *const *path, int n)
+{
+    const char *p = skip_ws(text);
+    for (int k = 0; k < n && p && *p; k++) {
+        const char *step = path[k];
+        if (step[0] == '#') {
+            if (*p != '[')
+                return NULL;
+            long want = strtol(step + 1, NULL, 10);
+            p = skip_ws(p + 1);
+            for (long i = 0; i < want; i++) {
+                p = skip_ws(skip_value(p));
+                if (*p != ',')
+                    return NULL;
+                p = skip_ws(p + 1);
+            }
+        } else {
+            if (*p != '{')
+                return NULL;
+            p = skip_ws(p + 1);
+            size_t len = strlen(step);
+            bool found = false;
+            while (*p == '"') {
+                const char *key = p + 1;
+                const char *end = skip_string(p);
+                bool match = (size_t)(end - key - 1) == len && strncmp(key, step, len) == 0;
+                p = skip_ws(end);
+                if (*p != ':')
+                    return NULL;
+                p = skip_ws(p + 1);
+                if (match) {
+                    found = true;
+                    break;
+                }
+                p = skip_ws(skip_value(p));
+                if (*p != ',')
+                    return NULL;
+                p = skip_ws(p + 1);
+            }
+            if (!found)
+                return NULL;
+        }
+    }
+    return p;
+}
+
+typedef struct loader {
+    const char *file;
+    const char *text;
+    cs_error *err;
+} loader;
+
+static bool fail_path(loader *l, const char *const *path, int n, const char *fmt, const char *a)
+{
+    long line = 0, col = 0;
+    const char *at = locate(l->text, path, n);
+    if (at)
+        text_line_col(l->text, (size_t)(at - l->text), &line, &col);
+    char safe[160];
+    return error_set(l->err, l->file, line, col, fmt, a ? text_sanitize(a, safe, sizeof safe) : "");
+}
+
+static bool get_string(loader *l, const cJSON *obj, const char *key, const char *const *path, int n,
+                       char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v)
+        return true;
+    if (!cJSON_IsString(v))
+        return fail_path(l, path, n, "\"%s\" must be a string", key);
+    if (text_has_control(v->valuestring))
+        return fail_path(l, path, n, "\"%s\" contains control characters", key);
+    free(*out);
+    *out = text_dup(v->valuestring);
+    return true;
+}
+
+static bool load_datasets(loader *l, study *s, const cJSON *arr)
+{
+    const char *path[3] = {"datasets", NULL, NULL};
+    char idx[24];
+    if (!cJSON_IsArray(arr))
+        return fail_path(l, path, 1, "\"datasets\" must be an array%s", NULL);
+    int i = 0;
+    const cJSON *d;
+    cJSON_ArrayForEach(d, arr) {
+        snprintf(idx, sizeof idx, "#%d", i++);
+        path[1] = idx;
+        const char *name = NULL, *task = NULL;
+        if (cJSON_IsString(d)) {
+            name = d->valuestring;
+        } else if (cJSON_IsObject(d)) {
+            const cJSON *n = cJSON_GetObjectItemCaseSensitive(d, "name");
+            const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "task");
+            path[2] = "name";
+            if (!n)
+                return fail_path(l, path, 2, "dataset has no \"name\"%s", NULL);
+            if (!cJSON_IsString(n))
+                return fail_path(l, path, 3, "\"name\" must be a string%s", NULL);
+            name = n->valuestring;
+            if (t && !cJSON_IsString(t)) {
+                path[2] = "task";
+                return fail_path(l, path, 3, "\"task\" must be a string%s", NULL);
+            }
+            task = t ? t->valuestring : NULL;
+        } else {
+            return fail_path(l, path, 2, "a dataset must be an object {\"name\", \"task\"} or a name%s", NULL);
+        }
+        cs_error e;
+        if (study_add_dataset(s, name, task, &e) < 0) {
+            path[2] = "name";
+            return fail_path(l, path, cJSON_IsObject(d) ? 3 : 2, "%s", e.msg);
+        }
+    }
+    s->datasets_fixed = s->n_datasets > 0;
+    return true;
+}
+
+static bool load_string_array(loader *l, const cJSON *arr, const char *key, char ***out, int *n)
+{
+    const char *path[2] = {key, NULL};
+    char idx[24];
+    if (!cJSON_IsArray(arr))
+        return fail_path(l, path, 1, "\"%s\" must be an array of strings", key);
+    int count = cJSON_GetArraySize(arr);
+    *out = xcalloc((size_t)count + 1, sizeof **out);
+    *n = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, arr) {
+        snprintf(idx, sizeof idx, "#%d", *n);
+        path[1] = idx;
+        if (!cJSON_IsString(v))
+            return fail_path(l, path, 2, "every entry of \"%s\" must be a string", key);
+        if (text_has_control(v->valuestring))
+            return fail_path(l, path, 2, "an entry of \"%s\" contains control characters", key);
+        (*out)[(*n)++] = text_dup(v->valuestring);
+    }
+    return true;
+}
+
+static bool load_search(loader *l, study *s, const cJSON *obj)
+{
+    const char *path[2] = {"search", NULL};
+    if (!cJSON_IsObject(obj))
+        return fail_path(l, path, 1, "\"search\" must be an object%s", NULL);
+    path[1] = "predictor";
+    if (!get_string(l, obj, "predictor", path, 2, &s->search.predictor))
+        return false;
+    path[1] = "acquisition";
+    if (!get_string(l, obj, "acquisition", path, 2, &s->search.acquisition))
+        return false;
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(obj, "batch");
+    if (b) {
+        path[1] = "batch";
+        if (!cJSON_IsNumber(b) || b->valuedouble < 1 || b->valuedouble > 10000 ||
+            b->valuedouble != (double)(int)b->valuedouble)
+            return fail_path(l, path, 2, "\"batch\" must be a whole number from 1 to 10000%s", NULL);
+        s->search.batch = b->valueint;
+    }
+    const cJSON *seed = cJSON_GetObjectItemCaseSensitive(obj, "seed");
+    if (seed) {
+        path[1] = "seed";
+        if (!cJSON_IsNumber(seed) || seed->valuedouble < 0 || seed->valuedouble > 4294967295.0 ||
+            seed->valuedouble != (double)(unsigned long)seed->valuedouble)
+            return fail_path(l, path, 2, "\"seed\" must be a whole number from 0 to 4294967295%s", NULL);
+        s->search.seed = (unsigned long)seed->valuedouble;
+    }
+    return true;
+}
+
+static char *name_from_path(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char *name = text_dup(base);
+    char *dot = strrchr(name, '.');
+    if (dot && dot != name)
+        *dot = '\0';
+    return name;
+}
+
+study *study_json_load(const char *path, cs_error *err)
+{
+    size_t len;
+    char *text = read_all(path, &len, err);
+    if (!text)
+        return NULL;
+    loader l = {.file = path, .text = text, .err = err};
+    if (len == 0 || !*skip_ws(text)) {
+        error_set(err, path, 0, 0, "empty file (expected a study: a JSON object)");
+        free(text);
+        return NULL;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, true);
+    if (!root) {
+        const char *at = end ? end : cJSON_GetErrorPtr();
+        long line = 0, col = 0;
+        if (at && at >= text && at <= text + len)
+            text_line_col(text, (size_t)(at - text), &line, &col);
+        error_set(err, path, line, col, "JSON syntax error");
+        free(text);
+        return NULL;
+    }
+    study *s = study_new();
+    s->json = root;
+    s->path = text_dup(path);
+    s->dir = dir_of(path);
+    bool ok = true;
+    const char *p1[1];
+    if (!cJSON_IsObject(root)) {
+        ok = error_set(err, path, 1, 1, "a study file must hold a JSON object");
+        goto out;
+    }
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "comboscope");
+    p1[0] = "comboscope";
+    if (!ver) {
+        ok = error_set(err, path, 1, 1, "not a comboscope study: no \"comboscope\": 1 key");
+        goto out;
+    }
+    if (!cJSON_IsNumber(ver) || ver->valuedouble != 1) {
+        ok = fail_path(&l, p1, 1, "\"comboscope\" must be 1 (the only file version this program knows)%s", NULL);
+        goto out;
+    }
+    const char *pn[1] = {"name"};
+    ok = get_string(&l, root, "name", pn, 1, &s->name);
+    if (ok && !s->name)
+        s->name = name_from_path(path);
+    const char *pm[1] = {"metric"};
+    ok = ok && get_string(&l, root, "metric", pm, 1, &s->metric_name);
+    char *goal = NULL;
+    const char *pg[1] = {"goal"};
+    ok = ok && get_string(&l, root, "goal", pg, 1, &goal);
+    if (ok && goal) {
+        if (strcmp(goal, "max") == 0)
+            s->goal = GOAL_MAX;
+        else if (strcmp(goal, "min") == 0)
+            s->goal = GOAL_MIN;
+        else
+            ok = fail_path(&l, pg, 1, "\"goal\" must be \"max\" or \"min\", not \"%s\"", goal);
+        s->goal_set = true;
+    }
+    free(goal);
+    const cJSON *ds = cJSON_GetObjectItemCaseSensitive(root, "datasets");
+    if (ok && ds)
+        ok = load_datasets(&l, s, ds);
+    const cJSON *tables = cJSON_GetObjectItemCaseSensitive(root, "tables");
+    if (ok && tables)
+        ok = load_string_array(&l, tables, "tables", &s->tables, &s->n_tables);
+    const cJSON *search = cJSON_GetObjectItemCaseSensitive(root, "search");
+    if (ok && search)
+        ok = load_search(&l, s, search);
+    const char *pj[1] = {"journal"}, *pq[1] = {"queue"};
+    ok = ok && get_string(&l, root, "journal", pj, 1, &s->journal);
+    ok = ok && get_string(&l, root, "queue", pq, 1, &s->queue);
+    const cJSON *targets = cJSON_GetObjectItemCaseSensitive(root, "targets");
+    if (ok && targets) {
+        char **names = NULL;
+        int n = 0;
+        ok = load_string_array(&l, targets, "targets", &names, &n);
+        /* Targets are resolved once the datasets are known (possibly from the tables). */
+        for (int i = 0; ok && i < n; i++) {
+            int d = study_find_dataset(s, names[i]);
+            if (d < 0 && s->datasets_fixed) {
+                char idx[24];
+                snprintf(idx, sizeof idx, "#%d", i);
+                const char *pt[2] = {"targets", idx};
+                ok = fail_path(&l, pt, 2, "target \"%s\" is not a dataset of the study", names[i]);
+            }
+        }
+        for (int i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+    }
+out:
+    free(text);
+    if (!ok) {
+        study_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Targets may name datasets that only the tables bring, so they are resolved after loading. */
+static bool resolve_targets(study *s, cs_error *err)
+{
+    const cJSON *targets = s->json ? cJSON_GetObjectItemCaseSensitive(s->json, "targets") : NULL;
+    if (!targets)
+        return true;
+    s->n_targets = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, targets) {
+        int d = study_find_dataset(s, v->valuestring);
+        char safe[128];
+        if (d < 0)
+            return error_set(err, s->path, 0, 0, "target \"%s\" is not a dataset of the study",
+                             text_sanitize(v->valuestring, safe, sizeof safe));
+        bool dup = false;
+        for (int i = 0; i < s->n_targets; i++)
+            dup |= s->targets[i] == d;
+        if (!dup)
+            s->targets[s->n_targets++] = d;
+    }
+    return true;
+}
+
+bool study_load_tables(study *s, cs_error *err)
+{
+    for (int i = 0; i < s->n_tables; i++) {
+        char *full = path_join(s->dir, s->tables[i]);
+        if (access(full, F_OK) != 0 && s->json) {
+            /* Point at the study file, where the missing table is named. */
+            size_t len;
+            cs_error ignore;
+            char *text = read_all(s->path, &len, &ignore);
+            long line = 0, col = 0;
+            if (text) {
+                char idx[24];
+                snprintf(idx, sizeof idx, "#%d", i);
+                const char *pt[2] = {"tables", idx};
+                const char *at = locate(text, pt, 2);
+                if (at)
+                    text_line_col(text, (size_t)(at - text), &line, &col);
+                free(text);
+            }
+            char safe[200];
+            error_set(err, s->path, line, col, "table \"%s\" does not exist (%s)",
+                      text_sanitize(s->tables[i], safe, sizeof safe), full);
+            free(full);
+            return false;
+        }
+        bool ok = table_read(s, full, NULL, err);
+        free(full);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static bool is_json_path(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
+        return true;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    int c;
+    while ((c = fgetc(f)) == ' ' || c == '\n' || c == '\t' || c == '\r')
+        ;
+    fclose(f);
+    return c == '{';
+}
+
+study *study_open(const char *path, const study_open_options *opt, cs_error *err)
+{
+    study *s;
+    if (access(path, F_OK) != 0) {
+        error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (is_json_path(path)) {
+        s = study_json_load(path, err);
+        if (!s)
+            return NULL;
+        if (opt && opt->metric) {
+            free(s->metric_name);
+            s->metric_name = text_dup(opt->metric);
+        }
+        if (!study_load_tables(s, err) || !resolve_targets(s, err)) {
+            study_free(s);
+            return NULL;
+        }
+    } else {
+        s = study_new();
+        s->path = text_dup(path);
+        s->dir = dir_of(path);
+        s->name = name_from_path(path);
+        if (opt && opt->metric)
+            s->metric_name = text_dup(opt->metric);
+        s->tables = xcalloc(1, sizeof *s->tables);
+        s->tables[0] = text_dup(path);
+        s->n_tables = 1;
+        if (!table_read(s, path, NULL, err)) {
+            study_free(s);
+            return NULL;
+        }
+    }
+    if (opt && opt->goal) {
+        if (strcmp(opt->goal, "max") == 0)
+            s->goal = GOAL_MAX;
+        else if (strcmp(opt->goal, "min") == 0)
+            s->goal = GOAL_MIN;
+        else {
+            error_set(err, NULL, 0, 0, "--goal must be max or min");
+            study_free(s);
+            return NULL;
+        }
+        s->goal_set = true;
+    }
+    if (!study_choose_metric(s, err)) {
+        study_free(s);
+        return NULL;
+    }
+    study_default_targets(s);
+    return s;
+}
+
+bool file_write_atomic(const char *path, const char *data, size_t len, cs_error *err)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = xmalloc(n);
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        free(tmp);
+        return false;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return false;
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        error_set(err, path, 0, 0, "cannot flush to disk: %s", strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return false;
+    }
+    if (rename(tmp, path) != 0) {
+        error_set(err, path, 0, 0, "cannot replace: %s", strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return false;
+    }
+    free(tmp);
+    /* Flush the directory too, so that the rename itself survives a crash. */
+    char *d = dir_of(path);
+    int dfd = open(d, O_RDONLY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(d);
+    return true;
+}
+
+static void set_item(cJSON *obj, const char *key, cJSON *value)
+{
+    if (cJSON_GetObjectItemCaseSensitive(obj, key))
+        cJSON_ReplaceItemInObjectCaseSensitive(obj, key, value);
+    else
+        cJSON_AddItemToObject(obj, key, value);
+}
+
+bool study_json_save(study *s, cs_error *err)
+{
+    if (!s->path || !s->json)
+        return error_set(err, s->path, 0, 0, "this study has no study file to save to");
+    cJSON *root = s->json;
+    /* Only the keys the program changes are rewritten; everything else stays as read. */
+    if (s->name)
+        set_item(root, "name", cJSON_CreateString(s->name));
+    if (s->metric >= 0)
+        set_item(root, "metric", cJSON_CreateString(s->metrics[s->metric]));
+    set_item(root, "goal", cJSON_CreateString(s->goal == GOAL_MIN ? "min" : "max"));
+    cJSON *targets = cJSON_CreateArray();
+    for (int i = 0; i < s->n_targets; i++)
+        cJSON_AddItemToArray(targets, cJSON_CreateString(s->datasets[s->targets[i]].name));
+    set_item(root, "targets", targets);
+    cJSON *search = cJSON_GetObjectItemCaseSensitive(root, "search");
+    if (!search || !cJSON_IsObject(search)) {
+        search = cJSON_CreateObject();
+        set_item(root, "search", search);
+    }
+    if (s->search.predictor)
+        set_item(search, "predictor", cJSON_CreateString(s->search.predictor));
+    if (s->search.acquisition)
+        set_item(search, "acquisition", cJSON_CreateString(s->search.acquisition));
+    if (s->search.batch)
+        set_item(search, "batch", cJSON_CreateNumber(s->search.batch));
+    set_item(search, "seed", cJSON_CreateNumber((double)s->search.seed));
+    if (s->journal)
+        set_item(root, "journal", cJSON_CreateString(s->journal));
+    if (s->queue)
+        set_item(root, "queue", cJSON_CreateString(s->queue));
+    char *text = cJSON_Print(root);
+    if (!text)
+        return error_set(err, s->path, 0, 0, "cannot format the study");
+    size_t len = strlen(text);
+    char *withnl = xmalloc(len + 2);
+    memcpy(withnl, text, len);
+    withnl[len] = '\n';
+    withnl[len + 1] = '\0';
+    cJSON_free(text);
+    bool ok = file_write_atomic(s->path, withnl, len + 1, err);
+    free(withnl);
+    return ok;
+}

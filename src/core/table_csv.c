@@ -1,0 +1,442 @@
+#include "comboscope/table_csv.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "comboscope/text.h"
+
+enum col_kind {
+    COL_COMBINATION,
+    COL_DATASET,
+    COL_TASK,
+    COL_TEXT,      /* a known text column (run, note, ...) or one found to hold text */
+    COL_METRIC,    /* numbers; metric index in col.metric */
+    COL_UNDECIDED, /* unknown name: a metric if its first non-empty cell is a number */
+};
+
+typedef struct column {
+    char *name;
+    enum col_kind kind;
+    int metric;
+} column;
+
+typedef struct reader {
+    study *s;
+    const char *file;
+    cs_error *err;
+    bool failed;
+
+    long line;        /* physical line being fed to libcsv (1-based) */
+    long row_line;    /* line on which the current row started */
+    long row_start;   /* line on which the next row starts (known before its first field ends) */
+    const char *line_text;
+    size_t line_len;
+
+    /* fields of the current row, copied into one arena */
+    char *arena;
+    size_t arena_len, arena_cap;
+    size_t *field_off;
+    bool *field_null;
+    int n_fields, cap_fields;
+
+    bool have_header;
+    column *cols;
+    int n_cols;
+    int c_combination, c_dataset, c_task;
+
+    bool task_explicit[COMBO_MAX_DATASETS];
+
+    char *last_combo_text; /* cache: consecutive rows of one run share the combination */
+    combo_t last_combo;
+} reader;
+
+static const char *const known_text[] = {"run", "iteration", "origin", "seed", "status",
+                                         "note", "timestamp"};
+static const char *const known_metric[] = {"f1", "precision", "recall", "loss", "gain",
+                                           "accuracy", "acc", "auc", "error", "score"};
+
+long table_field_column(const char *line, size_t len, int field)
+{
+    size_t i = 0;
+    int f = 0;
+    while (f < field) {
+        if (i >= len)
+            return (long)len + 1;
+        if (line[i] == '"') {
+            i++;
+            while (i < len) {
+                if (line[i] == '"' && i + 1 < len && line[i + 1] == '"')
+                    i += 2;
+                else if (line[i] == '"') {
+                    i++;
+                    break;
+                } else
+                    i++;
+            }
+        }
+        while (i < len && line[i] != ',' && line[i] != '\n' && line[i] != '\r')
+            i++;
+        if (i >= len || line[i] != ',')
+            return (long)i + 1;
+        i++;
+        f++;
+    }
+    return (long)i + 1;
+}
+
+static bool fail_at(reader *r, int field, const char *fmt, const char *a, const char *b)
+{
+    if (r->failed)
+        return false;
+    r->failed = true;
+    long col = 0;
+    if (field >= 0 && r->row_line == r->line && r->line_text)
+        col = table_field_column(r->line_text, r->line_len, field);
+    char msg[ERROR_MSG_MAX];
+    snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
+    return error_set(r->err, r->file, r->row_line, col, "%s", msg);
+}
+
+static const char *field(const reader *r, int i)
+{
+    return r->field_null[i] ? NULL : r->arena + r->field_off[i];
+}
+
+static void on_field(void *data, size_t len, void *p)
+{
+    reader *r = p;
+    if (r->failed)
+        return;
+    if (r->n_fields == 0)
+        r->row_line = r->row_start;
+    if (r->n_fields == r->cap_fields) {
+        r->cap_fields = r->cap_fields ? r->cap_fields * 2 : 16;
+        r->field_off = xrealloc(r->field_off, (size_t)r->cap_fields * sizeof *r->field_off);
+        r->field_null = xrealloc(r->field_null, (size_t)r->cap_fields * sizeof *r->field_null);
+    }
+    if (r->arena_len + len + 1 > r->arena_cap) {
+        while (r->arena_len + len + 1 > r->arena_cap)
+            r->arena_cap = r->arena_cap ? r->arena_cap * 2 : 256;
+        r->arena = xrealloc(r->arena, r->arena_cap);
+    }
+    r->field_off[r->n_fields] = r->arena_len;
+    r->field_null[r->n_fields] = data == NULL;
+    if (data)
+        memcpy(r->arena + r->arena_len, data, len);
+    r->arena[r->arena_len + len] = '\0';
+    r->arena_len += len + 1;
+    r->n_fields++;
+}
+
+static bool is_known(const char *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(name, list[i]) == 0)
+            return true;
+    return false;
+}
+
+static void read_header(reader *r)
+{
+    study *s = r->s;
+    r->cols = xcalloc((size_t)r->n_fields, sizeof *r->cols);
+    r->n_cols = r->n_fields;
+    r->c_combination = r->c_dataset = r->c_task = -1;
+    char safe[128];
+    for (int i = 0; i < r->n_fields; i++) {
+        const char *raw = field(r, i);
+        const char *name = raw ? raw : "";
+        column *c = &r->cols[i];
+        c->name = text_dup(name);
+        c->metric = -1;
+        if (!name[0]) {
+            fail_at(r, i, "column %s has no name", (snprintf(safe, sizeof safe, "%d", i + 1), safe), NULL);
+            return;
+        }
+        if (text_has_control(name)) {
+            fail_at(r, i, "column name \"%s\" contains control characters",
+                    text_sanitize(name, safe, sizeof safe), NULL);
+            return;
+        }
+        for (int j = 0; j < i; j++) {
+            if (strcmp(r->cols[j].name, name) == 0) {
+                fail_at(r, i, "duplicate column \"%s\"", text_sanitize(name, safe, sizeof safe), NULL);
+                return;
+            }
+        }
+        if (strcasecmp(name, "combination") == 0) {
+            c->kind = COL_COMBINATION;
+            r->c_combination = i;
+        } else if (strcasecmp(name, "dataset") == 0) {
+            c->kind = COL_DATASET;
+            r->c_dataset = i;
+        } else if (strcasecmp(name, "task") == 0) {
+            c->kind = COL_TASK;
+            r->c_task = i;
+        } else if (is_known(name, known_text, sizeof known_text / sizeof *known_text)) {
+            c->kind = COL_TEXT;
+        } else if (is_known(name, known_metric, sizeof known_metric / sizeof *known_metric) ||
+                   study_find_metric(s, name) >= 0 ||
+                   (s->metric_name && strcmp(s->metric_name, name) == 0)) {
+            c->kind = COL_METRIC;
+            c->metric = study_metric_add(s, name);
+        } else {
+            c->kind = COL_UNDECIDED;
+        }
+    }
+    if (r->c_combination < 0) {
+        r->row_line = r->line;
+        fail_at(r, -1, "missing required column \"combination\"", NULL, NULL);
+    } else if (r->c_dataset < 0) {
+        r->row_line = r->line;
+        fail_at(r, -1, "missing required column \"dataset\"", NULL, NULL);
+    }
+}
+
+static bool parse_combination(reader *r, const char *text, combo_t *out)
+{
+    if (r->last_combo_text && strcmp(r->last_combo_text, text) == 0) {
+        *out = r->last_combo;
+        return true;
+    }
+    study *s = r->s;
+    char bad[256];
+    if (!s->datasets_fixed) {
+        /* A bare table brings its own datasets: add the names not seen yet. */
+        const char *p = text;
+        for (;;) {
+            const char *end = strchr(p, '+');
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            while (len && (*p == ' ' || *p == '\t'))
+                p++, len--;
+            while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+                len--;
+            char name[256];
+            if (len > 0 && len < sizeof name) {
+                memcpy(name, p, len);
+                name[len] = '\0';
+                if (study_find_dataset(s, name) < 0) {
+                    cs_error e;
+                    if (study_add_dataset(s, name, NULL, &e) < 0)
+                        return fail_at(r, r->c_combination, "%s", e.msg, NULL);
+                }
+            }
+            if (!end)
+                break;
+            p = end + 1;
+        }
+    }
+    if (!study_combo_parse(s, text, out, bad, sizeof bad))
+        return fail_at(r, r->c_combination, "combination: %s", bad, NULL);
+    free(r->last_combo_text);
+    r->last_combo_text = text_dup(text);
+    r->last_combo = *out;
+    return true;
+}
+
+static void read_row(reader *r)
+{
+    study *s = r->s;
+    char safe[128], num[32];
+    if (r->n_fields != r->n_cols) {
+        snprintf(num, sizeof num, "%d", r->n_fields);
+        snprintf(safe, sizeof safe, "%d", r->n_cols);
+        fail_at(r, r->n_fields > r->n_cols ? r->n_cols : r->n_fields,
+                "ragged row: %s fields where the header has %s", num, safe);
+        return;
+    }
+    const char *ctext = field(r, r->c_combination);
+    const char *dtext = field(r, r->c_dataset);
+    if (!ctext || !ctext[0]) {
+        fail_at(r, r->c_combination, "empty combination", NULL, NULL);
+        return;
+    }
+    if (!dtext || !dtext[0]) {
+        fail_at(r, r->c_dataset, "empty dataset", NULL, NULL);
+        return;
+    }
+    combo_t combo;
+    if (!parse_combination(r, ctext, &combo))
+        return;
+    char name[256];
+    snprintf(name, sizeof name, "%s", dtext);
+    /* blanks around the name are ignored, as in combinations */
+    char *a = name, *b = name + strlen(name);
+    while (*a == ' ' || *a == '\t')
+        a++;
+    while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+        *--b = '\0';
+    int d = study_find_dataset(s, a);
+    if (d < 0) {
+        fail_at(r, r->c_dataset, "dataset \"%s\" is not in the study", text_sanitize(a, safe, sizeof safe), NULL);
+        return;
+    }
+    if (!combo_has(combo, d)) {
+        fail_at(r, r->c_dataset, "dataset \"%s\" is not in its own combination",
+                text_sanitize(a, safe, sizeof safe), NULL);
+        return;
+    }
+    if (r->c_task >= 0 && !s->datasets_fixed && !r->task_explicit[d]) {
+        const char *t = field(r, r->c_task);
+        if (t && t[0]) {
+            if (text_has_control(t)) {
+                fail_at(r, r->c_task, "task type contains control characters", NULL, NULL);
+                return;
+            }
+            s->datasets[d].task = study_task(s, t);
+            r->task_explicit[d] = true;
+        }
+    }
+    for (int i = 0; i < r->n_cols; i++) {
+        column *c = &r->cols[i];
+        if (c->kind != COL_METRIC && c->kind != COL_UNDECIDED)
+            continue;
+        const char *v = field(r, i);
+        if (!v)
+            continue; /* an empty cell is a missing value, never a zero */
+        double x;
+        int ok = text_parse_double(v, &x);
+        if (c->kind == COL_UNDECIDED) {
+            /* The first non-empty cell decides: text makes a text column; a number, or a
+             * NaN or infinity (rejected below), makes a metric. */
+            if (ok == 0) {
+                c->kind = COL_TEXT;
+                continue;
+            }
+            c->kind = COL_METRIC;
+            c->metric = study_metric_add(s, c->name);
+        }
+        if (ok == 0) {
+            fail_at(r, i, "%s: \"%s\" is not a number", text_sanitize(c->name, safe, sizeof safe),
+                    (text_sanitize(v, name, 64), name));
+            return;
+        }
+        if (ok < 0) {
+            fail_at(r, i, "%s: \"%s\" is not a finite number (NaN and infinity are not allowed)",
+                    text_sanitize(c->name, safe, sizeof safe), (text_sanitize(v, name, 64), name));
+            return;
+        }
+        study_add_value(s, combo, d, c->metric, x);
+    }
+    s->n_rows++;
+}
+
+static void on_row(int term, void *p)
+{
+    (void)term;
+    reader *r = p;
+    if (r->failed) {
+        r->n_fields = 0;
+        r->arena_len = 0;
+        return;
+    }
+    if (!r->have_header) {
+        r->have_header = true;
+        read_header(r);
+    } else {
+        read_row(r);
+    }
+    r->n_fields = 0;
+    r->arena_len = 0;
+}
+
+static void reader_done(reader *r)
+{
+    for (int i = 0; i < r->n_cols; i++)
+        free(r->cols[i].name);
+    free(r->cols);
+    free(r->arena);
+    free(r->field_off);
+    free(r->field_null);
+    free(r->last_combo_text);
+}
+
+static bool feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
+{
+    r->line_text = buf;
+    r->line_len = len;
+    if (p->pstate == 0) /* libcsv's ROW_NOT_BEGUN: a row starting now starts on this line */
+        r->row_start = r->line;
+    if (csv_parse(p, buf, len, on_field, on_row, r) != len && !r->failed) {
+        r->row_line = r->line;
+        return fail_at(r, -1, "malformed CSV: %s (a quote inside an unquoted field, or text after a closing quote)",
+                       csv_strerror(csv_error(p)), NULL);
+    }
+    return !r->failed;
+}
+
+bool table_read(study *s, const char *path, const char *display, cs_error *err)
+{
+    const char *file = display ? display : path;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return error_set(err, file, 0, 0, "cannot open: %s", strerror(errno));
+
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+        fclose(f);
+        return error_set(err, file, 0, 0, "cannot initialise the CSV parser");
+    }
+    reader r = {.s = s, .file = file, .err = err, .line = 1, .row_line = 1, .row_start = 1};
+
+    /* Lines are handed to libcsv one at a time so that every callback knows its line. */
+    char chunk[1 << 16];
+    char *line = NULL;
+    size_t line_len = 0, line_cap = 0;
+    bool first = true, any = false, ok = true;
+    size_t n;
+    while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        const char *c = chunk;
+        if (first) {
+            first = false;
+            if (n >= 3 && memcmp(c, "\xEF\xBB\xBF", 3) == 0)
+                c += 3, n -= 3;
+        }
+        if (n)
+            any = true;
+        while (n > 0) {
+            const char *nl = memchr(c, '\n', n);
+            size_t take = nl ? (size_t)(nl - c) + 1 : n;
+            if (line_len + take > line_cap) {
+                while (line_len + take > line_cap)
+                    line_cap = line_cap ? line_cap * 2 : 4096;
+                line = xrealloc(line, line_cap);
+            }
+            memcpy(line + line_len, c, take);
+            line_len += take;
+            c += take;
+            n -= take;
+            if (nl) {
+                ok = feed(&r, &p, line, line_len);
+                line_len = 0;
+                r.line++;
+                if (!ok)
+                    break;
+            }
+        }
+    }
+    if (ok && ferror(f))
+        ok = error_set(err, file, 0, 0, "read error: %s", strerror(errno));
+    if (ok && line_len)
+        ok = feed(&r, &p, line, line_len);
+    if (ok && csv_fini(&p, on_field, on_row, &r) != 0 && !r.failed) {
+        r.line_text = NULL;
+        r.row_line = r.row_start;
+        ok = fail_at(&r, -1, "unterminated quoted field (started on this line)", NULL, NULL);
+    }
+    if (ok && r.failed)
+        ok = false;
+    if (ok && !any)
+        ok = error_set(err, file, 0, 0, "empty file (expected a header row)");
+    else if (ok && !r.have_header)
+        ok = error_set(err, file, 0, 0, "empty file (expected a header row)");
+    free(line);
+    csv_free(&p);
+    reader_done(&r);
+    fclose(f);
+    return ok && !r.failed;
+}
