@@ -629,3 +629,69 @@ bool study_json_save(study *s, cs_error *err)
     free(withnl);
     return ok;
 }
+
+bool file_atomic_open(file_atomic *a, const char *path, cs_error *err)
+{
+    size_t n = strlen(path) + 32;
+    a->path = text_dup(path);
+    a->tmp = xmalloc(n);
+    snprintf(a->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    a->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!a->fp) {
+        error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(a->tmp);
+        }
+        free(a->tmp);
+        free(a->path);
+        a->tmp = a->path = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void file_atomic_release(file_atomic *a)
+{
+    free(a->tmp);
+    free(a->path);
+    a->tmp = a->path = NULL;
+    a->fp = NULL;
+}
+
+void file_atomic_abort(file_atomic *a)
+{
+    if (a->fp) {
+        fclose(a->fp);
+        unlink(a->tmp);
+    }
+    file_atomic_release(a);
+}
+
+bool file_atomic_commit(file_atomic *a, cs_error *err)
+{
+    bool ok = true;
+    if (fflush(a->fp) != 0 || ferror(a->fp))
+        ok = error_set(err, a->path, 0, 0, "cannot write: %s", strerror(errno));
+    else if (fsync(fileno(a->fp)) != 0)
+        ok = error_set(err, a->path, 0, 0, "cannot flush to disk: %s", strerror(errno));
+    if (fclose(a->fp) != 0 && ok)
+        ok = error_set(err, a->path, 0, 0, "cannot write: %s", strerror(errno));
+    a->fp = NULL;
+    if (ok && rename(a->tmp, a->path) != 0)
+        ok = error_set(err, a->path, 0, 0, "cannot replace: %s", strerror(errno));
+    if (!ok) {
+        unlink(a->tmp);
+    } else {
+        char *d = dir_of(a->path);
+        int dfd = open(d, O_RDONLY);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        free(d);
+    }
+    file_atomic_release(a);
+    return ok;
+}
