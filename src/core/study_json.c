@@ -313,8 +313,17 @@ study *study_json_load(const char *path, cs_error *err)
         free(text);
         return NULL;
     }
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        long line, col;
+        text_line_col(text, (size_t)(nul - text), &line, &col);
+        error_set(err, path, line, col, "NUL byte in the study file");
+        free(text);
+        return NULL;
+    }
+    /* cJSON counts the terminating NUL as part of the buffer when it must check for it. */
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, true);
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
     if (!root) {
         const char *at = end ? end : cJSON_GetErrorPtr();
         long line = 0, col = 0;
