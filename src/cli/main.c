@@ -12,6 +12,8 @@ typedef struct command {
 
 static const command commands[] = {
     {"check", cmd_check, "validate a study or table and summarize it"},
+    {"suggest", cmd_suggest, "propose the next runs for a target"},
+    {"replay", cmd_replay, "replay the search against a complete table"},
     {"synth", cmd_synth, "write a synthetic result table with a known structure"},
 };
 
