@@ -180,8 +180,8 @@ static double acq_value(search_acquisition a, double mu, double sd, double best)
     switch (a) {
     case ACQ_UCB: return mu + SEARCH_UCB_BETA * sd;
     case ACQ_EI:
-        if (sd <= 0)
-            return mu > best ? mu - best : 0;
+        if (sd <= 0) /* no spread: the improvement itself, which still ranks by the mean */
+            return mu - best;
         else {
             double z = (mu - best) / sd;
             return (mu - best) * norm_cdf(z) + sd * norm_pdf(z);
