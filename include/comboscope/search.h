@@ -36,6 +36,11 @@ const char *search_acquisition_name(search_acquisition a);
 /* Every acquisition name joined by ", " (static storage). */
 const char *search_acquisition_list(void);
 
+/* The value of rule a (mean, ucb, ei; thompson is a draw, its value is mu) for a candidate with
+ * predicted mean mu and spread sd, on a scale where higher is better; best is the best measured
+ * value on that scale. ei without spread is mu - best (it then ranks by the mean). */
+double search_acquisition_value(search_acquisition a, double mu, double sd, double best);
+
 typedef struct search_settings {
     predict_kind predictor;
     search_acquisition acquisition;

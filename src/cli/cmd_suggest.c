@@ -24,6 +24,7 @@ static const char suggest_help[] =
     "  --predictor NAME    ensemble (default), mlp, additive, pairwise, random\n"
     "  --acquisition NAME  ucb (default), mean, ei, thompson\n"
     "  --seed S            random seed (default: the study's, else 1)\n"
+    "  --no-cv             skip the cross-validation (cv figures are then null)\n"
     "  --json              print one JSON object\n"
     "  --metric NAME       use this metric column\n"
     "  --goal max|min      whether higher or lower scores are better\n"
@@ -45,12 +46,13 @@ int cmd_suggest(int argc, char **argv)
         {"predictor", required_argument, NULL, 'p'}, {"acquisition", required_argument, NULL, 'a'},
         {"seed", required_argument, NULL, 's'},    {"json", no_argument, NULL, 'j'},
         {"metric", required_argument, NULL, 'm'},  {"goal", required_argument, NULL, 'g'},
-        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+        {"no-cv", no_argument, NULL, 'C'},         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL;
     long k = 0, seed = -1;
-    bool json = false;
+    bool json = false, cv = true;
     study_open_options opt = {0};
     optind = 1;
     opterr = 0;
@@ -69,6 +71,7 @@ int cmd_suggest(int argc, char **argv)
                 return cli_usage_error("suggest", "--seed must be a whole number from 0 to 2147483647");
             break;
         case 'j': json = true; break;
+        case 'C': cv = false; break;
         case 'm': opt.metric = optarg; break;
         case 'g':
             if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
@@ -138,8 +141,9 @@ int cmd_suggest(int argc, char **argv)
         free(y);
         goto done;
     }
-    double rho, mae;
-    predict_cv(st.predictor, s->n_datasets, target, x, y, m, 5, st.seed, &rho, &mae);
+    double rho = NAN, mae = NAN;
+    if (cv)
+        predict_cv(st.predictor, s->n_datasets, target, x, y, m, 5, st.seed, &rho, &mae);
     search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
     search_info info;
     int got = search_round(&st, s->n_datasets, target, x, y, m, sug, &info, &err);
@@ -156,9 +160,9 @@ int cmd_suggest(int argc, char **argv)
         cJSON_AddStringToObject(o, "target", tname);
         cJSON_AddStringToObject(o, "predictor", predict_kind_name(st.predictor));
         cJSON_AddStringToObject(o, "acquisition", search_acquisition_name(st.acquisition));
-        cJSON *cv = cJSON_AddObjectToObject(o, "cv");
-        json_num(cv, "spearman", rho);
-        json_num(cv, "mae", mae);
+        cJSON *cvo = cJSON_AddObjectToObject(o, "cv");
+        json_num(cvo, "spearman", rho);
+        json_num(cvo, "mae", mae);
         cJSON *arr = cJSON_AddArrayToObject(o, "suggestions");
         for (int i = 0; i < got; i++) {
             cJSON *e = cJSON_CreateObject();
@@ -186,17 +190,18 @@ int cmd_suggest(int argc, char **argv)
         if (isfinite(rho) || isfinite(mae))
             printf("predictor    %s  (5-fold cross-validation on %zu runs: spearman %.3f, mae %.4f)\n",
                    predict_kind_name(st.predictor), m, rho, mae);
+        else if (!cv)
+            printf("predictor    %s  (not cross-validated: --no-cv)\n", predict_kind_name(st.predictor));
         else
             printf("predictor    %s  (cross-validation needs at least 4 runs; %zu measured)\n",
                    predict_kind_name(st.predictor), m);
         printf("acquisition  %s  (%llu candidates %s)\n", search_acquisition_name(st.acquisition),
                (unsigned long long)info.candidates,
                info.enumerated ? "scored: all of them" : "scored by local search around the best measured");
-        printf("   %-40s %10s %9s %12s\n", "combination", "predicted", "sd", "acquisition");
+        printf("%3s %10s %9s %12s  %s\n", "#", "predicted", "sd", "acquisition", "combination");
         for (int i = 0; i < got; i++)
-            printf("%2d %-40s %10.4f %9.4f %12.4f\n", i + 1,
-                   text_sanitize(study_combo_format(s, sug[i].combo, buf, sizeof buf), safe, sizeof safe),
-                   sug[i].predicted, sug[i].sd, sug[i].acquisition);
+            printf("%3d %10.4f %9.4f %12.4f  %s\n", i + 1, sug[i].predicted, sug[i].sd, sug[i].acquisition,
+                   text_sanitize(study_combo_format(s, sug[i].combo, buf, sizeof buf), safe, sizeof safe));
     }
     rc = EXIT_OK;
     free(sug);

@@ -175,7 +175,7 @@ static void shortlist_offer(shortlist *h, combo_t c, double key, const double *f
 static double norm_pdf(double z) { return 0.3989422804014327 * exp(-0.5 * z * z); }
 static double norm_cdf(double z) { return 0.5 * erfc(-z / 1.4142135623730951); }
 
-static double acq_value(search_acquisition a, double mu, double sd, double best)
+double search_acquisition_value(search_acquisition a, double mu, double sd, double best)
 {
     switch (a) {
     case ACQ_UCB: return mu + SEARCH_UCB_BETA * sd;
@@ -213,7 +213,7 @@ static double screen(const search_settings *st, const double *f, int S, double b
     }
     double mu, sd;
     moments(f, S, &mu, &sd);
-    return acq_value(st->acquisition, mu, sd, best);
+    return search_acquisition_value(st->acquisition, mu, sd, best);
 }
 
 typedef struct scorer {
@@ -371,7 +371,7 @@ int search_round_model(const search_settings *st, const predict_model *model, in
             } else {
                 double mu, sd;
                 moments(fi, S, &mu, &sd);
-                v = acq_value(st->acquisition, mu, sd, best);
+                v = search_acquisition_value(st->acquisition, mu, sd, best);
             }
             if (bi == L || v > bv || (v == bv && h.combo[i] < h.combo[bi])) {
                 bi = i;
