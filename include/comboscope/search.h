@@ -29,7 +29,7 @@ typedef enum search_acquisition {
 #define SEARCH_DEFAULT_ACQUISITION ACQ_UCB
 #define SEARCH_DEFAULT_BATCH 4
 #define SEARCH_ENUMERATE_MAX 20 /* up to this many datasets every candidate is scored */
-#define SEARCH_UCB_BETA 1.0
+#define SEARCH_UCB_BETA 0.5
 
 bool search_acquisition_parse(const char *name, search_acquisition *out);
 const char *search_acquisition_name(search_acquisition a);

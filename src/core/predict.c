@@ -51,6 +51,7 @@ enum {
     ENS_EPOCHS = 300, ENS_EPOCHS_CHEAP = 120,
     MLP_HIDDEN = 32, MLP_EPOCHS = 300, MLP_EPOCHS_CHEAP = 150,
 };
+#define ENS_LINEAR_PRIOR 0.2 /* prior sd of one dataset's linear effect, in score sds */
 #define PAIR_PRIOR_RATIO 4.0 /* pair effects are a priori half as large as main effects */
 
 struct predict_model {
@@ -333,8 +334,9 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
     int H = md->hidden;
     size_t np = l.size;
     double *g = xmalloc(np * sizeof *g), *mo = xcalloc(np, sizeof *mo), *ve = xcalloc(np, sizeof *ve);
-    double *best = xmalloc(np * sizeof *best);
+    double *best = xmalloc(np * sizeof *best), *anchor = xmalloc(np * sizeof *anchor);
     memcpy(best, P, np * sizeof *best);
+    memcpy(anchor, P, np * sizeof *anchor);
     double wsum = 0;
     size_t oob = 0;
     for (size_t i = 0; i < m; i++) {
@@ -381,12 +383,13 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
                 for (int k = 0; k < r; k++)
                     g[l.ws + a[k]] += dout;
         }
-        if (decay > 0) {
-            for (size_t j = l.W1; j < l.b1; j++)
-                g[j] += 2 * decay * P[j];
-            for (size_t j = l.w2; j < l.b2; j++)
-                g[j] += 2 * decay * P[j];
-        }
+        /* Anchored ensembles (Pearce et al. 2018): decay pulls each member towards its own
+         * random initial weights, not towards zero, so weights the data say nothing about (a
+         * dataset never measured with the target) keep their spread across members. */
+        if (decay > 0)
+            for (size_t j = 0; j < np; j++)
+                if (j < l.b1 || (j >= l.w2 && j < l.b2) || (md->skip && j >= l.ws))
+                    g[j] += 2 * decay * (P[j] - anchor[j]);
         b1t *= b1c;
         b2t *= b2c;
         for (size_t j = 0; j < np; j++) {
@@ -419,6 +422,7 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
     free(mo);
     free(ve);
     free(best);
+    free(anchor);
 }
 
 static void net_fit(predict_model *md, const combo_t *x, const double *ys, size_t m, cs_rng *rng,
@@ -448,6 +452,9 @@ static void net_fit(predict_model *md, const combo_t *x, const double *ys, size_
             P[j] = scale * rng_normal(rng);
         for (int u = 0; u < H; u++)
             P[l.w2 + u] = rng_normal(rng) / sqrt((double)H);
+        if (ens)
+            for (int j = 0; j < md->d; j++)
+                P[l.ws + j] = ENS_LINEAR_PRIOR * rng_normal(rng);
         if (ens) {
             /* Bootstrap: m draws with replacement; points never drawn are out of bag. */
             for (size_t i = 0; i < m; i++)
