@@ -61,6 +61,11 @@ static const char *const known_metric[] = {"f1", "precision", "recall", "loss", 
 
 long table_field_column(const char *line, size_t len, int field)
 {
+    return table_field_column_delim(line, len, field, ',');
+}
+
+long table_field_column_delim(const char *line, size_t len, int field, char delim)
+{
     size_t i = 0;
     int f = 0;
     while (f < field) {
@@ -78,9 +83,9 @@ long table_field_column(const char *line, size_t len, int field)
                     i++;
             }
         }
-        while (i < len && line[i] != ',' && line[i] != '\n' && line[i] != '\r')
+        while (i < len && line[i] != delim && line[i] != '\n' && line[i] != '\r')
             i++;
-        if (i >= len || line[i] != ',')
+        if (i >= len || line[i] != delim)
             return (long)i + 1;
         i++;
         f++;
