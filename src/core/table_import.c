@@ -394,7 +394,7 @@ typedef struct mtg_ctx {
     writer *w;
     int n_tasks;
     const char *names[COMBO_MAX_DATASETS];
-    char defaults[COMBO_MAX_DATASETS][8];
+    char defaults[COMBO_MAX_DATASETS][16];
     combo_t *masks;
     long n_masks, cap_masks;
     const char *mask_file;
