@@ -310,7 +310,7 @@ study *study_json_load(const char *path, cs_error *err)
         return NULL;
     loader l = {.file = path, .text = text, .err = err};
     if (len == 0 || !*skip_ws(text)) {
-        error_set(err, path, 0, 0, "empty file (expected a study: a JSON object)");
+        error_set(err, path, 1, 1, "empty file (expected a study: a JSON object)");
         free(text);
         return NULL;
     }

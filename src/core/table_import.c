@@ -21,6 +21,7 @@ struct rowreader {
     bool collapse; /* runs of delimiters count as one (space-separated files) */
 
     long line, row_line, row_start;
+    long quote_line, quote_col; /* where a quoted field still open at a line's end began */
     const char *line_text;
     size_t line_len;
 
@@ -109,10 +110,19 @@ static bool rr_feed(rowreader *r, struct csv_parser *p, const char *buf, size_t 
     r->line_len = len;
     if (p->pstate == 0) /* libcsv's ROW_NOT_BEGUN: a row starting now starts on this line */
         r->row_start = r->line;
+    bool in_quotes = p->pstate == 2 && p->quoted; /* libcsv: FIELD_BEGUN inside quotes */
+    int raw_before = r->n_raw;
     if (csv_parse(p, buf, len, rr_on_field, rr_on_row, r) != len && !r->failed) {
         r->row_line = r->line;
-        return rr_fail(r, -1, "malformed: %s (a quote inside an unquoted field, or text after a closing quote)",
-                       csv_strerror(csv_error(p)));
+        r->failed = true;
+        return error_set(r->err, r->file, r->line,
+                         table_field_column_delim(buf, len, r->n_raw - raw_before, r->delim),
+                         "malformed: %s (a quote inside an unquoted field, or text after a closing quote)",
+                         csv_strerror(csv_error(p)));
+    }
+    if (!in_quotes && p->pstate == 2 && p->quoted) {
+        r->quote_line = r->line;
+        r->quote_col = table_field_column_delim(buf, len, r->n_raw - raw_before, r->delim);
     }
     return !r->failed;
 }
@@ -174,12 +184,12 @@ static bool rr_read(rowreader *r, const char *path)
     if (ok && line_len)
         ok = rr_feed(r, &p, line, line_len);
     if (ok && csv_fini(&p, rr_on_field, rr_on_row, r) != 0 && !r->failed) {
-        r->line_text = NULL;
-        r->row_line = r->row_start;
-        ok = rr_fail(r, -1, "unterminated quoted field (started on this line)");
+        ok = error_set(r->err, path, r->quote_line ? r->quote_line : r->row_start, r->quote_col,
+                       "unterminated quoted field (it opens here)");
+        r->failed = true;
     }
     if (ok && !r->failed && (!any || r->rows == 0))
-        ok = error_set(r->err, path, 0, 0, "empty file");
+        ok = error_set(r->err, path, 1, 1, "empty file");
     free(line);
     csv_free(&p);
     fclose(f);

@@ -99,3 +99,11 @@ expect_status 2; expect_one_line_err
 case_begin "import: missing input file"
 run_cs import standley "$TMP/nope.txt" -o -
 expect_status 1; expect_one_line_err; expect_err "nope.txt: cannot open"
+
+case_begin "import wide: unterminated quote, empty file"
+printf 'A,B,A:f1,B:f1\n1,0,"0.5,\n' >"$TMP/w5.csv"
+run_cs import wide "$TMP/w5.csv" -o -
+expect_status 1; expect_one_line_err; expect_err 'w5.csv:2:5: unterminated quoted field'
+: >"$TMP/w6.csv"
+run_cs import wide "$TMP/w6.csv" -o -
+expect_status 1; expect_one_line_err; expect_err 'w6.csv:1:1: empty file'
