@@ -298,6 +298,7 @@ static void read_row(reader *r)
             r->task_explicit[d] = true;
         }
     }
+    long obs = -1; /* found or added on the first value of the row */
     for (int i = 0; i < r->n_cols; i++) {
         column *c = &r->cols[i];
         if (c->kind != COL_METRIC && c->kind != COL_UNDECIDED)
@@ -327,7 +328,9 @@ static void read_row(reader *r)
                     text_sanitize(c->name, safe, sizeof safe), (text_sanitize(v, name, 64), name));
             return;
         }
-        study_add_value(s, combo, d, c->metric, x);
+        if (obs < 0)
+            obs = study_obs_add(s, combo, d);
+        study_add_value_at(s, obs, c->metric, x);
     }
     s->n_rows++;
 }
