@@ -24,7 +24,7 @@ expect_status 1; expect_one_line_err; expect_err "empty.csv:1:1: empty file"
 
 case_begin "a new study with no results yet"
 mkdir -p "$TMP/new"
-printf '{"comboscope": 1, "name": "fresh", "metric": "f1", "datasets": ["A_x", "B_x", "C_y"], "tables": []}\n' >"$TMP/new/study.json"
+printf '{"comboscope": 1, "name": "fresh", "metric": "f1", "datasets": ["x_A", "x_B", "y_C"], "tables": []}\n' >"$TMP/new/study.json"
 run_cs check --json "$TMP/new/study.json"
 expect_status 0; expect_out '"datasets":3,"tasks":2'; expect_out '"observations":0'; expect_out '"metric":"f1"'
 
