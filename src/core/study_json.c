@@ -562,6 +562,14 @@ study *study_open(const char *path, const study_open_options *opt, cs_error *err
     return s;
 }
 
+/* A replacement keeps the permissions of the file it replaces (a private study stays private). */
+static void keep_mode(int fd, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        (void)fchmod(fd, st.st_mode & 07777);
+}
+
 bool file_write_atomic(const char *path, const char *data, size_t len, cs_error *err)
 {
     size_t n = strlen(path) + 32;
@@ -573,6 +581,7 @@ bool file_write_atomic(const char *path, const char *data, size_t len, cs_error 
         free(tmp);
         return false;
     }
+    keep_mode(fd, path);
     size_t off = 0;
     while (off < len) {
         ssize_t w = write(fd, data + off, len - off);
@@ -671,6 +680,8 @@ bool file_atomic_open(file_atomic *a, const char *path, cs_error *err)
     a->tmp = xmalloc(n);
     snprintf(a->tmp, n, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0)
+        keep_mode(fd, path);
     a->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!a->fp) {
         error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
