@@ -13,6 +13,7 @@ int cmd_check(int argc, char **argv);
 int cmd_suggest(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* Prints "comboscope: MESSAGE" style errors: the message alone (it carries its location). */
 void cli_error(const cs_error *err);
