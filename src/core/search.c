@@ -577,3 +577,19 @@ bool search_should_stop(const search_stop *rule, int rounds_without_improvement,
         return true;
     return rule->patience > 0 && rounds_without_improvement >= rule->patience;
 }
+
+int search_round_runs(const search_settings *st, int target, const predict_runs *runs,
+                      search_suggestion *out, search_info *info, cs_error *err)
+{
+    combo_t *x;
+    double *y;
+    size_t m = predict_runs_target(runs, target, &x, &y);
+    predict_model *model = predict_fit_runs(st->predictor, target, runs, st->seed, PREDICT_FULL, err);
+    int r = -1;
+    if (model)
+        r = search_round_model(st, model, runs->n, target, x, y, m, out, info);
+    predict_free(model);
+    free(x);
+    free(y);
+    return r;
+}
