@@ -48,7 +48,7 @@ const char *predict_kind_list(void)
 enum {
     RIDGE_DRAWS = 32,
     ENS_MEMBERS = 8, ENS_MEMBERS_CHEAP = 3, ENS_HIDDEN = 8,
-    ENS_EPOCHS = 300, ENS_EPOCHS_CHEAP = 120, MULTI_HIDDEN = 16,
+    ENS_EPOCHS = 300, ENS_EPOCHS_CHEAP = 120, MULTI_HIDDEN = 24,
     MLP_HIDDEN = 32, MLP_EPOCHS = 300, MLP_EPOCHS_CHEAP = 150,
 };
 #define ENS_LINEAR_PRIOR 0.2 /* prior sd of one dataset's linear effect, in score sds */
@@ -528,7 +528,7 @@ static double multi_eval(const predict_model *md, const double *P, combo_t c, in
     return y;
 }
 
-#define MULTI_TARGET_WEIGHT 2.0 /* the target's own scores count double */
+#define MULTI_TARGET_WEIGHT 4.0 /* the target's own scores count double */
 
 /* Trains one member on every (run, member) score, standardized per dataset (ys, NAN: none). */
 static void multi_train(const predict_model *md, double *P, const predict_runs *runs, const double *ys,

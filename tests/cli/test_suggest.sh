@@ -58,7 +58,7 @@ expect_out '^\{"target":"T2_d06","predictor":"additive","acquisition":"mean"'
 expect_true [ "$(grep -o '"combination"' "$TMP/out" | wc -l)" = 2 ]
 
 case_begin "suggest with every predictor and acquisition"
-for p in ensemble mlp additive pairwise random; do
+for p in ensemble mlp additive pairwise random multi; do
     for a in mean ucb ei thompson; do
         run_cs suggest "$TMP/part.csv" --json -k 2 --predictor $p --acquisition $a --no-cv
         expect_status 0; expect_out "\"predictor\":\"$p\",\"acquisition\":\"$a\",\"cv\":\{\"spearman\":null"
@@ -71,7 +71,7 @@ expect_status 0; expect_out "^target +T1_d01 +\(f1, min;"
 
 case_begin "unknown predictor"
 run_cs suggest "$TMP/part.csv" --predictor gp
-expect_status 1; expect_one_line_err; expect_err "unknown predictor 'gp' \(known: ensemble, mlp, additive, pairwise, random\)"
+expect_status 1; expect_one_line_err; expect_err "unknown predictor 'gp' \(known: ensemble, mlp, additive, pairwise, random, multi\)"
 
 case_begin "unknown acquisition"
 run_cs suggest "$TMP/part.csv" --acquisition pi
