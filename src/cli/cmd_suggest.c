@@ -171,7 +171,7 @@ int cmd_suggest(int argc, char **argv)
     free(rc_combo);
     free(rc_score);
     if (got < 0) {
-        cli_error(&err);
+        fprintf(stderr, "%s: %s\n", path, err.msg);
         free(sug);
         free(x);
         free(y);

@@ -92,3 +92,12 @@ expect_status 1; expect_one_line_err; expect_err "-k 1 is more than the 0 unmeas
 case_begin "bad -k is a usage error"
 run_cs suggest "$TMP/part.csv" -k 0
 expect_status 2; expect_one_line_err
+
+case_begin "more than 20 datasets: local search, and said so"
+"$CS" synth --datasets 33 --runs 60 --seed 2 -o "$TMP/d33.csv" >/dev/null 2>&1
+run_cs suggest "$TMP/d33.csv" -k 2 --no-cv
+expect_status 0; expect_out "candidates scored by local search around the best measured"
+
+case_begin "pairwise above 32 datasets is a one-line error"
+run_cs suggest "$TMP/d33.csv" --predictor pairwise
+expect_status 1; expect_one_line_err; expect_err "d33.csv: the pairwise predictor supports up to 32 datasets \(this study has 33\)"
