@@ -17,7 +17,7 @@
 
 static const struct view_ops *const all_views[VIEW_MAX] = {
     [VIEW_STUDY] = &view_study_ops,
-    /* [VIEW_TABLE] = &view_table_ops, */
+    [VIEW_TABLE] = &view_table_ops,
 };
 
 const struct view_ops *app_view_ops(enum view_id id)
