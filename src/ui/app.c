@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "comboscope/text.h"
 #include "ui.h"
@@ -97,6 +98,9 @@ static bool terminal_open(const explorer_options *opt, cs_error *err)
         }
         screen = newterm(NULL, null_out, null_in);
     } else {
+        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+            return error_set(err, NULL, 0, 0, "the explorer needs a terminal (standard input and output); "
+                                              "for a summary use 'comboscope check'");
         screen = newterm(NULL, stdout, stdin);
     }
     if (!screen) {
