@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "comboscope/table_csv.h"
@@ -309,12 +310,21 @@ study *study_json_load(const char *path, cs_error *err)
         return NULL;
     loader l = {.file = path, .text = text, .err = err};
     if (len == 0 || !*skip_ws(text)) {
-        error_set(err, path, 0, 0, "empty file (expected a study: a JSON object)");
+        error_set(err, path, 1, 1, "empty file (expected a study: a JSON object)");
         free(text);
         return NULL;
     }
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        long line, col;
+        text_line_col(text, (size_t)(nul - text), &line, &col);
+        error_set(err, path, line, col, "NUL byte in the study file");
+        free(text);
+        return NULL;
+    }
+    /* cJSON counts the terminating NUL as part of the buffer when it must check for it. */
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, true);
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
     if (!root) {
         const char *at = end ? end : cJSON_GetErrorPtr();
         long line = 0, col = 0;
@@ -464,6 +474,10 @@ static bool is_json_path(const char *path)
     size_t n = strlen(path);
     if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
         return true;
+    /* Sniff only regular files: reading a pipe would eat what the table reader needs. */
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
     FILE *f = fopen(path, "rb");
     if (!f)
         return false;
@@ -627,5 +641,71 @@ bool study_json_save(study *s, cs_error *err)
     cJSON_free(text);
     bool ok = file_write_atomic(s->path, withnl, len + 1, err);
     free(withnl);
+    return ok;
+}
+
+bool file_atomic_open(file_atomic *a, const char *path, cs_error *err)
+{
+    size_t n = strlen(path) + 32;
+    a->path = text_dup(path);
+    a->tmp = xmalloc(n);
+    snprintf(a->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    a->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!a->fp) {
+        error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(a->tmp);
+        }
+        free(a->tmp);
+        free(a->path);
+        a->tmp = a->path = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void file_atomic_release(file_atomic *a)
+{
+    free(a->tmp);
+    free(a->path);
+    a->tmp = a->path = NULL;
+    a->fp = NULL;
+}
+
+void file_atomic_abort(file_atomic *a)
+{
+    if (a->fp) {
+        fclose(a->fp);
+        unlink(a->tmp);
+    }
+    file_atomic_release(a);
+}
+
+bool file_atomic_commit(file_atomic *a, cs_error *err)
+{
+    bool ok = true;
+    if (fflush(a->fp) != 0 || ferror(a->fp))
+        ok = error_set(err, a->path, 0, 0, "cannot write: %s", strerror(errno));
+    else if (fsync(fileno(a->fp)) != 0)
+        ok = error_set(err, a->path, 0, 0, "cannot flush to disk: %s", strerror(errno));
+    if (fclose(a->fp) != 0 && ok)
+        ok = error_set(err, a->path, 0, 0, "cannot write: %s", strerror(errno));
+    a->fp = NULL;
+    if (ok && rename(a->tmp, a->path) != 0)
+        ok = error_set(err, a->path, 0, 0, "cannot replace: %s", strerror(errno));
+    if (!ok) {
+        unlink(a->tmp);
+    } else {
+        char *d = dir_of(a->path);
+        int dfd = open(d, O_RDONLY);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        free(d);
+    }
+    file_atomic_release(a);
     return ok;
 }

@@ -111,12 +111,19 @@ expect_status 0; expect_out "^--- 256 colours"
 run_screen -- --theme "$ROOT/themes/mono" "$SMALL"
 expect_status 0
 
-case_begin "names from files cannot send escape sequences"
-printf '{"comboscope": 1, "name": "evil\\u001b[2J\\u0007name", "tables": ["t.csv"]}\n' >"$TMP/evil.json"
+case_begin "names from files with control characters are refused by the core"
+printf '{"comboscope": 1, "name": "evil\\u001b[2Jname", "tables": ["t.csv"]}\n' >"$TMP/evil.json"
 cp "$SMALL" "$TMP/t.csv"
 run_screen -- "$TMP/evil.json"
-expect_status 0; expect_out "evil\?\[2J\?name"
-expect_true sh -c "! grep -q \"$(printf '\033')\" '$TMP/out'"
+expect_status 1; expect_one_line_err; expect_err "control characters"
+
+case_begin "text drawn on the screen has control characters replaced (C1 CSI typed into search)"
+printf 'key 6 /\ntype evil\302\2332Jname\ndump\n' >"$TMP/c1.script"
+env -i PATH="$PATH" COLUMNS=80 LINES=24 TERM=xterm-256color LC_ALL=C.UTF-8 \
+    COMBOSCOPE_SCRIPT="$TMP/c1.script" "$CS" "$SMALL" >"$TMP/out" 2>"$TMP/err" </dev/null
+STATUS=$?
+expect_status 0; expect_out "^/evil\?2Jname"
+expect_true sh -c "! grep -q \"$(printf '\302\233')\" '$TMP/out'"
 
 case_begin "--metric and --goal reach the explorer"
 run_screen -- --metric recall --goal min "$SMALL"
