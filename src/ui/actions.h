@@ -46,7 +46,7 @@
     X(TABLE_FILTER,  TABLE,    "f",     NULL,   "filter rows (words that must all appear; empty: all rows)") \
     X(TABLE_TARGET,  TABLE,    "T",     NULL,   "show only the target's rows, or all rows") \
     X(HELP_CLOSE,    HELP,     "Esc",   "?",    "close the help")                          \
-    X(PROMPT_ACCEPT, PROMPT,   "Enter", NULL,   "keep the text typed (a search, a filter) or the target chosen") \
+    X(PROMPT_ACCEPT, PROMPT,   "Enter", NULL,   "keep the text (search, filter) or the chosen target") \
     X(PROMPT_CANCEL, PROMPT,   "Esc",   "^G",   "cancel")                                   \
     X(PROMPT_ERASE,  PROMPT,   "Backspace", NULL, "erase the last character")               \
     X(PROMPT_CLEAR,  PROMPT,   "^U",    NULL,   "erase all the text")
