@@ -1,5 +1,6 @@
 /* draw: the drawing primitives every view uses. Text is sanitized and measured here, colours
  * come from theme roles, glyphs from the UTF-8 or ASCII set; views never pick colours. */
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -230,6 +231,40 @@ int ui_text(int y, int x, int w, theme_role role, const char *s)
         used++;
     }
     put_wide(y, x, ui_role_attr(role), buf, n);
+    return used;
+}
+
+int ui_text_match(int y, int x, int w, theme_role role, const char *s, const char *needle)
+{
+    int used = ui_text(y, x, w, role, s);
+    size_t n = needle ? strlen(needle) : 0;
+    if (n == 0)
+        return used;
+    char prefix[1024];
+    for (const char *p = s; *p; p++) {
+        size_t k = 0;
+        while (k < n && p[k] && tolower((unsigned char)p[k]) == tolower((unsigned char)needle[k]))
+            k++;
+        if (k < n)
+            continue;
+        size_t off = (size_t)(p - s);
+        if (off >= sizeof prefix)
+            break;
+        memcpy(prefix, s, off);
+        prefix[off] = '\0';
+        int col = ui_text_width(prefix);
+        char part[256];
+        size_t m = n < sizeof part ? n : sizeof part - 1;
+        memcpy(part, p, m);
+        part[m] = '\0';
+        int pw = ui_text_width(part);
+        /* leave the ellipsis of a cut text alone */
+        int room = used - col - (ui_text_width(s) > w ? 1 : 0);
+        if (room <= 0)
+            break;
+        ui_text(y, x + col, pw < room ? pw : room, ROLE_MATCH, part);
+        p += n - 1;
+    }
     return used;
 }
 

@@ -169,6 +169,10 @@ int ui_text_width(const char *s);
  * Returns the columns used. */
 int ui_text(int y, int x, int w, theme_role role, const char *s);
 
+/* ui_text, with every occurrence of needle (ignoring ASCII case; NULL or "": none) drawn in
+ * ROLE_MATCH: how a search shows what it found. */
+int ui_text_match(int y, int x, int w, theme_role role, const char *s, const char *needle);
+
 /* The same, right-aligned in w columns. */
 int ui_text_right(int y, int x, int w, theme_role role, const char *s);
 

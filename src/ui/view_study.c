@@ -127,7 +127,8 @@ static void draw_header(int y, int x, study_cols c, int w)
         ui_text(y, cx, c.combo, ROLE_HEADER, "best: trained with");
 }
 
-static void draw_row(app *a, const study_row *row, int y, int x, study_cols c, int w, bool cursor)
+static void draw_row(app *a, const study_row *row, int y, int x, study_cols c, int w, bool cursor,
+                     const char *search)
 {
     const study *s = a->study;
     char buf[64], combo[1024];
@@ -141,8 +142,8 @@ static void draw_row(app *a, const study_row *row, int y, int x, study_cols c, i
     const study_target_summary *t = &row->sum;
     ui_text(y, x, 2, base, row->dataset == a->target ? a->g->bullet : " ");
     int cx = x + 2;
-    ui_text(y, cx, c.name, cursor ? ROLE_CURSOR : row->target ? ROLE_NORMAL : ROLE_DIM,
-            s->datasets[row->dataset].name);
+    ui_text_match(y, cx, c.name, cursor ? ROLE_CURSOR : row->target ? ROLE_NORMAL : ROLE_DIM,
+                  s->datasets[row->dataset].name, search);
     cx += c.name + 1;
     ui_text_right(y, cx, c.num, cursor ? base : ROLE_NUMBER, ui_fmt_score(buf, sizeof buf, t->has_baseline, t->baseline));
     cx += c.num + 1;
@@ -191,7 +192,7 @@ static void study_draw(app *a, void *state, ui_rect r)
     if (v->cursor >= v->top + list_h)
         v->top = v->cursor - list_h + 1;
     for (int i = 0; i < list_h && v->top + i < v->n_rows; i++)
-        draw_row(a, &v->rows[v->top + i], list_y + i, r.x, c, r.w, v->top + i == v->cursor);
+        draw_row(a, &v->rows[v->top + i], list_y + i, r.x, c, r.w, v->top + i == v->cursor, v->search);
     if (v->n_rows > list_h) {
         char more[32];
         snprintf(more, sizeof more, " %d/%d ", v->cursor + 1, v->n_rows);

@@ -186,15 +186,16 @@ static void table_draw(app *a, void *state, ui_rect r)
             double num;
             switch (col) {
             case OBS_COL_COMBINATION:
-                ui_text(y, cx, w, cur ? ROLE_CURSOR : ROLE_NORMAL,
-                        study_combo_format(s, s->obs[o].combo, combo, sizeof combo));
+                ui_text_match(y, cx, w, cur ? ROLE_CURSOR : ROLE_NORMAL,
+                              study_combo_format(s, s->obs[o].combo, combo, sizeof combo), v->search);
                 break;
             case OBS_COL_DATASET:
-                ui_text(y, cx, w, cur ? ROLE_CURSOR : s->obs[o].dataset == a->target ? ROLE_ACCENT : ROLE_NORMAL,
-                        s->datasets[s->obs[o].dataset].name);
+                ui_text_match(y, cx, w, cur ? ROLE_CURSOR : s->obs[o].dataset == a->target ? ROLE_ACCENT : ROLE_NORMAL,
+                              s->datasets[s->obs[o].dataset].name, v->search);
                 break;
             case OBS_COL_TASK:
-                ui_text(y, cx, w, cur ? ROLE_CURSOR : ROLE_DIM, s->tasks[s->datasets[s->obs[o].dataset].task]);
+                ui_text_match(y, cx, w, cur ? ROLE_CURSOR : ROLE_DIM, s->tasks[s->datasets[s->obs[o].dataset].task],
+                              v->search);
                 break;
             case OBS_COL_SIZE:
             case OBS_COL_N:
