@@ -76,7 +76,8 @@ int cmd_explore(int argc, char **argv)
         cli_error(&err);
         return EXIT_INVALID;
     }
-    setlocale(LC_ALL, "");
+    /* only the character set: numbers keep the C locale's decimal point, in files and on screen */
+    setlocale(LC_CTYPE, "");
     int rc = explorer_run(s, &eo, &err);
     if (rc != 0 && err.msg[0])
         cli_error(&err);

@@ -132,3 +132,4 @@ expect_status 0; expect_out "metric recall, lower is better"
 case_begin "an unknown --metric is an error"
 run_screen -- --metric nosuch "$SMALL"
 expect_status 1; expect_one_line_err
+
