@@ -224,25 +224,45 @@ static void color_rgb(int c, int rgb[3])
     }
 }
 
+/* Nearest by RGB distance would turn most pastel colours into greys (xterm's system colours are
+ * far apart), so that "good" and "bad" would look the same. Instead: greys stay greys by
+ * lightness; any colour with a visible tint keeps its hue (the nearest of the six ANSI hues)
+ * and takes the bright variant when light. */
 int theme_color_reduce(int c, int ncolors)
 {
-    if (c < 0 || c < ncolors)
+    if (c < 0 || c < ncolors || ncolors >= 256)
         return c;
-    if (ncolors >= 256)
-        return c;
+    if (c < 16) /* a bright system colour on an 8-colour terminal */
+        return c - 8;
     int rgb[3];
     color_rgb(c, rgb);
-    int best = 0;
-    long best_d = -1;
-    int limit = ncolors >= 16 ? 16 : 8;
-    for (int i = 0; i < limit; i++) {
-        int q[3];
-        color_rgb(i, q);
-        long d = 0;
-        for (int k = 0; k < 3; k++)
-            d += (long)(rgb[k] - q[k]) * (rgb[k] - q[k]);
-        if (best_d < 0 || d < best_d)
-            best_d = d, best = i;
+    int hi = rgb[0], lo = rgb[0];
+    for (int k = 1; k < 3; k++) {
+        if (rgb[k] > hi)
+            hi = rgb[k];
+        if (rgb[k] < lo)
+            lo = rgb[k];
     }
-    return best;
+    int light = (hi + lo) / 2;
+    bool sixteen = ncolors >= 16;
+    if (hi - lo < 32) { /* a grey */
+        if (sixteen)
+            return light < 60 ? 0 : light < 160 ? 8 : light < 230 ? 7 : 15;
+        return light < 80 ? 0 : 7;
+    }
+    /* hue in degrees, then the nearest ANSI hue: red 0, yellow 60, green 120, cyan 180,
+     * blue 240, magenta 300 (ANSI numbers 1, 3, 2, 6, 4, 5) */
+    double r = rgb[0], g = rgb[1], b = rgb[2], d = hi - lo, h;
+    if (hi == rgb[0])
+        h = 60 * ((g - b) / d);
+    else if (hi == rgb[1])
+        h = 60 * ((b - r) / d + 2);
+    else
+        h = 60 * ((r - g) / d + 4);
+    if (h < 0)
+        h += 360;
+    static const int ansi_of_sector[6] = {1, 3, 2, 6, 4, 5};
+    int sector = (int)((h + 30) / 60) % 6;
+    int base = ansi_of_sector[sector];
+    return sixteen && light > 150 ? base + 8 : base;
 }

@@ -341,9 +341,18 @@ void ui_dump(FILE *out, const char *title)
     fprintf(out, "=== %s (%dx%d)\n", title, COLS, LINES);
     if (!dump_header_done) {
         /* the capability tiers once per run, so that a golden file says what it was drawn for */
-        if (caps.colors)
+        if (caps.colors) {
             fprintf(out, "--- %d colours, %s\n", caps.colors, caps.utf8 ? "UTF-8" : "ASCII");
-        else
+            /* the colours each role got on this terminal (after reduction to its tier) */
+            fprintf(out, "--- role colours (fg/bg):");
+            for (int r = 0; r < ROLE_COUNT; r++) {
+                short fg = -1, bg = -1;
+                if (role_pair[r])
+                    pair_content(role_pair[r], &fg, &bg);
+                fprintf(out, " %c=%d/%d", theme_role_code((theme_role)r), fg, bg);
+            }
+            fprintf(out, "\n");
+        } else
             fprintf(out, "--- no colour, %s\n", caps.utf8 ? "UTF-8" : "ASCII");
         dump_header_done = true;
     }

@@ -65,13 +65,15 @@ case_begin "tiers: 256 colours on xterm-256color"
 run_screen -- "$SMALL"
 expect_status 0; expect_out "^--- 256 colours, UTF-8$"; expect_out "colour roles"
 
-case_begin "tiers: 16 colours on xterm-16color"
+case_begin "tiers: 16 colours on xterm-16color, theme colours reduced keeping their hue"
 run_screen TERM=xterm-16color -- "$SMALL"
 expect_status 0; expect_out "^--- 16 colours, UTF-8$"
+expect_out "^--- role colours .* C=0/14 .* g=10/-1 b=9/-1 "
 
 case_begin "tiers: 8 colours on xterm"
 run_screen TERM=xterm -- "$SMALL"
 expect_status 0; expect_out "^--- 8 colours, UTF-8$"
+expect_out "^--- role colours .* C=0/6 .* g=2/-1 b=1/-1 "
 
 case_begin "tiers: no colour on vt100"
 run_screen TERM=vt100 -- "$SMALL"

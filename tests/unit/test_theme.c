@@ -112,14 +112,52 @@ static void test_color_reduce(void **unused)
     assert_int_equal(theme_color_reduce(-1, 8), -1);
     assert_int_equal(theme_color_reduce(200, 256), 200);
     assert_int_equal(theme_color_reduce(9, 16), 9);
-    assert_int_equal(theme_color_reduce(9, 8), 1);   /* bright red -> red */
-    assert_int_equal(theme_color_reduce(196, 16), 9); /* cube red -> bright red */
+    assert_int_equal(theme_color_reduce(9, 8), 1);     /* bright red -> red */
+    assert_int_equal(theme_color_reduce(196, 16), 1);  /* cube red (255,0,0): lightness 127 */
     assert_int_equal(theme_color_reduce(196, 8), 1);
-    assert_int_equal(theme_color_reduce(16, 8), 0);  /* cube black */
+    assert_int_equal(theme_color_reduce(16, 8), 0);    /* cube black */
     assert_int_equal(theme_color_reduce(231, 16), 15); /* cube white */
-    assert_int_equal(theme_color_reduce(21, 16), 4);   /* pure blue: xterm blue (0,0,238) */
+    assert_int_equal(theme_color_reduce(231, 8), 7);
+    assert_int_equal(theme_color_reduce(21, 16), 4);   /* pure blue */
     assert_int_equal(theme_color_reduce(236, 16), 0);  /* dark grey */
+    assert_int_equal(theme_color_reduce(244, 16), 8);  /* mid grey */
     assert_int_equal(theme_color_reduce(250, 16), 7);  /* light grey */
+    assert_int_equal(theme_color_reduce(244, 8), 7);   /* no grey with 8: readable, not black */
+    /* pastel colours keep their hue, so that meanings stay apart */
+    assert_int_equal(theme_color_reduce(114, 16), 10); /* (135,215,135): light green */
+    assert_int_equal(theme_color_reduce(210, 16), 9);  /* (255,135,135): light red */
+    assert_int_equal(theme_color_reduce(114, 8), 2);
+    assert_int_equal(theme_color_reduce(210, 8), 1);
+    assert_int_equal(theme_color_reduce(222, 16), 11); /* (255,215,135): yellow */
+    assert_int_equal(theme_color_reduce(24, 16), 6);   /* (0,95,135): dark cyan */
+    assert_int_equal(theme_color_reduce(28, 16), 2);   /* (0,135,0): dark green */
+    assert_int_equal(theme_color_reduce(90, 16), 5);   /* (135,0,135): magenta */
+}
+
+static void test_themes_keep_meanings_apart(void **unused)
+{
+    (void)unused;
+    /* on 16 and 8 colours: good and bad differ, the gain scale keeps its sign, the cursor
+     * differs from normal text */
+    theme themes[2];
+    theme_default(&themes[0]);
+    cs_error err;
+    theme_default(&themes[1]);
+    assert_true(theme_load(&themes[1], "themes/light", &err));
+    for (int i = 0; i < 2; i++) {
+        for (int n = 8; n <= 16; n += 8) {
+            const theme t = themes[i];
+            int good = theme_color_reduce(t.role[ROLE_GOOD].fg, n), bad = theme_color_reduce(t.role[ROLE_BAD].fg, n);
+            assert_int_not_equal(good, bad);
+            for (int neg = ROLE_HEAT_N3; neg < ROLE_HEAT_ZERO; neg++)
+                for (int pos = ROLE_HEAT_P1; pos <= ROLE_HEAT_P3; pos++)
+                    assert_int_not_equal(theme_color_reduce(t.role[neg].fg, n), theme_color_reduce(t.role[pos].fg, n));
+            /* the cursor row has a background of its own, and its text contrasts with it */
+            int cbg = theme_color_reduce(t.role[ROLE_CURSOR].bg, n), cfg = theme_color_reduce(t.role[ROLE_CURSOR].fg, n);
+            assert_int_not_equal(cbg, -1);
+            assert_true((cfg == 0) != (cbg == 0 || cbg == 4 || cbg == 1 || cbg == 5 || cbg == 8));
+        }
+    }
 }
 
 static void test_role_table(void **unused)
@@ -140,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_file_and_line),
         cmocka_unit_test(test_bundled_themes),
         cmocka_unit_test(test_color_reduce),
+        cmocka_unit_test(test_themes_keep_meanings_apart),
         cmocka_unit_test(test_role_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
