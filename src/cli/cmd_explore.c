@@ -78,6 +78,7 @@ int cmd_explore(int argc, char **argv)
     }
     /* only the character set: numbers keep the C locale's decimal point, in files and on screen */
     setlocale(LC_CTYPE, "");
+    err.msg[0] = '\0';
     int rc = explorer_run(s, &eo, &err);
     if (rc != 0 && err.msg[0])
         cli_error(&err);
