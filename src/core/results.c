@@ -1,0 +1,448 @@
+#include "comboscope/results.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "comboscope/csv_rows.h"
+#include "comboscope/study_json.h"
+#include "comboscope/text.h"
+
+/* --- scanning the tables ------------------------------------------------------------------ */
+
+typedef struct scan_ctx {
+    const study *s;
+    results_rows *out;
+    int table;
+    const char *file;
+    bool header_seen;
+    int c_combination, c_dataset, c_run, c_metric;
+} scan_ctx;
+
+static char *trim(char *t)
+{
+    while (*t == ' ' || *t == '\t')
+        t++;
+    size_t n = strlen(t);
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r'))
+        t[--n] = '\0';
+    return t;
+}
+
+static bool scan_row(const char *const *f, int n, long line, void *p, cs_error *err)
+{
+    scan_ctx *c = p;
+    const study *s = c->s;
+    if (!c->header_seen) {
+        c->header_seen = true;
+        c->c_combination = c->c_dataset = c->c_run = c->c_metric = -1;
+        for (int i = 0; i < n; i++) {
+            const char *name = f[i] ? f[i] : "";
+            if (strcasecmp(name, "combination") == 0)
+                c->c_combination = i;
+            else if (strcasecmp(name, "dataset") == 0)
+                c->c_dataset = i;
+            else if (strcasecmp(name, "run") == 0)
+                c->c_run = i;
+            else if (strcmp(name, s->metrics[s->metric]) == 0)
+                c->c_metric = i;
+        }
+        if (c->c_combination < 0 || c->c_dataset < 0)
+            return error_set(err, c->file, line, 0, "missing required column \"%s\"",
+                             c->c_combination < 0 ? "combination" : "dataset");
+        return true;
+    }
+    int need = c->c_combination > c->c_dataset ? c->c_combination : c->c_dataset;
+    if (c->c_run > need)
+        need = c->c_run;
+    if (c->c_metric > need)
+        need = c->c_metric;
+    if (n <= need)
+        return error_set(err, c->file, line, 0, "ragged row: %d fields", n);
+    if (!f[c->c_combination] || !f[c->c_dataset])
+        return error_set(err, c->file, line, 0, "empty combination or dataset");
+    result_row row;
+    memset(&row, 0, sizeof row);
+    row.table = c->table;
+    row.line = line;
+    char bad[256], safe[128];
+    if (!study_combo_parse(s, f[c->c_combination], &row.combo, bad, sizeof bad))
+        return error_set(err, c->file, line, 0, "combination: %s", bad);
+    char *dname = text_dup(f[c->c_dataset]);
+    row.dataset = study_find_dataset(s, trim(dname));
+    if (row.dataset < 0 || !combo_has(row.combo, row.dataset)) {
+        error_set(err, c->file, line, 0, "dataset \"%s\" is not a member of the combination",
+                  text_sanitize(trim(dname), safe, sizeof safe));
+        free(dname);
+        return false;
+    }
+    free(dname);
+    if (c->c_run >= 0 && f[c->c_run]) {
+        char *r = text_dup(f[c->c_run]);
+        snprintf(row.run, sizeof row.run, "%s", trim(r));
+        free(r);
+    }
+    if (c->c_metric >= 0 && f[c->c_metric]) {
+        int ok = text_parse_double(f[c->c_metric], &row.value);
+        if (ok != 1)
+            return error_set(err, c->file, line, 0, "%s: \"%s\" is not a finite number",
+                             s->metrics[s->metric], text_sanitize(f[c->c_metric], safe, sizeof safe));
+        row.has_value = true;
+    }
+    results_rows *o = c->out;
+    o->rows = xrealloc(o->rows, (o->n + 1) * sizeof *o->rows);
+    o->rows[o->n++] = row;
+    return true;
+}
+
+results_rows *results_scan(const study *s, cs_error *err)
+{
+    results_rows *out = xcalloc(1, sizeof *out);
+    if (s->metric < 0) {
+        error_set(err, s->path, 0, 0, "no metric chosen");
+        results_rows_free(out);
+        return NULL;
+    }
+    for (int t = 0; t < s->n_tables; t++) {
+        char *full = path_join(s->dir, s->tables[t]);
+        scan_ctx c = {.s = s, .out = out, .table = t, .file = full};
+        bool ok = csv_each_row(full, NULL, scan_row, &c, err);
+        free(full);
+        if (!ok) {
+            results_rows_free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+void results_rows_free(results_rows *r)
+{
+    if (!r)
+        return;
+    free(r->rows);
+    free(r);
+}
+
+bool results_has_run_id(const results_rows *r, const char *id)
+{
+    for (size_t i = 0; r && i < r->n; i++)
+        if (strcmp(r->rows[i].run, id) == 0)
+            return true;
+    return false;
+}
+
+/* --- matching ------------------------------------------------------------------------------ */
+
+static bool claimed(const result_row *row, const journal *j)
+{
+    return row->run[0] && journal_run_find(j, row->run) != NULL;
+}
+
+/* The value of the i-th unclaimed row with a value of (c, d), or false. */
+static bool replicate_value(const results_rows *r, const journal *j, combo_t c, int d, int i, double *out)
+{
+    int k = 0;
+    for (size_t x = 0; x < r->n; x++) {
+        const result_row *row = &r->rows[x];
+        if (row->combo != c || row->dataset != d || !row->has_value || claimed(row, j))
+            continue;
+        if (k++ == i) {
+            *out = row->value;
+            return true;
+        }
+    }
+    return false;
+}
+
+int results_known(const results_rows *r, const journal *j, combo_t c)
+{
+    if (!r)
+        return 0;
+    int best = -1;
+    for (int d = 0; d < COMBO_MAX_DATASETS; d++) {
+        if (!combo_has(c, d))
+            continue;
+        int k = 0;
+        for (size_t x = 0; x < r->n; x++) {
+            const result_row *row = &r->rows[x];
+            k += row->combo == c && row->dataset == d && row->has_value && !claimed(row, j);
+        }
+        if (best < 0 || k < best)
+            best = k;
+    }
+    return best < 0 ? 0 : best;
+}
+
+/* The highest replicate index that results of combination c already took (-1: none). */
+static int replicate_used(const journal *j, combo_t c)
+{
+    int used = -1;
+    for (size_t i = 0; i < j->n_runs; i++) {
+        const journal_run *run = &j->runs[i];
+        if (run->combo != c || !run->has_result)
+            continue;
+        int rep = j->events[run->result_event].replicate;
+        if (rep > used)
+            used = rep;
+    }
+    return used;
+}
+
+size_t results_match(const journal *j, const results_rows *rows, result_match **out)
+{
+    const study *s = j->study;
+    size_t n = 0;
+    *out = NULL;
+    /* Replicates taken in this pass, per combination (small: runs of one pass). */
+    combo_t *taken_c = xcalloc(j->n_runs + 1, sizeof *taken_c);
+    int *taken_i = xcalloc(j->n_runs + 1, sizeof *taken_i);
+    size_t n_taken = 0;
+    for (size_t q = 0; q < j->n_runs; q++) {
+        const journal_run *run = &j->runs[q];
+        if (run->has_result)
+            continue;
+        double *scores = xmalloc((size_t)(s->n_datasets ? s->n_datasets : 1) * sizeof *scores);
+        for (int d = 0; d < s->n_datasets; d++)
+            scores[d] = NAN;
+        bool by_id = false, complete = true;
+        for (size_t x = 0; x < rows->n; x++) {
+            const result_row *row = &rows->rows[x];
+            if (strcmp(row->run, run->id) != 0 || row->combo != run->combo)
+                continue;
+            by_id = true;
+            if (row->has_value && isnan(scores[row->dataset]))
+                scores[row->dataset] = row->value;
+        }
+        int replicate = -1;
+        if (!by_id) {
+            int next = run->known;
+            int used = replicate_used(j, run->combo);
+            if (used + 1 > next)
+                next = used + 1;
+            for (size_t t = 0; t < n_taken; t++)
+                if (taken_c[t] == run->combo && taken_i[t] + 1 > next)
+                    next = taken_i[t] + 1;
+            replicate = next;
+            for (int d = 0; d < s->n_datasets && complete; d++)
+                if (combo_has(run->combo, d))
+                    complete = replicate_value(rows, j, run->combo, d, next, &scores[d]);
+        } else {
+            for (int d = 0; d < s->n_datasets; d++)
+                if (combo_has(run->combo, d) && isnan(scores[d]))
+                    complete = false;
+        }
+        if (!complete) {
+            free(scores);
+            continue;
+        }
+        if (!by_id) {
+            taken_c[n_taken] = run->combo;
+            taken_i[n_taken++] = replicate;
+        }
+        *out = xrealloc(*out, (n + 1) * sizeof **out);
+        (*out)[n].run = q;
+        (*out)[n].scores = scores;
+        (*out)[n].replicate = replicate;
+        n++;
+    }
+    free(taken_c);
+    free(taken_i);
+    return n;
+}
+
+void results_matches_free(result_match *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(m[i].scores);
+    free(m);
+}
+
+bool results_record(journal *j, const result_match *m, size_t n, size_t *recorded, cs_error *err)
+{
+    if (recorded)
+        *recorded = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* Copy what we need: appending may move j->runs. */
+        journal_run run = j->runs[m[i].run];
+        if (!journal_append_result(j, run.round, run.target, run.id, run.combo, m[i].scores,
+                                   m[i].replicate, err))
+            return false;
+        if (recorded)
+            (*recorded)++;
+    }
+    return true;
+}
+
+/* --- the oracle ---------------------------------------------------------------------------- */
+
+typedef struct header_ctx {
+    char **names;
+    int n;
+} header_ctx;
+
+static bool header_row(const char *const *f, int n, long line, void *p, cs_error *err)
+{
+    (void)line;
+    (void)err;
+    header_ctx *h = p;
+    h->names = xcalloc((size_t)n + 1, sizeof *h->names);
+    for (int i = 0; i < n; i++)
+        h->names[i] = text_dup(f[i] ? f[i] : "");
+    h->n = n;
+    return false; /* the header is all we want */
+}
+
+static char *read_file(const char *path, size_t *len, cs_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return error_set(err, path, 0, 0, "cannot open: %s", strerror(errno)), NULL;
+    csv_buf b = {0};
+    char chunk[1 << 15];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        csv_buf_add(&b, chunk, k);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(b.data);
+        return error_set(err, path, 0, 0, "read error"), NULL;
+    }
+    if (!b.data)
+        csv_buf_add(&b, "", 0);
+    *len = b.len;
+    return b.data;
+}
+
+bool oracle_answer(const study *s, const journal *j, const char *complete_path, size_t *answered,
+                   cs_error *err)
+{
+    *answered = 0;
+    if (s->n_tables < 1)
+        return error_set(err, s->path, 0, 0, "the study names no table to write results to");
+    /* Runs the tables already answer need no oracle. */
+    results_rows *rows = results_scan(s, err);
+    if (!rows)
+        return false;
+    result_match *m;
+    size_t nm = results_match(j, rows, &m);
+    bool *done = xcalloc(j->n_runs + 1, sizeof *done);
+    for (size_t i = 0; i < nm; i++)
+        done[m[i].run] = true;
+    results_matches_free(m, nm);
+    results_rows_free(rows);
+
+    bool ok = true;
+    study *complete = NULL;
+    char *table = path_join(s->dir, s->tables[0]);
+    header_ctx h = {0};
+    char *text = NULL;
+    csv_buf add = {0};
+    size_t open = 0;
+    for (size_t q = 0; q < j->n_runs; q++)
+        open += !j->runs[q].has_result && !done[q];
+    if (open == 0)
+        goto out;
+
+    complete = study_open(complete_path, NULL, err);
+    if (!complete) {
+        ok = false;
+        goto out;
+    }
+    cs_error ignore;
+    if (!csv_each_row(table, NULL, header_row, &h, &ignore) && !h.names) {
+        ok = error_set(err, table, 0, 0, "cannot read the header of the table");
+        goto out;
+    }
+    size_t len;
+    text = read_file(table, &len, err);
+    if (!text) {
+        ok = false;
+        goto out;
+    }
+    bool crlf = strstr(text, "\r\n") != NULL;
+    const char *eol = crlf ? "\r\n" : "\n";
+    if (len && text[len - 1] != '\n')
+        csv_buf_add(&add, eol, strlen(eol));
+    char combo_text[64 * 258], safe[256];
+    for (size_t q = 0; q < j->n_runs && ok; q++) {
+        const journal_run *run = &j->runs[q];
+        if (run->has_result || done[q])
+            continue;
+        /* Names map the study's datasets onto the complete table's. */
+        combo_t cc = 0;
+        for (int d = 0; d < s->n_datasets && ok; d++) {
+            if (!combo_has(run->combo, d))
+                continue;
+            int e = study_find_dataset(complete, s->datasets[d].name);
+            if (e < 0)
+                ok = error_set(err, complete_path, 0, 0, "dataset \"%s\" is not in the complete table",
+                               text_sanitize(s->datasets[d].name, safe, sizeof safe));
+            else
+                cc |= combo_single(e);
+        }
+        study_combo_format(s, run->combo, combo_text, sizeof combo_text);
+        for (int d = 0; d < s->n_datasets && ok; d++) {
+            if (!combo_has(run->combo, d))
+                continue;
+            int e = study_find_dataset(complete, s->datasets[d].name);
+            int cm = study_find_metric(complete, s->metrics[s->metric]);
+            if (cm < 0 || !study_stat_of(complete, cc, e, cm)) {
+                ok = error_set(err, complete_path, 0, 0, "no %s for %s on %s: the oracle table is not complete",
+                               s->metrics[s->metric], text_sanitize(combo_text, safe, sizeof safe),
+                               s->datasets[d].name);
+                break;
+            }
+            for (int c = 0; c < h.n; c++) {
+                const char *col = h.names[c];
+                char num[64] = "";
+                const char *v = "";
+                int m2;
+                if (strcasecmp(col, "run") == 0)
+                    v = run->id;
+                else if (strcasecmp(col, "combination") == 0)
+                    v = combo_text;
+                else if (strcasecmp(col, "dataset") == 0)
+                    v = s->datasets[d].name;
+                else if (strcasecmp(col, "task") == 0)
+                    v = s->tasks[s->datasets[d].task];
+                else if (strcasecmp(col, "origin") == 0)
+                    v = "oracle";
+                else if ((m2 = study_find_metric(complete, col)) >= 0) {
+                    const study_stat *st = study_stat_of(complete, cc, e, m2);
+                    if (st) {
+                        snprintf(num, sizeof num, "%.17g", st->mean);
+                        v = num;
+                    }
+                }
+                csv_buf_field(&add, v, c == 0);
+            }
+            csv_buf_add(&add, eol, strlen(eol));
+        }
+        if (ok)
+            (*answered)++;
+    }
+    if (ok && add.len) {
+        csv_buf all = {0};
+        csv_buf_add(&all, text, len);
+        csv_buf_add(&all, add.data, add.len);
+        ok = file_write_atomic(table, all.data, all.len, err);
+        free(all.data);
+    }
+    if (!ok)
+        *answered = 0;
+out:
+    for (int i = 0; i < h.n; i++)
+        free(h.names[i]);
+    free(h.names);
+    free(text);
+    free(add.data);
+    free(table);
+    free(done);
+    study_free(complete);
+    return ok;
+}
