@@ -314,7 +314,7 @@ study *study_json_load(const char *path, cs_error *err)
         return NULL;
     }
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, true);
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
     if (!root) {
         const char *at = end ? end : cJSON_GetErrorPtr();
         long line = 0, col = 0;
