@@ -12,6 +12,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"check", cmd_check, "validate a study or table and summarize it"},
+    {"queue", cmd_queue, "the approved runs not yet measured"},
 };
 
 static void usage(FILE *out)
