@@ -147,6 +147,10 @@ typedef struct journal {
  * on a bad line or I/O error; j->warning holds the torn-line warning if any. */
 journal *journal_open(const char *path, const study *s, bool writable, cs_error *err);
 
+/* Points j at s, a reloaded copy of its study (after a table changed). The datasets must be
+ * the same, in the same order; false with err set (and j unchanged) if not. */
+bool journal_rebind(journal *j, const study *s, cs_error *err);
+
 /* Closes the file and frees everything. */
 void journal_free(journal *j);
 

@@ -794,6 +794,17 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
     return j;
 }
 
+bool journal_rebind(journal *j, const study *s, cs_error *err)
+{
+    bool same = s->n_datasets == j->study->n_datasets;
+    for (int d = 0; same && d < s->n_datasets; d++)
+        same = strcmp(s->datasets[d].name, j->study->datasets[d].name) == 0;
+    if (!same)
+        return error_set(err, j->path, 0, 0, "the study's datasets changed since the journal was opened; reopen it");
+    j->study = s;
+    return true;
+}
+
 void journal_free(journal *j)
 {
     if (!j)

@@ -402,6 +402,28 @@ static void test_missing_and_unreadable(void **state)
     assert_non_null(strstr(err.msg, "cannot open the journal"));
 }
 
+static void test_rebind(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_true(journal_append_suggested(j, 1, 0, A | B, 0.5, 0.1, NULL, NULL, &err));
+    study *same = study_new(), *other = study_new();
+    const char *names[] = {"A", "B", "C", "D"};
+    for (int i = 0; i < 4; i++) {
+        study_add_dataset(same, names[i], NULL, NULL);
+        study_add_dataset(other, names[3 - i], NULL, NULL);
+    }
+    assert_false(journal_rebind(j, other, &err));
+    assert_non_null(strstr(err.msg, "datasets changed"));
+    assert_ptr_equal(j->study, f->s);
+    assert_true(journal_rebind(j, same, &err));
+    assert_true(journal_append_accepted(j, 1, 0, A | B, &err));
+    journal_free(j);
+    study_free(same);
+    study_free(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +438,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_every_prefix_opens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_on_disk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_and_unreadable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebind, setup, teardown),
     };
     return cmocka_run_group_tests_name("journal", tests, NULL, NULL);
 }

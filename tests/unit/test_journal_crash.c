@@ -119,6 +119,12 @@ static void test_sigkill_while_appending(void **state)
             run_child(path, s, it + 1, p[1]);
         }
         close(p[1]);
+        /* Every other time, let the child get going first, so that kills land both during
+         * start-up (lock, open, torn-tail repair) and in the middle of a stream of appends,
+         * however loaded the machine is. */
+        int32_t confirmed = 0, v;
+        if (it % 2 == 1 && read(p[0], &v, sizeof v) == sizeof v)
+            confirmed = v;
         struct timespec ts = {0, (long)(rand_r(&seed) % 4000) * 1000};
         nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
@@ -126,7 +132,6 @@ static void test_sigkill_while_appending(void **state)
         assert_int_equal(waitpid(pid, &status, 0), pid);
         if (!WIFSIGNALED(status))
             fail_msg("iteration %d: child exited with %d instead of being killed", it, WEXITSTATUS(status));
-        int32_t confirmed = 0, v;
         ssize_t r;
         while ((r = read(p[0], &v, sizeof v)) == sizeof v)
             confirmed = v;
@@ -158,7 +163,7 @@ static void test_sigkill_while_appending(void **state)
         journal_free(j);
     }
     /* the runs must have written something: a test that never appends cannot fail */
-    assert_true(total > ITERATIONS);
+    assert_true(total >= ITERATIONS / 2);
     fprintf(stderr, "crash: %d kills, %zu events kept, %zu torn last lines, %zu kills before the first event\n",
             ITERATIONS, total, torn, killed_early);
     unlink(path);
