@@ -20,6 +20,7 @@
 
 #include "comboscope/combo.h"
 #include "comboscope/error.h"
+#include "comboscope/lock.h"
 #include "comboscope/study.h"
 
 /* X(enum, name in the file): one list drives the enum, the parser and the writer. */
@@ -146,6 +147,16 @@ typedef struct journal {
  * appending (the caller should hold the study's lock, see lock.h). Returns NULL with err set
  * on a bad line or I/O error; j->warning holds the torn-line warning if any. */
 journal *journal_open(const char *path, const study *s, bool writable, cs_error *err);
+
+/* Opens the journal of study s as the explorer does: unless read_only, takes the study's lock
+ * (lock.h) and opens the journal writable, *lock getting the lock (release it after
+ * journal_free). When another process holds the lock, or read_only is set, opens it read-only:
+ * *lock is NULL and, when held elsewhere, *holder says by whom (holder->pid > 0; -1 when the
+ * holder has not written its name yet; 0 when not held). NULL with err
+ * set when the study names no journal, the lock cannot be taken for another reason, or the
+ * journal is bad. */
+journal *journal_open_study(const study *s, bool read_only, study_lock **lock, lock_info *holder,
+                            cs_error *err);
 
 /* Points j at s, a reloaded copy of its study (after a table changed). The datasets must be
  * the same, in the same order; false with err set (and j unchanged) if not. */

@@ -29,8 +29,9 @@ typedef struct queue {
 } queue;
 
 /* The queue: runs of j without a result, in the order queued. When rows is not NULL, runs that
- * the rows already answer (results_match) are left out too. Free with queue_free. */
-queue *queue_from_journal(const journal *j, const results_rows *rows);
+ * the rows already answer (results_match) are left out too, and warning (may be NULL) gets
+ * results_match's warning. Free with queue_free. */
+queue *queue_from_journal(const journal *j, const results_rows *rows, cs_error *warning);
 void queue_free(queue *q);
 
 /* The queue file's text (header and one row per entry). Returns a new string, *len its length. */
@@ -59,7 +60,8 @@ bool queue_commit_round(journal *j, int round, const results_rows *rows, cs_erro
 bool queue_sync(const journal *j, cs_error *err);
 
 /* Results coming back: scans the study's tables, journals a `result` for every queued run they
- * answer, and rewrites the queue file. *recorded gets how many. False with err set. */
-bool queue_collect_results(journal *j, size_t *recorded, cs_error *err);
+ * answer, and rewrites the queue file. *recorded gets how many; warning (may be NULL) gets
+ * results_match's warning. False with err set. */
+bool queue_collect_results(journal *j, size_t *recorded, cs_error *warning, cs_error *err);
 
 #endif

@@ -56,8 +56,10 @@ typedef struct result_match {
 } result_match;
 
 /* Finds the open runs of j that rows answer (see above). Returns how many; *out (caller frees
- * with results_matches_free) gets them in queue order. */
-size_t results_match(const journal *j, const results_rows *rows, result_match **out);
+ * with results_matches_free) gets them in queue order. warning (may be NULL) gets
+ * "FILE:LINE: ..." for the first row that names a journaled run id with another combination
+ * (such rows are ignored), or an empty message. */
+size_t results_match(const journal *j, const results_rows *rows, result_match **out, cs_error *warning);
 void results_matches_free(result_match *m, size_t n);
 
 /* Journals a `result` event for every match. *recorded (if not NULL) gets how many were

@@ -123,7 +123,10 @@ int cmd_queue(int argc, char **argv)
         cli_error(&err);
         goto out;
     }
-    q = queue_from_journal(j, rows);
+    cs_error warning;
+    q = queue_from_journal(j, rows, &warning);
+    if (warning.msg[0])
+        fprintf(stderr, "%s\n", warning.msg);
     if (json)
         rc = print_json(s, q);
     else {

@@ -174,7 +174,7 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
         *key = "round";
         return snprintf(msg, n, "round must be a whole number from 1"), false;
     }
-    if (ev->target >= s->n_datasets) {
+    if (ev->target < -1 || ev->target >= s->n_datasets) {
         *key = "target";
         return snprintf(msg, n, "target is not a dataset of the study"), false;
     }
@@ -190,6 +190,11 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
     case JOURNAL_COMMITTED:
         if (committed)
             return snprintf(msg, n, "%s in round %d, which is already committed",
+                            journal_kind_name(ev->kind), ev->round), false;
+        /* Once a commit has begun (runs queued), only the rest of the commit may follow:
+         * a decision now could not take back a run already in the queue. */
+        if (r && r->n_runs && ev->kind != JOURNAL_QUEUED && ev->kind != JOURNAL_COMMITTED)
+            return snprintf(msg, n, "%s in round %d, whose commit has begun (runs are queued); commit it first",
                             journal_kind_name(ev->kind), ev->round), false;
         break;
     default:
@@ -273,6 +278,11 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
             *key = "scores";
             return snprintf(msg, n, "result needs \"scores\""), false;
         }
+        for (int d = 0; d < s->n_datasets; d++)
+            if (combo_has(ev->combo, d) && !isnan(ev->scores[d]) && !isfinite(ev->scores[d])) {
+                *key = "scores";
+                return snprintf(msg, n, "scores must be finite numbers"), false;
+            }
         break;
     }
     default:
@@ -791,6 +801,36 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
         j->fd = fd;
     else
         close(fd);
+    return j;
+}
+
+journal *journal_open_study(const study *s, bool read_only, study_lock **lock, lock_info *holder,
+                            cs_error *err)
+{
+    *lock = NULL;
+    memset(holder, 0, sizeof *holder);
+    char *path = journal_path_of(s);
+    if (!path) {
+        error_set(err, s->path, 0, 0, "the study names no journal");
+        return NULL;
+    }
+    bool writable = false;
+    if (!read_only) {
+        lock_status st = lock_acquire(path, lock, holder, err);
+        if (st == LOCK_ERROR) {
+            free(path);
+            return NULL;
+        }
+        writable = st == LOCK_ACQUIRED;
+        if (st == LOCK_BUSY && holder->pid <= 0)
+            holder->pid = -1; /* held, by someone not yet identified */
+    }
+    journal *j = journal_open(path, s, writable, err);
+    free(path);
+    if (!j) {
+        lock_release(*lock);
+        *lock = NULL;
+    }
     return j;
 }
 

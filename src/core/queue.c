@@ -17,13 +17,15 @@ static void add_entry(queue *q, const queue_entry *e)
     q->entries[q->n++] = *e;
 }
 
-queue *queue_from_journal(const journal *j, const results_rows *rows)
+queue *queue_from_journal(const journal *j, const results_rows *rows, cs_error *warning)
 {
+    if (warning)
+        warning->msg[0] = '\0';
     queue *q = xcalloc(1, sizeof *q);
     bool *answered = xcalloc(j->n_runs + 1, sizeof *answered);
     if (rows) {
         result_match *m;
-        size_t n = results_match(j, rows, &m);
+        size_t n = results_match(j, rows, &m, warning);
         for (size_t i = 0; i < n; i++)
             answered[m[i].run] = true;
         results_matches_free(m, n);
@@ -208,21 +210,21 @@ bool queue_sync(const journal *j, cs_error *err)
     char *path = queue_path_of(j->study);
     if (!path)
         return true;
-    queue *q = queue_from_journal(j, NULL);
+    queue *q = queue_from_journal(j, NULL, NULL);
     bool ok = queue_write(q, j->study, path, err);
     queue_free(q);
     free(path);
     return ok;
 }
 
-bool queue_collect_results(journal *j, size_t *recorded, cs_error *err)
+bool queue_collect_results(journal *j, size_t *recorded, cs_error *warning, cs_error *err)
 {
     *recorded = 0;
     results_rows *rows = results_scan(j->study, err);
     if (!rows)
         return false;
     result_match *m;
-    size_t n = results_match(j, rows, &m);
+    size_t n = results_match(j, rows, &m, warning);
     bool ok = results_record(j, m, n, recorded, err);
     results_matches_free(m, n);
     results_rows_free(rows);

@@ -192,11 +192,25 @@ static int replicate_used(const journal *j, combo_t c)
     return used;
 }
 
-size_t results_match(const journal *j, const results_rows *rows, result_match **out)
+size_t results_match(const journal *j, const results_rows *rows, result_match **out, cs_error *warning)
 {
     const study *s = j->study;
     size_t n = 0;
     *out = NULL;
+    if (warning)
+        warning->msg[0] = '\0';
+    for (size_t x = 0; warning && x < rows->n; x++) {
+        const result_row *row = &rows->rows[x];
+        const journal_run *run = row->run[0] ? journal_run_find(j, row->run) : NULL;
+        if (run && run->combo != row->combo) {
+            char want[200];
+            char *file = path_join(s->dir, s->tables[row->table]);
+            error_set(warning, file, row->line, 0, "run %s was queued as %s; this row names another combination (ignored)",
+                      row->run, study_combo_format(s, run->combo, want, sizeof want));
+            free(file);
+            break;
+        }
+    }
     /* Replicates taken in this pass, per combination (small: runs of one pass). */
     combo_t *taken_c = xcalloc(j->n_runs + 1, sizeof *taken_c);
     int *taken_i = xcalloc(j->n_runs + 1, sizeof *taken_i);
@@ -329,7 +343,7 @@ bool oracle_answer(const study *s, const journal *j, const char *complete_path, 
     if (!rows)
         return false;
     result_match *m;
-    size_t nm = results_match(j, rows, &m);
+    size_t nm = results_match(j, rows, &m, NULL);
     bool *done = xcalloc(j->n_runs + 1, sizeof *done);
     for (size_t i = 0; i < nm; i++)
         done[m[i].run] = true;

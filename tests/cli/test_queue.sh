@@ -65,6 +65,15 @@ cp "$TMP/q/runs.bak" "$TMP/q/runs.csv"
 expect_file_eq "$TMP/q/journal.good" "$TMP/q/journal.jsonl"
 [ ! -e "$TMP/q/queue.csv" ] || _case_fail "queue must not write the queue file"
 
+case_begin "queue warns about a row naming a queued run with another combination"
+cp "$TMP/q/journal.good" "$TMP/q/journal.jsonl"
+printf 'r0002,A+C,A,0.6\nr0002,A+C,C,0.3\n' >>"$TMP/q/runs.csv"
+run_cs queue "$TMP/q/study.json"
+expect_status 0; expect_one_line_err
+expect_err "runs.csv:5: run r0002 was queued as A\+B; this row names another combination \(ignored\)$"
+expect_out "^r0002 "
+cp "$TMP/q/runs.bak" "$TMP/q/runs.csv"
+
 case_begin "queue with a torn last line warns, skips it and keeps the rest"
 cp "$TMP/q/journal.good" "$TMP/q/journal.jsonl"
 printf '{"time":"2026-11-29T22:00:09Z","round":1,"event":"res' >>"$TMP/q/journal.jsonl"

@@ -165,6 +165,10 @@ static void test_commit_rules(void **state)
     assert_false(journal_append_queued(j, 1, 0, "r0001", A | C, 0, &err));
     assert_non_null(strstr(err.msg, "queued twice"));
     assert_false(journal_append_queued(j, 1, 0, "bad id", A | C, 0, &err));
+    assert_false(journal_append_rejected(j, 1, 0, A | B, NULL, &err));
+    assert_non_null(strstr(err.msg, "commit has begun"));
+    assert_false(journal_append_suggested(j, 1, 5, A, 0.5, 0.1, NULL, NULL, &err));
+    assert_non_null(strstr(err.msg, "target"));
     assert_true(journal_append_committed(j, 1, &err));
     assert_false(journal_append_accepted(j, 1, 0, A | B, &err));
     assert_non_null(strstr(err.msg, "already committed"));

@@ -5,6 +5,8 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +137,8 @@ static void test_commit_queue_results_oracle(void **state)
     /* results by run id */
     put("runs.csv", "r0002,A+C,A,X,0.61,\nr0002,C+A,C,Y,0.31,\n", "a");
     size_t rec;
-    assert_true(queue_collect_results(j, &rec, &err));
+    cs_error warn;
+    assert_true(queue_collect_results(j, &rec, &warn, &err));
     assert_int_equal(rec, 1);
     const journal_run *r2 = journal_run_find(j, "r0002");
     assert_true(r2->has_result);
@@ -143,12 +146,19 @@ static void test_commit_queue_results_oracle(void **state)
     assert_true(fabs(j->events[r2->result_event].scores[2] - 0.31) < 1e-12);
     assert_int_equal(j->events[r2->result_event].replicate, -1);
 
+    assert_string_equal(warn.msg, "");
+    /* a row that names a queued run with another combination is ignored, with a warning */
+    put("runs.csv", "r0003,A+B,A,X,0.7,\n", "a");
+    assert_true(queue_collect_results(j, &rec, &warn, &err));
+    assert_int_equal(rec, 0);
+    assert_non_null(strstr(warn.msg, "runs.csv:8: run r0003 was queued as A+C+D"));
+
     /* results by combination: A+B was measured before it was queued; half a result waits */
     put("runs.csv", ",A+B,A,X,0.56,\n", "a");
-    assert_true(queue_collect_results(j, &rec, &err));
+    assert_true(queue_collect_results(j, &rec, &warn, &err));
     assert_int_equal(rec, 0);
     put("runs.csv", ",A+B,B,X,0.46,\n", "a");
-    assert_true(queue_collect_results(j, &rec, &err));
+    assert_true(queue_collect_results(j, &rec, &warn, &err));
     assert_int_equal(rec, 1);
     const journal_run *r4 = journal_run_find(j, "r0004");
     assert_true(r4->has_result);
@@ -176,7 +186,7 @@ static void test_commit_queue_results_oracle(void **state)
     size_t answered;
     assert_true(oracle_answer(s, j, at("complete.csv"), &answered, &err));
     assert_int_equal(answered, 1);
-    assert_true(queue_collect_results(j, &rec, &err));
+    assert_true(queue_collect_results(j, &rec, &warn, &err));
     assert_int_equal(rec, 1);
     const journal_run *r3 = journal_run_find(j, "r0003");
     assert_true(r3->has_result);
@@ -226,7 +236,7 @@ static void test_interrupted_commit_is_not_queued_twice(void **state)
     assert_false(queue_commit_round(j, 7, NULL, &err));
     /* without the tables' ids, r0001 is free */
     assert_string_equal(j->runs[1].id, "r0003");
-    queue *q = queue_from_journal(j, NULL);
+    queue *q = queue_from_journal(j, NULL, NULL);
     assert_int_equal(q->n, 3);
     size_t len;
     char *text = queue_format_csv(q, s, &len);
@@ -278,6 +288,59 @@ static void test_oracle_incomplete_table(void **state)
     study_free(s);
 }
 
+static void test_second_instance_opens_read_only(void **state)
+{
+    (void)state;
+    cs_error err;
+    study *s = open_study();
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        study_lock *l;
+        lock_info h;
+        journal *j = journal_open_study(s, false, &l, &h, &err);
+        char c = j && l && j->fd >= 0 && journal_append_note(j, 1, -1, 0, "first", &err) ? 'y' : 'n';
+        if (write(p[1], &c, 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    close(p[1]);
+    char c;
+    assert_int_equal(read(p[0], &c, 1), 1);
+    assert_int_equal(c, 'y');
+    close(p[0]);
+    study_lock *l;
+    lock_info h;
+    journal *j = journal_open_study(s, false, &l, &h, &err);
+    assert_non_null(j);
+    assert_null(l);
+    assert_int_equal(j->fd, -1);
+    assert_int_equal(h.pid, pid);
+    assert_int_equal(j->n_events, 1); /* it sees the holder's decisions */
+    assert_false(journal_append_note(j, 1, -1, 0, "second", &err));
+    journal_free(j);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    /* the holder died: the next instance writes */
+    j = journal_open_study(s, false, &l, &h, &err);
+    assert_non_null(j);
+    assert_non_null(l);
+    assert_int_equal(h.pid, 0);
+    assert_true(journal_append_note(j, 1, -1, 0, "second", &err));
+    journal_free(j);
+    /* --read-only takes no lock even when it is free */
+    study_lock *l2;
+    j = journal_open_study(s, true, &l2, &h, &err);
+    assert_non_null(j);
+    assert_null(l2);
+    assert_int_equal(j->n_events, 2);
+    journal_free(j);
+    lock_release(l);
+    study_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,6 +348,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_interrupted_commit_is_not_queued_twice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_read_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oracle_incomplete_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_second_instance_opens_read_only, setup, teardown),
     };
     return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
 }
