@@ -4,9 +4,9 @@
  * Durability contract: journal_append_* returns true only after the whole line has been handed
  * to the kernel in one write() and fsync() has returned; a screen may say "saved" only then.
  * A crash can therefore leave at most one torn line, the last one. Opening reports it as a
- * warning ("FILE:LINE: torn last line skipped") and skips it; a writable open then truncates
- * the file back to the end of the last whole line (and flushes that), so the next append
- * starts on a line of its own. A bad line anywhere else is an error "FILE:LINE:COL: ...".
+ * warning ("FILE:LINE: torn last line skipped") and skips it; a writable open then copies the
+ * torn bytes to JOURNAL.torn and truncates the file back to the end of the last whole line
+ * (flushing both), so the next append starts on a line of its own. A bad line anywhere else is an error "FILE:LINE:COL: ...".
  *
  * Every event line has "time" (ISO 8601 UTC, "2026-11-29T22:01:02Z"), "round" (>= 1),
  * "event" (one of the names below) and, where it applies, "target" (a dataset name);

@@ -697,6 +697,27 @@ static void fsync_dir_of(const char *path)
     free(dir);
 }
 
+/* Appends the torn bytes (and a newline) to PATH.torn, flushed to disk. */
+static bool save_torn(const char *path, const char *bytes, size_t n, cs_error *err)
+{
+    size_t plen = strlen(path) + 6;
+    char *tp = xmalloc(plen);
+    snprintf(tp, plen, "%s.torn", path);
+    int fd = open(tp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    bool ok = fd >= 0;
+    if (ok) {
+        ok = write(fd, bytes, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+        close(fd);
+    }
+    if (!ok)
+        error_set(err, tp, 0, 0, "cannot keep the torn last line before repairing the journal: %s",
+                  strerror(errno));
+    else
+        fsync_dir_of(tp);
+    free(tp);
+    return ok;
+}
+
 journal *journal_open(const char *path, const study *s, bool writable, cs_error *err)
 {
     journal *j = xcalloc(1, sizeof *j);
@@ -777,8 +798,8 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
     }
     for (off_t i = 0; i < j->size; i++)
         j->lines += text[i] == '\n';
-    free(text);
     if (!ok) {
+        free(text);
         close(fd);
         journal_free(j);
         return NULL;
@@ -789,14 +810,23 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
                  text_sanitize(path, safe, sizeof safe), line);
     }
     if (writable && (size_t)j->size < len) {
-        /* Cut the torn bytes so that the next line does not glue onto them. */
+        /* Cut the torn bytes so that the next line does not glue onto them; keep a copy in
+         * JOURNAL.torn first, so that nothing the file held is lost even by the repair. */
+        if (j->torn && !save_torn(path, text + j->size, len - (size_t)j->size, err)) {
+            free(text);
+            close(fd);
+            journal_free(j);
+            return NULL;
+        }
         if (ftruncate(fd, j->size) != 0 || fsync(fd) != 0) {
+            free(text);
             error_set(err, path, line, 0, "cannot truncate the torn last line: %s", strerror(errno));
             close(fd);
             journal_free(j);
             return NULL;
         }
     }
+    free(text);
     if (writable)
         j->fd = fd;
     else
@@ -976,16 +1006,20 @@ bool journal_append(journal *j, const journal_event *in, cs_error *err)
     do
         w = write(j->fd, line, len);
     while (w < 0 && errno == EINTR);
+    const char *why = NULL;
+    if (w < 0)
+        why = strerror(errno);
+    else if (w != (ssize_t)len)
+        why = "short write (disk full?)";
+    else if (fsync(j->fd) != 0)
+        why = strerror(errno);
     free(line);
-    int saved = errno;
-    if (w != (ssize_t)len || fsync(j->fd) != 0) {
-        if (w >= 0)
-            saved = errno ? errno : ENOSPC;
-        /* Leave no partial line behind: the file ends with whole lines again. */
+    if (why) {
+        /* Leave no partial line behind: the file ends with whole lines again. If even that
+         * fails, the size check above refuses every later append until the study is reopened. */
         if (ftruncate(j->fd, j->size) == 0)
             fsync(j->fd);
-        return error_set(err, j->path, 0, 0, "cannot save the event: %s",
-                         w >= 0 && w != (ssize_t)len ? "short write (disk full?)" : strerror(saved));
+        return error_set(err, j->path, 0, 0, "cannot save the event: %s", why);
     }
     j->size += (off_t)len;
     j->lines++;

@@ -429,7 +429,12 @@ bool oracle_answer(const study *s, const journal *j, const char *complete_path, 
                 else if ((m2 = study_find_metric(complete, col)) >= 0) {
                     const study_stat *st = study_stat_of(complete, cc, e, m2);
                     if (st) {
-                        snprintf(num, sizeof num, "%.17g", st->mean);
+                        /* the shortest text that reads back as the same number */
+                        for (int prec = 6; prec <= 17; prec++) {
+                            snprintf(num, sizeof num, "%.*g", prec, st->mean);
+                            if (strtod(num, NULL) == st->mean)
+                                break;
+                        }
                         v = num;
                     }
                 }

@@ -40,7 +40,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
+    char torn[160];
+    snprintf(torn, sizeof torn, "%s.torn", f->path);
     unlink(f->path);
+    unlink(torn);
     rmdir(f->dir);
     study_free(f->s);
     free(f);
@@ -235,6 +238,12 @@ static void test_torn_last_line(void **state)
     assert_true(j->torn);
     assert_true(journal_append_note(j, 1, 0, 0, "after the crash", &err));
     journal_free(j);
+    /* the cut bytes are kept beside the journal */
+    char torn[160];
+    snprintf(torn, sizeof torn, "%s.torn", f->path);
+    char *kept = slurp(torn, &len);
+    assert_string_equal(kept, "{\"time\":\"2026-11-29T22:00:02Z\",\"round\":1,\"event\":\"note\",\"text\":\"x\"}\n");
+    free(kept);
     j = journal_open(f->path, f->s, false, &err);
     assert_non_null(j);
     assert_false(j->torn);

@@ -168,6 +168,8 @@ static void test_sigkill_while_appending(void **state)
             ITERATIONS, total, torn, killed_early);
     unlink(path);
     unlink(lockp);
+    snprintf(lockp, sizeof lockp, "%s.torn", path);
+    unlink(lockp);
     rmdir(dir);
     study_free(s);
 }

@@ -199,6 +199,13 @@ static void test_commit_queue_results_oracle(void **state)
     queue_free(q);
     journal_free(j);
 
+    size_t tlen;
+    FILE *tf = fopen(at("runs.csv"), "r");
+    char tbuf[4096];
+    tlen = fread(tbuf, 1, sizeof tbuf - 1, tf);
+    tbuf[tlen] = '\0';
+    fclose(tf);
+    assert_non_null(strstr(tbuf, "\nr0003,A+C+D,D,Y,0.53,oracle\n"));
     /* the table the oracle wrote is still a valid table holding the new rows */
     study *s2 = open_study();
     double v;
