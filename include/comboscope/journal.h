@@ -10,7 +10,16 @@
  *
  * Every event line has "time" (ISO 8601 UTC, "2026-11-29T22:01:02Z"), "round" (>= 1),
  * "event" (one of the names below) and, where it applies, "target" (a dataset name);
- * combinations are member names joined by '+'. See the man page, section JOURNAL. */
+ * combinations are member names joined by '+'. See the man page, section FILES.
+ *
+ * Typical use by a view (call order):
+ *   j = journal_open_study(s, read_only, &lock, &holder, &err);   read-only if lock == NULL
+ *   r = journal_next_round(j);  journal_append_suggested(j, r, ...) for each suggestion
+ *   journal_append_accepted / _rejected / _overridden / _note / _undo as the user decides
+ *   queue_commit_round(j, r, rows, &err)                (queue.h: `queued`, `committed`, queue file)
+ *   queue_collect_results(j, &n, &warn, &err)           when a table changed (after reloading
+ *                                                       the study: journal_rebind)
+ *   journal_rounds(j, &n) for History;  journal_free(j); lock_release(lock). */
 #ifndef COMBOSCOPE_JOURNAL_H
 #define COMBOSCOPE_JOURNAL_H
 

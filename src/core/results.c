@@ -142,13 +142,14 @@ static bool claimed(const result_row *row, const journal *j)
     return row->run[0] && journal_run_find(j, row->run) != NULL;
 }
 
-/* The value of the i-th unclaimed row with a value of (c, d), or false. */
-static bool replicate_value(const results_rows *r, const journal *j, combo_t c, int d, int i, double *out)
+/* The value of the i-th unclaimed row with a value of (c, d), or false. taken[x]: row x
+ * belongs to a journaled run by its id. */
+static bool replicate_value(const results_rows *r, const bool *taken, combo_t c, int d, int i, double *out)
 {
     int k = 0;
     for (size_t x = 0; x < r->n; x++) {
         const result_row *row = &r->rows[x];
-        if (row->combo != c || row->dataset != d || !row->has_value || claimed(row, j))
+        if (row->combo != c || row->dataset != d || !row->has_value || taken[x])
             continue;
         if (k++ == i) {
             *out = row->value;
@@ -211,6 +212,9 @@ size_t results_match(const journal *j, const results_rows *rows, result_match **
             break;
         }
     }
+    bool *taken = xcalloc(rows->n + 1, sizeof *taken);
+    for (size_t x = 0; x < rows->n; x++)
+        taken[x] = claimed(&rows->rows[x], j);
     /* Replicates taken in this pass, per combination (small: runs of one pass). */
     combo_t *taken_c = xcalloc(j->n_runs + 1, sizeof *taken_c);
     int *taken_i = xcalloc(j->n_runs + 1, sizeof *taken_i);
@@ -243,7 +247,7 @@ size_t results_match(const journal *j, const results_rows *rows, result_match **
             replicate = next;
             for (int d = 0; d < s->n_datasets && complete; d++)
                 if (combo_has(run->combo, d))
-                    complete = replicate_value(rows, j, run->combo, d, next, &scores[d]);
+                    complete = replicate_value(rows, taken, run->combo, d, next, &scores[d]);
         } else {
             for (int d = 0; d < s->n_datasets; d++)
                 if (combo_has(run->combo, d) && isnan(scores[d]))
@@ -263,6 +267,7 @@ size_t results_match(const journal *j, const results_rows *rows, result_match **
         (*out)[n].replicate = replicate;
         n++;
     }
+    free(taken);
     free(taken_c);
     free(taken_i);
     return n;
