@@ -703,7 +703,7 @@ static bool save_torn(const char *path, const char *bytes, size_t n, cs_error *e
     size_t plen = strlen(path) + 6;
     char *tp = xmalloc(plen);
     snprintf(tp, plen, "%s.torn", path);
-    int fd = open(tp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(tp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
     bool ok = fd >= 0;
     if (ok) {
         ok = write(fd, bytes, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
@@ -729,7 +729,7 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
     if (writable) {
         fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
         if (fd < 0 && errno == ENOENT) {
-            fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
             created = fd >= 0;
         }
     } else {

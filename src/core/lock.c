@@ -98,7 +98,14 @@ lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *
         memset(holder, 0, sizeof *holder);
     char *path = lock_path_of(journal_path);
     for (int attempt = 0; attempt < 16; attempt++) {
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        bool mine = true;
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (fd < 0 && errno == EACCES) {
+            /* Another user's lock file: flock needs only read access, so we can still learn
+             * whether it is held, and take over a stale one by replacing the file. */
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+            mine = false;
+        }
         if (fd < 0) {
             error_set(err, path, 0, 0, "cannot open the lock file: %s", strerror(errno));
             free(path);
@@ -123,6 +130,18 @@ lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *
         struct stat a, b;
         if (fstat(fd, &a) != 0 || stat(path, &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
             close(fd);
+            continue;
+        }
+        if (!mine) {
+            /* Free, but the file is not ours to rewrite: remove it (while locked, so that
+             * anyone who opened it retries) and create our own. */
+            int e = unlink(path) == 0 ? 0 : errno;
+            close(fd);
+            if (e) {
+                error_set(err, path, 0, 0, "cannot replace a stale lock file: %s", strerror(e));
+                free(path);
+                return LOCK_ERROR;
+            }
             continue;
         }
         /* Ours. Whatever the file says is from a dead holder: replace it. */

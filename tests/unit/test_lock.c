@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -198,6 +199,51 @@ static void test_race_many_processes_one_winner(void **state)
     }
 }
 
+/* Another user's lock file (only readable to us) still tells us it is held, and a stale one
+ * is replaced. Needs root to play the other user; skipped otherwise. */
+static void test_other_users_lock_file(void **state)
+{
+    (void)state;
+    if (getuid() != 0)
+        skip();
+    assert_int_equal(chmod(dir, 0777), 0);
+    study_lock *l;
+    cs_error err;
+    assert_int_equal(lock_acquire(journal_path, &l, NULL, &err), LOCK_ACQUIRED);
+    char *lp = lock_path_of(journal_path);
+    assert_int_equal(chmod(lp, 0644), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(9);
+        study_lock *l2;
+        lock_info h;
+        lock_status st = lock_acquire(journal_path, &l2, &h, &err);
+        _exit(st == LOCK_BUSY && h.pid == getppid() ? 0 : 1);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    /* the holder dies, leaving its file (owned by root, 0644) behind */
+    close(l->fd);
+    free(l->path);
+    free(l);
+    pid = fork();
+    if (pid == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(9);
+        study_lock *l2;
+        lock_info h;
+        lock_status st = lock_acquire(journal_path, &l2, &h, &err);
+        bool ok = st == LOCK_ACQUIRED && lock_holder(journal_path, &h) && h.pid == getpid();
+        lock_release(l2);
+        _exit(ok ? 0 : 1);
+    }
+    waitpid(pid, &status, 0);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    free(lp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +251,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_holder_blocks_a_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_file_does_not_block, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_many_processes_one_winner, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_users_lock_file, setup, teardown),
     };
     return cmocka_run_group_tests_name("lock", tests, NULL, NULL);
 }
