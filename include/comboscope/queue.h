@@ -53,7 +53,8 @@ void queue_next_run_id(const journal *j, const results_rows *rows, char out[JOUR
 /* Commits a round: journals a `queued` event for every accepted suggestion and every
  * override's replacement (each combination once; combinations already queued in this round,
  * by an interrupted commit, are not queued again), then `committed`, then rewrites the queue
- * file (queue_sync). rows (may be NULL) supply `known` and ids to avoid. False with err set. */
+ * file (queue_sync). rows supply `known` and the ids to avoid; NULL: the study's tables are
+ * scanned (results_scan). False with err set. */
 bool queue_commit_round(journal *j, int round, const results_rows *rows, cs_error *err);
 
 /* Rewrites the study's queue file from the journal (nothing when the study names none). */

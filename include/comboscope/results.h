@@ -77,4 +77,11 @@ bool results_record(journal *j, const result_match *m, size_t n, size_t *recorde
 bool oracle_answer(const study *s, const journal *j, const char *complete_path, size_t *answered,
                    cs_error *err);
 
+/* A result typed in by hand (small studies): appends one row per member of run run_id with
+ * scores[d] (the metric in use; every member needs a finite score) to the study's first table,
+ * the same way as the oracle (origin "manual"). The caller then collects results as usual.
+ * False with err set (unknown or answered run, missing score, no metric column). */
+bool results_enter(const study *s, const journal *j, const char *run_id, const double *scores,
+                   cs_error *err);
+
 #endif

@@ -179,6 +179,14 @@ bool queue_commit_round(journal *j, int round, const results_rows *rows, cs_erro
         return error_set(err, j->path, 0, 0, "round %d has no suggestions to commit", round);
     if (r->committed)
         return error_set(err, j->path, 0, 0, "round %d is already committed", round);
+    results_rows *scanned = NULL;
+    if (!rows) {
+        /* `known` must count what the tables hold now, or old rows would answer new runs. */
+        scanned = results_scan(j->study, err);
+        if (!scanned)
+            return false;
+        rows = scanned;
+    }
     /* Work on a copy: appending reallocates the journal's arrays. */
     size_t n = r->n_suggestions;
     journal_suggestion *sg = xmalloc((n + 1) * sizeof *sg);
@@ -201,6 +209,7 @@ bool queue_commit_round(journal *j, int round, const results_rows *rows, cs_erro
         ok = journal_append_queued(j, round, sg[i].target, id, c, results_known(rows, j, c), err);
     }
     free(sg);
+    results_rows_free(scanned);
     ok = ok && journal_append_committed(j, round, err);
     return ok && queue_sync(j, err);
 }

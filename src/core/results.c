@@ -337,6 +337,113 @@ static char *read_file(const char *path, size_t *len, cs_error *err)
     return b.data;
 }
 
+/* Rows appended to the study's first table: its header, its text so far, the new rows. */
+typedef struct table_append {
+    char *table;
+    header_ctx h;
+    char *text;
+    size_t len;
+    csv_buf add;
+    const char *eol;
+} table_append;
+
+static bool append_begin(const study *s, table_append *t, cs_error *err)
+{
+    memset(t, 0, sizeof *t);
+    if (s->n_tables < 1)
+        return error_set(err, s->path, 0, 0, "the study names no table to write results to");
+    t->table = path_join(s->dir, s->tables[0]);
+    cs_error ignore;
+    if (!csv_each_row(t->table, NULL, header_row, &t->h, &ignore) && !t->h.names)
+        return error_set(err, t->table, 0, 0, "cannot read the header of the table");
+    t->text = read_file(t->table, &t->len, err);
+    if (!t->text)
+        return false;
+    /* Keep the file's own line ends, and never glue a row onto an unfinished last line. */
+    t->eol = strstr(t->text, "\r\n") ? "\r\n" : "\n";
+    if (t->len && t->text[t->len - 1] != '\n')
+        csv_buf_add(&t->add, t->eol, strlen(t->eol));
+    return true;
+}
+
+static void format_number(double v, char num[64])
+{
+    /* the shortest text that reads back as the same number */
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(num, 64, "%.*g", prec, v);
+        if (strtod(num, NULL) == v)
+            break;
+    }
+}
+
+/* Fills a metric column's cell of the row of dataset d: NULL leaves it empty. */
+typedef const char *(*metric_cell_fn)(void *ctx, const char *column, int d, char num[64]);
+
+static void append_row(table_append *t, const study *s, const journal_run *run, int d,
+                       const char *origin, metric_cell_fn cell, void *ctx)
+{
+    size_t cap = (size_t)s->n_datasets * 258 + 1;
+    char *combo = xmalloc(cap);
+    study_combo_format(s, run->combo, combo, cap);
+    for (int c = 0; c < t->h.n; c++) {
+        const char *col = t->h.names[c];
+        char num[64];
+        const char *v = NULL;
+        if (strcasecmp(col, "run") == 0)
+            v = run->id;
+        else if (strcasecmp(col, "combination") == 0)
+            v = combo;
+        else if (strcasecmp(col, "dataset") == 0)
+            v = s->datasets[d].name;
+        else if (strcasecmp(col, "task") == 0)
+            v = s->tasks[s->datasets[d].task];
+        else if (strcasecmp(col, "origin") == 0)
+            v = origin;
+        else
+            v = cell(ctx, col, d, num);
+        csv_buf_field(&t->add, v ? v : "", c == 0);
+    }
+    csv_buf_add(&t->add, t->eol, strlen(t->eol));
+    free(combo);
+}
+
+static bool append_commit(table_append *t, cs_error *err)
+{
+    csv_buf all = {0};
+    csv_buf_add(&all, t->text, t->len);
+    csv_buf_add(&all, t->add.data, t->add.len);
+    bool ok = file_write_atomic(t->table, all.data, all.len, err);
+    free(all.data);
+    return ok;
+}
+
+static void append_done(table_append *t)
+{
+    for (int i = 0; i < t->h.n; i++)
+        free(t->h.names[i]);
+    free(t->h.names);
+    free(t->text);
+    free(t->add.data);
+    free(t->table);
+}
+
+typedef struct oracle_ctx {
+    const study *s, *complete;
+    combo_t cc; /* the run's combination in the complete table's datasets */
+} oracle_ctx;
+
+static const char *oracle_cell(void *p, const char *column, int d, char num[64])
+{
+    oracle_ctx *o = p;
+    int m = study_find_metric(o->complete, column);
+    int e = study_find_dataset(o->complete, o->s->datasets[d].name);
+    const study_stat *st = m >= 0 && e >= 0 ? study_stat_of(o->complete, o->cc, e, m) : NULL;
+    if (!st)
+        return NULL;
+    format_number(st->mean, num);
+    return num;
+}
+
 bool oracle_answer(const study *s, const journal *j, const char *complete_path, size_t *answered,
                    cs_error *err)
 {
@@ -355,45 +462,25 @@ bool oracle_answer(const study *s, const journal *j, const char *complete_path, 
     results_matches_free(m, nm);
     results_rows_free(rows);
 
-    bool ok = true;
-    study *complete = NULL;
-    char *table = path_join(s->dir, s->tables[0]);
-    header_ctx h = {0};
-    char *text = NULL;
-    csv_buf add = {0};
     size_t open = 0;
     for (size_t q = 0; q < j->n_runs; q++)
         open += !j->runs[q].has_result && !done[q];
-    if (open == 0)
-        goto out;
-
-    complete = study_open(complete_path, NULL, err);
-    if (!complete) {
-        ok = false;
-        goto out;
+    if (open == 0) {
+        free(done);
+        return true;
     }
-    cs_error ignore;
-    if (!csv_each_row(table, NULL, header_row, &h, &ignore) && !h.names) {
-        ok = error_set(err, table, 0, 0, "cannot read the header of the table");
-        goto out;
-    }
-    size_t len;
-    text = read_file(table, &len, err);
-    if (!text) {
-        ok = false;
-        goto out;
-    }
-    bool crlf = strstr(text, "\r\n") != NULL;
-    const char *eol = crlf ? "\r\n" : "\n";
-    if (len && text[len - 1] != '\n')
-        csv_buf_add(&add, eol, strlen(eol));
+    table_append t;
+    study *complete = study_open(complete_path, NULL, err);
+    bool ok = complete && append_begin(s, &t, err);
     char combo_text[64 * 258], safe[256];
+    oracle_ctx o = {.s = s, .complete = complete};
+    int cm = complete ? study_find_metric(complete, s->metrics[s->metric]) : -1;
     for (size_t q = 0; q < j->n_runs && ok; q++) {
         const journal_run *run = &j->runs[q];
         if (run->has_result || done[q])
             continue;
         /* Names map the study's datasets onto the complete table's. */
-        combo_t cc = 0;
+        o.cc = 0;
         for (int d = 0; d < s->n_datasets && ok; d++) {
             if (!combo_has(run->combo, d))
                 continue;
@@ -402,71 +489,76 @@ bool oracle_answer(const study *s, const journal *j, const char *complete_path, 
                 ok = error_set(err, complete_path, 0, 0, "dataset \"%s\" is not in the complete table",
                                text_sanitize(s->datasets[d].name, safe, sizeof safe));
             else
-                cc |= combo_single(e);
+                o.cc |= combo_single(e);
         }
         study_combo_format(s, run->combo, combo_text, sizeof combo_text);
         for (int d = 0; d < s->n_datasets && ok; d++) {
             if (!combo_has(run->combo, d))
                 continue;
             int e = study_find_dataset(complete, s->datasets[d].name);
-            int cm = study_find_metric(complete, s->metrics[s->metric]);
-            if (cm < 0 || !study_stat_of(complete, cc, e, cm)) {
+            if (cm < 0 || !study_stat_of(complete, o.cc, e, cm)) {
                 ok = error_set(err, complete_path, 0, 0, "no %s for %s on %s: the oracle table is not complete",
                                s->metrics[s->metric], text_sanitize(combo_text, safe, sizeof safe),
                                s->datasets[d].name);
                 break;
             }
-            for (int c = 0; c < h.n; c++) {
-                const char *col = h.names[c];
-                char num[64] = "";
-                const char *v = "";
-                int m2;
-                if (strcasecmp(col, "run") == 0)
-                    v = run->id;
-                else if (strcasecmp(col, "combination") == 0)
-                    v = combo_text;
-                else if (strcasecmp(col, "dataset") == 0)
-                    v = s->datasets[d].name;
-                else if (strcasecmp(col, "task") == 0)
-                    v = s->tasks[s->datasets[d].task];
-                else if (strcasecmp(col, "origin") == 0)
-                    v = "oracle";
-                else if ((m2 = study_find_metric(complete, col)) >= 0) {
-                    const study_stat *st = study_stat_of(complete, cc, e, m2);
-                    if (st) {
-                        /* the shortest text that reads back as the same number */
-                        for (int prec = 6; prec <= 17; prec++) {
-                            snprintf(num, sizeof num, "%.*g", prec, st->mean);
-                            if (strtod(num, NULL) == st->mean)
-                                break;
-                        }
-                        v = num;
-                    }
-                }
-                csv_buf_field(&add, v, c == 0);
-            }
-            csv_buf_add(&add, eol, strlen(eol));
+            append_row(&t, s, run, d, "oracle", oracle_cell, &o);
         }
         if (ok)
             (*answered)++;
     }
-    if (ok && add.len) {
-        csv_buf all = {0};
-        csv_buf_add(&all, text, len);
-        csv_buf_add(&all, add.data, add.len);
-        ok = file_write_atomic(table, all.data, all.len, err);
-        free(all.data);
-    }
+    if (ok)
+        ok = append_commit(&t, err);
     if (!ok)
         *answered = 0;
-out:
-    for (int i = 0; i < h.n; i++)
-        free(h.names[i]);
-    free(h.names);
-    free(text);
-    free(add.data);
-    free(table);
+    if (complete)
+        append_done(&t);
     free(done);
     study_free(complete);
+    return ok;
+}
+
+typedef struct manual_ctx {
+    const study *s;
+    const double *scores;
+} manual_ctx;
+
+static const char *manual_cell(void *p, const char *column, int d, char num[64])
+{
+    manual_ctx *mc = p;
+    if (strcmp(column, mc->s->metrics[mc->s->metric]) != 0)
+        return NULL;
+    format_number(mc->scores[d], num);
+    return num;
+}
+
+bool results_enter(const study *s, const journal *j, const char *run_id, const double *scores,
+                   cs_error *err)
+{
+    const journal_run *run = journal_run_find(j, run_id);
+    if (!run)
+        return error_set(err, j->path, 0, 0, "no run %s in the journal", run_id);
+    if (run->has_result)
+        return error_set(err, j->path, 0, 0, "run %s already has a result", run_id);
+    for (int d = 0; d < s->n_datasets; d++)
+        if (combo_has(run->combo, d) && !isfinite(scores[d]))
+            return error_set(err, NULL, 0, 0, "run %s needs a score for %s", run_id, s->datasets[d].name);
+    table_append t;
+    bool ok = append_begin(s, &t, err);
+    if (ok) {
+        /* Without a run column the rows match by combination, as a new replicate. */
+        bool has_metric = false;
+        for (int c = 0; c < t.h.n; c++)
+            has_metric |= strcmp(t.h.names[c], s->metrics[s->metric]) == 0;
+        if (!has_metric)
+            ok = error_set(err, t.table, 1, 0, "the table has no \"%s\" column to hold the scores",
+                           s->metrics[s->metric]);
+    }
+    manual_ctx mc = {.s = s, .scores = scores};
+    for (int d = 0; ok && d < s->n_datasets; d++)
+        if (combo_has(run->combo, d))
+            append_row(&t, s, run, d, "manual", manual_cell, &mc);
+    ok = ok && append_commit(&t, err);
+    append_done(&t);
     return ok;
 }

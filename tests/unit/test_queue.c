@@ -255,6 +255,39 @@ static void test_interrupted_commit_is_not_queued_twice(void **state)
     study_free(s);
 }
 
+static void test_result_typed_in_by_hand(void **state)
+{
+    (void)state;
+    cs_error err, warn;
+    study *s = open_study();
+    char *jp = journal_path_of(s);
+    journal *j = journal_open(jp, s, true, &err);
+    decide_round_one(j);
+    assert_true(queue_commit_round(j, 1, NULL, &err));
+    double scores[4] = {0.7, NAN, 0.2, NAN};
+    assert_false(results_enter(s, j, "r0099", scores, &err));
+    assert_non_null(strstr(err.msg, "no run r0099"));
+    assert_false(results_enter(s, j, "r0003", scores, &err)); /* r0003 is A+C+D: D missing */
+    assert_non_null(strstr(err.msg, "needs a score for D"));
+    scores[3] = 0.125;
+    assert_true(results_enter(s, j, "r0003", scores, &err));
+    size_t rec;
+    assert_true(queue_collect_results(j, &rec, &warn, &err));
+    assert_int_equal(rec, 1); /* and not A+B: its old replicate was counted as known */
+    const journal_run *r = journal_run_find(j, "r0003");
+    assert_true(r->has_result);
+    assert_true(fabs(j->events[r->result_event].scores[3] - 0.125) < 1e-12);
+    assert_false(results_enter(s, j, "r0003", scores, &err));
+    assert_non_null(strstr(err.msg, "already has a result"));
+    journal_free(j);
+    free(jp);
+    study_free(s);
+    /* the table still opens, with the typed rows */
+    s = open_study();
+    assert_int_equal(s->n_rows, 7);
+    study_free(s);
+}
+
 static void test_queue_read_errors(void **state)
 {
     (void)state;
@@ -353,6 +386,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_commit_queue_results_oracle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupted_commit_is_not_queued_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_result_typed_in_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_read_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oracle_incomplete_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_instance_opens_read_only, setup, teardown),
