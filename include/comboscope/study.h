@@ -103,6 +103,13 @@ int study_metric_add(study *s, const char *name);
 /* Adds one replicate value of (combo, dataset, metric). */
 void study_add_value(study *s, combo_t combo, int dataset, int metric, double value);
 
+/* Index of the observation of (combo, dataset), adding it (with every metric missing) if new. */
+long study_obs_add(study *s, combo_t combo, int dataset);
+
+/* Adds one replicate value to observation i (from study_obs_add) under metric: one hash
+ * lookup for all the metrics of a row. */
+void study_add_value_at(study *s, long i, int metric, double value);
+
 /* Index of the observation of (combo, dataset), or -1. */
 long study_find_obs(const study *s, combo_t combo, int dataset);
 
@@ -123,7 +130,8 @@ bool study_better(const study *s, double a, double b);
 
 /* Picks the metric in use when none is set: the study's metric_name if given, else f1 if
  * present, else the first metric column; and the goal when not given explicitly (min for
- * names containing "loss" or "error"). False with err if the named metric is absent. */
+ * names containing "loss" or "error"). False with err if the named metric is absent from
+ * tables that have rows (with no rows yet, the named metric is added). */
 bool study_choose_metric(study *s, cs_error *err);
 
 /* Makes every dataset a target when the study names none. */

@@ -217,9 +217,18 @@ static long obs_add(study *s, combo_t combo, int dataset)
     return (long)i;
 }
 
+long study_obs_add(study *s, combo_t combo, int dataset)
+{
+    return obs_add(s, combo, dataset);
+}
+
 void study_add_value(study *s, combo_t combo, int dataset, int metric, double value)
 {
-    long i = obs_add(s, combo, dataset);
+    study_add_value_at(s, obs_add(s, combo, dataset), metric, value);
+}
+
+void study_add_value_at(study *s, long i, int metric, double value)
+{
     study_stat *st = &s->values[metric][i];
     st->n++;
     double d = value - st->mean;
@@ -266,6 +275,9 @@ bool study_choose_metric(study *s, cs_error *err)
     if (s->metric < 0) {
         if (s->metric_name) {
             s->metric = study_find_metric(s, s->metric_name);
+            /* A study with no results yet (a search about to start) names its metric ahead. */
+            if (s->metric < 0 && s->n_rows == 0)
+                s->metric = study_metric_add(s, s->metric_name);
             if (s->metric < 0) {
                 char safe[128];
                 return error_set(err, s->path, 0, 0, "metric \"%s\" is not a column of any table",
