@@ -149,6 +149,8 @@ typedef struct journal {
     size_t n_rounds;
     journal_run *runs;     /* in the order queued */
     size_t n_runs;
+    size_t *run_hash;      /* run id -> index + 1 (0: empty slot), open addressing */
+    size_t run_hash_cap;
 } journal;
 
 /* Opens the journal at path for study s (which must outlive it) and replays it. A missing file

@@ -47,7 +47,7 @@ queue *queue_read(const char *path, const study *s, cs_error *err);
 char *queue_path_of(const study *s);
 
 /* The next run id: "r" and a four-digit (or longer) sequence number, one past the highest
- * "rNNNN" id in the journal, skipping ids that rows already carry. */
+ * "rNNNN" id in the journal and in rows (may be NULL), so never an id a table already uses. */
 void queue_next_run_id(const journal *j, const results_rows *rows, char out[JOURNAL_RUN_MAX]);
 
 /* Commits a round: journals a `queued` event for every accepted suggestion and every

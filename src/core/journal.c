@@ -148,11 +148,41 @@ static bool is_decision(journal_kind k)
     return k == JOURNAL_ACCEPTED || k == JOURNAL_REJECTED || k == JOURNAL_OVERRIDDEN;
 }
 
+static size_t id_hash(const char *id)
+{
+    size_t h = 14695981039346656037u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return h;
+}
+
+/* Results look runs up by id for every table row: keep that O(1). */
+static void run_hash_put(journal *j, size_t idx)
+{
+    if ((j->n_runs + 1) * 2 > j->run_hash_cap) {
+        size_t cap = j->run_hash_cap ? j->run_hash_cap * 2 : 64;
+        free(j->run_hash);
+        j->run_hash = xcalloc(cap, sizeof *j->run_hash);
+        j->run_hash_cap = cap;
+        for (size_t i = 0; i < j->n_runs; i++)
+            if (i != idx)
+                run_hash_put(j, i);
+    }
+    size_t mask = j->run_hash_cap - 1;
+    size_t h = id_hash(j->runs[idx].id) & mask;
+    while (j->run_hash[h])
+        h = (h + 1) & mask;
+    j->run_hash[h] = idx + 1;
+}
+
 static const journal_run *run_find(const journal *j, const char *id)
 {
-    for (size_t i = 0; i < j->n_runs; i++)
-        if (strcmp(j->runs[i].id, id) == 0)
-            return &j->runs[i];
+    if (!j->run_hash_cap)
+        return NULL;
+    size_t mask = j->run_hash_cap - 1;
+    for (size_t h = id_hash(id) & mask; j->run_hash[h]; h = (h + 1) & mask)
+        if (strcmp(j->runs[j->run_hash[h] - 1].id, id) == 0)
+            return &j->runs[j->run_hash[h] - 1];
     return NULL;
 }
 
@@ -362,6 +392,7 @@ static void apply(journal *j, size_t idx)
         run->queued_event = idx;
         push_index(&r->runs, &r->n_runs, j->n_runs);
         j->n_runs++;
+        run_hash_put(j, j->n_runs - 1);
         break;
     }
     case JOURNAL_RESULT: {
@@ -894,6 +925,7 @@ void journal_free(journal *j)
     }
     free(j->rounds);
     free(j->runs);
+    free(j->run_hash);
     free(j->path);
     free(j);
 }

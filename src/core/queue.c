@@ -153,18 +153,26 @@ char *queue_path_of(const study *s)
     return path_join(s->dir, s->queue);
 }
 
+/* The number of an "rNNNN" id, or 0. */
+static long run_number(const char *id)
+{
+    if (id[0] != 'r' || id[1] < '0' || id[1] > '9')
+        return 0;
+    char *end;
+    long v = strtol(id + 1, &end, 10);
+    return *end || v < 0 || v > 999999999 ? 0 : v;
+}
+
 void queue_next_run_id(const journal *j, const results_rows *rows, char out[JOURNAL_RUN_MAX])
 {
+    /* Past every rNNNN id of the journal and of the tables (seed runs are often r0001...). */
     long max = 0;
-    for (size_t i = 0; i < j->n_runs; i++) {
-        const char *id = j->runs[i].id;
-        char *end;
-        if (id[0] != 'r' || id[1] < '0' || id[1] > '9')
-            continue;
-        long v = strtol(id + 1, &end, 10);
-        if (!*end && v > max)
-            max = v;
-    }
+    for (size_t i = 0; i < j->n_runs; i++)
+        if (run_number(j->runs[i].id) > max)
+            max = run_number(j->runs[i].id);
+    for (size_t i = 0; rows && i < rows->n; i++)
+        if (run_number(rows->rows[i].run) > max)
+            max = run_number(rows->rows[i].run);
     for (long v = max + 1;; v++) {
         snprintf(out, JOURNAL_RUN_MAX, "r%04ld", v);
         if (!results_has_run_id(rows, out) && !journal_run_find(j, out))

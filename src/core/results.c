@@ -142,23 +142,6 @@ static bool claimed(const result_row *row, const journal *j)
     return row->run[0] && journal_run_find(j, row->run) != NULL;
 }
 
-/* The value of the i-th unclaimed row with a value of (c, d), or false. taken[x]: row x
- * belongs to a journaled run by its id. */
-static bool replicate_value(const results_rows *r, const bool *taken, combo_t c, int d, int i, double *out)
-{
-    int k = 0;
-    for (size_t x = 0; x < r->n; x++) {
-        const result_row *row = &r->rows[x];
-        if (row->combo != c || row->dataset != d || !row->has_value || taken[x])
-            continue;
-        if (k++ == i) {
-            *out = row->value;
-            return true;
-        }
-    }
-    return false;
-}
-
 int results_known(const results_rows *r, const journal *j, combo_t c)
 {
     if (!r)
@@ -178,19 +161,54 @@ int results_known(const results_rows *r, const journal *j, combo_t c)
     return best < 0 ? 0 : best;
 }
 
-/* The highest replicate index that results of combination c already took (-1: none). */
-static int replicate_used(const journal *j, combo_t c)
+/* combination -> highest replicate taken (a small open-addressing map; 0 is never a key). */
+typedef struct combo_map {
+    combo_t *keys;
+    int *vals;
+    size_t cap;
+} combo_map;
+
+static int *combo_map_at(combo_map *m, combo_t c)
 {
-    int used = -1;
-    for (size_t i = 0; i < j->n_runs; i++) {
-        const journal_run *run = &j->runs[i];
-        if (run->combo != c || !run->has_result)
-            continue;
-        int rep = j->events[run->result_event].replicate;
-        if (rep > used)
-            used = rep;
+    size_t mask = m->cap - 1;
+    size_t h = (size_t)((c * 0x9E3779B97F4A7C15u) >> 17) & mask;
+    while (m->keys[h] && m->keys[h] != c)
+        h = (h + 1) & mask;
+    if (!m->keys[h]) {
+        m->keys[h] = c;
+        m->vals[h] = -1;
     }
-    return used;
+    return &m->vals[h];
+}
+
+typedef struct row_ref {
+    combo_t combo;
+    size_t index;
+} row_ref;
+
+static int row_ref_cmp(const void *a, const void *b)
+{
+    const row_ref *x = a, *y = b;
+    if (x->combo != y->combo)
+        return x->combo < y->combo ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The rows of combination c, in table order: [*lo, *hi) of refs. */
+static void rows_of(const row_ref *refs, size_t n, combo_t c, size_t *lo, size_t *hi)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = (a + b) / 2;
+        if (refs[mid].combo < c)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    *lo = a;
+    while (a < n && refs[a].combo == c)
+        a++;
+    *hi = a;
 }
 
 size_t results_match(const journal *j, const results_rows *rows, result_match **out, cs_error *warning)
@@ -200,25 +218,39 @@ size_t results_match(const journal *j, const results_rows *rows, result_match **
     *out = NULL;
     if (warning)
         warning->msg[0] = '\0';
-    for (size_t x = 0; warning && x < rows->n; x++) {
+    /* Rows claimed by a journaled run id; the first one with the wrong combination is reported. */
+    bool *taken = xcalloc(rows->n + 1, sizeof *taken);
+    for (size_t x = 0; x < rows->n; x++) {
         const result_row *row = &rows->rows[x];
         const journal_run *run = row->run[0] ? journal_run_find(j, row->run) : NULL;
-        if (run && run->combo != row->combo) {
+        taken[x] = run != NULL;
+        if (run && run->combo != row->combo && warning && !warning->msg[0]) {
             char want[200];
             char *file = path_join(s->dir, s->tables[row->table]);
             error_set(warning, file, row->line, 0, "run %s was queued as %s; this row names another combination (ignored)",
                       row->run, study_combo_format(s, run->combo, want, sizeof want));
             free(file);
-            break;
         }
     }
-    bool *taken = xcalloc(rows->n + 1, sizeof *taken);
+    /* Rows by combination (each combination's rows in table order), so that each run looks
+     * at its own combination's rows only. */
+    row_ref *refs = xmalloc((rows->n + 1) * sizeof *refs);
     for (size_t x = 0; x < rows->n; x++)
-        taken[x] = claimed(&rows->rows[x], j);
-    /* Replicates taken in this pass, per combination (small: runs of one pass). */
-    combo_t *taken_c = xcalloc(j->n_runs + 1, sizeof *taken_c);
-    int *taken_i = xcalloc(j->n_runs + 1, sizeof *taken_i);
-    size_t n_taken = 0;
+        refs[x] = (row_ref){rows->rows[x].combo, x};
+    qsort(refs, rows->n, sizeof *refs, row_ref_cmp);
+    /* The highest replicate each combination's results took, journaled or in this pass. */
+    combo_map used = {0};
+    used.cap = 64;
+    while (used.cap < 2 * (j->n_runs + 1))
+        used.cap *= 2;
+    used.keys = xcalloc(used.cap, sizeof *used.keys);
+    used.vals = xcalloc(used.cap, sizeof *used.vals);
+    for (size_t i = 0; i < j->n_runs; i++) {
+        const journal_run *run = &j->runs[i];
+        int *u = combo_map_at(&used, run->combo);
+        if (run->has_result && j->events[run->result_event].replicate > *u)
+            *u = j->events[run->result_event].replicate;
+    }
     for (size_t q = 0; q < j->n_runs; q++) {
         const journal_run *run = &j->runs[q];
         if (run->has_result)
@@ -226,50 +258,51 @@ size_t results_match(const journal *j, const results_rows *rows, result_match **
         double *scores = xmalloc((size_t)(s->n_datasets ? s->n_datasets : 1) * sizeof *scores);
         for (int d = 0; d < s->n_datasets; d++)
             scores[d] = NAN;
+        size_t lo, hi;
+        rows_of(refs, rows->n, run->combo, &lo, &hi);
         bool by_id = false, complete = true;
-        for (size_t x = 0; x < rows->n; x++) {
-            const result_row *row = &rows->rows[x];
-            if (strcmp(row->run, run->id) != 0 || row->combo != run->combo)
+        for (size_t k = lo; k < hi; k++) {
+            const result_row *row = &rows->rows[refs[k].index];
+            if (strcmp(row->run, run->id) != 0)
                 continue;
             by_id = true;
             if (row->has_value && isnan(scores[row->dataset]))
                 scores[row->dataset] = row->value;
         }
         int replicate = -1;
+        int *u = combo_map_at(&used, run->combo);
         if (!by_id) {
-            int next = run->known;
-            int used = replicate_used(j, run->combo);
-            if (used + 1 > next)
-                next = used + 1;
-            for (size_t t = 0; t < n_taken; t++)
-                if (taken_c[t] == run->combo && taken_i[t] + 1 > next)
-                    next = taken_i[t] + 1;
-            replicate = next;
-            for (int d = 0; d < s->n_datasets && complete; d++)
-                if (combo_has(run->combo, d))
-                    complete = replicate_value(rows, taken, run->combo, d, next, &scores[d]);
-        } else {
-            for (int d = 0; d < s->n_datasets; d++)
-                if (combo_has(run->combo, d) && isnan(scores[d]))
-                    complete = false;
+            replicate = run->known > *u + 1 ? run->known : *u + 1;
+            /* member d's replicate-th unclaimed row with a value */
+            int seen[COMBO_MAX_DATASETS] = {0};
+            for (size_t k = lo; k < hi; k++) {
+                const result_row *row = &rows->rows[refs[k].index];
+                if (taken[refs[k].index] || !row->has_value)
+                    continue;
+                if (seen[row->dataset]++ == replicate)
+                    scores[row->dataset] = row->value;
+            }
         }
+        for (int d = 0; d < s->n_datasets; d++)
+            if (combo_has(run->combo, d) && isnan(scores[d]))
+                complete = false;
         if (!complete) {
             free(scores);
             continue;
         }
-        if (!by_id) {
-            taken_c[n_taken] = run->combo;
-            taken_i[n_taken++] = replicate;
-        }
-        *out = xrealloc(*out, (n + 1) * sizeof **out);
+        if (!by_id)
+            *u = replicate;
+        if ((n & (n - 1)) == 0) /* capacity doubles at powers of two */
+            *out = xrealloc(*out, (n ? 2 * n : 1) * sizeof **out);
         (*out)[n].run = q;
         (*out)[n].scores = scores;
         (*out)[n].replicate = replicate;
         n++;
     }
+    free(used.keys);
+    free(used.vals);
+    free(refs);
     free(taken);
-    free(taken_c);
-    free(taken_i);
     return n;
 }
 
