@@ -55,7 +55,9 @@ typedef enum journal_kind {
 #define JOURNAL_RUN_MAX 32
 
 /* One event. Which fields mean something depends on kind:
- *   suggested   combo; mean, spread (has_prediction); predictor, acquisition (may be NULL)
+ *   suggested   combo; mean, spread (has_prediction); predictor, acquisition (may be NULL);
+ *               optionally the acquisition's value (has_value) and the predictor's
+ *               cross-validated accuracy when it proposed (has_cv: cv_spearman, cv_mae)
  *   accepted    combo (the suggestion decided on)
  *   rejected    combo; text = the reason (may be NULL)
  *   overridden  combo (the suggestion) and replacement (the user's combination)
@@ -74,6 +76,10 @@ typedef struct journal_event {
     combo_t replacement;
     bool has_prediction;
     double mean, spread;
+    bool has_value;
+    double value;
+    bool has_cv;
+    double cv_spearman, cv_mae;
     char *predictor;
     char *acquisition;
     char *text;
@@ -186,7 +192,9 @@ char *journal_path_of(const study *s);
  * nothing changed (a partial line is truncated away) on any failure. */
 bool journal_append(journal *j, const journal_event *ev, cs_error *err);
 
-/* Conveniences over journal_append, one per event kind (target: dataset index or -1). */
+/* Conveniences over journal_append, one per event kind (target: dataset index or -1). A
+ * suggestion with its acquisition value or cross-validation figures goes through
+ * journal_append with those fields set. */
 bool journal_append_suggested(journal *j, int round, int target, combo_t c, double mean,
                               double spread, const char *predictor, const char *acquisition,
                               cs_error *err);

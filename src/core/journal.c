@@ -241,6 +241,19 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
         return snprintf(msg, n, "combination has datasets the study does not have"), false;
     }
     switch (ev->kind) {
+    case JOURNAL_SUGGESTED:
+        if ((ev->has_prediction && (!isfinite(ev->mean) || !isfinite(ev->spread))) ||
+            (ev->has_value && !isfinite(ev->value)) ||
+            (ev->has_cv && (!isfinite(ev->cv_spearman) || !isfinite(ev->cv_mae)))) {
+            *key = "mean";
+            return snprintf(msg, n, "a suggestion's numbers must be finite"), false;
+        }
+        if ((ev->predictor && text_has_control(ev->predictor)) ||
+            (ev->acquisition && text_has_control(ev->acquisition))) {
+            *key = "predictor";
+            return snprintf(msg, n, "predictor and acquisition names may not hold control characters"), false;
+        }
+        break;
     case JOURNAL_OVERRIDDEN:
         if (ev->replacement == 0 || (ev->replacement & ~combo_all(s->n_datasets))) {
             *key = "replacement";
@@ -588,8 +601,20 @@ static bool decode(const line_ctx *lc, const cJSON *o, journal_event *ev)
         return false;
     switch (ev->kind) {
     case JOURNAL_SUGGESTED:
-        if (!get_num(lc, o, "mean", &ev->has_prediction, &ev->mean) || !get_num(lc, o, "spread", NULL, &ev->spread))
+        if (!get_num(lc, o, "mean", &ev->has_prediction, &ev->mean) || !get_num(lc, o, "spread", NULL, &ev->spread) ||
+            !get_num(lc, o, "value", &ev->has_value, &ev->value))
             return false;
+        const cJSON *cv = cJSON_GetObjectItemCaseSensitive(o, "cv");
+        if (cv) {
+            if (!cJSON_IsObject(cv))
+                return line_fail(lc, "cv", "\"cv\" must be an object {\"spearman\", \"mae\"}%s", NULL);
+            bool has_s = false, has_m = false;
+            if (!get_num(lc, cv, "spearman", &has_s, &ev->cv_spearman) || !get_num(lc, cv, "mae", &has_m, &ev->cv_mae))
+                return false;
+            if (!has_s || !has_m)
+                return line_fail(lc, "cv", "\"cv\" needs \"spearman\" and \"mae\"%s", NULL);
+            ev->has_cv = true;
+        }
         if (!get_str(lc, o, "predictor", false, &t))
             return false;
         ev->predictor = (char *)t;
@@ -961,6 +986,13 @@ static char *format_line(const journal *j, const journal_event *ev, size_t *len)
             cJSON_AddStringToObject(o, "predictor", ev->predictor);
         if (ev->acquisition)
             cJSON_AddStringToObject(o, "acquisition", ev->acquisition);
+        if (ev->has_value)
+            cJSON_AddNumberToObject(o, "value", ev->value);
+        if (ev->has_cv) {
+            cJSON *cv = cJSON_AddObjectToObject(o, "cv");
+            cJSON_AddNumberToObject(cv, "spearman", ev->cv_spearman);
+            cJSON_AddNumberToObject(cv, "mae", ev->cv_mae);
+        }
         break;
     case JOURNAL_REJECTED:
         if (ev->text)

@@ -131,6 +131,44 @@ static void test_roundtrip_and_decisions(void **state)
     journal_free(j);
 }
 
+static void test_suggestion_with_value_and_cv(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    journal_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = JOURNAL_SUGGESTED;
+    ev.round = 3;
+    ev.target = 1;
+    ev.combo = B | C;
+    ev.has_prediction = true;
+    ev.mean = 0.7;
+    ev.spread = 0.05;
+    ev.predictor = "ensemble";
+    ev.acquisition = "ucb";
+    ev.has_value = true;
+    ev.value = 0.725;
+    ev.has_cv = true;
+    ev.cv_spearman = 0.61;
+    ev.cv_mae = 0.012;
+    assert_true(journal_append(j, &ev, &err));
+    ev.cv_mae = NAN;
+    assert_false(journal_append(j, &ev, &err));
+    assert_non_null(strstr(err.msg, "finite"));
+    journal_free(j);
+    j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    const journal_event *e = &j->events[0];
+    assert_true(e->has_value && e->has_cv);
+    assert_true(fabs(e->value - 0.725) < 1e-12);
+    assert_true(fabs(e->cv_spearman - 0.61) < 1e-12);
+    assert_true(fabs(e->cv_mae - 0.012) < 1e-12);
+    assert_string_equal(e->acquisition, "ucb");
+    assert_int_equal(journal_round_find(j, 3)->target, 1);
+    journal_free(j);
+}
+
 static void test_undo_stack(void **state)
 {
     fixture *f = *state;
@@ -333,6 +371,8 @@ static void test_semantic_errors(void **state)
                  "1:65:", "never queued");
     expect_error(f, T0 "\"event\":\"note\"}\n" NOTE, "1:", "missing \"text\"");
     expect_error(f, "[1,2]\n" NOTE, "1:", "must be a JSON object");
+    expect_error(f, T0 "\"event\":\"suggested\",\"combination\":\"A\",\"cv\":{\"spearman\":0.5}}\n" NOTE,
+                 "1:", "\"cv\" needs \"spearman\" and \"mae\"");
 }
 
 static void test_result_line_errors(void **state)
@@ -442,6 +482,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_roundtrip_and_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_stack, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_suggestion_with_value_and_cv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_garbage_with_newline, setup, teardown),
