@@ -14,7 +14,7 @@
  *
  * Typical use by a view (call order):
  *   j = journal_open_study(s, read_only, &lock, &holder, &err);   read-only if lock == NULL
- *   r = journal_next_round(j);  journal_append_suggested(j, r, ...) for each suggestion
+ *   r = journal_current_round(j);  journal_append_suggested(j, r, ...) for each suggestion
  *   journal_append_accepted / _rejected / _overridden / _note / _undo as the user decides
  *   queue_commit_round(j, r, rows, &err)                (queue.h: `queued`, `committed`, queue file)
  *   queue_collect_results(j, &n, &warn, &err)           when a table changed (after reloading
@@ -222,6 +222,10 @@ const journal_round *journal_round_find(const journal *j, int number);
 
 /* The number a new round would get: one past the highest round seen (1 for an empty journal). */
 int journal_next_round(const journal *j);
+
+/* The round to work on: the highest round when it is not committed yet (a session that ended,
+ * or crashed, mid-round), else journal_next_round. */
+int journal_current_round(const journal *j);
 
 /* The run with this id, or NULL. */
 const journal_run *journal_run_find(const journal *j, const char *id);

@@ -450,6 +450,13 @@ int journal_next_round(const journal *j)
     return j->n_rounds ? j->rounds[j->n_rounds - 1].number + 1 : 1;
 }
 
+int journal_current_round(const journal *j)
+{
+    if (j->n_rounds && !j->rounds[j->n_rounds - 1].committed)
+        return j->rounds[j->n_rounds - 1].number;
+    return journal_next_round(j);
+}
+
 /* --- reading ----------------------------------------------------------------------------- */
 
 /* 1-based column of the value of top-level key in a one-line JSON object, 0 if not found. */

@@ -125,6 +125,7 @@ static void test_roundtrip_and_decisions(void **state)
     assert_string_equal(j->events[r[0].notes[0]].text, "ünïcode and a, comma");
     assert_int_equal(r[0].n_decisions, 3);
     assert_int_equal(journal_next_round(j), 2);
+    assert_int_equal(journal_current_round(j), 1); /* not committed: still the one to work on */
     assert_int_equal(j->events[8].kind, JOURNAL_UNDO);
     assert_int_equal(j->events[8].combo, A | B); /* the undo names what it reverted */
     assert_int_equal(j->events[8].line, 9);
@@ -227,6 +228,7 @@ static void test_commit_rules(void **state)
 
     j = journal_open(f->path, f->s, false, &err);
     assert_non_null(j);
+    assert_int_equal(journal_current_round(j), 2);
     const journal_round *r = journal_round_find(j, 1);
     assert_true(r->committed);
     assert_int_equal(r->n_runs, 1);
