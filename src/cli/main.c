@@ -14,6 +14,7 @@ static const command commands[] = {
     {"check", cmd_check, "validate a study or table and summarize it"},
     {"import", cmd_import, "convert wide, MTG-Net or Standley tables to the long format"},
     {"synth", cmd_synth, "write a synthetic result table with a known structure"},
+    {"queue", cmd_queue, "the approved runs not yet measured"},
 };
 
 static void usage(FILE *out)
