@@ -10,6 +10,7 @@
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 
 int cmd_check(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 
 /* Prints "comboscope: MESSAGE" style errors: the message alone (it carries its location). */
 void cli_error(const cs_error *err);

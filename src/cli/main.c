@@ -12,6 +12,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"check", cmd_check, "validate a study or table and summarize it"},
+    {"synth", cmd_synth, "write a synthetic result table with a known structure"},
 };
 
 static void usage(FILE *out)

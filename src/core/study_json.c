@@ -313,8 +313,17 @@ study *study_json_load(const char *path, cs_error *err)
         free(text);
         return NULL;
     }
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        long line, col;
+        text_line_col(text, (size_t)(nul - text), &line, &col);
+        error_set(err, path, line, col, "NUL byte in the study file");
+        free(text);
+        return NULL;
+    }
+    /* cJSON counts the terminating NUL as part of the buffer when it must check for it. */
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, true);
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
     if (!root) {
         const char *at = end ? end : cJSON_GetErrorPtr();
         long line = 0, col = 0;
@@ -627,5 +636,71 @@ bool study_json_save(study *s, cs_error *err)
     cJSON_free(text);
     bool ok = file_write_atomic(s->path, withnl, len + 1, err);
     free(withnl);
+    return ok;
+}
+
+bool file_atomic_open(file_atomic *a, const char *path, cs_error *err)
+{
+    size_t n = strlen(path) + 32;
+    a->path = text_dup(path);
+    a->tmp = xmalloc(n);
+    snprintf(a->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    a->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!a->fp) {
+        error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(a->tmp);
+        }
+        free(a->tmp);
+        free(a->path);
+        a->tmp = a->path = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void file_atomic_release(file_atomic *a)
+{
+    free(a->tmp);
+    free(a->path);
+    a->tmp = a->path = NULL;
+    a->fp = NULL;
+}
+
+void file_atomic_abort(file_atomic *a)
+{
+    if (a->fp) {
+        fclose(a->fp);
+        unlink(a->tmp);
+    }
+    file_atomic_release(a);
+}
+
+bool file_atomic_commit(file_atomic *a, cs_error *err)
+{
+    bool ok = true;
+    if (fflush(a->fp) != 0 || ferror(a->fp))
+        ok = error_set(err, a->path, 0, 0, "cannot write: %s", strerror(errno));
+    else if (fsync(fileno(a->fp)) != 0)
+        ok = error_set(err, a->path, 0, 0, "cannot flush to disk: %s", strerror(errno));
+    if (fclose(a->fp) != 0 && ok)
+        ok = error_set(err, a->path, 0, 0, "cannot write: %s", strerror(errno));
+    a->fp = NULL;
+    if (ok && rename(a->tmp, a->path) != 0)
+        ok = error_set(err, a->path, 0, 0, "cannot replace: %s", strerror(errno));
+    if (!ok) {
+        unlink(a->tmp);
+    } else {
+        char *d = dir_of(a->path);
+        int dfd = open(d, O_RDONLY);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        free(d);
+    }
+    file_atomic_release(a);
     return ok;
 }
