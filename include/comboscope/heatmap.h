@@ -43,4 +43,10 @@ const heatmap_cell *heatmap_at(const heatmap *h, int target, int aux);
  * many. These are the rows of that task's heatmap. */
 int heatmap_task_rows(const study *s, int task, int *out);
 
+/* A short column label for dataset d, at most w (2..15) characters: the part of its name after
+ * the first '_' (the task type is shown elsewhere), cut to w; where that is not unique among
+ * the study's datasets, its first and last characters; failing that, its number. Writes to
+ * out (size n, at least w + 1) and returns it. Not sanitized: draw it as text from a file. */
+char *heatmap_short_label(const study *s, int d, int w, char *out, size_t n);
+
 #endif

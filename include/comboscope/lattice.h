@@ -110,9 +110,20 @@ int lattice_neighbours(const study *s, int m, int target, combo_t c, lattice_nei
  * lattice_neighbours; false when none of that kind is measured. */
 bool lattice_best_step(const study *s, int m, int target, combo_t c, bool add, combo_t *out);
 
-/* The largest |gain| over the target's measured combinations under metric m (0 if none): the
- * half-width of a diverging colour scale centred on zero. */
-double lattice_gain_range(const study *s, int m, int target);
+/* The colour scale of one target's lattice: gains are taken against reference, which is the
+ * baseline when {target} is measured, else the mean of the target's measured scores (so a
+ * lattice without a baseline still shows which combinations are better than typical). */
+typedef struct lattice_scale {
+    study_goal goal;
+    bool has_baseline;
+    double reference;
+    double range;     /* the largest |gain| against reference (0 if none): the half-width of a
+                       * diverging scale centred on zero */
+    size_t measured;  /* the target's measured combinations */
+} lattice_scale;
+
+/* Fills *out for target under metric m. */
+void lattice_scale_of(const study *s, int m, int target, lattice_scale *out);
 
 typedef struct lattice_hasse {
     int n_datasets, target, metric;

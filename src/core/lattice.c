@@ -209,24 +209,30 @@ bool lattice_best_step(const study *s, int m, int target, combo_t c, bool add, c
     return false;
 }
 
-double lattice_gain_range(const study *s, int m, int target)
+void lattice_scale_of(const study *s, int m, int target, lattice_scale *out)
 {
+    memset(out, 0, sizeof *out);
+    out->goal = lattice_goal(s, m);
     if (m < 0 || m >= s->n_metrics)
-        return 0;
-    const study_stat *base = study_stat_of(s, combo_single(target), target, m);
-    if (!base)
-        return 0;
-    study_goal goal = lattice_goal(s, m);
+        return;
     const study_stat *v = s->values[m];
-    double r = 0;
+    const study_stat *base = study_stat_of(s, combo_single(target), target, m);
+    double sum = 0;
+    for (size_t i = 0; i < s->n_obs; i++) {
+        if (s->obs[i].dataset == target && v[i].n) {
+            out->measured++;
+            sum += v[i].mean;
+        }
+    }
+    out->has_baseline = base != NULL;
+    out->reference = base ? base->mean : out->measured ? sum / (double)out->measured : 0;
     for (size_t i = 0; i < s->n_obs; i++) {
         if (s->obs[i].dataset != target || v[i].n == 0)
             continue;
-        double g = fabs(lattice_gain(goal, v[i].mean, base->mean));
-        if (g > r)
-            r = g;
+        double g = fabs(lattice_gain(out->goal, v[i].mean, out->reference));
+        if (g > out->range)
+            out->range = g;
     }
-    return r;
 }
 
 /* Sorting the by-size layout: size, then measured first and best first, then by mask. */

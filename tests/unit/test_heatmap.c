@@ -172,6 +172,29 @@ static void test_partial_by_hand(void **state)
     study_free(s);
 }
 
+static void test_short_labels(void **state)
+{
+    (void)state;
+    study *s = study_new();
+    const char *names[] = {"NER_bc2gm", "NER_bc4chemd", "EE_genia2011", "EE_genia2013", "RE_DDI",
+                           "plain", "X_same1", "Y_same1", "caf\xc3\xa9_\xc3\xa9t\xc3\xa9s"};
+    for (int i = 0; i < 9; i++)
+        assert_int_equal(study_add_dataset(s, names[i], NULL, NULL), i);
+    char buf[32];
+    assert_string_equal(heatmap_short_label(s, 0, 4, buf, sizeof buf), "bc2g");
+    assert_string_equal(heatmap_short_label(s, 1, 4, buf, sizeof buf), "bc4c");
+    assert_string_equal(heatmap_short_label(s, 2, 4, buf, sizeof buf), "ge11");
+    assert_string_equal(heatmap_short_label(s, 3, 4, buf, sizeof buf), "ge13");
+    assert_string_equal(heatmap_short_label(s, 4, 4, buf, sizeof buf), "DDI");
+    assert_string_equal(heatmap_short_label(s, 5, 4, buf, sizeof buf), "plai");
+    assert_string_equal(heatmap_short_label(s, 6, 4, buf, sizeof buf), "#7");
+    assert_string_equal(heatmap_short_label(s, 7, 4, buf, sizeof buf), "#8");
+    /* characters, not bytes: "\xc3\xa9t\xc3\xa9s" cut to 3 is "\xc3\xa9t\xc3\xa9" */
+    assert_string_equal(heatmap_short_label(s, 8, 3, buf, sizeof buf), "\xc3\xa9t\xc3\xa9");
+    assert_string_equal(heatmap_short_label(s, 2, 12, buf, sizeof buf), "genia2011");
+    study_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_min_goal_flips_sign),
         cmocka_unit_test(test_switching_metric),
         cmocka_unit_test(test_partial_by_hand),
+        cmocka_unit_test(test_short_labels),
     };
     return cmocka_run_group_tests_name("heatmap", tests, NULL, NULL);
 }

@@ -252,6 +252,11 @@ static bool keep_some(combo_t c)
     return !combo_has(c, 3) && c != 0x5;
 }
 
+static bool keep_no_single(combo_t c)
+{
+    return !combo_has(c, 3) && combo_rank(c) > 1;
+}
+
 static void test_neighbours_partial(void **state)
 {
     (void)state;
@@ -273,8 +278,22 @@ static void test_neighbours_partial(void **state)
     combo_t step;
     assert_false(lattice_best_step(s, s->metric, 0, 0x7, true, &step)); /* only {0..3}: absent */
     /* range: the largest |gain| over target 0's measured combinations {0}, {0,1}, {0,1,2} */
-    near(lattice_gain_range(s, s->metric, 0),
-         fmax(fabs(weight(0, 1)), fabs(weight(0, 1) + weight(0, 2))));
+    lattice_scale sc;
+    lattice_scale_of(s, s->metric, 0, &sc);
+    assert_true(sc.has_baseline);
+    assert_int_equal(sc.measured, 3);
+    near(sc.reference, 0.5);
+    near(sc.range, fmax(fabs(weight(0, 1)), fabs(weight(0, 1) + weight(0, 2))));
+    study_free(s);
+    /* without {1}, target 1's reference is the mean of its measured scores */
+    s = additive(4, "f1", keep_no_single);
+    lattice_scale_of(s, s->metric, 1, &sc);
+    assert_false(sc.has_baseline);
+    assert_int_equal(sc.measured, 3);
+    double v[3] = {0.51 + weight(1, 0), 0.51 + weight(1, 2), 0.51 + weight(1, 0) + weight(1, 2)};
+    double mean = (v[0] + v[1] + v[2]) / 3;
+    near(sc.reference, mean);
+    near(sc.range, fmax(fabs(v[0] - mean), fmax(fabs(v[1] - mean), fabs(v[2] - mean))));
     study_free(s);
 }
 
