@@ -110,6 +110,10 @@ int lattice_neighbours(const study *s, int m, int target, combo_t c, lattice_nei
  * lattice_neighbours; false when none of that kind is measured. */
 bool lattice_best_step(const study *s, int m, int target, combo_t c, bool add, combo_t *out);
 
+/* The target's best measured combination under metric m (ties: the smaller mask); false if
+ * nothing is measured for it. */
+bool lattice_best(const study *s, int m, int target, combo_t *out);
+
 /* The colour scale of one target's lattice: gains are taken against reference, which is the
  * baseline when {target} is measured, else the mean of the target's measured scores (so a
  * lattice without a baseline still shows which combinations are better than typical). */

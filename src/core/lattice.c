@@ -209,6 +209,27 @@ bool lattice_best_step(const study *s, int m, int target, combo_t c, bool add, c
     return false;
 }
 
+bool lattice_best(const study *s, int m, int target, combo_t *out)
+{
+    if (m < 0 || m >= s->n_metrics)
+        return false;
+    study_goal goal = lattice_goal(s, m);
+    const study_stat *v = s->values[m];
+    bool found = false;
+    double best = 0;
+    for (size_t i = 0; i < s->n_obs; i++) {
+        if (s->obs[i].dataset != target || v[i].n == 0)
+            continue;
+        double x = goal == GOAL_MIN ? -v[i].mean : v[i].mean;
+        if (!found || x > best || (x == best && s->obs[i].combo < *out)) {
+            found = true;
+            best = x;
+            *out = s->obs[i].combo;
+        }
+    }
+    return found;
+}
+
 void lattice_scale_of(const study *s, int m, int target, lattice_scale *out)
 {
     memset(out, 0, sizeof *out);

@@ -297,6 +297,33 @@ static void test_neighbours_partial(void **state)
     study_free(s);
 }
 
+static void test_best(void **state)
+{
+    (void)state;
+    /* additive: the best combination for t holds exactly the datasets with positive weight */
+    study *s = additive(6, "f1", NULL);
+    for (int t = 0; t < 6; t++) {
+        combo_t want = combo_single(t), got = 0;
+        for (int a = 0; a < 6; a++)
+            if (a != t && weight(t, a) > 0)
+                want |= combo_single(a);
+        assert_true(lattice_best(s, s->metric, t, &got));
+        /* zero weights tie: the smaller mask wins, which leaves them out */
+        assert_int_equal(got, want);
+    }
+    assert_false(lattice_best(s, 5, 0, &(combo_t){0}));
+    study_free(s);
+    /* a loss: the best has the lowest value */
+    s = additive(4, "loss", NULL);
+    combo_t want = combo_single(1), got = 0;
+    for (int a = 0; a < 4; a++)
+        if (a != 1 && weight(1, a) < 0)
+            want |= combo_single(a);
+    assert_true(lattice_best(s, s->metric, 1, &got));
+    assert_int_equal(got, want);
+    study_free(s);
+}
+
 static void test_hasse_complete(void **state)
 {
     (void)state;
@@ -390,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_point_and_goal),
         cmocka_unit_test(test_neighbours_sorted_with_exact_deltas),
         cmocka_unit_test(test_neighbours_partial),
+        cmocka_unit_test(test_best),
         cmocka_unit_test(test_hasse_complete),
         cmocka_unit_test(test_hasse_min_goal_and_unmeasured),
         cmocka_unit_test(test_hasse_large_lists_measured),
