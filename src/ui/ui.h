@@ -74,6 +74,8 @@ struct view_ops {
 };
 
 extern const struct view_ops view_study_ops;
+extern const struct view_ops view_lattice_ops;
+extern const struct view_ops view_heatmap_ops;
 extern const struct view_ops view_table_ops;
 
 /* ---- capabilities and glyphs ---------------------------------------------------------------- */
