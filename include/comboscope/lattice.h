@@ -86,7 +86,22 @@ typedef struct lattice_point {
     uint32_t replicates;
     bool has_gain;       /* measured and the baseline too */
     double gain;         /* score - baseline, sign-adjusted by goal */
+    bool predicted;      /* not measured, but a predictor gave a score (lattice_point_predict) */
+    double pred_mean, pred_spread;
 } lattice_point;
+
+/* Predicted scores, from whoever owns a fitted predictor (the search engine, through the app):
+ * the hook through which the Lattice view shows predictions without computing any. predict
+ * writes the mean and spread of target's score in c under the metric in use and returns true,
+ * or returns false when it has no prediction. */
+typedef struct lattice_predictions {
+    bool (*predict)(void *ctx, int target, combo_t c, double *mean, double *spread);
+    void *ctx;
+} lattice_predictions;
+
+/* Adds the prediction of pr (may be NULL) to an unmeasured point; measured points keep only
+ * their measurement. */
+void lattice_point_predict(const lattice_predictions *pr, int target, lattice_point *p);
 
 /* Fills *p for (combo, target) under metric m. */
 void lattice_point_of(const study *s, int m, int target, combo_t combo, lattice_point *p);
@@ -97,6 +112,8 @@ typedef struct lattice_neighbour {
     bool add;            /* true: the neighbour adds dataset; false: removes it */
     lattice_point point; /* the neighbour itself */
     bool has_delta;      /* both the combination and the neighbour measured */
+    bool delta_predicted; /* no measured delta, but one from predictions (or a prediction and
+                           * a measurement) */
     double delta;        /* score change of the move, sign-adjusted (positive: better) */
 } lattice_neighbour;
 
@@ -105,6 +122,12 @@ typedef struct lattice_neighbour {
  * neighbours by their own score, best first; then unmeasured ones; ties by dataset index.
  * Writes to out (room for 64) and returns how many. */
 int lattice_neighbours(const study *s, int m, int target, combo_t c, lattice_neighbour *out);
+
+/* The same with predictions pr (may be NULL) for unmeasured points: moves with a measured
+ * delta first, then moves with a predicted delta, then measured neighbours by score, then the
+ * rest. Predictions apply to the metric in use only: pass NULL for another metric. */
+int lattice_neighbours_predicted(const study *s, int m, int target, combo_t c,
+                                 const lattice_predictions *pr, lattice_neighbour *out);
 
 /* The best measured neighbour of c that adds (add) or removes a dataset, by the order of
  * lattice_neighbours; false when none of that kind is measured. */

@@ -146,10 +146,23 @@ void lattice_point_of(const study *s, int m, int target, combo_t combo, lattice_
     }
 }
 
+void lattice_point_predict(const lattice_predictions *pr, int target, lattice_point *p)
+{
+    p->predicted = false;
+    if (!pr || !pr->predict || p->measured)
+        return;
+    double mean, spread;
+    if (pr->predict(pr->ctx, target, p->combo, &mean, &spread) && isfinite(mean)) {
+        p->predicted = true;
+        p->pred_mean = mean;
+        p->pred_spread = isfinite(spread) ? spread : 0;
+    }
+}
+
 /* Sort context-free: each neighbour carries a precomputed key, signed so that larger is better. */
 typedef struct ranked {
     lattice_neighbour nb;
-    int tier;   /* 0: delta known, 1: neighbour measured, 2: unmeasured */
+    int tier;   /* 0: measured delta, 1: predicted delta, 2: neighbour measured, 3: the rest */
     double key;
 } ranked;
 
@@ -158,17 +171,26 @@ static int ranked_cmp(const void *pa, const void *pb)
     const ranked *a = pa, *b = pb;
     if (a->tier != b->tier)
         return a->tier - b->tier;
-    if (a->tier < 2 && a->key != b->key)
+    if (a->tier < 3 && a->key != b->key)
         return a->key > b->key ? -1 : 1;
     return a->nb.dataset - b->nb.dataset;
 }
 
 int lattice_neighbours(const study *s, int m, int target, combo_t c, lattice_neighbour *out)
 {
+    return lattice_neighbours_predicted(s, m, target, c, NULL, out);
+}
+
+int lattice_neighbours_predicted(const study *s, int m, int target, combo_t c,
+                                 const lattice_predictions *pr, lattice_neighbour *out)
+{
     ranked r[COMBO_MAX_DATASETS];
     study_goal goal = lattice_goal(s, m);
     lattice_point self;
     lattice_point_of(s, m, target, c, &self);
+    lattice_point_predict(pr, target, &self);
+    bool self_known = self.measured || self.predicted;
+    double self_score = self.measured ? self.score : self.pred_mean;
     int k = 0;
     for (int i = 0; i < s->n_datasets; i++) {
         if (i == target)
@@ -177,17 +199,24 @@ int lattice_neighbours(const study *s, int m, int target, combo_t c, lattice_nei
         memset(e, 0, sizeof *e);
         e->nb.dataset = i;
         e->nb.add = !combo_has(c, i);
-        lattice_point_of(s, m, target, c ^ combo_single(i), &e->nb.point);
-        if (e->nb.point.measured && self.measured) {
+        lattice_point *q = &e->nb.point;
+        lattice_point_of(s, m, target, c ^ combo_single(i), q);
+        lattice_point_predict(pr, target, q);
+        if (q->measured && self.measured) {
             e->nb.has_delta = true;
-            e->nb.delta = lattice_gain(goal, e->nb.point.score, self.score);
+            e->nb.delta = lattice_gain(goal, q->score, self.score);
             e->tier = 0;
             e->key = e->nb.delta;
-        } else if (e->nb.point.measured) {
+        } else if ((q->measured || q->predicted) && self_known) {
+            e->nb.delta_predicted = true;
+            e->nb.delta = lattice_gain(goal, q->measured ? q->score : q->pred_mean, self_score);
             e->tier = 1;
-            e->key = goal == GOAL_MIN ? -e->nb.point.score : e->nb.point.score;
-        } else {
+            e->key = e->nb.delta;
+        } else if (q->measured) {
             e->tier = 2;
+            e->key = goal == GOAL_MIN ? -q->score : q->score;
+        } else {
+            e->tier = 3;
         }
     }
     qsort(r, (size_t)k, sizeof *r, ranked_cmp);

@@ -129,6 +129,10 @@ typedef struct app {
     int chooser_pos;
     ui_rect body;        /* where the current view was last drawn (for paging) */
     const explorer_options *opt;
+    /* Predicted scores for the metric in use (lattice.h), set by whoever owns a fitted
+     * predictor (the search engine); NULL until then. The Lattice view draws them apart from
+     * measurements. */
+    const struct lattice_predictions *predictions;
 } app;
 
 /* The ops of view id, or NULL if that view does not exist (yet). */

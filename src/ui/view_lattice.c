@@ -13,7 +13,10 @@
  *            best measured step down or up (a greedy walk); up and down walk the order.
  * The side panel shows the combination under the cursor, and the list below the grid shows
  * every neighbour, sorted by what the move does. Nothing is computed here beyond layout:
- * scores, gains, neighbours and orders come from the core. */
+ * scores, gains, neighbours and orders come from the core.
+ * Predictions: when the app holds a predictor's scores (app.predictions, the lattice.h hook),
+ * unmeasured cells with a prediction take the predicted role (never a heat colour, so that a
+ * prediction cannot pass for a measurement), and the panel and the list mark them with '~'. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -106,13 +109,68 @@ static void lattice_target(app *a, void *state)
     lattice_rebuild(a, v);
 }
 
-/* Heat level (0..6) of combination c, or -1 when it is not measured. */
+/* The predictions that apply to what is shown: the app's, for the metric in use only. */
+static const lattice_predictions *predictions(const app *a, const lattice_view *v)
+{
+    return v->metric == a->study->metric ? a->predictions : NULL;
+}
+
+/* Heat level (0..6) of combination c, -1 when it is not measured, or PREDICTED + level when
+ * it is not measured but predicted. */
+enum { PREDICTED = 100 };
+
 static int cell_level(const app *a, const lattice_view *v, combo_t c)
 {
     const study_stat *st = study_stat_of(a->study, c, v->target, v->metric);
-    if (!st)
-        return -1;
-    return ui_heat_level(lattice_gain(v->scale.goal, st->mean, v->scale.reference), v->scale.range);
+    if (st)
+        return ui_heat_level(lattice_gain(v->scale.goal, st->mean, v->scale.reference), v->scale.range);
+    const lattice_predictions *pr = predictions(a, v);
+    double mean, spread;
+    if (pr && pr->predict && pr->predict(pr->ctx, v->target, c, &mean, &spread) && isfinite(mean))
+        return PREDICTED + ui_heat_level(lattice_gain(v->scale.goal, mean, v->scale.reference), v->scale.range);
+    return -1;
+}
+
+/* One cell per character: the ramp glyph of level (measured, predicted or neither) and its
+ * attributes. Predicted cells take the predicted role, so that they never pass for measured. */
+static void draw_cell1(const app *a, int y, int x, int level, bool cursor)
+{
+    bool pred = level >= PREDICTED;
+    int l = pred ? level - PREDICTED : level;
+    attr_t at = cursor ? ui_role_attr(ROLE_CURSOR)
+              : pred ? ui_role_attr(ROLE_PREDICTED)
+              : l < 0 ? ui_role_attr(ROLE_UNMEASURED)
+              : heat_colors() ? ui_role_attr((theme_role)(ROLE_HEAT_N3 + l))
+                              : A_NORMAL;
+    ui_glyph(y, x, at, ramp_glyph(a, l));
+}
+
+/* Two cells per character (half blocks). A half without a measurement but with a prediction
+ * is drawn in the predicted role; the half-block colour pairs carry measured levels only. */
+static void draw_cell2(const app *a, int y, int x, int top, int bottom, bool has_bottom, bool cur_top,
+                       bool cur_bottom)
+{
+    if (cur_top || cur_bottom) {
+        /* the cursor's half shows the cursor role's background, the other half its
+         * foreground: the character stands out and says which half is meant */
+        ui_glyph(y, x, ui_role_attr(ROLE_CURSOR), cur_top ? a->g->half_lower : a->g->half_upper);
+        return;
+    }
+    bool ptop = top >= PREDICTED, pbottom = has_bottom && bottom >= PREDICTED;
+    if (ptop || pbottom) {
+        bool mtop = top >= 0 && !ptop, mbottom = has_bottom && bottom >= 0 && !pbottom;
+        if (mtop || mbottom) /* the measured half wins the colour; the other stays grey */
+            ui_glyph(y, x, ui_heat_attr(mtop ? top : -1, mbottom ? bottom : -1), a->g->half_upper);
+        else
+            ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED),
+                     ptop && pbottom ? a->g->full_block : ptop ? a->g->half_upper : a->g->half_lower);
+        return;
+    }
+    if (!has_bottom)
+        ui_glyph(y, x, ui_role_attr(top < 0 ? ROLE_UNMEASURED : (theme_role)(ROLE_HEAT_N3 + top)),
+                 a->g->half_upper);
+    else
+        ui_glyph(y, x, ui_heat_attr(top, bottom), a->g->half_upper);
 }
 
 static theme_role gain_role(bool has, double g)
@@ -178,26 +236,13 @@ static void draw_grid(app *a, lattice_view *v, const geom *g)
             bool cur_top = x == cx && y == cy;
             int sy = g->top + row, sx = g->left + col;
             if (g->cell_h == 1) {
-                attr_t at = cur_top ? ui_role_attr(ROLE_CURSOR)
-                          : top < 0 ? ui_role_attr(ROLE_UNMEASURED)
-                          : heat_colors() ? ui_role_attr((theme_role)(ROLE_HEAT_N3 + top))
-                                           : A_NORMAL;
-                ui_glyph(sy, sx, at, ramp_glyph(a, top));
+                draw_cell1(a, sy, sx, top, cur_top);
                 continue;
             }
             bool has_bottom = y + 1 < g->y0 + g->pr;
             int bottom = has_bottom ? cell_level(a, v, lattice_grid_combo(&v->grid, x, y + 1)) : -1;
             bool cur_bottom = has_bottom && x == cx && y + 1 == cy;
-            if (cur_top || cur_bottom) {
-                /* the cursor's half shows the cursor role's background, the other half its
-                 * foreground: the character stands out and says which half is meant */
-                ui_glyph(sy, sx, ui_role_attr(ROLE_CURSOR), cur_top ? a->g->half_lower : a->g->half_upper);
-            } else if (!has_bottom) {
-                ui_glyph(sy, sx, ui_role_attr(top < 0 ? ROLE_UNMEASURED : (theme_role)(ROLE_HEAT_N3 + top)),
-                         a->g->half_upper);
-            } else {
-                ui_glyph(sy, sx, ui_heat_attr(top, bottom), a->g->half_upper);
-            }
+            draw_cell2(a, sy, sx, top, bottom, has_bottom, cur_top, cur_bottom);
         }
     }
 }
@@ -255,23 +300,13 @@ static void draw_hasse(app *a, lattice_view *v, const geom *g)
                 int top = cell_level(a, v, hs->combos[hs->start[z] + p]);
                 bool cur_top = found && z == cur_size && p == cur_pos;
                 if (g->cell_h == 1) {
-                    attr_t at = cur_top ? ui_role_attr(ROLE_CURSOR)
-                              : top < 0 ? ui_role_attr(ROLE_UNMEASURED)
-                              : heat_colors() ? ui_role_attr((theme_role)(ROLE_HEAT_N3 + top))
-                                               : A_NORMAL;
-                    ui_glyph(sy, sx, at, ramp_glyph(a, top));
+                    draw_cell1(a, sy, sx, top, cur_top);
                     continue;
                 }
                 bool has_bottom = p + 1 < n;
                 bool cur_bottom = found && z == cur_size && p + 1 == cur_pos;
                 int bottom = has_bottom ? cell_level(a, v, hs->combos[hs->start[z] + p + 1]) : -1;
-                if (cur_top || cur_bottom)
-                    ui_glyph(sy, sx, ui_role_attr(ROLE_CURSOR), cur_top ? a->g->half_lower : a->g->half_upper);
-                else if (!has_bottom)
-                    ui_glyph(sy, sx, ui_role_attr(top < 0 ? ROLE_UNMEASURED : (theme_role)(ROLE_HEAT_N3 + top)),
-                             a->g->half_upper);
-                else
-                    ui_glyph(sy, sx, ui_heat_attr(top, bottom), a->g->half_upper);
+                draw_cell2(a, sy, sx, top, bottom, has_bottom, cur_top, cur_bottom);
             }
         }
         x += w + 1;
@@ -335,6 +370,17 @@ static void draw_panel(app *a, lattice_view *v, const geom *g)
         double gain = lattice_gain(v->scale.goal, p.score, v->scale.reference);
         ui_text(y, x, w, ROLE_NORMAL, v->scale.has_baseline ? "gain" : "vs mean");
         ui_text_right(y++, x, w, gain_role(true, gain), ui_fmt_gain(num, sizeof num, true, gain));
+    } else if (lattice_point_predict(predictions(a, v), v->target, &p), p.predicted) {
+        /* a prediction, never shown as if measured: its own role, a '~', its spread */
+        ui_text(y, x, w, ROLE_PREDICTED, "predicted");
+        snprintf(buf, sizeof buf, "~%s", ui_fmt_score(num, sizeof num, true, p.pred_mean));
+        ui_text_right(y++, x, w, ROLE_PREDICTED, buf);
+        snprintf(buf, sizeof buf, "%s%s", a->g->plus_minus, ui_fmt_score(num, sizeof num, true, p.pred_spread));
+        ui_text_right(y++, x, w, ROLE_PREDICTED, buf);
+        double gain = lattice_gain(v->scale.goal, p.pred_mean, v->scale.reference);
+        ui_text(y, x, w, ROLE_PREDICTED, "gain");
+        snprintf(buf, sizeof buf, "~%s", ui_fmt_gain(num, sizeof num, true, gain));
+        ui_text_right(y++, x, w, ROLE_PREDICTED, buf);
     } else {
         ui_text(y++, x, w, ROLE_UNMEASURED, "not measured");
         ui_text(y++, x, w, ROLE_DIM, s->metrics[v->metric]);
@@ -416,7 +462,7 @@ static void draw_neighbours(app *a, lattice_view *v, const geom *g, ui_rect r)
         return;
     const study *s = a->study;
     lattice_neighbour nb[COMBO_MAX_DATASETS];
-    int k = lattice_neighbours(s, v->metric, v->target, v->cursor, nb);
+    int k = lattice_neighbours_predicted(s, v->metric, v->target, v->cursor, predictions(a, v), nb);
     int arrows[4];
     arrow_datasets(a, v, arrows);
     const char *arrow_glyph[4] = {a->g->arrow_left, a->g->arrow_right, a->g->arrow_up, a->g->arrow_down};
@@ -443,7 +489,11 @@ static void draw_neighbours(app *a, lattice_view *v, const geom *g, ui_rect r)
         char num[32];
         if (e->has_delta)
             ui_text_right(y, x + cw - 9, 8, gain_role(true, e->delta), ui_fmt_gain(num, sizeof num, true, e->delta));
-        else if (e->point.measured)
+        else if (e->delta_predicted) {
+            char pn[40];
+            snprintf(pn, sizeof pn, "~%s", ui_fmt_gain(num, sizeof num, true, e->delta));
+            ui_text_right(y, x + cw - 9, 8, ROLE_PREDICTED, pn);
+        } else if (e->point.measured)
             ui_text_right(y, x + cw - 9, 8, ROLE_DIM, ui_fmt_score(num, sizeof num, true, e->point.score));
         else
             ui_text_right(y, x + cw - 9, 8, ROLE_UNMEASURED, "?");

@@ -324,6 +324,64 @@ static void test_best(void **state)
     study_free(s);
 }
 
+/* A predictor that knows the additive truth, for the rows keep_some leaves out; it declines
+ * {0,1,3} so that one neighbour stays unknown. */
+static bool truth(void *ctx, int target, combo_t c, double *mean, double *spread)
+{
+    int *calls = ctx;
+    (*calls)++;
+    if (c == 0xB)
+        return false;
+    double v = 0.5 + target / 100.0;
+    for (int a = 0; a < 4; a++)
+        if (a != target && combo_has(c, a))
+            v += weight(target, a);
+    *mean = v;
+    *spread = 0.01;
+    return true;
+}
+
+static void test_neighbours_with_predictions(void **state)
+{
+    (void)state;
+    study *s = additive(4, "f1", keep_some);
+    int calls = 0;
+    lattice_predictions pr = {truth, &calls};
+    lattice_neighbour nb[64];
+    /* {0,2} is unmeasured but predicted: every move with a measured or predicted other end
+     * gets a predicted delta, equal to the additive weight */
+    int k = lattice_neighbours_predicted(s, s->metric, 0, 0x5, &pr, nb);
+    assert_int_equal(k, 3);
+    assert_true(calls > 0);
+    for (int i = 0; i < k; i++) {
+        assert_false(nb[i].has_delta);
+        assert_true(nb[i].delta_predicted);
+        double w = weight(0, nb[i].dataset);
+        near(nb[i].delta, nb[i].add ? w : -w);
+        if (i)
+            assert_true(nb[i - 1].delta >= nb[i].delta);
+    }
+    /* from {0,1} (measured): {0,1,2} and {0} measured, {0,1,3} declined by the predictor */
+    k = lattice_neighbours_predicted(s, s->metric, 0, 0x3, &pr, nb);
+    assert_true(nb[0].has_delta && nb[1].has_delta);
+    assert_false(nb[2].delta_predicted);
+    assert_false(nb[2].point.predicted);
+    /* measured points are never overridden by a prediction */
+    lattice_point p;
+    lattice_point_of(s, s->metric, 0, 0x3, &p);
+    lattice_point_predict(&pr, 0, &p);
+    assert_true(p.measured);
+    assert_false(p.predicted);
+    lattice_point_of(s, s->metric, 0, 0x9, &p);
+    lattice_point_predict(&pr, 0, &p);
+    assert_true(p.predicted);
+    near(p.pred_mean, 0.5 + weight(0, 3));
+    near(p.pred_spread, 0.01);
+    lattice_point_predict(NULL, 0, &p);
+    assert_false(p.predicted);
+    study_free(s);
+}
+
 static void test_hasse_complete(void **state)
 {
     (void)state;
@@ -418,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_neighbours_sorted_with_exact_deltas),
         cmocka_unit_test(test_neighbours_partial),
         cmocka_unit_test(test_best),
+        cmocka_unit_test(test_neighbours_with_predictions),
         cmocka_unit_test(test_hasse_complete),
         cmocka_unit_test(test_hasse_min_goal_and_unmeasured),
         cmocka_unit_test(test_hasse_large_lists_measured),
