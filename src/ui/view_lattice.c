@@ -387,16 +387,30 @@ static void draw_panel(app *a, lattice_view *v, const geom *g)
         y++;
     }
     ui_glyph_row(y++, x, w, ui_role_attr(ROLE_BORDER), a->g->hline);
+    /* Every other dataset on a line of its own, members marked: a dataset keeps its place as
+     * the cursor moves, so the eye finds it, and the terminal gets only the changed marks. */
+    int rows = end - y;
+    if (s->n_datasets - 1 <= rows) {
+        for (int d = 0; d < s->n_datasets; d++) {
+            if (d == v->target)
+                continue;
+            bool in = combo_has(v->cursor, d);
+            ui_text(y, x, 2, ROLE_ACCENT, in ? a->g->bullet : " ");
+            ui_text(y++, x + 2, w - 2, in ? ROLE_NORMAL : ROLE_DIM, s->datasets[d].name);
+        }
+        return;
+    }
+    /* too many datasets for that: the members alone */
     int members[64];
-    int k = combo_members(v->cursor, members);
+    int k = combo_members(v->cursor & ~combo_single(v->target), members);
     for (int i = 0; i < k && y < end; i++) {
         if (y == end - 1 && i < k - 1) {
             snprintf(buf, sizeof buf, "+%d more", k - i);
             ui_text(y++, x, w, ROLE_DIM, buf);
             break;
         }
-        ui_text(y++, x, w, members[i] == v->target ? ROLE_ACCENT : ROLE_NORMAL,
-                s->datasets[members[i]].name);
+        ui_text(y, x, 2, ROLE_ACCENT, a->g->bullet);
+        ui_text(y++, x + 2, w - 2, ROLE_NORMAL, s->datasets[members[i]].name);
     }
 }
 
