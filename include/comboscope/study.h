@@ -103,6 +103,13 @@ int study_metric_add(study *s, const char *name);
 /* Adds one replicate value of (combo, dataset, metric). */
 void study_add_value(study *s, combo_t combo, int dataset, int metric, double value);
 
+/* Index of the observation of (combo, dataset), adding it (with every metric missing) if new. */
+long study_obs_add(study *s, combo_t combo, int dataset);
+
+/* Adds one replicate value to observation i (from study_obs_add) under metric: one hash
+ * lookup for all the metrics of a row. */
+void study_add_value_at(study *s, long i, int metric, double value);
+
 /* Index of the observation of (combo, dataset), or -1. */
 long study_find_obs(const study *s, combo_t combo, int dataset);
 

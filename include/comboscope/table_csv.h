@@ -19,4 +19,7 @@ bool table_read(study *s, const char *path, const char *display, cs_error *err);
  * the column just past the end of the line when the line has fewer fields. */
 long table_field_column(const char *line, size_t len, int field);
 
+/* table_field_column for fields separated by delim instead of ','. */
+long table_field_column_delim(const char *line, size_t len, int field, char delim);
+
 #endif

@@ -11,6 +11,7 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 
 int cmd_check(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 /* Opens the explorer: argv holds the options and the path (argv[0] is the program). Returns
  * the exit status, or -1 when --help was asked (main prints the usage). */
 int cmd_explore(int argc, char **argv);

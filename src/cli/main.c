@@ -12,6 +12,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"check", cmd_check, "validate a study or table and summarize it"},
+    {"import", cmd_import, "convert wide, MTG-Net or Standley tables to the long format"},
     {"synth", cmd_synth, "write a synthetic result table with a known structure"},
 };
 

@@ -217,9 +217,18 @@ static long obs_add(study *s, combo_t combo, int dataset)
     return (long)i;
 }
 
+long study_obs_add(study *s, combo_t combo, int dataset)
+{
+    return obs_add(s, combo, dataset);
+}
+
 void study_add_value(study *s, combo_t combo, int dataset, int metric, double value)
 {
-    long i = obs_add(s, combo, dataset);
+    study_add_value_at(s, obs_add(s, combo, dataset), metric, value);
+}
+
+void study_add_value_at(study *s, long i, int metric, double value)
+{
     study_stat *st = &s->values[metric][i];
     st->n++;
     double d = value - st->mean;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "comboscope/table_csv.h"
@@ -309,7 +310,7 @@ study *study_json_load(const char *path, cs_error *err)
         return NULL;
     loader l = {.file = path, .text = text, .err = err};
     if (len == 0 || !*skip_ws(text)) {
-        error_set(err, path, 0, 0, "empty file (expected a study: a JSON object)");
+        error_set(err, path, 1, 1, "empty file (expected a study: a JSON object)");
         free(text);
         return NULL;
     }
@@ -473,6 +474,10 @@ static bool is_json_path(const char *path)
     size_t n = strlen(path);
     if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
         return true;
+    /* Sniff only regular files: reading a pipe would eat what the table reader needs. */
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
     FILE *f = fopen(path, "rb");
     if (!f)
         return false;

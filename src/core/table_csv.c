@@ -50,6 +50,8 @@ typedef struct reader {
 
     bool task_explicit[COMBO_MAX_DATASETS];
 
+    long quote_line, quote_col; /* where the quoted field still open at a line's end began */
+
     char *last_combo_text; /* cache: consecutive rows of one run share the combination */
     combo_t last_combo;
 } reader;
@@ -60,6 +62,11 @@ static const char *const known_metric[] = {"f1", "precision", "recall", "loss", 
                                            "accuracy", "acc", "auc", "error", "score"};
 
 long table_field_column(const char *line, size_t len, int field)
+{
+    return table_field_column_delim(line, len, field, ',');
+}
+
+long table_field_column_delim(const char *line, size_t len, int field, char delim)
 {
     size_t i = 0;
     int f = 0;
@@ -78,9 +85,9 @@ long table_field_column(const char *line, size_t len, int field)
                     i++;
             }
         }
-        while (i < len && line[i] != ',' && line[i] != '\n' && line[i] != '\r')
+        while (i < len && line[i] != delim && line[i] != '\n' && line[i] != '\r')
             i++;
-        if (i >= len || line[i] != ',')
+        if (i >= len || line[i] != delim)
             return (long)i + 1;
         i++;
         f++;
@@ -188,13 +195,10 @@ static void read_header(reader *r)
             c->kind = COL_UNDECIDED;
         }
     }
-    if (r->c_combination < 0) {
-        r->row_line = r->line;
-        fail_at(r, -1, "missing required column \"combination\"", NULL, NULL);
-    } else if (r->c_dataset < 0) {
-        r->row_line = r->line;
-        fail_at(r, -1, "missing required column \"dataset\"", NULL, NULL);
-    }
+    if (r->c_combination < 0)
+        fail_at(r, 0, "missing required column \"combination\"", NULL, NULL);
+    else if (r->c_dataset < 0)
+        fail_at(r, 0, "missing required column \"dataset\"", NULL, NULL);
 }
 
 static bool parse_combination(reader *r, const char *text, combo_t *out)
@@ -272,7 +276,10 @@ static void read_row(reader *r)
         *--b = '\0';
     int d = study_find_dataset(s, a);
     if (d < 0) {
-        fail_at(r, r->c_dataset, "dataset \"%s\" is not in the study", text_sanitize(a, safe, sizeof safe), NULL);
+        /* A bare table's datasets are those its combinations name, so this one is in none. */
+        fail_at(r, r->c_dataset, s->datasets_fixed ? "dataset \"%s\" is not in the study"
+                                                   : "dataset \"%s\" is not in its own combination",
+                text_sanitize(a, safe, sizeof safe), NULL);
         return;
     }
     if (!combo_has(combo, d)) {
@@ -291,6 +298,7 @@ static void read_row(reader *r)
             r->task_explicit[d] = true;
         }
     }
+    long obs = -1; /* found or added on the first value of the row */
     for (int i = 0; i < r->n_cols; i++) {
         column *c = &r->cols[i];
         if (c->kind != COL_METRIC && c->kind != COL_UNDECIDED)
@@ -320,7 +328,9 @@ static void read_row(reader *r)
                     text_sanitize(c->name, safe, sizeof safe), (text_sanitize(v, name, 64), name));
             return;
         }
-        study_add_value(s, combo, d, c->metric, x);
+        if (obs < 0)
+            obs = study_obs_add(s, combo, d);
+        study_add_value_at(s, obs, c->metric, x);
     }
     s->n_rows++;
 }
@@ -361,10 +371,19 @@ static bool feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
     r->line_len = len;
     if (p->pstate == 0) /* libcsv's ROW_NOT_BEGUN: a row starting now starts on this line */
         r->row_start = r->line;
+    bool in_quotes = p->pstate == 2 && p->quoted; /* libcsv: FIELD_BEGUN inside quotes */
+    int fields_before = r->n_fields; /* fields of the current row completed on earlier lines */
     if (csv_parse(p, buf, len, on_field, on_row, r) != len && !r->failed) {
         r->row_line = r->line;
-        return fail_at(r, -1, "malformed CSV: %s (a quote inside an unquoted field, or text after a closing quote)",
+        /* The field being read when libcsv gave up, counted from this line's start. */
+        return fail_at(r, r->n_fields - fields_before,
+                       "malformed CSV: %s (a quote inside an unquoted field, or text after a closing quote)",
                        csv_strerror(csv_error(p)), NULL);
+    }
+    if (!in_quotes && p->pstate == 2 && p->quoted) {
+        /* A quoted field opened on this line and is still open: remember where. */
+        r->quote_line = r->line;
+        r->quote_col = table_field_column(buf, len, r->n_fields - fields_before);
     }
     return !r->failed;
 }
@@ -424,16 +443,14 @@ bool table_read(study *s, const char *path, const char *display, cs_error *err)
     if (ok && line_len)
         ok = feed(&r, &p, line, line_len);
     if (ok && csv_fini(&p, on_field, on_row, &r) != 0 && !r.failed) {
-        r.line_text = NULL;
-        r.row_line = r.row_start;
-        ok = fail_at(&r, -1, "unterminated quoted field (started on this line)", NULL, NULL);
+        ok = error_set(err, file, r.quote_line ? r.quote_line : r.row_start, r.quote_col,
+                       "unterminated quoted field (it opens here)");
+        r.failed = true;
     }
     if (ok && r.failed)
         ok = false;
-    if (ok && !any)
-        ok = error_set(err, file, 0, 0, "empty file (expected a header row)");
-    else if (ok && !r.have_header)
-        ok = error_set(err, file, 0, 0, "empty file (expected a header row)");
+    if (ok && (!any || !r.have_header))
+        ok = error_set(err, file, 1, 1, "empty file (expected a header row)");
     free(line);
     csv_free(&p);
     reader_done(&r);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "comboscope/text.h"
 #include "ui.h"
@@ -19,7 +20,7 @@ static const struct view_ops *const all_views[VIEW_MAX] = {
     [VIEW_STUDY] = &view_study_ops,
     [VIEW_LATTICE] = &view_lattice_ops,
     [VIEW_HEATMAPS] = &view_heatmap_ops,
-    /* [VIEW_TABLE] = &view_table_ops, */
+    [VIEW_TABLE] = &view_table_ops,
 };
 
 const struct view_ops *app_view_ops(enum view_id id)
@@ -99,6 +100,9 @@ static bool terminal_open(const explorer_options *opt, cs_error *err)
         }
         screen = newterm(NULL, null_out, null_in);
     } else {
+        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+            return error_set(err, NULL, 0, 0, "the explorer needs a terminal (standard input and output); "
+                                              "for a summary use 'comboscope check'");
         screen = newterm(NULL, stdout, stdin);
     }
     if (!screen) {
@@ -206,8 +210,10 @@ static void draw_tabs(app *a)
             continue;
         char label[48];
         snprintf(label, sizeof label, " %d %s ", v, ops->name);
+        a->tab_x0[v] = x + 1;
         x += ui_text(0, x + 1, COLS - x - 1, v == (int)a->view && !a->help ? ROLE_TAB_ACTIVE : ROLE_TAB,
                      label) + 1;
+        a->tab_x1[v] = x;
     }
     if (a->help && x + 9 < COLS)
         x += ui_text(0, x + 1, COLS - x - 1, ROLE_TAB_ACTIVE, " ? Help ") + 1;
@@ -448,6 +454,23 @@ static int handle_global(app *a, enum action act)
     }
 }
 
+/* A button-1 click at (y, x): a tab switches views, a click in the view goes to its click op. */
+static int handle_click(app *a, int y, int x)
+{
+    if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES || a->prompt || a->chooser)
+        return UI_HANDLED;
+    if (y == 0) {
+        for (int v = 1; v < VIEW_MAX; v++)
+            if (app_view_ops((enum view_id)v) && x >= a->tab_x0[v] && x < a->tab_x1[v])
+                return show_view(a, (enum view_id)v);
+        return UI_HANDLED;
+    }
+    const struct view_ops *ops = app_view_ops(a->view);
+    if (y >= a->body.y && y < a->body.y + a->body.h && ops && ops->click && !a->help)
+        return ops->click(a, view_state(a, a->view), a->body, y, x) | UI_REDRAW;
+    return UI_HANDLED;
+}
+
 /* One key: returns UI_* bits. */
 static int handle_key(app *a, int c)
 {
@@ -468,14 +491,10 @@ static int handle_key(app *a, int c)
             c = KEY_UP;
         else if (ev.bstate & BUTTON5_PRESSED)
             c = KEY_DOWN;
-        else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) {
-            const struct view_ops *ops = app_view_ops(a->view);
-            if (ev.y > a->body.y && ev.y < a->body.y + a->body.h && ops && ops->click && !a->help)
-                return ops->click(a, view_state(a, a->view), a->body, ev.y, ev.x) | UI_REDRAW;
+        else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+            return handle_click(a, ev.y, ev.x);
+        else
             return UI_HANDLED;
-        } else {
-            return UI_HANDLED;
-        }
     }
     bool too_small = COLS < UI_MIN_COLS || LINES < UI_MIN_LINES;
     const struct view_ops *ops = app_view_ops(a->view);
@@ -508,7 +527,7 @@ typedef struct script {
     int n_pending, next;
 } script;
 
-enum script_step { STEP_KEY, STEP_DUMP, STEP_RESIZE, STEP_END, STEP_ERROR };
+enum script_step { STEP_KEY, STEP_DUMP, STEP_RESIZE, STEP_CLICK, STEP_END, STEP_ERROR };
 
 /* Reads script lines until one yields a key, a dump, a resize, or the end. */
 static enum script_step script_next(script *sc, int *key, char *arg, size_t narg, cs_error *err)
@@ -549,9 +568,12 @@ static enum script_step script_next(script *sc, int *key, char *arg, size_t narg
         } else if (strcmp(p, "resize") == 0) {
             snprintf(arg, narg, "%s", rest);
             return STEP_RESIZE;
+        } else if (strcmp(p, "click") == 0) {
+            snprintf(arg, narg, "%s", rest);
+            return STEP_CLICK;
         } else {
-            return error_set(err, sc->path, sc->line, 0, "unknown command '%.40s' (key, type, dump, resize)",
-                             p), STEP_ERROR;
+            return error_set(err, sc->path, sc->line, 0,
+                             "unknown command '%.40s' (key, type, dump, resize, click)", p), STEP_ERROR;
         }
     }
 }
@@ -584,6 +606,15 @@ static int run_loop(app *a, script *sc, cs_error *err)
                     return error_set(err, sc->path, sc->line, 0, "resize wants COLS LINES"), 1;
                 resizeterm(lines, cols);
                 dirty = true;
+                continue;
+            }
+            if (st == STEP_CLICK) {
+                int y, x;
+                if (sscanf(arg, "%d %d", &y, &x) != 2)
+                    return error_set(err, sc->path, sc->line, 0, "click wants LINE COLUMN"), 1;
+                a->message[0] = '\0';
+                if (handle_click(a, y, x) & UI_REDRAW)
+                    dirty = true;
                 continue;
             }
         } else {

@@ -299,9 +299,19 @@ char *ui_fmt_gain(char *buf, size_t n, bool has, double v)
 
 /* ---- golden screen dumps ---------------------------------------------------------------------- */
 
+static bool dump_header_done;
+
 void ui_dump(FILE *out, const char *title)
 {
     fprintf(out, "=== %s (%dx%d)\n", title, COLS, LINES);
+    if (!dump_header_done) {
+        /* the capability tiers once per run, so that a golden file says what it was drawn for */
+        if (caps.colors)
+            fprintf(out, "--- %d colours, %s\n", caps.colors, caps.utf8 ? "UTF-8" : "ASCII");
+        else
+            fprintf(out, "--- no colour, %s\n", caps.utf8 ? "UTF-8" : "ASCII");
+        dump_header_done = true;
+    }
     char line[4096];
     for (int y = 0; y < LINES; y++) {
         size_t k = 0;

@@ -128,6 +128,7 @@ typedef struct app {
     bool chooser;
     int chooser_pos;
     ui_rect body;        /* where the current view was last drawn (for paging) */
+    int tab_x0[VIEW_MAX], tab_x1[VIEW_MAX]; /* tab bar columns of each view (for clicks) */
     const explorer_options *opt;
     /* Predicted scores for the metric in use (lattice.h), set by whoever owns a fitted
      * predictor (the search engine); NULL until then. The Lattice view draws them apart from

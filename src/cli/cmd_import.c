@@ -1,0 +1,96 @@
+/* comboscope import: convert other result layouts into the long format. */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "comboscope/study_json.h"
+#include "comboscope/table_import.h"
+#include "comboscope/text.h"
+
+static const char import_help[] =
+    "usage: comboscope import FORMAT FILE... [--names A,B,...] -o OUT.csv\n\n"
+    "Convert a result table in another layout into the long format\n"
+    "(run,combination,dataset,METRIC...). Formats:\n"
+    "  wide      FILE.csv: a 0/1 column per dataset (named by it) and score columns\n"
+    "            DATASET:METRIC (e.g. A:f1); run, note, ... columns are carried over\n"
+    "  mtgnet    MASKS GAINS: MTG-Net's headerless space-separated 0/1 mask file and its\n"
+    "            gain file (0 outside the subset); metric column 'gain'; names t1, t2, ...\n"
+    "  standley  RESULTS.txt: Standley et al.'s tab-separated per-task loss table; row 1\n"
+    "            (a separate half-size baseline) is skipped, a blank cell = not in the\n"
+    "            subset; metric column 'loss' (goal min); names s,d,n,k,e\n\n"
+    "  --names A,B,...   dataset names for the columns (mtgnet, standley)\n"
+    "  -o, --output OUT  the file to write, atomically ('-' for standard output)\n"
+    "  -h, --help        show this help\n"
+    "  -V, --version     show the version\n";
+
+int cmd_import(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"names", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *output = NULL;
+    char *names = NULL;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'n': names = optarg; break;
+        case 'o': output = optarg; break;
+        case 'h': fputs(import_help, stdout); return EXIT_OK;
+        case 'V': return cli_version();
+        default:
+            return cli_usage_error("import", "unknown option or missing value '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("import", "a FORMAT (wide, mtgnet or standley) is required");
+    import_format fmt;
+    if (!import_format_parse(argv[optind], &fmt)) {
+        char safe[64];
+        return cli_usage_error("import", "unknown format '%s' (wide, mtgnet or standley)",
+                               text_sanitize(argv[optind], safe, sizeof safe));
+    }
+    const char *fname = argv[optind++];
+    int lo, hi, n = argc - optind;
+    import_format_files(fmt, &lo, &hi);
+    if (n < lo || n > hi)
+        return cli_usage_error("import", "%s takes %d file%s", fname, lo, lo == 1 ? "" : "s");
+    if (!output)
+        return cli_usage_error("import", "-o OUT.csv is required ('-o -' for standard output)");
+    import_options opt = {0};
+    cs_error err;
+    if (names) {
+        if (fmt == IMPORT_WIDE)
+            return cli_usage_error("import", "--names is for mtgnet and standley (wide tables name their columns)");
+        if (!import_parse_names(names, &opt, &err))
+            return cli_usage_error("import", "--names: %s", err.msg);
+    }
+    const char *const *files = (const char *const *)argv + optind;
+    bool ok;
+    if (strcmp(output, "-") == 0) {
+        ok = table_import(fmt, files, n, &opt, stdout, "<stdout>", &err);
+        if (ok && fflush(stdout) != 0)
+            ok = error_set(&err, "<stdout>", 0, 0, "cannot write: write error");
+    } else {
+        file_atomic a;
+        ok = file_atomic_open(&a, output, &err);
+        if (ok) {
+            ok = table_import(fmt, files, n, &opt, a.fp, output, &err);
+            if (ok)
+                ok = file_atomic_commit(&a, &err);
+            else
+                file_atomic_abort(&a);
+        }
+    }
+    if (!ok) {
+        cli_error(&err);
+        return EXIT_INVALID;
+    }
+    return EXIT_OK;
+}
