@@ -164,6 +164,14 @@ static void draw_legend(app *a, const heatmap_view *v, int y, int x, int w)
     char buf[64], num[32];
     double r = value_range(v) * v->scale;
     int x0 = x;
+    bool any = false;
+    for (int i = 0; i < v->map.n_datasets * v->map.n_datasets && !any; i++)
+        any = v->marginal ? v->map.cells[i].n_pairs > 0 : v->map.cells[i].has_pair;
+    if (!any) {
+        ui_text(y, x, w, ROLE_DIM, v->marginal ? "? no measured pair of combinations differing by one dataset"
+                                               : "? no measured pair with its baseline");
+        return;
+    }
     x += ui_text(y, x, w, ROLE_DIM, v->scale == 100 ? "points " : "gain ");
     x += ui_text(y, x, x0 + w - x, ROLE_NUMBER, fmt_value(num, sizeof num, -r)) + 1;
     for (int l = 0; l < THEME_HEAT_LEVELS && x + 4 < x0 + w; l++) {
@@ -196,6 +204,12 @@ static void draw_info(app *a, const heatmap_view *v, int y, int x, int w)
         return;
     }
     const heatmap_cell *c = heatmap_at(&v->map, t, aux);
+    if (!c->has_pair && !c->n_pairs) {
+        snprintf(line, sizeof line, "%s + %s: not measured (neither the pair nor two runs that differ by %s)",
+                 tn, an, an);
+        ui_text(y, x, w, ROLE_UNMEASURED, line);
+        return;
+    }
     const char *unit = v->scale == 100 ? " pts" : "";
     snprintf(line, sizeof line, "%s + %s: pair %s%s, mean marginal %s%s over %u pairs", tn, an,
              c->has_pair ? fmt_value(p, sizeof p, c->pair * v->scale) : "?", c->has_pair ? unit : "",

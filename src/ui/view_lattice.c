@@ -337,7 +337,7 @@ static void draw_title(app *a, lattice_view *v, const geom *g, ui_rect r)
             text_sanitize(s->datasets[d].name, dn, sizeof dn);
             snprintf(line + n, sizeof line - (size_t)n, "  page %s%s", in ? "+" : a->g->minus, dn);
         } else {
-            snprintf(line + n, sizeof line - (size_t)n, "  page: %d fixed, %d in", k, combo_rank(in));
+            snprintf(line + n, sizeof line - (size_t)n, "  page holds %d fixed (%d in)", k, combo_rank(in));
         }
     }
     ui_text(r.y, r.x, r.w, ROLE_HEADER, line);
