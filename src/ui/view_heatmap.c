@@ -192,6 +192,8 @@ static void draw_legend(app *a, const heatmap_view *v, int y, int x, int w)
 static void draw_info(app *a, const heatmap_view *v, int y, int x, int w)
 {
     const study *s = a->study;
+    if (v->n_rows == 0 || s->n_datasets == 0)
+        return;
     int t = v->rows[v->row], aux = v->cols[v->col];
     if (t < 0)
         return;
@@ -323,7 +325,7 @@ static int heatmap_action(app *a, void *state, enum action act)
         app_message(a, false, "metric: %s", s->metrics[v->metric]);
         return UI_HANDLED | UI_REDRAW;
     case ACTION_HEATMAP_TARGET: {
-        int t = v->rows[v->row];
+        int t = v->n_rows ? v->rows[v->row] : -1;
         for (int i = 0; t >= 0 && i < s->n_targets; i++)
             if (s->targets[i] == t) {
                 app_set_target(a, t);
