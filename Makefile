@@ -77,6 +77,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) -o $@ $< $(CORE_LIB) \
 	      $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(CJSON_LIBS) $(CSV_LIBS) -lm
 
+# The data directory is compiled into cli_util.o: rebuild it when PREFIX changes.
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(BUILD)/src/cli/cli_util.o: $(BUILD)/datadir.stamp
+.PHONY: FORCE
+FORCE:
+
 deps:
 	@scripts/ensure-deps
 
@@ -116,6 +124,9 @@ install: all
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
 	install -m 644 man/comboscope.1 $(DESTDIR)$(MANDIR)/man1/comboscope.1
 	for f in themes/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/themes/ || true; done
+	install -d $(DESTDIR)$(DATADIR)/sample-results/biomed12
+	install -m 644 sample-results/biomed12/study.json sample-results/biomed12/runs.csv \
+	        sample-results/biomed12/README.md $(DESTDIR)$(DATADIR)/sample-results/biomed12/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man1/comboscope.1

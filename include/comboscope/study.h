@@ -130,7 +130,8 @@ bool study_better(const study *s, double a, double b);
 
 /* Picks the metric in use when none is set: the study's metric_name if given, else f1 if
  * present, else the first metric column; and the goal when not given explicitly (min for
- * names containing "loss" or "error"). False with err if the named metric is absent. */
+ * names containing "loss" or "error"). False with err if the named metric is absent from
+ * tables that have rows (with no rows yet, the named metric is added). */
 bool study_choose_metric(study *s, cs_error *err);
 
 /* Makes every dataset a target when the study names none. */

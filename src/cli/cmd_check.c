@@ -34,7 +34,7 @@ static void print_text(const study *s)
         printf("\n");
     }
     printf("combinations  %zu measured of %llu\n", s->n_combos,
-           s->n_datasets >= 64 ? 0ULL : (unsigned long long)((1ULL << s->n_datasets) - 1));
+           (unsigned long long)combo_all(s->n_datasets));
     printf("observations  %zu (%zu rows)\n", s->n_obs, s->n_rows);
     printf("metric        %s (goal: %s)\n", text_sanitize(s->metrics[s->metric], safe, sizeof safe),
            s->goal == GOAL_MIN ? "min" : "max");

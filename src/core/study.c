@@ -275,6 +275,9 @@ bool study_choose_metric(study *s, cs_error *err)
     if (s->metric < 0) {
         if (s->metric_name) {
             s->metric = study_find_metric(s, s->metric_name);
+            /* A study with no results yet (a search about to start) names its metric ahead. */
+            if (s->metric < 0 && s->n_rows == 0)
+                s->metric = study_metric_add(s, s->metric_name);
             if (s->metric < 0) {
                 char safe[128];
                 return error_set(err, s->path, 0, 0, "metric \"%s\" is not a column of any table",

@@ -308,6 +308,11 @@ study *study_json_load(const char *path, cs_error *err)
     char *text = read_all(path, &len, err);
     if (!text)
         return NULL;
+    /* A byte-order mark is allowed, as in tables; positions count from after it. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(text, text + 3, len - 2);
+        len -= 3;
+    }
     loader l = {.file = path, .text = text, .err = err};
     if (len == 0 || !*skip_ws(text)) {
         error_set(err, path, 1, 1, "empty file (expected a study: a JSON object)");
@@ -413,6 +418,22 @@ out:
     return s;
 }
 
+/* Line and column of the value at path in the study file at file (0, 0 if not found). */
+static void locate_in_file(const char *file, const char *const *path, int n, long *line, long *col)
+{
+    size_t len;
+    cs_error ignore;
+    *line = *col = 0;
+    char *text = read_all(file, &len, &ignore);
+    if (!text)
+        return;
+    const char *base = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
+    const char *at = locate(base, path, n);
+    if (at)
+        text_line_col(base, (size_t)(at - base), line, col);
+    free(text);
+}
+
 /* Targets may name datasets that only the tables bring, so they are resolved after loading. */
 static bool resolve_targets(study *s, cs_error *err)
 {
@@ -421,12 +442,19 @@ static bool resolve_targets(study *s, cs_error *err)
         return true;
     s->n_targets = 0;
     const cJSON *v;
+    int k = 0;
     cJSON_ArrayForEach(v, targets) {
         int d = study_find_dataset(s, v->valuestring);
-        char safe[128];
-        if (d < 0)
-            return error_set(err, s->path, 0, 0, "target \"%s\" is not a dataset of the study",
+        char safe[128], idx[24];
+        if (d < 0) {
+            long line, col;
+            snprintf(idx, sizeof idx, "#%d", k);
+            const char *pt[2] = {"targets", idx};
+            locate_in_file(s->path, pt, 2, &line, &col);
+            return error_set(err, s->path, line, col, "target \"%s\" is not a dataset of the study or its tables",
                              text_sanitize(v->valuestring, safe, sizeof safe));
+        }
+        k++;
         bool dup = false;
         for (int i = 0; i < s->n_targets; i++)
             dup |= s->targets[i] == d;
@@ -442,19 +470,11 @@ bool study_load_tables(study *s, cs_error *err)
         char *full = path_join(s->dir, s->tables[i]);
         if (access(full, F_OK) != 0 && s->json) {
             /* Point at the study file, where the missing table is named. */
-            size_t len;
-            cs_error ignore;
-            char *text = read_all(s->path, &len, &ignore);
-            long line = 0, col = 0;
-            if (text) {
-                char idx[24];
-                snprintf(idx, sizeof idx, "#%d", i);
-                const char *pt[2] = {"tables", idx};
-                const char *at = locate(text, pt, 2);
-                if (at)
-                    text_line_col(text, (size_t)(at - text), &line, &col);
-                free(text);
-            }
+            long line, col;
+            char idx[24];
+            snprintf(idx, sizeof idx, "#%d", i);
+            const char *pt[2] = {"tables", idx};
+            locate_in_file(s->path, pt, 2, &line, &col);
             char safe[200];
             error_set(err, s->path, line, col, "table \"%s\" does not exist (%s)",
                       text_sanitize(s->tables[i], safe, sizeof safe), full);
@@ -542,6 +562,14 @@ study *study_open(const char *path, const study_open_options *opt, cs_error *err
     return s;
 }
 
+/* A replacement keeps the permissions of the file it replaces (a private study stays private). */
+static void keep_mode(int fd, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        (void)fchmod(fd, st.st_mode & 07777);
+}
+
 bool file_write_atomic(const char *path, const char *data, size_t len, cs_error *err)
 {
     size_t n = strlen(path) + 32;
@@ -553,6 +581,7 @@ bool file_write_atomic(const char *path, const char *data, size_t len, cs_error 
         free(tmp);
         return false;
     }
+    keep_mode(fd, path);
     size_t off = 0;
     while (off < len) {
         ssize_t w = write(fd, data + off, len - off);
@@ -651,6 +680,8 @@ bool file_atomic_open(file_atomic *a, const char *path, cs_error *err)
     a->tmp = xmalloc(n);
     snprintf(a->tmp, n, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0)
+        keep_mode(fd, path);
     a->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!a->fp) {
         error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));

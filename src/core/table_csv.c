@@ -175,6 +175,14 @@ static void read_header(reader *r)
                 return;
             }
         }
+        int *reserved = strcasecmp(name, "combination") == 0 ? &r->c_combination
+                        : strcasecmp(name, "dataset") == 0     ? &r->c_dataset
+                        : strcasecmp(name, "task") == 0        ? &r->c_task
+                                                               : NULL;
+        if (reserved && *reserved >= 0) { /* "Dataset" and "dataset" are the same column */
+            fail_at(r, i, "duplicate column \"%s\"", text_sanitize(name, safe, sizeof safe), NULL);
+            return;
+        }
         if (strcasecmp(name, "combination") == 0) {
             c->kind = COL_COMBINATION;
             r->c_combination = i;

@@ -1,5 +1,6 @@
 #include "comboscope/text.h"
 
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +92,15 @@ int text_parse_double(const char *s, double *out)
         s++;
     if (!*s)
         return 0;
+    /* Numbers in files always use '.', whatever LC_NUMERIC the program runs under. */
+    static locale_t c_numeric;
+    if (!c_numeric)
+        c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c_numeric ? uselocale(c_numeric) : (locale_t)0;
     char *end;
     double v = strtod(s, &end);
+    if (c_numeric)
+        uselocale(old);
     if (end == s)
         return 0;
     while (*end == ' ' || *end == '\t')

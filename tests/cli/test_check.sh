@@ -21,3 +21,15 @@ case_begin "empty file"
 : >"$TMP/empty.csv"
 run_cs check "$TMP/empty.csv"
 expect_status 1; expect_one_line_err; expect_err "empty.csv:1:1: empty file"
+
+case_begin "a new study with no results yet"
+mkdir -p "$TMP/new"
+printf '{"comboscope": 1, "name": "fresh", "metric": "f1", "datasets": ["x_A", "x_B", "y_C"], "tables": []}\n' >"$TMP/new/study.json"
+run_cs check --json "$TMP/new/study.json"
+expect_status 0; expect_out '"datasets":3,"tasks":2'; expect_out '"observations":0'; expect_out '"metric":"f1"'
+
+case_begin "a study whose tables lack its metric"
+printf 'combination,dataset,acc\nA_x,A_x,0.5\n' >"$TMP/new/runs.csv"
+printf '{"comboscope": 1, "metric": "f1", "datasets": ["A_x"], "tables": ["runs.csv"]}\n' >"$TMP/new/s2.json"
+run_cs check "$TMP/new/s2.json"
+expect_status 1; expect_one_line_err; expect_err 'metric "f1" is not a column'

@@ -110,3 +110,14 @@ bad_case "control characters in a task type" "$TMP/ctl4.csv" "[^:]*ctl4.csv:2:5:
 case_begin "a missing path"
 run_cs check "$TMP/does-not-exist.csv"
 expect_status 1; expect_one_line_err; expect_err "does-not-exist.csv: cannot open"
+
+printf 'combination,dataset,Dataset,f1\nA,A,A,0.5\n' >"$TMP/dupcase.csv"
+bad_case "duplicate column differing in case" "$TMP/dupcase.csv" "[^:]*dupcase.csv:1:21:" 'duplicate column "Dataset"'
+
+printf '{\n  "comboscope": 1,\n  "tables": ["runs.csv"],\n  "targets": ["A", "Q"]\n}\n' >"$S/target.json"
+bad_case "a target that no table names" "$S/target.json" "[^:]*target.json:4:20:" 'target "Q" is not a dataset'
+
+case_begin "a study file with a byte-order mark"
+printf '\xef\xbb\xbf{"comboscope": 1, "tables": ["runs.csv"]}\n' >"$S/bom.json"
+run_cs check --json "$S/bom.json"
+expect_status 0; expect_out '"combinations":1'

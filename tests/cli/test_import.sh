@@ -107,3 +107,12 @@ expect_status 1; expect_one_line_err; expect_err 'w5.csv:2:5: unterminated quote
 : >"$TMP/w6.csv"
 run_cs import wide "$TMP/w6.csv" -o -
 expect_status 1; expect_one_line_err; expect_err 'w6.csv:1:1: empty file'
+
+case_begin "import: control characters in names are rejected and never printed raw"
+run_cs import standley --names "$(printf 'a\033[2J'),b,c,d,e" "$FIX" -o -
+expect_status 2; expect_one_line_err; expect_err "control characters"
+expect_true eval '! grep -q "$(printf "\033")" "$TMP/err"'
+printf 'A,"B\033]0;x\007",A:f1\n1,0,0.5\n' >"$TMP/wc.csv"
+run_cs import wide "$TMP/wc.csv" -o -
+expect_status 1; expect_one_line_err; expect_err "wc.csv:1:3: column name .* contains control characters"
+expect_true eval '! grep -q "$(printf "\033")" "$TMP/err"'

@@ -158,8 +158,15 @@ static void test_metric_and_goal(void **state)
     s = abc();
     study_metric_add(s, "f1");
     s->metric_name = strdup("auc");
+    s->n_rows = 1; /* tables with rows, none with an auc column */
     assert_false(study_choose_metric(s, &e));
     assert_non_null(strstr(e.msg, "\"auc\""));
+    study_free(s);
+
+    s = abc(); /* no results yet: the named metric is taken as it is */
+    s->metric_name = strdup("auc");
+    assert_true(study_choose_metric(s, &e));
+    assert_string_equal(s->metrics[s->metric], "auc");
     study_free(s);
 
     s = abc();

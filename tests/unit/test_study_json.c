@@ -155,6 +155,11 @@ static void test_atomic_write(void **state)
     cs_error e;
     snprintf(p, sizeof p, "%s/out.txt", dir);
     assert_true(file_write_atomic(p, "hello\n", 6, &e));
+    assert_int_equal(chmod(p, 0600), 0);
+    assert_true(file_write_atomic(p, "hello\n", 6, &e));
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600); /* the replacement keeps the permissions */
     char *t = slurp("out.txt");
     assert_string_equal(t, "hello\n");
     free(t);
