@@ -45,6 +45,7 @@
     X(LATTICE_DROP_BEST, LATTICE, "-",  NULL,   "remove the dataset whose removal helps most") \
     X(LATTICE_BEST,  LATTICE,  "b",     NULL,   "go to the best measured combination") \
     X(LATTICE_BASELINE, LATTICE, "Home", "g",   "go to the target alone (its baseline)") \
+    X(LATTICE_ALL,   LATTICE,  "End",   "G",    "go to the combination of every dataset")   \
     X(LATTICE_METRIC, LATTICE, "m",     NULL,   "colour by the next metric")                \
     X(HEATMAP_KIND,  HEATMAPS, "p",     NULL,   "pair gain or mean marginal gain")          \
     X(HEATMAP_VALUES, HEATMAPS, "v",    NULL,   "show or hide the numbers")                 \

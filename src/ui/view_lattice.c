@@ -622,6 +622,9 @@ static int lattice_action(app *a, void *state, enum action act)
     case ACTION_LATTICE_BASELINE:
         v->cursor = combo_single(v->target);
         return UI_HANDLED | UI_REDRAW;
+    case ACTION_LATTICE_ALL:
+        v->cursor = combo_all(s->n_datasets);
+        return UI_HANDLED | UI_REDRAW;
     case ACTION_LATTICE_BEST: {
         combo_t best;
         if (!lattice_best(s, v->metric, v->target, &best)) {
