@@ -4,8 +4,9 @@
  *
  * X(ACTION, SCOPE, "key", "other key or NULL", "help text")
  *   SCOPE is GLOBAL (every view) or the view the key belongs to (STUDY, LATTICE, HEATMAPS,
- *   TABLE, HELP). A view's own keys are looked up before the global ones, so a view may give
- *   a global key another meaning. Key names: one printable character, or Up Down Left Right
+ *   TABLE, HELP), or PROMPT (editing a search or filter, and the target list). A view's own
+ *   keys are looked up before the global ones, so a view may give a global key another
+ *   meaning; PROMPT keys are looked up alone (other keys type text). Key names: one printable character, or Up Down Left Right
  *   PgUp PgDn Home End Tab S-Tab Enter Esc Backspace Space, or ^X for control-X.
  * The man page lists, per scope and in this order, `.TP`, `.B "keys"`, help text (see
  * test_keys.c for the exact form). Add a row here, then the same entry to man/comboscope.1. */
@@ -56,7 +57,11 @@
     X(TABLE_REVERSE, TABLE,    "r",     NULL,   "reverse the sort order")                   \
     X(TABLE_FILTER,  TABLE,    "f",     NULL,   "filter rows (words that must all appear; empty: all rows)") \
     X(TABLE_TARGET,  TABLE,    "T",     NULL,   "show only the target's rows, or all rows") \
-    X(HELP_CLOSE,    HELP,     "Esc",   "?",    "close the help")
+    X(HELP_CLOSE,    HELP,     "Esc",   "?",    "close the help")                          \
+    X(PROMPT_ACCEPT, PROMPT,   "Enter", NULL,   "keep the text (search, filter) or the chosen target") \
+    X(PROMPT_CANCEL, PROMPT,   "Esc",   "^G",   "cancel")                                   \
+    X(PROMPT_ERASE,  PROMPT,   "Backspace", NULL, "erase the last character")               \
+    X(PROMPT_CLEAR,  PROMPT,   "^U",    NULL,   "erase all the text")
 
 /* The scopes in the order the help screen and the man page list them. */
 #define ACTION_SCOPES(X) \
@@ -65,7 +70,8 @@
     X(LATTICE, "Lattice") \
     X(HEATMAPS, "Heatmaps") \
     X(TABLE, "Table")    \
-    X(HELP, "Help")
+    X(HELP, "Help")      \
+    X(PROMPT, "Prompt")
 
 enum action_scope {
 #define ACTION_SCOPE_ENUM(id, title) SCOPE_##id,

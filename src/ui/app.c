@@ -340,26 +340,27 @@ static int handle_prompt_key(app *a, int c)
     void *st = view_state(a, a->prompt_view);
     size_t len = strlen(a->prompt_text);
     bool done = false, cancelled = false;
-    if (c == '\n' || c == '\r' || c == KEY_ENTER) {
-        done = true;
-    } else if (c == 27 || c == 7 /* ^G */) {
+    switch (ui_key_action(c, SCOPE_PROMPT)) {
+    case ACTION_PROMPT_ACCEPT: done = true; break;
+    case ACTION_PROMPT_CANCEL:
         cancelled = true;
         a->prompt_text[0] = '\0';
-    } else if (c == KEY_BACKSPACE || c == 127 || c == 8) {
+        break;
+    case ACTION_PROMPT_ERASE:
         /* drop one whole UTF-8 character */
         while (len > 0 && ((unsigned char)a->prompt_text[len - 1] & 0xC0) == 0x80)
             len--;
         if (len > 0)
             len--;
         a->prompt_text[len] = '\0';
-    } else if (c == 21 /* ^U */) {
-        a->prompt_text[0] = '\0';
-    } else if (c >= 0x20 && c < 0x100 && c != 0x7f && len + 1 < sizeof a->prompt_text) {
-        /* bytes of a UTF-8 character arrive one at a time; the core sanitizes on drawing */
+        break;
+    case ACTION_PROMPT_CLEAR: a->prompt_text[0] = '\0'; break;
+    default:
+        if (c < 0x20 || c >= 0x100 || c == 0x7f || len + 1 >= sizeof a->prompt_text)
+            return UI_HANDLED;
+        /* bytes of a UTF-8 character arrive one at a time; drawing sanitizes and measures */
         a->prompt_text[len] = (char)c;
         a->prompt_text[len + 1] = '\0';
-    } else {
-        return UI_HANDLED;
     }
     enum prompt_kind kind = a->prompt;
     if (done || cancelled)
@@ -372,10 +373,10 @@ static int handle_prompt_key(app *a, int c)
 static int handle_chooser_key(app *a, int c)
 {
     int n = a->study->n_targets;
-    enum action act = ui_key_action(c, SCOPE_GLOBAL);
-    if (c == 27 || act == ACTION_QUIT || act == ACTION_TARGET_CHOOSE) {
+    enum action p = ui_key_action(c, SCOPE_PROMPT), act = ui_key_action(c, SCOPE_GLOBAL);
+    if (p == ACTION_PROMPT_CANCEL || act == ACTION_QUIT || act == ACTION_TARGET_CHOOSE) {
         a->chooser = false;
-    } else if (c == '\n' || c == '\r' || c == KEY_ENTER) {
+    } else if (p == ACTION_PROMPT_ACCEPT) {
         a->chooser = false;
         if (n > 0)
             app_set_target(a, a->study->targets[a->chooser_pos]);

@@ -332,8 +332,7 @@ void ui_dump(FILE *out, const char *title)
             mbstate_t st;
             memset(&st, 0, sizeof st);
             size_t m = wcrtomb(mb, wch[0], &st);
-            if (m == (size_t)-1)
-            {
+            if (m == (size_t)-1) {
                 mb[0] = '?';
                 m = 1;
             }

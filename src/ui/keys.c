@@ -48,7 +48,7 @@ enum action ui_key_action(int c, enum action_scope scope)
         c = KEY_BACKSPACE;
     for (int pass = 0; pass < 2; pass++) {
         enum action_scope want = pass == 0 ? scope : SCOPE_GLOBAL;
-        if (pass == 1 && scope == SCOPE_GLOBAL)
+        if (pass == 1 && (scope == SCOPE_GLOBAL || scope == SCOPE_PROMPT))
             break;
         for (int i = 0; i < ACTION_COUNT - 1; i++)
             if (ui_actions[i].scope == want &&

@@ -212,7 +212,8 @@ void ui_dump(FILE *out, const char *title);
 /* The curses key code of a key name from the action table ("Up", "k", "^L"), or -1. */
 int ui_key_code(const char *name);
 
-/* The action bound to key code c in scope (its own keys first, then the global ones). */
+/* The action bound to key code c in scope (its own keys first, then the global ones; the
+ * PROMPT scope alone). */
 enum action ui_key_action(int c, enum action_scope scope);
 
 /* The table, ACTION_COUNT - 1 rows. */

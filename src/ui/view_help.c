@@ -4,7 +4,7 @@
 
 #include "ui.h"
 
-/* One help line: a scope title (action < 0) or an action row. */
+/* One help line: a scope title, a blank, or an action row. */
 typedef struct help_line {
     int scope;
     int row; /* index into ui_actions, or -1 for a title, -2 for a blank */
@@ -13,8 +13,13 @@ typedef struct help_line {
 static int help_collect(enum action_scope scope, help_line *out, int max)
 {
     int n = 0;
-    enum action_scope order[2] = {scope, SCOPE_GLOBAL};
-    int parts = scope == SCOPE_GLOBAL ? 1 : 2;
+    /* the view's keys, the global ones, then those of the prompts (search, filter, target) */
+    enum action_scope order[3] = {scope, SCOPE_GLOBAL, SCOPE_PROMPT};
+    int parts = 3;
+    if (scope == SCOPE_GLOBAL) {
+        order[1] = SCOPE_PROMPT;
+        parts = 2;
+    }
     for (int p = 0; p < parts; p++) {
         if (p > 0 && n < max)
             out[n++] = (help_line){order[p], -2};
@@ -47,7 +52,8 @@ void view_help_draw(app *a, enum action_scope scope, ui_rect r, int *top)
         if (l->row == -2)
             continue;
         if (l->row == -1) {
-            ui_textf(y, r.x + 1, r.w - 2, ROLE_HEADER, "%s keys", ui_scope_titles[l->scope]);
+            ui_textf(y, r.x + 1, r.w - 2, ROLE_HEADER, "%s keys%s", ui_scope_titles[l->scope],
+                     l->scope == SCOPE_PROMPT ? " (search, filter, target list)" : "");
             continue;
         }
         const struct action_info *ai = &ui_actions[l->row];

@@ -124,7 +124,7 @@ static void draw_header(int y, int x, study_cols c, int w)
         cx += c.rest + 2;
     }
     if (c.combo)
-        ui_text(y, cx, c.combo, ROLE_HEADER, "best combination");
+        ui_text(y, cx, c.combo, ROLE_HEADER, "best: trained with");
 }
 
 static void draw_row(app *a, const study_row *row, int y, int x, study_cols c, int w, bool cursor)
@@ -160,9 +160,18 @@ static void draw_row(app *a, const study_row *row, int y, int x, study_cols c, i
         ui_text_right(y, cx, c.rest, cursor ? base : ROLE_DIM, buf);
         cx += c.rest + 2;
     }
-    if (c.combo)
-        ui_text(y, cx, c.combo, base,
-                t->has_best ? study_combo_format(s, t->best_combo, combo, sizeof combo) : "-");
+    if (c.combo) {
+        /* the target is in every one of its combinations: show what is trained with it */
+        if (!t->has_best)
+            snprintf(combo, sizeof combo, "-");
+        else if (t->best_combo == combo_single(row->dataset))
+            snprintf(combo, sizeof combo, "(alone)");
+        else {
+            combo[0] = '+';
+            study_combo_format(s, t->best_combo & ~combo_single(row->dataset), combo + 1, sizeof combo - 1);
+        }
+        ui_text(y, cx, c.combo, base, combo);
+    }
 }
 
 static void study_draw(app *a, void *state, ui_rect r)

@@ -63,5 +63,14 @@ wait_for "EXIT=143"
 [ "$(flag alternate_on)" = 0 ] || _case_fail "still in the alternate screen after SIGTERM"
 [ "$(flag cursor_flag)" = 1 ] || _case_fail "the cursor is still hidden after SIGTERM"
 
+case_begin "smoke: Ctrl-C (SIGINT) restores the terminal too"
+# the shell around it ignores SIGINT so that it lives to print the status; the explorer sets
+# its own handler, so it still gets the signal
+tm send-keys -t smoke "clear; sh -c 'trap \"\" INT; \"\$0\" \"\$1\"; echo EXIT=\$?' '$CS' '$SMALL'" Enter
+wait_for "1 Study" && tm send-keys -t smoke C-c
+wait_for "EXIT=130"
+[ "$(flag alternate_on)" = 0 ] || _case_fail "still in the alternate screen after Ctrl-C"
+[ "$(flag cursor_flag)" = 1 ] || _case_fail "the cursor is still hidden after Ctrl-C"
+
 tm kill-server 2>/dev/null
 fi
