@@ -40,6 +40,18 @@
     X(SEARCH_NEXT,   GLOBAL,   "n",     NULL,   "next match")                               \
     X(SEARCH_PREV,   GLOBAL,   "N",     NULL,   "previous match")                           \
     X(STUDY_SELECT,  STUDY,    "Enter", NULL,   "make the dataset under the cursor the target") \
+    X(LATTICE_LAYOUT, LATTICE, "s",     NULL,   "switch layout: Gray-code grid or by size (Hasse)") \
+    X(LATTICE_TOGGLE, LATTICE, "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
+    X(LATTICE_ADD_BEST, LATTICE, "+",   NULL,   "add the dataset that helps most (best measured neighbour)") \
+    X(LATTICE_DROP_BEST, LATTICE, "-",  NULL,   "remove the dataset whose removal helps most") \
+    X(LATTICE_BEST,  LATTICE,  "b",     NULL,   "go to the best measured combination") \
+    X(LATTICE_BASELINE, LATTICE, "Home", "g",   "go to the target alone (its baseline)") \
+    X(LATTICE_ALL,   LATTICE,  "End",   "G",    "go to the combination of every dataset")   \
+    X(LATTICE_METRIC, LATTICE, "m",     NULL,   "colour by the next metric")                \
+    X(HEATMAP_KIND,  HEATMAPS, "p",     NULL,   "pair gain or mean marginal gain")          \
+    X(HEATMAP_VALUES, HEATMAPS, "v",    NULL,   "show or hide the numbers")                 \
+    X(HEATMAP_METRIC, HEATMAPS, "m",    NULL,   "next metric")                              \
+    X(HEATMAP_TARGET, HEATMAPS, "Enter", NULL,  "make the row's dataset the target")        \
     X(TABLE_SORT,    TABLE,    "s",     NULL,   "sort by the next column")                  \
     X(TABLE_SORT_PREV, TABLE,  "S",     NULL,   "sort by the previous column")              \
     X(TABLE_REVERSE, TABLE,    "r",     NULL,   "reverse the sort order")                   \

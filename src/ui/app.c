@@ -18,6 +18,8 @@
 
 static const struct view_ops *const all_views[VIEW_MAX] = {
     [VIEW_STUDY] = &view_study_ops,
+    [VIEW_LATTICE] = &view_lattice_ops,
+    [VIEW_HEATMAPS] = &view_heatmap_ops,
     [VIEW_TABLE] = &view_table_ops,
 };
 

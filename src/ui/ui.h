@@ -74,6 +74,8 @@ struct view_ops {
 };
 
 extern const struct view_ops view_study_ops;
+extern const struct view_ops view_lattice_ops;
+extern const struct view_ops view_heatmap_ops;
 extern const struct view_ops view_table_ops;
 
 /* ---- capabilities and glyphs ---------------------------------------------------------------- */
@@ -128,6 +130,10 @@ typedef struct app {
     ui_rect body;        /* where the current view was last drawn (for paging) */
     int tab_x0[VIEW_MAX], tab_x1[VIEW_MAX]; /* tab bar columns of each view (for clicks) */
     const explorer_options *opt;
+    /* Predicted scores for the metric in use (lattice.h), set by whoever owns a fitted
+     * predictor (the search engine); NULL until then. The Lattice view draws them apart from
+     * measurements. */
+    const struct lattice_predictions *predictions;
 } app;
 
 /* The ops of view id, or NULL if that view does not exist (yet). */
