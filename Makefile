@@ -101,6 +101,7 @@ check: deps
 test: all $(TEST_BIN) check-layering lint-man
 	@scripts/run-unit-tests $(TEST_BIN)
 	@tests/cli/run.sh $(abspath $(BIN))
+	@tests/golden/run.sh $(abspath $(BIN))
 
 check-layering:
 	@! grep -rlE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/)' src/core src/cli include \
@@ -109,6 +110,10 @@ check-layering:
 lint-man:
 	@out=$$(groff -man -ww -z man/comboscope.1 2>&1); \
 	 if [ -n "$$out" ]; then echo "$$out" >&2; echo "lint-man: man/comboscope.1 has warnings" >&2; exit 1; fi
+
+# Rewrites the golden screens (tests/golden/*.screen) from the current program, for review.
+update-golden: all
+	@tests/golden/run.sh $(abspath $(BIN)) --update
 
 bench: deps
 	@$(MAKE) --no-print-directory all

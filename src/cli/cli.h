@@ -14,6 +14,10 @@ int cmd_suggest(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_queue(int argc, char **argv);
+/* Opens the explorer: argv holds the options and the path (argv[0] is the program). Returns
+ * the exit status, or -1 when --help was asked (main prints the usage). */
+int cmd_explore(int argc, char **argv);
 
 /* Prints "comboscope: MESSAGE" style errors: the message alone (it carries its location). */
 void cli_error(const cs_error *err);

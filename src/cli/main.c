@@ -16,6 +16,7 @@ static const command commands[] = {
     {"suggest", cmd_suggest, "propose the next runs for a target"},
     {"replay", cmd_replay, "replay the search against a complete table"},
     {"synth", cmd_synth, "write a synthetic result table with a known structure"},
+    {"queue", cmd_queue, "the approved runs not yet measured"},
 };
 
 static void usage(FILE *out)
@@ -27,9 +28,15 @@ static void usage(FILE *out)
             "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\noptions:\n"
-                 "  -h, --help     show this help\n"
-                 "  -V, --version  show the version\n\n"
+    fprintf(out, "\noptions (explorer):\n"
+                 "  --theme NAME|FILE       colour theme: dark (default), light, mono, or a file\n"
+                 "  --color=auto|always|never  use colours (auto: unless NO_COLOR or no colour terminal)\n"
+                 "  --ascii                 plain ASCII glyphs (also in a non-UTF-8 locale)\n"
+                 "  --mouse                 clicks and the wheel (off by default)\n"
+                 "  --metric NAME           the metric column to show\n"
+                 "  --goal max|min          whether higher or lower scores are better\n"
+                 "  -h, --help              show this help\n"
+                 "  -V, --version           show the version\n\n"
                  "'comboscope COMMAND --help' describes each command; man comboscope has it all.\n");
 }
 
@@ -46,12 +53,11 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0)
             return cli_version();
     }
-    /* Until the explorer exists, opening a study prints its summary. */
-    char *check_argv[3] = {"check", NULL, NULL};
-    if (argc > 2)
-        return cli_usage_error(NULL, "too many arguments");
-    if (argc == 2 && argv[1][0] == '-')
-        return cli_usage_error(NULL, "unknown option '%s'", argv[1]);
-    check_argv[1] = argc == 2 ? argv[1] : (char *)cli_sample_study();
-    return cmd_check(2, check_argv);
+    /* No command: open the explorer (cmd_explore returns -1 for --help after options). */
+    int rc = cmd_explore(argc, argv);
+    if (rc < 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    return rc;
 }

@@ -1,0 +1,236 @@
+/* journal: the append-only record of a study's search (DESIGN.md section 3), one JSON object
+ * per line, and the rounds it describes.
+ *
+ * Durability contract: journal_append_* returns true only after the whole line has been handed
+ * to the kernel in one write() and fsync() has returned; a screen may say "saved" only then.
+ * A crash can therefore leave at most one torn line, the last one. Opening reports it as a
+ * warning ("FILE:LINE: torn last line skipped") and skips it; a writable open then copies the
+ * torn bytes to JOURNAL.torn and truncates the file back to the end of the last whole line
+ * (flushing both), so the next append starts on a line of its own. A bad line anywhere else is an error "FILE:LINE:COL: ...".
+ *
+ * Every event line has "time" (ISO 8601 UTC, "2026-11-29T22:01:02Z"), "round" (>= 1),
+ * "event" (one of the names below) and, where it applies, "target" (a dataset name);
+ * combinations are member names joined by '+'. See the man page, section FILES.
+ *
+ * Typical use by a view (call order):
+ *   j = journal_open_study(s, read_only, &lock, &holder, &err);   read-only if lock == NULL
+ *   r = journal_current_round(j);  journal_append_suggested(j, r, ...) for each suggestion
+ *   journal_append_accepted / _rejected / _overridden / _note / _undo as the user decides
+ *   queue_commit_round(j, r, rows, &err)                (queue.h: `queued`, `committed`, queue file)
+ *   queue_collect_results(j, &n, &warn, &err)           when a table changed (after reloading
+ *                                                       the study: journal_rebind)
+ *   journal_rounds(j, &n) for History;  journal_free(j); lock_release(lock). */
+#ifndef COMBOSCOPE_JOURNAL_H
+#define COMBOSCOPE_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "comboscope/combo.h"
+#include "comboscope/error.h"
+#include "comboscope/lock.h"
+#include "comboscope/study.h"
+
+/* X(enum, name in the file): one list drives the enum, the parser and the writer. */
+#define JOURNAL_EVENTS(X)                      \
+    X(JOURNAL_SUGGESTED, "suggested")          \
+    X(JOURNAL_ACCEPTED, "accepted")            \
+    X(JOURNAL_REJECTED, "rejected")            \
+    X(JOURNAL_OVERRIDDEN, "overridden")        \
+    X(JOURNAL_UNDO, "undo")                    \
+    X(JOURNAL_NOTE, "note")                    \
+    X(JOURNAL_QUEUED, "queued")                \
+    X(JOURNAL_RESULT, "result")                \
+    X(JOURNAL_COMMITTED, "committed")
+
+typedef enum journal_kind {
+#define JOURNAL_ENUM_(e, s) e,
+    JOURNAL_EVENTS(JOURNAL_ENUM_)
+#undef JOURNAL_ENUM_
+    JOURNAL_N_KINDS
+} journal_kind;
+
+#define JOURNAL_TIME_MAX 32
+#define JOURNAL_RUN_MAX 32
+
+/* One event. Which fields mean something depends on kind:
+ *   suggested   combo; mean, spread (has_prediction); predictor, acquisition (may be NULL);
+ *               optionally the acquisition's value (has_value) and the predictor's
+ *               cross-validated accuracy when it proposed (has_cv: cv_spearman, cv_mae)
+ *   accepted    combo (the suggestion decided on)
+ *   rejected    combo; text = the reason (may be NULL)
+ *   overridden  combo (the suggestion) and replacement (the user's combination)
+ *   undo        combo (the suggestion whose latest decision is reverted; filled in on append)
+ *   note        text; combo (0: a note on the round as a whole)
+ *   queued      run, combo; known (complete replicates of combo in the tables when queued)
+ *   result      run, combo; scores[d] for each member d (NAN: not measured); replicate
+ *   committed   (the round alone)
+ * target is a dataset index or -1. Strings are owned by the event. */
+typedef struct journal_event {
+    journal_kind kind;
+    char time[JOURNAL_TIME_MAX]; /* "" on append: now */
+    int round;
+    int target;
+    combo_t combo;
+    combo_t replacement;
+    bool has_prediction;
+    double mean, spread;
+    bool has_value;
+    double value;
+    bool has_cv;
+    double cv_spearman, cv_mae;
+    char *predictor;
+    char *acquisition;
+    char *text;
+    char run[JOURNAL_RUN_MAX];
+    int known;
+    int replicate;
+    double *scores; /* result: n_datasets entries; NULL otherwise */
+    long line;      /* line in the journal file (0: not from a file) */
+} journal_event;
+
+/* The name of an event kind as written in the file. */
+const char *journal_kind_name(journal_kind k);
+
+typedef enum journal_decision {
+    DECISION_NONE = 0,
+    DECISION_ACCEPTED,
+    DECISION_REJECTED,
+    DECISION_OVERRIDDEN,
+} journal_decision;
+
+/* A suggestion of a round and the decision that stands on it (latest wins, undo reverts). */
+typedef struct journal_suggestion {
+    combo_t combo;
+    int target;
+    bool suggested;        /* false: decided on without a `suggested` event (the user's own) */
+    size_t event;          /* index of its `suggested` event (or first event naming it) */
+    journal_decision decision;
+    combo_t replacement;   /* DECISION_OVERRIDDEN */
+    size_t decision_event; /* index of the event that made the standing decision */
+} journal_suggestion;
+
+/* An approved run: from its `queued` event, and its `result` event once one is journaled. */
+typedef struct journal_run {
+    char id[JOURNAL_RUN_MAX];
+    combo_t combo;
+    int round;
+    int target;
+    int known;
+    size_t queued_event;
+    bool has_result;
+    size_t result_event;
+} journal_run;
+
+typedef struct journal_round {
+    int number;
+    int target;         /* target of the round's first event that names one, or -1 */
+    bool committed;
+    size_t committed_event;
+    journal_suggestion *suggestions;
+    size_t n_suggestions;
+    size_t *decisions; /* indices of the decision events still standing, oldest first (the undo stack) */
+    size_t n_decisions;
+    size_t *notes;     /* indices of note events */
+    size_t n_notes;
+    size_t *runs;      /* indices into journal.runs of the runs queued in this round */
+    size_t n_runs;
+    size_t *results;   /* indices of result events for runs of this round */
+    size_t n_results;
+} journal_round;
+
+typedef struct journal {
+    char *path;
+    const study *study; /* borrowed: names <-> dataset indices */
+    int fd;             /* open for appending; -1 when read-only */
+    off_t size;         /* bytes of whole lines: where the next line starts */
+    long lines;         /* physical lines in the file */
+    bool torn;          /* a torn last line was found (and, if writable, truncated) */
+    char warning[ERROR_MSG_MAX]; /* "" or the torn-line warning */
+
+    journal_event *events;
+    size_t n_events, cap_events;
+    journal_round *rounds; /* sorted by number */
+    size_t n_rounds;
+    journal_run *runs;     /* in the order queued */
+    size_t n_runs;
+    size_t *run_hash;      /* run id -> index + 1 (0: empty slot), open addressing */
+    size_t run_hash_cap;
+} journal;
+
+/* Opens the journal at path for study s (which must outlive it) and replays it. A missing file
+ * is an empty journal (created on the first append when writable). writable: keep it open for
+ * appending (the caller should hold the study's lock, see lock.h). Returns NULL with err set
+ * on a bad line or I/O error; j->warning holds the torn-line warning if any. */
+journal *journal_open(const char *path, const study *s, bool writable, cs_error *err);
+
+/* Opens the journal of study s as the explorer does: unless read_only, takes the study's lock
+ * (lock.h) and opens the journal writable, *lock getting the lock (release it after
+ * journal_free). When another process holds the lock, or read_only is set, opens it read-only:
+ * *lock is NULL and, when held elsewhere, *holder says by whom (holder->pid > 0; -1 when the
+ * holder has not written its name yet; 0 when not held). NULL with err
+ * set when the study names no journal, the lock cannot be taken for another reason, or the
+ * journal is bad. */
+journal *journal_open_study(const study *s, bool read_only, study_lock **lock, lock_info *holder,
+                            cs_error *err);
+
+/* Points j at s, a reloaded copy of its study (after a table changed). The datasets must be
+ * the same, in the same order; false with err set (and j unchanged) if not. */
+bool journal_rebind(journal *j, const study *s, cs_error *err);
+
+/* Closes the file and frees everything. */
+void journal_free(journal *j);
+
+/* The journal path of a study: its "journal" key resolved against its directory, or NULL when
+ * the study names none. Returns a new string. */
+char *journal_path_of(const study *s);
+
+/* Checks ev against the journal so far (a decision needs an uncommitted round, an undo a
+ * decision to revert, ...), writes it as one line with write() + fsync(), then adds it to the
+ * model. ev's strings are copied; an empty ev->time is set to now. False with err set and
+ * nothing changed (a partial line is truncated away) on any failure. */
+bool journal_append(journal *j, const journal_event *ev, cs_error *err);
+
+/* Conveniences over journal_append, one per event kind (target: dataset index or -1). A
+ * suggestion with its acquisition value or cross-validation figures goes through
+ * journal_append with those fields set. */
+bool journal_append_suggested(journal *j, int round, int target, combo_t c, double mean,
+                              double spread, const char *predictor, const char *acquisition,
+                              cs_error *err);
+bool journal_append_accepted(journal *j, int round, int target, combo_t c, cs_error *err);
+bool journal_append_rejected(journal *j, int round, int target, combo_t c, const char *reason,
+                             cs_error *err);
+bool journal_append_overridden(journal *j, int round, int target, combo_t c, combo_t replacement,
+                               cs_error *err);
+/* Reverts the latest standing decision of the round; false with err if there is none. */
+bool journal_append_undo(journal *j, int round, cs_error *err);
+bool journal_append_note(journal *j, int round, int target, combo_t c, const char *text,
+                         cs_error *err);
+bool journal_append_queued(journal *j, int round, int target, const char *run, combo_t c,
+                           int known, cs_error *err);
+/* scores: n_datasets entries indexed by dataset (NAN for none); only members are written. */
+bool journal_append_result(journal *j, int round, int target, const char *run, combo_t c,
+                           const double *scores, int replicate, cs_error *err);
+bool journal_append_committed(journal *j, int round, cs_error *err);
+
+/* The rounds replayed from the journal, sorted by number; *n gets their count. */
+const journal_round *journal_rounds(const journal *j, size_t *n);
+
+/* The round with this number, or NULL. */
+const journal_round *journal_round_find(const journal *j, int number);
+
+/* The number a new round would get: one past the highest round seen (1 for an empty journal). */
+int journal_next_round(const journal *j);
+
+/* The round to work on: the highest round when it is not committed yet (a session that ended,
+ * or crashed, mid-round), else journal_next_round. */
+int journal_current_round(const journal *j);
+
+/* The run with this id, or NULL. */
+const journal_run *journal_run_find(const journal *j, const char *id);
+
+/* Writes the current UTC time as ISO 8601 ("2026-11-29T22:01:02Z") into out. */
+void journal_now(char out[JOURNAL_TIME_MAX]);
+
+#endif

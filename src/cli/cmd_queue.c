@@ -1,0 +1,143 @@
+/* comboscope queue: the approved runs not yet measured. */
+#define _GNU_SOURCE
+#include <cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "comboscope/journal.h"
+#include "comboscope/queue.h"
+#include "comboscope/results.h"
+#include "comboscope/study_json.h"
+#include "comboscope/text.h"
+
+static const char queue_help[] =
+    "usage: comboscope queue [--json] STUDY.json\n\n"
+    "Print the approved runs not yet measured: runs the study's journal has queued that have\n"
+    "no result in the journal and no matching rows in the study's tables. Read-only: nothing\n"
+    "is written. A torn last journal line (a crash mid-write) is reported on stderr and skipped.\n\n"
+    "  --json           print one JSON object {\"study\", \"runs\": [...]} instead of a table\n"
+    "  -h, --help       show this help\n"
+    "  -V, --version    show the version\n";
+
+static void print_text(const study *s, const queue *q)
+{
+    char safe[1024], tsafe[256], dsafe[256];
+    size_t cap = (size_t)s->n_datasets * 258 + 1;
+    char *combo = xmalloc(cap);
+    if (q->n == 0)
+        printf("no approved runs waiting for results\n");
+    else
+        printf("%-10s %5s  %-20s  %-20s  %s\n", "run", "round", "approved", "target", "combination");
+    for (size_t i = 0; i < q->n; i++) {
+        const queue_entry *e = &q->entries[i];
+        printf("%-10s %5d  %-20s  %-20s  %s\n", e->run, e->round,
+               text_sanitize(e->approved, tsafe, sizeof tsafe),
+               e->target >= 0 ? text_sanitize(s->datasets[e->target].name, dsafe, sizeof dsafe) : "-",
+               text_sanitize(study_combo_format(s, e->combo, combo, cap), safe, sizeof safe));
+    }
+    free(combo);
+}
+
+static int print_json(const study *s, const queue *q)
+{
+    size_t cap = (size_t)s->n_datasets * 258 + 1;
+    char *combo = xmalloc(cap);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "study", s->name ? s->name : "");
+    cJSON *runs = cJSON_AddArrayToObject(o, "runs");
+    for (size_t i = 0; i < q->n; i++) {
+        const queue_entry *e = &q->entries[i];
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "run", e->run);
+        cJSON_AddStringToObject(r, "combination", study_combo_format(s, e->combo, combo, cap));
+        cJSON_AddNumberToObject(r, "round", e->round);
+        if (e->target >= 0)
+            cJSON_AddStringToObject(r, "target", s->datasets[e->target].name);
+        else
+            cJSON_AddNullToObject(r, "target");
+        cJSON_AddStringToObject(r, "approved", e->approved);
+        cJSON_AddItemToArray(runs, r);
+    }
+    free(combo);
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text)
+        return EXIT_INVALID;
+    printf("%s\n", text);
+    cJSON_free(text);
+    return EXIT_OK;
+}
+
+int cmd_queue(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    bool json = false;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'h': fputs(queue_help, stdout); return EXIT_OK;
+        case 'V': return cli_version();
+        default:
+            return cli_usage_error("queue", "unknown option or missing value '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("queue", optind >= argc ? "a STUDY.json is required" : "only one STUDY.json");
+    cs_error err;
+    study *s = study_open(argv[optind], NULL, &err);
+    if (!s) {
+        cli_error(&err);
+        return EXIT_INVALID;
+    }
+    char *jpath = journal_path_of(s);
+    if (!jpath) {
+        char safe[512];
+        fprintf(stderr, "%s: the study names no journal (a study file with a \"journal\" key is needed)\n",
+                text_sanitize(argv[optind], safe, sizeof safe));
+        study_free(s);
+        return EXIT_INVALID;
+    }
+    int rc = EXIT_INVALID;
+    results_rows *rows = NULL;
+    queue *q = NULL;
+    journal *j = journal_open(jpath, s, false, &err);
+    if (!j) {
+        cli_error(&err);
+        goto out;
+    }
+    if (j->warning[0])
+        fprintf(stderr, "%s\n", j->warning);
+    rows = results_scan(s, &err);
+    if (!rows) {
+        cli_error(&err);
+        goto out;
+    }
+    cs_error warning;
+    q = queue_from_journal(j, rows, &warning);
+    if (warning.msg[0])
+        fprintf(stderr, "%s\n", warning.msg);
+    if (json)
+        rc = print_json(s, q);
+    else {
+        print_text(s, q);
+        rc = EXIT_OK;
+    }
+out:
+    queue_free(q);
+    results_rows_free(rows);
+    journal_free(j);
+    free(jpath);
+    study_free(s);
+    return rc;
+}

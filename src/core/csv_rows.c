@@ -1,0 +1,121 @@
+#include "comboscope/csv_rows.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comboscope/text.h"
+
+typedef struct rows_ctx {
+    csv_row_fn fn;
+    void *ctx;
+    cs_error *err;
+    bool stopped;
+    long line, row_start, row_line;
+    char **fields;
+    bool *null;
+    int n, cap;
+} rows_ctx;
+
+static void on_field(void *data, size_t len, void *p)
+{
+    rows_ctx *r = p;
+    if (r->stopped)
+        return;
+    if (r->n == 0)
+        r->row_line = r->row_start;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->fields = xrealloc(r->fields, (size_t)r->cap * sizeof *r->fields);
+    }
+    char *f = NULL;
+    if (data) {
+        f = xmalloc(len + 1);
+        memcpy(f, data, len);
+        f[len] = '\0';
+    }
+    r->fields[r->n++] = f;
+}
+
+static void on_row(int term, void *p)
+{
+    (void)term;
+    rows_ctx *r = p;
+    if (!r->stopped && !r->fn((const char *const *)r->fields, r->n, r->row_line, r->ctx, r->err))
+        r->stopped = true;
+    for (int i = 0; i < r->n; i++)
+        free(r->fields[i]);
+    r->n = 0;
+}
+
+bool csv_each_row(const char *path, const char *display, csv_row_fn fn, void *ctx, cs_error *err)
+{
+    const char *file = display ? display : path;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return error_set(err, file, 0, 0, "cannot open: %s", strerror(errno));
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+        fclose(f);
+        return error_set(err, file, 0, 0, "cannot initialise the CSV parser");
+    }
+    rows_ctx r = {.fn = fn, .ctx = ctx, .err = err, .line = 1, .row_start = 1, .row_line = 1};
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    bool ok = true;
+    while (ok && !r.stopped && (n = getline(&line, &cap, f)) > 0) {
+        const char *data = line;
+        if (r.line == 1 && n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+            data += 3, n -= 3;
+        if (p.pstate == 0) /* libcsv's ROW_NOT_BEGUN: a row starting now starts on this line */
+            r.row_start = r.line;
+        if (csv_parse(&p, data, (size_t)n, on_field, on_row, &r) != (size_t)n && !r.stopped)
+            ok = error_set(err, file, r.line, 0, "malformed CSV: %s", csv_strerror(csv_error(&p)));
+        r.line++;
+    }
+    if (ok && !r.stopped && ferror(f))
+        ok = error_set(err, file, 0, 0, "read error: %s", strerror(errno));
+    if (ok && !r.stopped && csv_fini(&p, on_field, on_row, &r) != 0)
+        ok = error_set(err, file, r.row_start, 0, "unterminated quoted field (started on this line)");
+    for (int i = 0; i < r.n; i++)
+        free(r.fields[i]);
+    free(r.fields);
+    free(line);
+    csv_free(&p);
+    fclose(f);
+    return ok && !r.stopped;
+}
+
+void csv_buf_add(csv_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        while (b->len + n + 1 > b->cap)
+            b->cap = b->cap ? b->cap * 2 : 256;
+        b->data = xrealloc(b->data, b->cap);
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void csv_buf_field(csv_buf *b, const char *field, bool first)
+{
+    if (!first)
+        csv_buf_add(b, ",", 1);
+    size_t n = strlen(field);
+    bool quote = n && (field[0] == ' ' || field[0] == '\t' || field[n - 1] == ' ' || field[n - 1] == '\t');
+    quote |= strpbrk(field, ",\"\r\n") != NULL;
+    if (!quote) {
+        csv_buf_add(b, field, n);
+        return;
+    }
+    /* csv_write quotes and doubles the quotes; it needs at most 2n + 2 bytes. */
+    size_t need = 2 * n + 2;
+    char *tmp = xmalloc(need);
+    size_t w = csv_write(tmp, need, field, n);
+    csv_buf_add(b, tmp, w);
+    free(tmp);
+}

@@ -1,0 +1,1192 @@
+#include "comboscope/journal.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "comboscope/study_json.h"
+#include "comboscope/text.h"
+
+static const char *const kind_names[] = {
+#define JOURNAL_NAME_(e, s) s,
+    JOURNAL_EVENTS(JOURNAL_NAME_)
+#undef JOURNAL_NAME_
+};
+
+const char *journal_kind_name(journal_kind k)
+{
+    return (unsigned)k < JOURNAL_N_KINDS ? kind_names[k] : "?";
+}
+
+static int kind_from_name(const char *name)
+{
+    for (int k = 0; k < JOURNAL_N_KINDS; k++)
+        if (strcmp(kind_names[k], name) == 0)
+            return k;
+    return -1;
+}
+
+void journal_now(char out[JOURNAL_TIME_MAX])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, JOURNAL_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+char *journal_path_of(const study *s)
+{
+    if (!s->journal || !s->journal[0])
+        return NULL;
+    return path_join(s->dir, s->journal);
+}
+
+/* --- events ---------------------------------------------------------------------------- */
+
+static void event_done(journal_event *ev)
+{
+    free(ev->predictor);
+    free(ev->acquisition);
+    free(ev->text);
+    free(ev->scores);
+}
+
+static void event_copy(journal_event *dst, const journal_event *src, int n_datasets)
+{
+    *dst = *src;
+    dst->predictor = src->predictor ? text_dup(src->predictor) : NULL;
+    dst->acquisition = src->acquisition ? text_dup(src->acquisition) : NULL;
+    dst->text = src->text ? text_dup(src->text) : NULL;
+    dst->scores = NULL;
+    if (src->scores) {
+        dst->scores = xmalloc((size_t)n_datasets * sizeof *dst->scores);
+        memcpy(dst->scores, src->scores, (size_t)n_datasets * sizeof *dst->scores);
+    }
+}
+
+/* Run ids go into a CSV file and onto a launcher's command line: keep them plain. */
+static bool run_id_ok(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n >= JOURNAL_RUN_MAX)
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-' || *p == '.'))
+            return false;
+    return true;
+}
+
+static bool time_ok(const char *t)
+{
+    /* YYYY-MM-DDTHH:MM:SS, optional fraction, then Z */
+    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
+    size_t i;
+    for (i = 0; pat[i]; i++) {
+        if (pat[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != pat[i])
+            return false;
+    }
+    if (t[i] == '.') {
+        i++;
+        if (t[i] < '0' || t[i] > '9')
+            return false;
+        while (t[i] >= '0' && t[i] <= '9')
+            i++;
+    }
+    return t[i] == 'Z' && t[i + 1] == '\0' && i + 1 < JOURNAL_TIME_MAX;
+}
+
+/* --- the rounds model ------------------------------------------------------------------- */
+
+static journal_round *round_get(journal *j, int number, bool create)
+{
+    size_t lo = 0, hi = j->n_rounds;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (j->rounds[mid].number < number)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < j->n_rounds && j->rounds[lo].number == number)
+        return &j->rounds[lo];
+    if (!create)
+        return NULL;
+    j->rounds = xrealloc(j->rounds, (j->n_rounds + 1) * sizeof *j->rounds);
+    memmove(&j->rounds[lo + 1], &j->rounds[lo], (j->n_rounds - lo) * sizeof *j->rounds);
+    j->n_rounds++;
+    journal_round *r = &j->rounds[lo];
+    memset(r, 0, sizeof *r);
+    r->number = number;
+    r->target = -1;
+    return r;
+}
+
+static journal_suggestion *suggestion_find(const journal_round *r, combo_t c)
+{
+    for (size_t i = 0; i < r->n_suggestions; i++)
+        if (r->suggestions[i].combo == c)
+            return &r->suggestions[i];
+    return NULL;
+}
+
+static void push_index(size_t **arr, size_t *n, size_t v)
+{
+    *arr = xrealloc(*arr, (*n + 1) * sizeof **arr);
+    (*arr)[(*n)++] = v;
+}
+
+static bool is_decision(journal_kind k)
+{
+    return k == JOURNAL_ACCEPTED || k == JOURNAL_REJECTED || k == JOURNAL_OVERRIDDEN;
+}
+
+static size_t id_hash(const char *id)
+{
+    size_t h = 14695981039346656037u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return h;
+}
+
+/* Results look runs up by id for every table row: keep that O(1). */
+static void run_hash_put(journal *j, size_t idx)
+{
+    if ((j->n_runs + 1) * 2 > j->run_hash_cap) {
+        size_t cap = j->run_hash_cap ? j->run_hash_cap * 2 : 64;
+        free(j->run_hash);
+        j->run_hash = xcalloc(cap, sizeof *j->run_hash);
+        j->run_hash_cap = cap;
+        for (size_t i = 0; i < j->n_runs; i++)
+            if (i != idx)
+                run_hash_put(j, i);
+    }
+    size_t mask = j->run_hash_cap - 1;
+    size_t h = id_hash(j->runs[idx].id) & mask;
+    while (j->run_hash[h])
+        h = (h + 1) & mask;
+    j->run_hash[h] = idx + 1;
+}
+
+static const journal_run *run_find(const journal *j, const char *id)
+{
+    if (!j->run_hash_cap)
+        return NULL;
+    size_t mask = j->run_hash_cap - 1;
+    for (size_t h = id_hash(id) & mask; j->run_hash[h]; h = (h + 1) & mask)
+        if (strcmp(j->runs[j->run_hash[h] - 1].id, id) == 0)
+            return &j->runs[j->run_hash[h] - 1];
+    return NULL;
+}
+
+const journal_run *journal_run_find(const journal *j, const char *id)
+{
+    return run_find(j, id);
+}
+
+/* Whether ev may follow the events so far. On failure writes why into msg and the key the
+ * problem is about into *key (for the column of the error). */
+static bool check(const journal *j, const journal_event *ev, char *msg, size_t n, const char **key)
+{
+    const study *s = j->study;
+    char cbuf[200], safe[200];
+    *key = "event";
+    if ((unsigned)ev->kind >= JOURNAL_N_KINDS)
+        return snprintf(msg, n, "unknown event"), false;
+    if (ev->round < 1) {
+        *key = "round";
+        return snprintf(msg, n, "round must be a whole number from 1"), false;
+    }
+    if (ev->target < -1 || ev->target >= s->n_datasets) {
+        *key = "target";
+        return snprintf(msg, n, "target is not a dataset of the study"), false;
+    }
+    const journal_round *r = journal_round_find(j, ev->round);
+    bool committed = r && r->committed;
+    switch (ev->kind) {
+    case JOURNAL_SUGGESTED:
+    case JOURNAL_ACCEPTED:
+    case JOURNAL_REJECTED:
+    case JOURNAL_OVERRIDDEN:
+    case JOURNAL_UNDO:
+    case JOURNAL_QUEUED:
+    case JOURNAL_COMMITTED:
+        if (committed)
+            return snprintf(msg, n, "%s in round %d, which is already committed",
+                            journal_kind_name(ev->kind), ev->round), false;
+        /* Once a commit has begun (runs queued), only the rest of the commit may follow:
+         * a decision now could not take back a run already in the queue. */
+        if (r && r->n_runs && ev->kind != JOURNAL_QUEUED && ev->kind != JOURNAL_COMMITTED)
+            return snprintf(msg, n, "%s in round %d, whose commit has begun (runs are queued); commit it first",
+                            journal_kind_name(ev->kind), ev->round), false;
+        break;
+    default:
+        break;
+    }
+    bool needs_combo = ev->kind != JOURNAL_NOTE && ev->kind != JOURNAL_COMMITTED &&
+                       ev->kind != JOURNAL_UNDO;
+    if (needs_combo && ev->combo == 0) {
+        *key = "combination";
+        return snprintf(msg, n, "%s needs a \"combination\"", journal_kind_name(ev->kind)), false;
+    }
+    if (ev->combo & ~combo_all(s->n_datasets)) {
+        *key = "combination";
+        return snprintf(msg, n, "combination has datasets the study does not have"), false;
+    }
+    switch (ev->kind) {
+    case JOURNAL_SUGGESTED:
+        if ((ev->has_prediction && (!isfinite(ev->mean) || !isfinite(ev->spread))) ||
+            (ev->has_value && !isfinite(ev->value)) ||
+            (ev->has_cv && (!isfinite(ev->cv_spearman) || !isfinite(ev->cv_mae)))) {
+            *key = "mean";
+            return snprintf(msg, n, "a suggestion's numbers must be finite"), false;
+        }
+        if ((ev->predictor && text_has_control(ev->predictor)) ||
+            (ev->acquisition && text_has_control(ev->acquisition))) {
+            *key = "predictor";
+            return snprintf(msg, n, "predictor and acquisition names may not hold control characters"), false;
+        }
+        break;
+    case JOURNAL_OVERRIDDEN:
+        if (ev->replacement == 0 || (ev->replacement & ~combo_all(s->n_datasets))) {
+            *key = "replacement";
+            return snprintf(msg, n, "overridden needs a \"replacement\" combination of the study's datasets"), false;
+        }
+        if (ev->replacement == ev->combo) {
+            *key = "replacement";
+            return snprintf(msg, n, "the replacement is the suggestion itself"), false;
+        }
+        break;
+    case JOURNAL_UNDO: {
+        if (!r || r->n_decisions == 0)
+            return snprintf(msg, n, "nothing to undo in round %d", ev->round), false;
+        const journal_event *top = &j->events[r->decisions[r->n_decisions - 1]];
+        if (ev->combo && ev->combo != top->combo) {
+            *key = "combination";
+            study_combo_format(s, ev->combo, cbuf, sizeof cbuf);
+            study_combo_format(s, top->combo, safe, sizeof safe);
+            return snprintf(msg, n, "undo names %s but the latest decision of round %d is on %s",
+                            cbuf, ev->round, safe), false;
+        }
+        break;
+    }
+    case JOURNAL_NOTE:
+        if (!ev->text) {
+            *key = "text";
+            return snprintf(msg, n, "note needs a \"text\""), false;
+        }
+        break;
+    case JOURNAL_QUEUED:
+        if (!run_id_ok(ev->run)) {
+            *key = "run";
+            return snprintf(msg, n, "run id must be 1 to %d letters, digits, '_', '-' or '.'",
+                            JOURNAL_RUN_MAX - 1), false;
+        }
+        if (run_find(j, ev->run)) {
+            *key = "run";
+            return snprintf(msg, n, "run %s is queued twice", ev->run), false;
+        }
+        if (ev->known < 0) {
+            *key = "known";
+            return snprintf(msg, n, "known must be a whole number from 0"), false;
+        }
+        break;
+    case JOURNAL_RESULT: {
+        *key = "run";
+        if (!run_id_ok(ev->run))
+            return snprintf(msg, n, "run id must be 1 to %d letters, digits, '_', '-' or '.'",
+                            JOURNAL_RUN_MAX - 1), false;
+        const journal_run *run = run_find(j, ev->run);
+        if (!run)
+            return snprintf(msg, n, "result for run %s, which was never queued", ev->run), false;
+        if (run->has_result)
+            return snprintf(msg, n, "a second result for run %s", ev->run), false;
+        if (run->combo != ev->combo) {
+            *key = "combination";
+            return snprintf(msg, n, "run %s was queued as %s", ev->run,
+                            study_combo_format(s, run->combo, cbuf, sizeof cbuf)), false;
+        }
+        if (run->round != ev->round) {
+            *key = "round";
+            return snprintf(msg, n, "run %s was queued in round %d", ev->run, run->round), false;
+        }
+        if (!ev->scores) {
+            *key = "scores";
+            return snprintf(msg, n, "result needs \"scores\""), false;
+        }
+        for (int d = 0; d < s->n_datasets; d++)
+            if (combo_has(ev->combo, d) && !isnan(ev->scores[d]) && !isfinite(ev->scores[d])) {
+                *key = "scores";
+                return snprintf(msg, n, "scores must be finite numbers"), false;
+            }
+        break;
+    }
+    default:
+        break;
+    }
+    return true;
+}
+
+/* Sets a suggestion's standing decision from the decision stack of its round. */
+static void suggestion_settle(journal *j, journal_round *r, journal_suggestion *sg)
+{
+    sg->decision = DECISION_NONE;
+    sg->replacement = 0;
+    for (size_t i = r->n_decisions; i-- > 0;) {
+        const journal_event *d = &j->events[r->decisions[i]];
+        if (d->combo != sg->combo)
+            continue;
+        sg->decision = d->kind == JOURNAL_ACCEPTED   ? DECISION_ACCEPTED
+                       : d->kind == JOURNAL_REJECTED ? DECISION_REJECTED
+                                                     : DECISION_OVERRIDDEN;
+        sg->replacement = d->kind == JOURNAL_OVERRIDDEN ? d->replacement : 0;
+        sg->decision_event = r->decisions[i];
+        return;
+    }
+}
+
+/* Adds the checked event at index idx of j->events to the model. */
+static void apply(journal *j, size_t idx)
+{
+    const journal_event *ev = &j->events[idx];
+    journal_round *r = round_get(j, ev->round, true);
+    if (r->target < 0 && ev->target >= 0)
+        r->target = ev->target;
+    journal_suggestion *sg = NULL;
+    if (ev->kind == JOURNAL_SUGGESTED || is_decision(ev->kind)) {
+        sg = suggestion_find(r, ev->combo);
+        if (!sg) {
+            r->suggestions = xrealloc(r->suggestions, (r->n_suggestions + 1) * sizeof *r->suggestions);
+            sg = &r->suggestions[r->n_suggestions++];
+            memset(sg, 0, sizeof *sg);
+            sg->combo = ev->combo;
+            sg->target = ev->target;
+            sg->event = idx;
+        }
+    }
+    switch (ev->kind) {
+    case JOURNAL_SUGGESTED:
+        /* A re-proposal of the same combination updates its prediction. */
+        sg->suggested = true;
+        sg->event = idx;
+        if (ev->target >= 0)
+            sg->target = ev->target;
+        break;
+    case JOURNAL_ACCEPTED:
+    case JOURNAL_REJECTED:
+    case JOURNAL_OVERRIDDEN:
+        push_index(&r->decisions, &r->n_decisions, idx);
+        suggestion_settle(j, r, sg);
+        break;
+    case JOURNAL_UNDO: {
+        combo_t c = j->events[r->decisions[--r->n_decisions]].combo;
+        suggestion_settle(j, r, suggestion_find(r, c));
+        break;
+    }
+    case JOURNAL_NOTE:
+        push_index(&r->notes, &r->n_notes, idx);
+        break;
+    case JOURNAL_QUEUED: {
+        j->runs = xrealloc(j->runs, (j->n_runs + 1) * sizeof *j->runs);
+        journal_run *run = &j->runs[j->n_runs];
+        memset(run, 0, sizeof *run);
+        snprintf(run->id, sizeof run->id, "%s", ev->run);
+        run->combo = ev->combo;
+        run->round = ev->round;
+        run->target = ev->target;
+        run->known = ev->known;
+        run->queued_event = idx;
+        push_index(&r->runs, &r->n_runs, j->n_runs);
+        j->n_runs++;
+        run_hash_put(j, j->n_runs - 1);
+        break;
+    }
+    case JOURNAL_RESULT: {
+        journal_run *run = (journal_run *)run_find(j, ev->run);
+        run->has_result = true;
+        run->result_event = idx;
+        push_index(&r->results, &r->n_results, idx);
+        break;
+    }
+    case JOURNAL_COMMITTED:
+        r->committed = true;
+        r->committed_event = idx;
+        break;
+    default:
+        break;
+    }
+}
+
+static size_t store(journal *j, const journal_event *ev)
+{
+    if (j->n_events == j->cap_events) {
+        j->cap_events = j->cap_events ? j->cap_events * 2 : 64;
+        j->events = xrealloc(j->events, j->cap_events * sizeof *j->events);
+    }
+    event_copy(&j->events[j->n_events], ev, j->study->n_datasets);
+    return j->n_events++;
+}
+
+const journal_round *journal_rounds(const journal *j, size_t *n)
+{
+    *n = j->n_rounds;
+    return j->rounds;
+}
+
+const journal_round *journal_round_find(const journal *j, int number)
+{
+    return round_get((journal *)j, number, false);
+}
+
+int journal_next_round(const journal *j)
+{
+    return j->n_rounds ? j->rounds[j->n_rounds - 1].number + 1 : 1;
+}
+
+int journal_current_round(const journal *j)
+{
+    if (j->n_rounds && !j->rounds[j->n_rounds - 1].committed)
+        return j->rounds[j->n_rounds - 1].number;
+    return journal_next_round(j);
+}
+
+/* --- reading ----------------------------------------------------------------------------- */
+
+/* 1-based column of the value of top-level key in a one-line JSON object, 0 if not found. */
+static long key_column(const char *line, size_t len, const char *key)
+{
+    size_t klen = strlen(key);
+    int depth = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = line[i];
+        if (c == '"') {
+            size_t start = i + 1;
+            for (i++; i < len && line[i] != '"'; i++)
+                if (line[i] == '\\')
+                    i++;
+            if (depth != 1)
+                continue;
+            size_t end = i;
+            size_t k = i + 1;
+            while (k < len && (line[k] == ' ' || line[k] == '\t'))
+                k++;
+            if (k < len && line[k] == ':' && end - start == klen && memcmp(line + start, key, klen) == 0) {
+                k++;
+                while (k < len && (line[k] == ' ' || line[k] == '\t'))
+                    k++;
+                return (long)k + 1;
+            }
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return 0;
+}
+
+typedef struct line_ctx {
+    const journal *j;
+    const char *text;
+    size_t len;
+    long line;
+    cs_error *err;
+} line_ctx;
+
+static bool line_fail(const line_ctx *lc, const char *key, const char *fmt, const char *a)
+{
+    long col = key ? key_column(lc->text, lc->len, key) : 0;
+    if (col == 0)
+        col = 1;
+    char safe[256];
+    return error_set(lc->err, lc->j->path, lc->line, col, fmt, a ? text_sanitize(a, safe, sizeof safe) : "");
+}
+
+static bool get_str(const line_ctx *lc, const cJSON *o, const char *key, bool required, const char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    *out = NULL;
+    if (!v || cJSON_IsNull(v)) {
+        if (required)
+            return line_fail(lc, NULL, "missing \"%s\"", key);
+        return true;
+    }
+    if (!cJSON_IsString(v))
+        return line_fail(lc, key, "\"%s\" must be a string", key);
+    *out = v->valuestring;
+    return true;
+}
+
+static bool get_int(const line_ctx *lc, const cJSON *o, const char *key, bool required, int lo, int *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v) {
+        if (required)
+            return line_fail(lc, NULL, "missing \"%s\"", key);
+        return true;
+    }
+    if (!cJSON_IsNumber(v) || v->valuedouble < lo || v->valuedouble > 1e9 ||
+        v->valuedouble != floor(v->valuedouble))
+        return line_fail(lc, key, "\"%s\" must be a whole number", key);
+    *out = (int)v->valuedouble;
+    return true;
+}
+
+static bool get_num(const line_ctx *lc, const cJSON *o, const char *key, bool *has, double *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v || cJSON_IsNull(v))
+        return true;
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+        return line_fail(lc, key, "\"%s\" must be a number", key);
+    *out = v->valuedouble;
+    if (has)
+        *has = true;
+    return true;
+}
+
+static bool get_combo(const line_ctx *lc, const cJSON *o, const char *key, combo_t *out)
+{
+    const char *t;
+    *out = 0;
+    if (!get_str(lc, o, key, false, &t))
+        return false;
+    if (!t)
+        return true;
+    char bad[256];
+    if (!study_combo_parse(lc->j->study, t, out, bad, sizeof bad))
+        return line_fail(lc, key, "%s", bad);
+    return true;
+}
+
+static bool get_dataset(const line_ctx *lc, const cJSON *o, const char *key, int *out)
+{
+    const char *t;
+    *out = -1;
+    if (!get_str(lc, o, key, false, &t))
+        return false;
+    if (!t)
+        return true;
+    *out = study_find_dataset(lc->j->study, t);
+    if (*out < 0)
+        return line_fail(lc, key, "dataset \"%s\" is not in the study", t);
+    return true;
+}
+
+/* Decodes one parsed line into ev (strings borrowed from the cJSON tree, scores allocated). */
+static bool decode(const line_ctx *lc, const cJSON *o, journal_event *ev)
+{
+    const study *s = lc->j->study;
+    memset(ev, 0, sizeof *ev);
+    ev->target = -1;
+    ev->replicate = -1;
+    ev->line = lc->line;
+    if (!cJSON_IsObject(o))
+        return line_fail(lc, NULL, "an event must be a JSON object%s", NULL);
+    const char *name, *t;
+    if (!get_str(lc, o, "event", true, &name))
+        return false;
+    int k = kind_from_name(name);
+    if (k < 0)
+        return line_fail(lc, "event", "unknown event \"%s\"", name);
+    ev->kind = (journal_kind)k;
+    if (!get_str(lc, o, "time", true, &t))
+        return false;
+    if (!time_ok(t))
+        return line_fail(lc, "time", "\"time\" must be ISO 8601 UTC like 2026-11-29T22:01:02Z, not \"%s\"", t);
+    snprintf(ev->time, sizeof ev->time, "%s", t);
+    if (!get_int(lc, o, "round", true, 1, &ev->round))
+        return false;
+    if (!get_dataset(lc, o, "target", &ev->target) || !get_combo(lc, o, "combination", &ev->combo))
+        return false;
+    switch (ev->kind) {
+    case JOURNAL_SUGGESTED:
+        if (!get_num(lc, o, "mean", &ev->has_prediction, &ev->mean) || !get_num(lc, o, "spread", NULL, &ev->spread) ||
+            !get_num(lc, o, "value", &ev->has_value, &ev->value))
+            return false;
+        const cJSON *cv = cJSON_GetObjectItemCaseSensitive(o, "cv");
+        if (cv) {
+            if (!cJSON_IsObject(cv))
+                return line_fail(lc, "cv", "\"cv\" must be an object {\"spearman\", \"mae\"}%s", NULL);
+            bool has_s = false, has_m = false;
+            if (!get_num(lc, cv, "spearman", &has_s, &ev->cv_spearman) || !get_num(lc, cv, "mae", &has_m, &ev->cv_mae))
+                return false;
+            if (!has_s || !has_m)
+                return line_fail(lc, "cv", "\"cv\" needs \"spearman\" and \"mae\"%s", NULL);
+            ev->has_cv = true;
+        }
+        if (!get_str(lc, o, "predictor", false, &t))
+            return false;
+        ev->predictor = (char *)t;
+        if (!get_str(lc, o, "acquisition", false, &t))
+            return false;
+        ev->acquisition = (char *)t;
+        break;
+    case JOURNAL_REJECTED:
+        if (!get_str(lc, o, "reason", false, &t))
+            return false;
+        ev->text = (char *)t;
+        break;
+    case JOURNAL_OVERRIDDEN:
+        if (!get_combo(lc, o, "replacement", &ev->replacement))
+            return false;
+        break;
+    case JOURNAL_NOTE:
+        if (!get_str(lc, o, "text", true, &t))
+            return false;
+        ev->text = (char *)t;
+        break;
+    case JOURNAL_QUEUED:
+    case JOURNAL_RESULT:
+        if (!get_str(lc, o, "run", true, &t))
+            return false;
+        if (!run_id_ok(t))
+            return line_fail(lc, "run", "run id \"%s\" must be letters, digits, '_', '-' or '.'", t);
+        snprintf(ev->run, sizeof ev->run, "%s", t);
+        if (ev->kind == JOURNAL_QUEUED) {
+            if (!get_int(lc, o, "known", false, 0, &ev->known))
+                return false;
+            break;
+        }
+        if (!get_int(lc, o, "replicate", false, -1, &ev->replicate))
+            return false;
+        const cJSON *sc = cJSON_GetObjectItemCaseSensitive(o, "scores");
+        if (!sc)
+            return line_fail(lc, NULL, "missing \"scores\"%s", NULL);
+        if (!cJSON_IsObject(sc))
+            return line_fail(lc, "scores", "\"scores\" must be an object {dataset: score}%s", NULL);
+        ev->scores = xmalloc((size_t)(s->n_datasets ? s->n_datasets : 1) * sizeof *ev->scores);
+        for (int d = 0; d < s->n_datasets; d++)
+            ev->scores[d] = NAN;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, sc) {
+            int d = study_find_dataset(s, v->string);
+            if (d < 0 || !combo_has(ev->combo, d))
+                return line_fail(lc, "scores", "score for \"%s\", which is not a member of the combination", v->string);
+            if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+                return line_fail(lc, "scores", "the score of \"%s\" must be a number", v->string);
+            ev->scores[d] = v->valuedouble;
+        }
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+static bool blank(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+            return false;
+    return true;
+}
+
+typedef enum line_status { LINE_OK, LINE_SYNTAX, LINE_INVALID } line_status;
+
+/* Parses one line into the model. LINE_SYNTAX: not JSON (what a torn write leaves);
+ * LINE_INVALID: JSON but not a valid event here. err set unless LINE_OK. */
+static line_status parse_line(journal *j, const char *text, size_t len, long line, cs_error *err)
+{
+    line_ctx lc = {.j = j, .text = text, .len = len, .line = line, .err = err};
+    const char *end = NULL;
+    cJSON *o = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (!o) {
+        const char *at = cJSON_GetErrorPtr();
+        long col = at && at >= text && at <= text + len ? (long)(at - text) + 1 : 1;
+        error_set(err, j->path, line, col, "JSON syntax error");
+        return LINE_SYNTAX;
+    }
+    if (end && !blank(end, len - (size_t)(end - text))) {
+        cJSON_Delete(o);
+        error_set(err, j->path, line, (long)(end - text) + 1, "text after the event object");
+        return LINE_SYNTAX;
+    }
+    journal_event ev;
+    bool ok = decode(&lc, o, &ev);
+    if (ok) {
+        char msg[ERROR_MSG_MAX];
+        const char *key;
+        if (!check(j, &ev, msg, sizeof msg, &key))
+            ok = line_fail(&lc, key, "%s", msg);
+        else
+            apply(j, store(j, &ev));
+    }
+    free(ev.scores);
+    cJSON_Delete(o);
+    return ok ? LINE_OK : LINE_INVALID;
+}
+
+static char *read_fd(int fd, size_t *len, cs_error *err, const char *path)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (n == cap)
+            buf = xrealloc(buf, cap *= 2);
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            free(buf);
+            return error_set(err, path, 0, 0, "cannot read: %s", strerror(errno)), NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *len = n;
+    return buf;
+}
+
+static void fsync_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? text_dup(path) : text_dup(".");
+    if (slash)
+        dir[slash - path == 0 ? 1 : slash - path] = '\0';
+    int fd = open(dir, O_RDONLY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+/* Appends the torn bytes (and a newline) to PATH.torn, flushed to disk. */
+static bool save_torn(const char *path, const char *bytes, size_t n, cs_error *err)
+{
+    size_t plen = strlen(path) + 6;
+    char *tp = xmalloc(plen);
+    snprintf(tp, plen, "%s.torn", path);
+    int fd = open(tp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    bool ok = fd >= 0;
+    if (ok) {
+        ok = write(fd, bytes, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+        close(fd);
+    }
+    if (!ok)
+        error_set(err, tp, 0, 0, "cannot keep the torn last line before repairing the journal: %s",
+                  strerror(errno));
+    else
+        fsync_dir_of(tp);
+    free(tp);
+    return ok;
+}
+
+journal *journal_open(const char *path, const study *s, bool writable, cs_error *err)
+{
+    journal *j = xcalloc(1, sizeof *j);
+    j->path = text_dup(path);
+    j->study = s;
+    j->fd = -1;
+    bool created = false;
+    int fd;
+    if (writable) {
+        fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT) {
+            fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+            created = fd >= 0;
+        }
+    } else {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT)
+            return j; /* nothing journaled yet */
+    }
+    if (fd < 0) {
+        error_set(err, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+        journal_free(j);
+        return NULL;
+    }
+    if (created)
+        fsync_dir_of(path); /* the new file's name must survive a crash too */
+    size_t len;
+    char *text = read_fd(fd, &len, err, path);
+    if (!text) {
+        close(fd);
+        journal_free(j);
+        return NULL;
+    }
+    /* The last non-blank line may be torn: find where it starts. */
+    size_t end = len;
+    while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r' || text[end - 1] == ' ' ||
+                       text[end - 1] == '\t'))
+        end--;
+    size_t last_start = end;
+    while (last_start > 0 && text[last_start - 1] != '\n')
+        last_start--;
+    bool last_has_newline = memchr(text + end, '\n', len - end) != NULL;
+
+    bool ok = true;
+    long line = 0;
+    size_t pos = 0;
+    while (ok && pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t llen = nl ? (size_t)(nl - (text + pos)) : len - pos;
+        line++;
+        if (!nl && blank(text + pos, llen))
+            break; /* trailing blanks without a newline: nothing to keep */
+        if (blank(text + pos, llen)) {
+            pos += llen + 1;
+            j->size = (off_t)pos;
+            continue;
+        }
+        bool is_last = pos == last_start;
+        if (is_last && !last_has_newline) {
+            /* No newline: the write never completed, whatever its bytes look like. */
+            j->torn = true;
+            break;
+        }
+        cs_error e;
+        line_status st = parse_line(j, text + pos, llen, line, &e);
+        if (st == LINE_SYNTAX && is_last) {
+            j->torn = true;
+            break;
+        }
+        if (st != LINE_OK) {
+            if (err)
+                *err = e;
+            ok = false;
+            break;
+        }
+        pos += llen + 1;
+        j->size = (off_t)pos;
+    }
+    for (off_t i = 0; i < j->size; i++)
+        j->lines += text[i] == '\n';
+    if (!ok) {
+        free(text);
+        close(fd);
+        journal_free(j);
+        return NULL;
+    }
+    if (j->torn) {
+        char safe[256];
+        snprintf(j->warning, sizeof j->warning, "%s:%ld: torn last line skipped",
+                 text_sanitize(path, safe, sizeof safe), line);
+    }
+    if (writable && (size_t)j->size < len) {
+        /* Cut the torn bytes so that the next line does not glue onto them; keep a copy in
+         * JOURNAL.torn first, so that nothing the file held is lost even by the repair. */
+        if (j->torn && !save_torn(path, text + j->size, len - (size_t)j->size, err)) {
+            free(text);
+            close(fd);
+            journal_free(j);
+            return NULL;
+        }
+        if (ftruncate(fd, j->size) != 0 || fsync(fd) != 0) {
+            free(text);
+            error_set(err, path, line, 0, "cannot truncate the torn last line: %s", strerror(errno));
+            close(fd);
+            journal_free(j);
+            return NULL;
+        }
+    }
+    free(text);
+    if (writable)
+        j->fd = fd;
+    else
+        close(fd);
+    return j;
+}
+
+journal *journal_open_study(const study *s, bool read_only, study_lock **lock, lock_info *holder,
+                            cs_error *err)
+{
+    *lock = NULL;
+    memset(holder, 0, sizeof *holder);
+    char *path = journal_path_of(s);
+    if (!path) {
+        error_set(err, s->path, 0, 0, "the study names no journal");
+        return NULL;
+    }
+    bool writable = false;
+    if (!read_only) {
+        lock_status st = lock_acquire(path, lock, holder, err);
+        if (st == LOCK_ERROR) {
+            free(path);
+            return NULL;
+        }
+        writable = st == LOCK_ACQUIRED;
+        if (st == LOCK_BUSY && holder->pid <= 0)
+            holder->pid = -1; /* held, by someone not yet identified */
+    }
+    journal *j = journal_open(path, s, writable, err);
+    free(path);
+    if (!j) {
+        lock_release(*lock);
+        *lock = NULL;
+    }
+    return j;
+}
+
+bool journal_rebind(journal *j, const study *s, cs_error *err)
+{
+    bool same = s->n_datasets == j->study->n_datasets;
+    for (int d = 0; same && d < s->n_datasets; d++)
+        same = strcmp(s->datasets[d].name, j->study->datasets[d].name) == 0;
+    if (!same)
+        return error_set(err, j->path, 0, 0, "the study's datasets changed since the journal was opened; reopen it");
+    j->study = s;
+    return true;
+}
+
+void journal_free(journal *j)
+{
+    if (!j)
+        return;
+    if (j->fd >= 0)
+        close(j->fd);
+    for (size_t i = 0; i < j->n_events; i++)
+        event_done(&j->events[i]);
+    free(j->events);
+    for (size_t i = 0; i < j->n_rounds; i++) {
+        journal_round *r = &j->rounds[i];
+        free(r->suggestions);
+        free(r->decisions);
+        free(r->notes);
+        free(r->runs);
+        free(r->results);
+    }
+    free(j->rounds);
+    free(j->runs);
+    free(j->run_hash);
+    free(j->path);
+    free(j);
+}
+
+/* --- writing ----------------------------------------------------------------------------- */
+
+static void add_combo(cJSON *o, const study *s, const char *key, combo_t c)
+{
+    size_t n = (size_t)s->n_datasets * 258 + 1;
+    char *buf = xmalloc(n);
+    cJSON_AddStringToObject(o, key, study_combo_format(s, c, buf, n));
+    free(buf);
+}
+
+static char *format_line(const journal *j, const journal_event *ev, size_t *len)
+{
+    const study *s = j->study;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "time", ev->time);
+    cJSON_AddNumberToObject(o, "round", ev->round);
+    cJSON_AddStringToObject(o, "event", journal_kind_name(ev->kind));
+    if (ev->target >= 0)
+        cJSON_AddStringToObject(o, "target", s->datasets[ev->target].name);
+    if (ev->combo)
+        add_combo(o, s, "combination", ev->combo);
+    switch (ev->kind) {
+    case JOURNAL_SUGGESTED:
+        if (ev->has_prediction) {
+            cJSON_AddNumberToObject(o, "mean", ev->mean);
+            cJSON_AddNumberToObject(o, "spread", ev->spread);
+        }
+        if (ev->predictor)
+            cJSON_AddStringToObject(o, "predictor", ev->predictor);
+        if (ev->acquisition)
+            cJSON_AddStringToObject(o, "acquisition", ev->acquisition);
+        if (ev->has_value)
+            cJSON_AddNumberToObject(o, "value", ev->value);
+        if (ev->has_cv) {
+            cJSON *cv = cJSON_AddObjectToObject(o, "cv");
+            cJSON_AddNumberToObject(cv, "spearman", ev->cv_spearman);
+            cJSON_AddNumberToObject(cv, "mae", ev->cv_mae);
+        }
+        break;
+    case JOURNAL_REJECTED:
+        if (ev->text)
+            cJSON_AddStringToObject(o, "reason", ev->text);
+        break;
+    case JOURNAL_OVERRIDDEN:
+        add_combo(o, s, "replacement", ev->replacement);
+        break;
+    case JOURNAL_NOTE:
+        cJSON_AddStringToObject(o, "text", ev->text);
+        break;
+    case JOURNAL_QUEUED:
+        cJSON_AddStringToObject(o, "run", ev->run);
+        cJSON_AddNumberToObject(o, "known", ev->known);
+        break;
+    case JOURNAL_RESULT: {
+        cJSON_AddStringToObject(o, "run", ev->run);
+        if (ev->replicate >= 0)
+            cJSON_AddNumberToObject(o, "replicate", ev->replicate);
+        cJSON *sc = cJSON_AddObjectToObject(o, "scores");
+        for (int d = 0; d < s->n_datasets; d++)
+            if (combo_has(ev->combo, d) && !isnan(ev->scores[d]))
+                cJSON_AddNumberToObject(sc, s->datasets[d].name, ev->scores[d]);
+        break;
+    }
+    default:
+        break;
+    }
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text)
+        return NULL;
+    size_t n = strlen(text);
+    char *line = xmalloc(n + 2);
+    memcpy(line, text, n);
+    line[n] = '\n';
+    line[n + 1] = '\0';
+    cJSON_free(text);
+    *len = n + 1;
+    return line;
+}
+
+bool journal_append(journal *j, const journal_event *in, cs_error *err)
+{
+    if (j->fd < 0)
+        return error_set(err, j->path, 0, 0, "the journal is open read-only");
+    journal_event ev = *in;
+    if (!ev.time[0])
+        journal_now(ev.time);
+    if (!time_ok(ev.time))
+        return error_set(err, j->path, 0, 0, "event time \"%s\" is not ISO 8601 UTC", ev.time);
+    if (ev.kind == JOURNAL_UNDO) {
+        /* Name the decision being reverted, so that the line reads on its own. */
+        const journal_round *r = journal_round_find(j, ev.round);
+        if (r && r->n_decisions && !ev.combo)
+            ev.combo = j->events[r->decisions[r->n_decisions - 1]].combo;
+    }
+    if ((ev.kind == JOURNAL_NOTE || ev.kind == JOURNAL_REJECTED) && ev.text && text_has_control(ev.text))
+        return error_set(err, j->path, 0, 0, "text with control characters cannot be journaled");
+    char msg[ERROR_MSG_MAX];
+    const char *key;
+    if (!check(j, &ev, msg, sizeof msg, &key))
+        return error_set(err, j->path, 0, 0, "%s", msg);
+    size_t len;
+    char *line = format_line(j, &ev, &len);
+    if (!line)
+        return error_set(err, j->path, 0, 0, "cannot format the event");
+    /* Someone else writing to the file (without the lock) would make our model wrong. */
+    struct stat st;
+    if (fstat(j->fd, &st) != 0 || st.st_size != j->size) {
+        free(line);
+        return error_set(err, j->path, 0, 0, "the journal changed on disk since it was opened; reopen the study");
+    }
+    ssize_t w;
+    do
+        w = write(j->fd, line, len);
+    while (w < 0 && errno == EINTR);
+    const char *why = NULL;
+    if (w < 0)
+        why = strerror(errno);
+    else if (w != (ssize_t)len)
+        why = "short write (disk full?)";
+    else if (fsync(j->fd) != 0)
+        why = strerror(errno);
+    free(line);
+    if (why) {
+        /* Leave no partial line behind: the file ends with whole lines again. If even that
+         * fails, the size check above refuses every later append until the study is reopened. */
+        if (ftruncate(j->fd, j->size) == 0)
+            fsync(j->fd);
+        return error_set(err, j->path, 0, 0, "cannot save the event: %s", why);
+    }
+    j->size += (off_t)len;
+    j->lines++;
+    ev.line = j->lines;
+    apply(j, store(j, &ev));
+    return true;
+}
+
+static journal_event event_base(journal_kind k, int round, int target, combo_t c)
+{
+    journal_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = k;
+    ev.round = round;
+    ev.target = target;
+    ev.combo = c;
+    ev.replicate = -1;
+    return ev;
+}
+
+bool journal_append_suggested(journal *j, int round, int target, combo_t c, double mean,
+                              double spread, const char *predictor, const char *acquisition,
+                              cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_SUGGESTED, round, target, c);
+    ev.has_prediction = isfinite(mean) && isfinite(spread);
+    ev.mean = mean;
+    ev.spread = spread;
+    ev.predictor = (char *)predictor;
+    ev.acquisition = (char *)acquisition;
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_accepted(journal *j, int round, int target, combo_t c, cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_ACCEPTED, round, target, c);
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_rejected(journal *j, int round, int target, combo_t c, const char *reason,
+                             cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_REJECTED, round, target, c);
+    ev.text = (char *)reason;
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_overridden(journal *j, int round, int target, combo_t c, combo_t replacement,
+                               cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_OVERRIDDEN, round, target, c);
+    ev.replacement = replacement;
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_undo(journal *j, int round, cs_error *err)
+{
+    const journal_round *r = journal_round_find(j, round);
+    journal_event ev = event_base(JOURNAL_UNDO, round, r ? r->target : -1, 0);
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_note(journal *j, int round, int target, combo_t c, const char *text,
+                         cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_NOTE, round, target, c);
+    ev.text = (char *)(text ? text : "");
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_queued(journal *j, int round, int target, const char *run, combo_t c,
+                           int known, cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_QUEUED, round, target, c);
+    if (strlen(run) >= sizeof ev.run)
+        return error_set(err, j->path, 0, 0, "run id too long");
+    snprintf(ev.run, sizeof ev.run, "%s", run);
+    ev.known = known;
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_result(journal *j, int round, int target, const char *run, combo_t c,
+                           const double *scores, int replicate, cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_RESULT, round, target, c);
+    if (strlen(run) >= sizeof ev.run)
+        return error_set(err, j->path, 0, 0, "run id too long");
+    snprintf(ev.run, sizeof ev.run, "%s", run);
+    ev.scores = (double *)scores;
+    ev.replicate = replicate;
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_committed(journal *j, int round, cs_error *err)
+{
+    const journal_round *r = journal_round_find(j, round);
+    journal_event ev = event_base(JOURNAL_COMMITTED, round, r ? r->target : -1, 0);
+    return journal_append(j, &ev, err);
+}

@@ -1,0 +1,200 @@
+/* flock() is BSD, not POSIX: ask glibc for it. */
+#define _DEFAULT_SOURCE
+#include "comboscope/lock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "comboscope/text.h"
+
+char *lock_path_of(const char *journal_path)
+{
+    size_t n = strlen(journal_path) + 6;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s.lock", journal_path);
+    return p;
+}
+
+static void this_host(char *buf, size_t n)
+{
+    if (gethostname(buf, n) != 0)
+        snprintf(buf, n, "unknown");
+    buf[n - 1] = '\0';
+}
+
+static void parse_info(const char *text, lock_info *out)
+{
+    memset(out, 0, sizeof *out);
+    char host[256];
+    this_host(host, sizeof host);
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char line[320];
+        if (len >= sizeof line)
+            len = sizeof line - 1;
+        memcpy(line, p, len);
+        line[len] = '\0';
+        char *val = strchr(line, ' ');
+        if (val) {
+            *val++ = '\0';
+            if (strcmp(line, "pid") == 0)
+                out->pid = strtol(val, NULL, 10);
+            else if (strcmp(line, "user") == 0)
+                snprintf(out->user, sizeof out->user, "%s", val);
+            else if (strcmp(line, "host") == 0)
+                snprintf(out->host, sizeof out->host, "%s", val);
+            else if (strcmp(line, "time") == 0)
+                snprintf(out->time, sizeof out->time, "%s", val);
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    out->this_host = out->host[0] && strcmp(out->host, host) == 0;
+    out->alive = true;
+    if (out->this_host && out->pid > 0)
+        out->alive = kill((pid_t)out->pid, 0) == 0 || errno == EPERM;
+}
+
+static bool read_info(int fd, lock_info *out)
+{
+    char buf[1024];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    parse_info(buf, out);
+    return out->pid > 0;
+}
+
+bool lock_holder(const char *journal_path, lock_info *out)
+{
+    memset(out, 0, sizeof *out);
+    char *path = lock_path_of(journal_path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (fd < 0)
+        return false;
+    bool ok = read_info(fd, out);
+    close(fd);
+    return ok;
+}
+
+lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *holder, cs_error *err)
+{
+    *out = NULL;
+    if (holder)
+        memset(holder, 0, sizeof *holder);
+    char *path = lock_path_of(journal_path);
+    for (int attempt = 0; attempt < 16; attempt++) {
+        bool mine = true;
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (fd < 0 && errno == EACCES) {
+            /* Another user's lock file: flock needs only read access, so we can still learn
+             * whether it is held, and take over a stale one by replacing the file. */
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+            mine = false;
+        }
+        if (fd < 0) {
+            error_set(err, path, 0, 0, "cannot open the lock file: %s", strerror(errno));
+            free(path);
+            return LOCK_ERROR;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            if (e == EWOULDBLOCK || e == EAGAIN) {
+                if (holder)
+                    read_info(fd, holder);
+                close(fd);
+                free(path);
+                return LOCK_BUSY;
+            }
+            close(fd);
+            error_set(err, path, 0, 0, "cannot lock: %s", strerror(e));
+            free(path);
+            return LOCK_ERROR;
+        }
+        /* The previous holder may have removed the file between our open and our flock:
+         * then we locked an orphan, and must start over on the file now at the path. */
+        struct stat a, b;
+        if (fstat(fd, &a) != 0 || stat(path, &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+            close(fd);
+            continue;
+        }
+        if (!mine) {
+            /* Free, but the file is not ours to rewrite: remove it (while locked, so that
+             * anyone who opened it retries) and create our own. */
+            int e = unlink(path) == 0 ? 0 : errno;
+            close(fd);
+            if (e) {
+                error_set(err, path, 0, 0, "cannot replace a stale lock file: %s", strerror(e));
+                free(path);
+                return LOCK_ERROR;
+            }
+            continue;
+        }
+        /* Ours. Whatever the file says is from a dead holder: replace it. */
+        char host[256], when[32], user[64] = "unknown";
+        this_host(host, sizeof host);
+        struct passwd *pw = getpwuid(geteuid());
+        if (pw && pw->pw_name)
+            snprintf(user, sizeof user, "%s", pw->pw_name);
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        char info[600];
+        int n = snprintf(info, sizeof info, "pid %ld\nuser %s\nhost %s\ntime %s\n", (long)getpid(),
+                         user, host, when);
+        if (ftruncate(fd, 0) != 0 || pwrite(fd, info, (size_t)n, 0) != n) {
+            error_set(err, path, 0, 0, "cannot write the lock file: %s", strerror(errno));
+            close(fd);
+            free(path);
+            return LOCK_ERROR;
+        }
+        study_lock *l = xmalloc(sizeof *l);
+        l->fd = fd;
+        l->path = path;
+        *out = l;
+        return LOCK_ACQUIRED;
+    }
+    error_set(err, path, 0, 0, "cannot lock: the lock file keeps being replaced");
+    free(path);
+    return LOCK_ERROR;
+}
+
+void lock_release(study_lock *l)
+{
+    if (!l)
+        return;
+    /* Unlink while still holding the lock: a waiter that opened the old file notices the
+     * change of inode and retries. */
+    unlink(l->path);
+    close(l->fd);
+    free(l->path);
+    free(l);
+}
+
+char *lock_describe(const lock_info *h, char *buf, size_t n)
+{
+    char user[64], host[256];
+    if (h->pid <= 0) {
+        snprintf(buf, n, "another comboscope (not yet identified)");
+        return buf;
+    }
+    snprintf(buf, n, "%s@%s, pid %ld, since %s%s", text_sanitize(h->user, user, sizeof user),
+             text_sanitize(h->host, host, sizeof host), h->pid, h->time[0] ? h->time : "?",
+             h->alive ? "" : " (not running)");
+    return buf;
+}

@@ -1,0 +1,106 @@
+/* actions: every key of the explorer in one table. It drives dispatch (keys.c), the `?` help
+ * screen (view_help.c) and the KEYS section of the man page (checked by tests/unit/test_keys.c).
+ * No curses here, so that a unit test can include it.
+ *
+ * X(ACTION, SCOPE, "key", "other key or NULL", "help text")
+ *   SCOPE is GLOBAL (every view) or the view the key belongs to (STUDY, LATTICE, HEATMAPS,
+ *   TABLE, HELP), or PROMPT (editing a search or filter, and the target list). A view's own
+ *   keys are looked up before the global ones, so a view may give a global key another
+ *   meaning; PROMPT keys are looked up alone (other keys type text). Key names: one printable character, or Up Down Left Right
+ *   PgUp PgDn Home End Tab S-Tab Enter Esc Backspace Space, or ^X for control-X.
+ * The man page lists, per scope and in this order, `.TP`, `.B "keys"`, help text (see
+ * test_keys.c for the exact form). Add a row here, then the same entry to man/comboscope.1. */
+#ifndef COMBOSCOPE_UI_ACTIONS_H
+#define COMBOSCOPE_UI_ACTIONS_H
+
+#define ACTION_TABLE(X)                                                                     \
+    X(QUIT,          GLOBAL,   "q",     NULL,   "quit")                                     \
+    X(HELP,          GLOBAL,   "?",     NULL,   "show the keys of the current view")        \
+    X(VIEW_STUDY,    GLOBAL,   "1",     NULL,   "Study view")                               \
+    X(VIEW_LATTICE,  GLOBAL,   "2",     NULL,   "Lattice view")                             \
+    X(VIEW_HEATMAPS, GLOBAL,   "3",     NULL,   "Heatmaps view")                            \
+    X(VIEW_ROUND,    GLOBAL,   "4",     NULL,   "Round view (when it exists)")              \
+    X(VIEW_HISTORY,  GLOBAL,   "5",     NULL,   "History view (when it exists)")            \
+    X(VIEW_TABLE,    GLOBAL,   "6",     NULL,   "Table view")                               \
+    X(VIEW_NEXT,     GLOBAL,   "Tab",   NULL,   "next view")                                \
+    X(VIEW_PREV,     GLOBAL,   "S-Tab", NULL,   "previous view")                            \
+    X(TARGET_CHOOSE, GLOBAL,   "t",     NULL,   "choose the target dataset")                \
+    X(TARGET_NEXT,   GLOBAL,   "]",     NULL,   "next target")                              \
+    X(TARGET_PREV,   GLOBAL,   "[",     NULL,   "previous target")                          \
+    X(REDRAW,        GLOBAL,   "^L",    NULL,   "redraw the screen")                        \
+    X(MOVE_UP,       GLOBAL,   "Up",    "k",    "move up")                                  \
+    X(MOVE_DOWN,     GLOBAL,   "Down",  "j",    "move down")                                \
+    X(MOVE_LEFT,     GLOBAL,   "Left",  "h",    "move left")                                \
+    X(MOVE_RIGHT,    GLOBAL,   "Right", "l",    "move right")                               \
+    X(PAGE_UP,       GLOBAL,   "PgUp",  "^B",   "page up")                                  \
+    X(PAGE_DOWN,     GLOBAL,   "PgDn",  "^F",   "page down")                                \
+    X(MOVE_FIRST,    GLOBAL,   "Home",  "g",    "first line")                               \
+    X(MOVE_LAST,     GLOBAL,   "End",   "G",    "last line")                                \
+    X(SEARCH,        GLOBAL,   "/",     NULL,   "search (incremental; Enter keeps, Esc cancels)") \
+    X(SEARCH_NEXT,   GLOBAL,   "n",     NULL,   "next match")                               \
+    X(SEARCH_PREV,   GLOBAL,   "N",     NULL,   "previous match")                           \
+    X(STUDY_SELECT,  STUDY,    "Enter", NULL,   "make the dataset under the cursor the target") \
+    X(LATTICE_LAYOUT, LATTICE, "s",     NULL,   "switch layout: Gray-code grid or by size (Hasse)") \
+    X(LATTICE_TOGGLE, LATTICE, "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
+    X(LATTICE_ADD_BEST, LATTICE, "+",   NULL,   "add the dataset that helps most (best measured neighbour)") \
+    X(LATTICE_DROP_BEST, LATTICE, "-",  NULL,   "remove the dataset whose removal helps most") \
+    X(LATTICE_BEST,  LATTICE,  "b",     NULL,   "go to the best measured combination") \
+    X(LATTICE_BASELINE, LATTICE, "Home", "g",   "go to the target alone (its baseline)") \
+    X(LATTICE_ALL,   LATTICE,  "End",   "G",    "go to the combination of every dataset")   \
+    X(LATTICE_METRIC, LATTICE, "m",     NULL,   "colour by the next metric")                \
+    X(HEATMAP_KIND,  HEATMAPS, "p",     NULL,   "pair gain or mean marginal gain")          \
+    X(HEATMAP_VALUES, HEATMAPS, "v",    NULL,   "show or hide the numbers")                 \
+    X(HEATMAP_METRIC, HEATMAPS, "m",    NULL,   "next metric")                              \
+    X(HEATMAP_TARGET, HEATMAPS, "Enter", NULL,  "make the row's dataset the target")        \
+    X(TABLE_SORT,    TABLE,    "s",     NULL,   "sort by the next column")                  \
+    X(TABLE_SORT_PREV, TABLE,  "S",     NULL,   "sort by the previous column")              \
+    X(TABLE_REVERSE, TABLE,    "r",     NULL,   "reverse the sort order")                   \
+    X(TABLE_FILTER,  TABLE,    "f",     NULL,   "filter rows (words that must all appear; empty: all rows)") \
+    X(TABLE_TARGET,  TABLE,    "T",     NULL,   "show only the target's rows, or all rows") \
+    X(HELP_CLOSE,    HELP,     "Esc",   "?",    "close the help")                          \
+    X(PROMPT_ACCEPT, PROMPT,   "Enter", NULL,   "keep the text (search, filter) or the chosen target") \
+    X(PROMPT_CANCEL, PROMPT,   "Esc",   "^G",   "cancel")                                   \
+    X(PROMPT_ERASE,  PROMPT,   "Backspace", NULL, "erase the last character")               \
+    X(PROMPT_CLEAR,  PROMPT,   "^U",    NULL,   "erase all the text")
+
+/* The scopes in the order the help screen and the man page list them. */
+#define ACTION_SCOPES(X) \
+    X(GLOBAL, "Global")  \
+    X(STUDY, "Study")    \
+    X(LATTICE, "Lattice") \
+    X(HEATMAPS, "Heatmaps") \
+    X(TABLE, "Table")    \
+    X(HELP, "Help")      \
+    X(PROMPT, "Prompt")
+
+enum action_scope {
+#define ACTION_SCOPE_ENUM(id, title) SCOPE_##id,
+    ACTION_SCOPES(ACTION_SCOPE_ENUM)
+#undef ACTION_SCOPE_ENUM
+    SCOPE_COUNT
+};
+
+enum action {
+    ACTION_NONE,
+#define ACTION_ENUM(id, scope, key, key2, help) ACTION_##id,
+    ACTION_TABLE(ACTION_ENUM)
+#undef ACTION_ENUM
+    ACTION_COUNT
+};
+
+struct action_info {
+    enum action action;
+    enum action_scope scope;
+    const char *key, *key2, *help, *name;
+};
+
+/* The table as data, ACTION_COUNT - 1 rows in table order (defined in keys.c; the unit test
+ * defines its own copy from the same macro). */
+#define ACTION_INFO_ROWS                                                                  \
+    {                                                                                     \
+        ACTION_TABLE(ACTION_INFO_ROW)                                                     \
+    }
+#define ACTION_INFO_ROW(id, scope, key, key2, help) \
+    {ACTION_##id, SCOPE_##scope, key, key2, help, #id},
+
+#endif

@@ -1,0 +1,690 @@
+/* app: the explorer's one loop. Read a key (from the terminal, or from a script in golden-test
+ * mode), turn it into an action through the key table, let the view (then the app) handle it,
+ * and repaint only when a handler asks: erase(), draw, one doupdate() per frame. */
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "comboscope/text.h"
+#include "ui.h"
+
+/* ---- the views that exist (a new view adds its line here) --------------------------------- */
+
+static const struct view_ops *const all_views[VIEW_MAX] = {
+    [VIEW_STUDY] = &view_study_ops,
+    [VIEW_LATTICE] = &view_lattice_ops,
+    [VIEW_HEATMAPS] = &view_heatmap_ops,
+    [VIEW_TABLE] = &view_table_ops,
+};
+
+const struct view_ops *app_view_ops(enum view_id id)
+{
+    return id > 0 && id < VIEW_MAX ? all_views[id] : NULL;
+}
+
+/* ---- terminal lifetime -------------------------------------------------------------------------- */
+
+static SCREEN *screen;
+static FILE *null_out, *null_in;
+static volatile sig_atomic_t got_signal;
+
+/* Restores the terminal; safe to call twice. Used on quit, errors and out-of-memory. */
+static void terminal_restore(void)
+{
+    if (screen) {
+        if (!isendwin())
+            endwin();
+        delscreen(screen);
+        screen = NULL;
+    }
+    if (null_out)
+        fclose(null_out), null_out = NULL;
+    if (null_in)
+        fclose(null_in), null_in = NULL;
+}
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+static void signals_install(bool on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on ? on_signal : SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a signal wakes the blocked read */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static bool locale_is_utf8(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+/* Decides the capability tiers once, after the terminal is known. */
+static ui_caps caps_decide(const explorer_options *opt)
+{
+    ui_caps c = {0};
+    c.utf8 = !opt->ascii && locale_is_utf8();
+    c.mouse = opt->mouse;
+    const char *nc = getenv("NO_COLOR");
+    bool want = opt->color == EXPLORER_COLOR_ALWAYS ||
+                (opt->color == EXPLORER_COLOR_AUTO && !(nc && *nc) && has_colors());
+    if (want) {
+        start_color();
+        c.colors = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
+    }
+    return c;
+}
+
+static bool terminal_open(const explorer_options *opt, cs_error *err)
+{
+    if (opt->script) {
+        /* Golden-test mode: curses draws to an in-memory screen; nothing reaches a terminal. */
+        null_out = fopen("/dev/null", "w");
+        null_in = fopen("/dev/null", "r");
+        if (!null_out || !null_in) {
+            terminal_restore();
+            return error_set(err, "/dev/null", 0, 0, "cannot open: %s", strerror(errno));
+        }
+        screen = newterm(NULL, null_out, null_in);
+    } else {
+        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+            return error_set(err, NULL, 0, 0, "the explorer needs a terminal (standard input and output); "
+                                              "for a summary use 'comboscope check'");
+        screen = newterm(NULL, stdout, stdin);
+    }
+    if (!screen) {
+        const char *term = getenv("TERM");
+        terminal_restore();
+        return error_set(err, NULL, 0, 0, "cannot use the terminal (TERM=%s)", term ? term : "unset");
+    }
+    set_term(screen);
+    text_set_fatal_hook(terminal_restore);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    wtimeout(stdscr, 500); /* wake up now and then to notice signals */
+    return true;
+}
+
+/* ---- messages, prompt, target --------------------------------------------------------------------- */
+
+void app_message(app *a, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    a->message_error = error;
+}
+
+void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const char *initial)
+{
+    a->prompt = kind;
+    a->prompt_view = a->view;
+    snprintf(a->prompt_label, sizeof a->prompt_label, "%s", label);
+    snprintf(a->prompt_text, sizeof a->prompt_text, "%s", initial ? initial : "");
+}
+
+void app_set_target(app *a, int dataset)
+{
+    for (int i = 0; i < a->study->n_targets; i++) {
+        if (a->study->targets[i] != dataset)
+            continue;
+        a->target = dataset;
+        a->target_pos = i;
+        for (int v = 1; v < VIEW_MAX; v++) {
+            const struct view_ops *ops = app_view_ops((enum view_id)v);
+            if (ops && a->state[v] && ops->target)
+                ops->target(a, a->state[v]);
+        }
+        return;
+    }
+}
+
+static void *view_state(app *a, enum view_id id)
+{
+    const struct view_ops *ops = app_view_ops(id);
+    if (!ops)
+        return NULL;
+    if (!a->state[id])
+        a->state[id] = ops->init(a);
+    return a->state[id];
+}
+
+/* Switches to view id; returns UI_* bits. */
+static int show_view(app *a, enum view_id id)
+{
+    static const char *const names[VIEW_MAX] = {"", "Study", "Lattice", "Heatmaps", "Round",
+                                                "History", "Table"};
+    if (!app_view_ops(id)) {
+        app_message(a, false, "%s view: not available yet", names[id]);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    a->view = id;
+    a->help = false;
+    view_state(a, id);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int cycle_view(app *a, int dir)
+{
+    int v = a->view;
+    for (int i = 0; i < VIEW_MAX; i++) {
+        v = (v + dir + VIEW_MAX) % VIEW_MAX;
+        if (app_view_ops((enum view_id)v))
+            return show_view(a, (enum view_id)v);
+    }
+    return UI_HANDLED;
+}
+
+/* ---- drawing a frame -------------------------------------------------------------------------------- */
+
+static ui_rect body_rect(void)
+{
+    return (ui_rect){1, 0, LINES - 2, COLS};
+}
+
+static void draw_tabs(app *a)
+{
+    ui_fill(0, 0, COLS, ROLE_TAB);
+    int x = ui_text(0, 0, COLS, ROLE_TITLE, " comboscope ");
+    for (int v = 1; v < VIEW_MAX && x < COLS; v++) {
+        const struct view_ops *ops = app_view_ops((enum view_id)v);
+        if (!ops)
+            continue;
+        char label[48];
+        snprintf(label, sizeof label, " %d %s ", v, ops->name);
+        a->tab_x0[v] = x + 1;
+        x += ui_text(0, x + 1, COLS - x - 1, v == (int)a->view && !a->help ? ROLE_TAB_ACTIVE : ROLE_TAB,
+                     label) + 1;
+        a->tab_x1[v] = x;
+    }
+    if (a->help && x + 9 < COLS)
+        x += ui_text(0, x + 1, COLS - x - 1, ROLE_TAB_ACTIVE, " ? Help ") + 1;
+    const char *name = a->study->name ? a->study->name : "";
+    int nw = ui_text_width(name);
+    int room = COLS - x - 2;
+    if (room > 8)
+        ui_text_right(0, COLS - (nw + 1 < room ? nw + 1 : room), nw + 1 < room ? nw : room - 1,
+                      ROLE_TAB, name);
+}
+
+static void draw_status(app *a)
+{
+    int y = LINES - 1;
+    if (a->prompt) {
+        ui_fill(y, 0, COLS, ROLE_PROMPT);
+        int x = ui_text(y, 0, COLS, ROLE_PROMPT, a->prompt_label);
+        int tw = ui_text_width(a->prompt_text);
+        /* keep the end of a long text in sight */
+        const char *t = a->prompt_text;
+        while (tw > COLS - x - 2 && *t) {
+            t++;
+            tw = ui_text_width(t);
+        }
+        x += ui_text(y, x, COLS - x - 1, ROLE_PROMPT, t);
+        ui_glyph(y, x, ui_role_attr(ROLE_CURSOR), " ");
+        return;
+    }
+    if (a->message[0]) {
+        theme_role r = a->message_error ? ROLE_ERROR : ROLE_MESSAGE;
+        ui_fill(y, 0, COLS, r);
+        ui_text(y, 1, COLS - 2, r, a->message);
+        return;
+    }
+    ui_fill(y, 0, COLS, ROLE_STATUS);
+    const study *s = a->study;
+    char left[256];
+    snprintf(left, sizeof left, " target %s %s %s %s", a->target >= 0 ? s->datasets[a->target].name : "-",
+             a->g->bullet, s->metric >= 0 ? s->metrics[s->metric] : "-",
+             s->goal == GOAL_MIN ? "(lower is better)" : "(higher is better)");
+    const char *right = "t target  ? help  q quit ";
+    int rw = ui_text_width(right);
+    ui_text(y, 0, COLS - rw - 1, ROLE_STATUS, left);
+    if (COLS > rw + 20)
+        ui_text(y, COLS - rw, rw, ROLE_STATUS, right);
+}
+
+static void draw_chooser(app *a, ui_rect r)
+{
+    const study *s = a->study;
+    int wmax = 12;
+    for (int i = 0; i < s->n_targets; i++) {
+        int w = ui_text_width(s->datasets[s->targets[i]].name);
+        if (w > wmax)
+            wmax = w;
+    }
+    int w = wmax + 6 < r.w - 2 ? wmax + 6 : r.w - 2;
+    int h = s->n_targets + 2 < r.h - 1 ? s->n_targets + 2 : r.h - 1;
+    int y0 = r.y + (r.h - h) / 2, x0 = r.x + (r.w - w) / 2;
+    int rows = h - 2;
+    int top = a->chooser_pos >= rows ? a->chooser_pos - rows + 1 : 0;
+    attr_t border = ui_role_attr(ROLE_BORDER);
+    for (int y = y0; y < y0 + h; y++)
+        ui_fill(y, x0, w, ROLE_NORMAL);
+    ui_glyph(y0, x0, border, a->g->corner_tl);
+    ui_glyph_row(y0, x0 + 1, w - 2, border, a->g->hline);
+    ui_glyph(y0, x0 + w - 1, border, a->g->corner_tr);
+    ui_text(y0, x0 + 2, w - 4, ROLE_HEADER, " target ");
+    for (int i = 0; i < rows; i++) {
+        int y = y0 + 1 + i, k = top + i;
+        ui_glyph(y, x0, border, a->g->vline);
+        ui_glyph(y, x0 + w - 1, border, a->g->vline);
+        if (k >= s->n_targets)
+            continue;
+        theme_role role = k == a->chooser_pos ? ROLE_CURSOR : ROLE_NORMAL;
+        ui_fill(y, x0 + 1, w - 2, role);
+        ui_text(y, x0 + 1, 2, role, s->targets[k] == a->target ? a->g->bullet : " ");
+        ui_text(y, x0 + 3, w - 4, role, s->datasets[s->targets[k]].name);
+    }
+    ui_glyph(y0 + h - 1, x0, border, a->g->corner_bl);
+    ui_glyph_row(y0 + h - 1, x0 + 1, w - 2, border, a->g->hline);
+    ui_glyph(y0 + h - 1, x0 + w - 1, border, a->g->corner_br);
+}
+
+static void draw_too_small(void)
+{
+    char msg[96];
+    snprintf(msg, sizeof msg, "terminal too small: %dx%d, needs %dx%d", COLS, LINES, UI_MIN_COLS,
+             UI_MIN_LINES);
+    int w = ui_text_width(msg);
+    int y = LINES / 2, x = COLS > w ? (COLS - w) / 2 : 0;
+    ui_text(y, x, COLS - x, ROLE_NORMAL, msg);
+    if (y + 1 < LINES)
+        ui_text(y + 1, COLS > 6 ? (COLS - 6) / 2 : 0, COLS, ROLE_DIM, "q quit");
+}
+
+static void draw_frame(app *a)
+{
+    erase();
+    if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
+        draw_too_small();
+    } else {
+        ui_rect r = body_rect();
+        a->body = r;
+        const struct view_ops *ops = app_view_ops(a->view);
+        if (a->help)
+            view_help_draw(a, ops ? ops->scope : SCOPE_GLOBAL, r, &a->help_top);
+        else if (ops)
+            ops->draw(a, view_state(a, a->view), r);
+        if (a->chooser)
+            draw_chooser(a, r);
+        draw_tabs(a);
+        draw_status(a);
+    }
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+/* ---- handling keys ------------------------------------------------------------------------------------ */
+
+static int handle_prompt_key(app *a, int c)
+{
+    const struct view_ops *ops = app_view_ops(a->prompt_view);
+    void *st = view_state(a, a->prompt_view);
+    size_t len = strlen(a->prompt_text);
+    bool done = false, cancelled = false;
+    switch (ui_key_action(c, SCOPE_PROMPT)) {
+    case ACTION_PROMPT_ACCEPT: done = true; break;
+    case ACTION_PROMPT_CANCEL:
+        cancelled = true;
+        a->prompt_text[0] = '\0';
+        break;
+    case ACTION_PROMPT_ERASE:
+        /* drop one whole UTF-8 character */
+        while (len > 0 && ((unsigned char)a->prompt_text[len - 1] & 0xC0) == 0x80)
+            len--;
+        if (len > 0)
+            len--;
+        a->prompt_text[len] = '\0';
+        break;
+    case ACTION_PROMPT_CLEAR: a->prompt_text[0] = '\0'; break;
+    default:
+        if (c < 0x20 || c >= 0x100 || c == 0x7f || len + 1 >= sizeof a->prompt_text)
+            return UI_HANDLED;
+        /* bytes of a UTF-8 character arrive one at a time; drawing sanitizes and measures */
+        a->prompt_text[len] = (char)c;
+        a->prompt_text[len + 1] = '\0';
+    }
+    enum prompt_kind kind = a->prompt;
+    if (done || cancelled)
+        a->prompt = PROMPT_NONE;
+    if (ops && ops->prompt)
+        ops->prompt(a, st, kind, a->prompt_text, done, cancelled);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int handle_chooser_key(app *a, int c)
+{
+    int n = a->study->n_targets;
+    enum action p = ui_key_action(c, SCOPE_PROMPT), act = ui_key_action(c, SCOPE_GLOBAL);
+    if (p == ACTION_PROMPT_CANCEL || act == ACTION_QUIT || act == ACTION_TARGET_CHOOSE) {
+        a->chooser = false;
+    } else if (p == ACTION_PROMPT_ACCEPT) {
+        a->chooser = false;
+        if (n > 0)
+            app_set_target(a, a->study->targets[a->chooser_pos]);
+    } else if (act == ACTION_MOVE_UP && a->chooser_pos > 0) {
+        a->chooser_pos--;
+    } else if (act == ACTION_MOVE_DOWN && a->chooser_pos + 1 < n) {
+        a->chooser_pos++;
+    } else if (act == ACTION_MOVE_FIRST || act == ACTION_PAGE_UP) {
+        a->chooser_pos = 0;
+    } else if ((act == ACTION_MOVE_LAST || act == ACTION_PAGE_DOWN) && n > 0) {
+        a->chooser_pos = n - 1;
+    }
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int handle_help_action(app *a, enum action act)
+{
+    const struct view_ops *ops = app_view_ops(a->view);
+    int lines = view_help_lines(ops ? ops->scope : SCOPE_GLOBAL);
+    int page = a->body.h > 1 ? a->body.h - 1 : 1;
+    int max_top = lines > a->body.h ? lines - a->body.h : 0;
+    switch (act) {
+    case ACTION_HELP_CLOSE: a->help = false; break;
+    case ACTION_MOVE_UP: a->help_top--; break;
+    case ACTION_MOVE_DOWN: a->help_top++; break;
+    case ACTION_PAGE_UP: a->help_top -= page; break;
+    case ACTION_PAGE_DOWN: a->help_top += page; break;
+    case ACTION_MOVE_FIRST: a->help_top = 0; break;
+    case ACTION_MOVE_LAST: a->help_top = max_top; break;
+    default: return UI_UNHANDLED;
+    }
+    if (a->help_top > max_top)
+        a->help_top = max_top;
+    if (a->help_top < 0)
+        a->help_top = 0;
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int handle_global(app *a, enum action act)
+{
+    const study *s = a->study;
+    switch (act) {
+    case ACTION_QUIT: return UI_QUIT;
+    case ACTION_HELP:
+        a->help = true;
+        a->help_top = 0;
+        return UI_HANDLED | UI_REDRAW;
+    case ACTION_VIEW_STUDY: return show_view(a, VIEW_STUDY);
+    case ACTION_VIEW_LATTICE: return show_view(a, VIEW_LATTICE);
+    case ACTION_VIEW_HEATMAPS: return show_view(a, VIEW_HEATMAPS);
+    case ACTION_VIEW_ROUND: return show_view(a, VIEW_ROUND);
+    case ACTION_VIEW_HISTORY: return show_view(a, VIEW_HISTORY);
+    case ACTION_VIEW_TABLE: return show_view(a, VIEW_TABLE);
+    case ACTION_VIEW_NEXT: return cycle_view(a, 1);
+    case ACTION_VIEW_PREV: return cycle_view(a, -1);
+    case ACTION_TARGET_CHOOSE:
+        if (s->n_targets > 0) {
+            a->chooser = true;
+            a->chooser_pos = a->target_pos;
+        }
+        return UI_HANDLED | UI_REDRAW;
+    case ACTION_TARGET_NEXT:
+    case ACTION_TARGET_PREV:
+        if (s->n_targets > 0) {
+            int p = (a->target_pos + (act == ACTION_TARGET_NEXT ? 1 : -1) + s->n_targets) % s->n_targets;
+            app_set_target(a, s->targets[p]);
+        }
+        return UI_HANDLED | UI_REDRAW;
+    case ACTION_REDRAW:
+        clearok(curscr, TRUE);
+        return UI_HANDLED | UI_REDRAW;
+    case ACTION_SEARCH:
+        app_message(a, false, "no search in this view");
+        return UI_HANDLED | UI_REDRAW;
+    default: return UI_UNHANDLED;
+    }
+}
+
+/* A button-1 click at (y, x): a tab switches views, a click in the view goes to its click op. */
+static int handle_click(app *a, int y, int x)
+{
+    if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES || a->prompt || a->chooser)
+        return UI_HANDLED;
+    if (y == 0) {
+        for (int v = 1; v < VIEW_MAX; v++)
+            if (app_view_ops((enum view_id)v) && x >= a->tab_x0[v] && x < a->tab_x1[v])
+                return show_view(a, (enum view_id)v);
+        return UI_HANDLED;
+    }
+    const struct view_ops *ops = app_view_ops(a->view);
+    if (y >= a->body.y && y < a->body.y + a->body.h && ops && ops->click && !a->help)
+        return ops->click(a, view_state(a, a->view), a->body, y, x) | UI_REDRAW;
+    return UI_HANDLED;
+}
+
+/* One key: returns UI_* bits. */
+static int handle_key(app *a, int c)
+{
+    bool had_message = a->message[0] != '\0';
+    a->message[0] = '\0';
+    int r;
+    if (c == KEY_RESIZE)
+        return UI_HANDLED | UI_REDRAW;
+    if (a->prompt)
+        return handle_prompt_key(a, c);
+    if (a->chooser)
+        return handle_chooser_key(a, c);
+    if (c == KEY_MOUSE) {
+        MEVENT ev;
+        if (getmouse(&ev) != OK)
+            return UI_HANDLED;
+        if (ev.bstate & BUTTON4_PRESSED)
+            c = KEY_UP;
+        else if (ev.bstate & BUTTON5_PRESSED)
+            c = KEY_DOWN;
+        else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+            return handle_click(a, ev.y, ev.x);
+        else
+            return UI_HANDLED;
+    }
+    bool too_small = COLS < UI_MIN_COLS || LINES < UI_MIN_LINES;
+    const struct view_ops *ops = app_view_ops(a->view);
+    enum action_scope scope = a->help ? SCOPE_HELP : ops ? ops->scope : SCOPE_GLOBAL;
+    enum action act = ui_key_action(c, scope);
+    if (act == ACTION_NONE)
+        return had_message ? UI_HANDLED | UI_REDRAW : UI_UNHANDLED;
+    if (too_small) /* only quitting makes sense on the "too small" screen */
+        return act == ACTION_QUIT ? UI_QUIT : UI_UNHANDLED;
+    if (a->help) {
+        r = handle_help_action(a, act);
+        if (r)
+            return r;
+    } else if (ops) {
+        r = ops->action(a, view_state(a, a->view), act);
+        if (r)
+            return r | (had_message ? UI_REDRAW : 0);
+    }
+    r = handle_global(a, act);
+    return r | (had_message ? UI_REDRAW : 0);
+}
+
+/* ---- scripts (golden-test mode) ------------------------------------------------------------------ */
+
+typedef struct script {
+    FILE *f;
+    const char *path;
+    long line;
+    int pending[256]; /* keys still to feed from the current line */
+    int n_pending, next;
+} script;
+
+enum script_step { STEP_KEY, STEP_DUMP, STEP_RESIZE, STEP_CLICK, STEP_END, STEP_ERROR };
+
+/* Reads script lines until one yields a key, a dump, a resize, or the end. */
+static enum script_step script_next(script *sc, int *key, char *arg, size_t narg, cs_error *err)
+{
+    for (;;) {
+        if (sc->next < sc->n_pending) {
+            *key = sc->pending[sc->next++];
+            return STEP_KEY;
+        }
+        char line[1024];
+        if (!fgets(line, sizeof line, sc->f))
+            return STEP_END;
+        sc->line++;
+        line[strcspn(line, "\r\n")] = '\0';
+        sc->n_pending = sc->next = 0;
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p || *p == '#')
+            continue;
+        char *sp = p + strcspn(p, " \t");
+        char *rest = *sp ? sp + 1 : sp;
+        *sp = '\0';
+        if (strcmp(p, "key") == 0) {
+            for (char *w = strtok(rest, " \t"); w; w = strtok(NULL, " \t")) {
+                int c = ui_key_code(w);
+                if (c < 0)
+                    return error_set(err, sc->path, sc->line, 0, "unknown key '%.40s'", w), STEP_ERROR;
+                if (sc->n_pending < 256)
+                    sc->pending[sc->n_pending++] = c;
+            }
+        } else if (strcmp(p, "type") == 0) {
+            for (const unsigned char *q = (const unsigned char *)rest; *q && sc->n_pending < 256; q++)
+                sc->pending[sc->n_pending++] = *q;
+        } else if (strcmp(p, "dump") == 0) {
+            snprintf(arg, narg, "%s", rest);
+            return STEP_DUMP;
+        } else if (strcmp(p, "resize") == 0) {
+            snprintf(arg, narg, "%s", rest);
+            return STEP_RESIZE;
+        } else if (strcmp(p, "click") == 0) {
+            snprintf(arg, narg, "%s", rest);
+            return STEP_CLICK;
+        } else {
+            return error_set(err, sc->path, sc->line, 0,
+                             "unknown command '%.40s' (key, type, dump, resize, click)", p), STEP_ERROR;
+        }
+    }
+}
+
+/* ---- the loop ---------------------------------------------------------------------------------------- */
+
+static int run_loop(app *a, script *sc, cs_error *err)
+{
+    bool dirty = true;
+    for (;;) {
+        if (dirty)
+            draw_frame(a);
+        dirty = false;
+        int c;
+        if (sc) {
+            char arg[256];
+            enum script_step st = script_next(sc, &c, arg, sizeof arg, err);
+            if (st == STEP_END)
+                return 0;
+            if (st == STEP_ERROR)
+                return 1;
+            if (st == STEP_DUMP) {
+                ui_dump(stdout, arg);
+                continue;
+            }
+            if (st == STEP_RESIZE) {
+                int cols, lines;
+                if (sscanf(arg, "%d %d", &cols, &lines) != 2 || cols < 1 || lines < 1 || cols > 1000 ||
+                    lines > 1000)
+                    return error_set(err, sc->path, sc->line, 0, "resize wants COLS LINES"), 1;
+                resizeterm(lines, cols);
+                dirty = true;
+                continue;
+            }
+            if (st == STEP_CLICK) {
+                int y, x;
+                if (sscanf(arg, "%d %d", &y, &x) != 2)
+                    return error_set(err, sc->path, sc->line, 0, "click wants LINE COLUMN"), 1;
+                a->message[0] = '\0';
+                if (handle_click(a, y, x) & UI_REDRAW)
+                    dirty = true;
+                continue;
+            }
+        } else {
+            c = getch();
+            if (got_signal)
+                return 0;
+            if (c == ERR)
+                continue;
+        }
+        int r = handle_key(a, c);
+        if (r & UI_QUIT)
+            return 0;
+        if (r & UI_REDRAW)
+            dirty = true;
+    }
+}
+
+int explorer_run(study *s, const explorer_options *opt, cs_error *err)
+{
+    script sc = {0};
+    if (opt->script) {
+        sc.f = fopen(opt->script, "r");
+        sc.path = opt->script;
+        if (!sc.f)
+            return error_set(err, opt->script, 0, 0, "cannot open script: %s", strerror(errno)), 1;
+    }
+    signals_install(true);
+    if (!terminal_open(opt, err)) {
+        signals_install(false);
+        if (sc.f)
+            fclose(sc.f);
+        return 1;
+    }
+    app *a = xcalloc(1, sizeof *a);
+    a->study = s;
+    a->opt = opt;
+    a->caps = caps_decide(opt);
+    a->g = a->caps.utf8 ? &ui_glyphs_utf8 : &ui_glyphs_ascii;
+    if (!a->caps.colors)
+        theme_mono(&a->theme); /* meaning must survive through attributes alone */
+    else if (opt->theme)
+        a->theme = *opt->theme;
+    else
+        theme_default(&a->theme);
+    ui_colors_init(&a->caps, &a->theme);
+    if (a->caps.mouse)
+        mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    a->target = s->n_targets > 0 ? s->targets[0] : -1;
+    a->view = VIEW_STUDY;
+    view_state(a, VIEW_STUDY);
+
+    int rc = run_loop(a, opt->script ? &sc : NULL, err);
+    int sig = got_signal;
+
+    for (int v = 1; v < VIEW_MAX; v++) {
+        const struct view_ops *ops = app_view_ops((enum view_id)v);
+        if (ops && a->state[v] && ops->done)
+            ops->done(a->state[v]);
+    }
+    free(a);
+    terminal_restore();
+    text_set_fatal_hook(NULL);
+    signals_install(false);
+    if (sc.f)
+        fclose(sc.f);
+    if (sig) {
+        /* leave the way the signal asked, now that the terminal is back */
+        raise(sig);
+        return 1;
+    }
+    return rc;
+}

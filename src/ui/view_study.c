@@ -1,0 +1,324 @@
+/* view_study: the study at a glance. Datasets grouped by task type; for each target its
+ * baseline, its best measured combination and that combination's gain, how many of its
+ * combinations are measured, and how many are left. The numbers come from
+ * study_target_summarize (core); this file only lays them out. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comboscope/text.h"
+#include "ui.h"
+
+typedef struct study_row {
+    int task;    /* the task type this row belongs to */
+    int dataset; /* -1: the task type's header row */
+    bool target;
+    study_target_summary sum;
+} study_row;
+
+typedef struct study_view {
+    study_row *rows;
+    int n_rows;
+    int cursor; /* index into rows, always a dataset row */
+    int top;    /* first row shown */
+    char search[128];
+    double max_gain; /* largest |gain| among targets, for the bars */
+} study_view;
+
+static void *study_init(app *a)
+{
+    study_view *v = xcalloc(1, sizeof *v);
+    const study *s = a->study;
+    v->rows = xcalloc((size_t)(s->n_datasets + s->n_tasks), sizeof *v->rows);
+    bool is_target[COMBO_MAX_DATASETS] = {false};
+    for (int i = 0; i < s->n_targets; i++)
+        is_target[s->targets[i]] = true;
+    for (int t = 0; t < s->n_tasks; t++) {
+        v->rows[v->n_rows++] = (study_row){t, -1, false, {0}};
+        for (int d = 0; d < s->n_datasets; d++) {
+            if (s->datasets[d].task != t)
+                continue;
+            study_row *r = &v->rows[v->n_rows++];
+            r->task = t;
+            r->dataset = d;
+            r->target = is_target[d];
+            study_target_summarize(s, d, &r->sum);
+            if (r->target && r->sum.has_best && r->sum.has_baseline && fabs(r->sum.gain) > v->max_gain)
+                v->max_gain = fabs(r->sum.gain);
+        }
+    }
+    v->cursor = -1;
+    for (int i = 0; i < v->n_rows; i++)
+        if (v->rows[i].dataset == a->target || (v->cursor < 0 && v->rows[i].dataset >= 0))
+            v->cursor = i;
+    if (v->cursor < 0)
+        v->cursor = 0;
+    return v;
+}
+
+static void study_done(void *state)
+{
+    study_view *v = state;
+    free(v->rows);
+    free(v);
+}
+
+/* Column layout for a width: which optional columns fit. */
+typedef struct study_cols {
+    int name, num, runs, rest, combo; /* widths; 0 hides the column */
+} study_cols;
+
+static study_cols study_layout(const study *s, int w)
+{
+    int name = 7;
+    for (int d = 0; d < s->n_datasets; d++) {
+        int nw = ui_text_width(s->datasets[d].name);
+        if (nw > name)
+            name = nw;
+    }
+    study_cols c = {name > 24 ? 24 : name, 8, 6, 7, 0};
+    int fixed = 2 + c.name + 3 * (c.num + 1) + c.runs + 1 + c.rest + 2;
+    c.combo = w - fixed;
+    if (c.combo < 8) {
+        c.rest = 0;
+        c.combo = w - (fixed - 8);
+        if (c.combo < 8)
+            c.combo = 0;
+    }
+    return c;
+}
+
+static void draw_summary(app *a, ui_rect r)
+{
+    const study *s = a->study;
+    char line[512], name[128];
+    text_sanitize(s->name ? s->name : "(unnamed)", name, sizeof name);
+    unsigned long long all = s->n_datasets >= 64 ? 0 : (1ULL << s->n_datasets) - 1;
+    snprintf(line, sizeof line, "%s: %d datasets, %d task types, %zu of %llu combinations measured",
+             name, s->n_datasets, s->n_tasks, s->n_combos, all);
+    ui_text(r.y, r.x + 1, r.w - 2, ROLE_NORMAL, line);
+    snprintf(line, sizeof line, "%zu observations (%zu rows); metric %s, %s is better; %d target%s",
+             s->n_obs, s->n_rows, s->metrics[s->metric], s->goal == GOAL_MIN ? "lower" : "higher",
+             s->n_targets, s->n_targets == 1 ? "" : "s");
+    ui_text(r.y + 1, r.x + 1, r.w - 2, ROLE_DIM, line);
+}
+
+static void draw_header(int y, int x, study_cols c, int w)
+{
+    ui_fill(y, x, w, ROLE_HEADER);
+    int cx = x + 2;
+    ui_text(y, cx, c.name, ROLE_HEADER, "dataset");
+    cx += c.name + 1;
+    ui_text_right(y, cx, c.num, ROLE_HEADER, "baseline");
+    cx += c.num + 1;
+    ui_text_right(y, cx, c.num, ROLE_HEADER, "best");
+    cx += c.num + 1;
+    ui_text_right(y, cx, c.num, ROLE_HEADER, "gain");
+    cx += c.num + 1;
+    ui_text_right(y, cx, c.runs, ROLE_HEADER, "runs");
+    cx += c.runs + 1;
+    if (c.rest) {
+        ui_text_right(y, cx, c.rest, ROLE_HEADER, "left");
+        cx += c.rest + 2;
+    }
+    if (c.combo)
+        ui_text(y, cx, c.combo, ROLE_HEADER, "best: trained with");
+}
+
+static void draw_row(app *a, const study_row *row, int y, int x, study_cols c, int w, bool cursor,
+                     const char *search)
+{
+    const study *s = a->study;
+    char buf[64], combo[1024];
+    if (row->dataset < 0) {
+        ui_text(y, x + 1, w - 2, ROLE_TASK, s->tasks[row->task]);
+        return;
+    }
+    theme_role base = cursor ? ROLE_CURSOR : ROLE_NORMAL;
+    if (cursor)
+        ui_fill(y, x, w, ROLE_CURSOR);
+    const study_target_summary *t = &row->sum;
+    ui_text(y, x, 2, base, row->dataset == a->target ? a->g->bullet : " ");
+    int cx = x + 2;
+    ui_text_match(y, cx, c.name, cursor ? ROLE_CURSOR : row->target ? ROLE_NORMAL : ROLE_DIM,
+                  s->datasets[row->dataset].name, search);
+    cx += c.name + 1;
+    ui_text_right(y, cx, c.num, cursor ? base : ROLE_NUMBER, ui_fmt_score(buf, sizeof buf, t->has_baseline, t->baseline));
+    cx += c.num + 1;
+    ui_text_right(y, cx, c.num, cursor ? base : ROLE_NUMBER, ui_fmt_score(buf, sizeof buf, t->has_best, t->best));
+    cx += c.num + 1;
+    bool has_gain = t->has_best && t->has_baseline;
+    theme_role gr = cursor ? base : !has_gain ? ROLE_DIM : t->gain > 5e-5 ? ROLE_GOOD : t->gain < -5e-5 ? ROLE_BAD : ROLE_NUMBER;
+    ui_text_right(y, cx, c.num, gr, ui_fmt_gain(buf, sizeof buf, has_gain, t->gain));
+    cx += c.num + 1;
+    snprintf(buf, sizeof buf, "%zu", t->measured);
+    ui_text_right(y, cx, c.runs, cursor ? base : ROLE_NUMBER, buf);
+    cx += c.runs + 1;
+    if (c.rest) {
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)(t->lattice - t->measured));
+        ui_text_right(y, cx, c.rest, cursor ? base : ROLE_DIM, buf);
+        cx += c.rest + 2;
+    }
+    if (c.combo) {
+        /* the target is in every one of its combinations: show what is trained with it */
+        if (!t->has_best)
+            snprintf(combo, sizeof combo, "-");
+        else if (t->best_combo == combo_single(row->dataset))
+            snprintf(combo, sizeof combo, "(alone)");
+        else {
+            combo[0] = '+';
+            study_combo_format(s, t->best_combo & ~combo_single(row->dataset), combo + 1, sizeof combo - 1);
+        }
+        ui_text(y, cx, c.combo, base, combo);
+    }
+}
+
+static void study_draw(app *a, void *state, ui_rect r)
+{
+    study_view *v = state;
+    study_cols c = study_layout(a->study, r.w);
+    draw_summary(a, r);
+    draw_header(r.y + 3, r.x, c, r.w);
+    int list_y = r.y + 4, list_h = r.h - 4;
+    if (list_h < 1)
+        return;
+    if (v->cursor < v->top)
+        v->top = v->cursor;
+    /* keep the cursor's task header in sight when scrolling up to its first dataset */
+    if (v->cursor > 0 && v->rows[v->cursor - 1].dataset < 0 && v->cursor - 1 < v->top)
+        v->top = v->cursor - 1;
+    if (v->cursor >= v->top + list_h)
+        v->top = v->cursor - list_h + 1;
+    for (int i = 0; i < list_h && v->top + i < v->n_rows; i++)
+        draw_row(a, &v->rows[v->top + i], list_y + i, r.x, c, r.w, v->top + i == v->cursor, v->search);
+    if (v->n_rows > list_h) {
+        char more[32];
+        snprintf(more, sizeof more, " %d/%d ", v->cursor + 1, v->n_rows);
+        ui_text_right(r.y + 2, r.x, r.w - 1, ROLE_DIM, more);
+    }
+}
+
+/* Moves the cursor by delta dataset rows (skipping task headers), clamped. */
+static void study_move(study_view *v, int delta)
+{
+    int step = delta > 0 ? 1 : -1;
+    for (int k = 0; k != delta; k += step) {
+        int i = v->cursor + step;
+        while (i >= 0 && i < v->n_rows && v->rows[i].dataset < 0)
+            i += step;
+        if (i < 0 || i >= v->n_rows)
+            break;
+        v->cursor = i;
+    }
+}
+
+/* True when hay holds needle, ignoring ASCII case. */
+static bool contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return n == 0;
+}
+
+/* Finds the next dataset row (from the cursor, in direction dir, wrapping) whose name holds
+ * text (case-insensitive); `from_here` includes the cursor row itself. */
+static bool study_find(app *a, study_view *v, const char *text, int dir, bool from_here)
+{
+    if (!*text)
+        return false;
+    for (int k = from_here ? 0 : 1; k <= v->n_rows; k++) {
+        int i = ((v->cursor + dir * k) % v->n_rows + v->n_rows) % v->n_rows;
+        if (v->rows[i].dataset >= 0 && contains_nocase(a->study->datasets[v->rows[i].dataset].name, text)) {
+            v->cursor = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int study_action(app *a, void *state, enum action act)
+{
+    study_view *v = state;
+    int page = a->body.h > 6 ? a->body.h - 5 : 1;
+    switch (act) {
+    case ACTION_MOVE_UP: study_move(v, -1); break;
+    case ACTION_MOVE_DOWN: study_move(v, 1); break;
+    case ACTION_PAGE_UP: study_move(v, -page); break;
+    case ACTION_PAGE_DOWN: study_move(v, page); break;
+    case ACTION_MOVE_FIRST: study_move(v, -v->n_rows); break;
+    case ACTION_MOVE_LAST: study_move(v, v->n_rows); break;
+    case ACTION_STUDY_SELECT: {
+        const study_row *row = &v->rows[v->cursor];
+        if (row->dataset < 0)
+            break;
+        if (!row->target) {
+            app_message(a, true, "%s is not a target of this study", a->study->datasets[row->dataset].name);
+            break;
+        }
+        app_set_target(a, row->dataset);
+        break;
+    }
+    case ACTION_SEARCH: app_prompt_open(a, PROMPT_SEARCH, "/", ""); break;
+    case ACTION_SEARCH_NEXT:
+    case ACTION_SEARCH_PREV:
+        if (!v->search[0])
+            app_message(a, false, "no search yet: press /");
+        else if (!study_find(a, v, v->search, act == ACTION_SEARCH_NEXT ? 1 : -1, false))
+            app_message(a, true, "not found: %s", v->search);
+        break;
+    default: return UI_UNHANDLED;
+    }
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int study_prompt(app *a, void *state, enum prompt_kind kind, const char *text, bool done,
+                        bool cancelled)
+{
+    study_view *v = state;
+    (void)kind;
+    if (cancelled)
+        return UI_REDRAW;
+    snprintf(v->search, sizeof v->search, "%s", text);
+    if (*text && !study_find(a, v, text, 1, true) && done)
+        app_message(a, true, "not found: %s", text);
+    return UI_REDRAW;
+}
+
+static void study_target(app *a, void *state)
+{
+    study_view *v = state;
+    for (int i = 0; i < v->n_rows; i++)
+        if (v->rows[i].dataset == a->target)
+            v->cursor = i;
+}
+
+static int study_click(app *a, void *state, ui_rect r, int y, int x)
+{
+    study_view *v = state;
+    (void)a, (void)x;
+    int i = v->top + (y - (r.y + 4));
+    if (y >= r.y + 4 && i >= 0 && i < v->n_rows && v->rows[i].dataset >= 0)
+        v->cursor = i;
+    return UI_HANDLED;
+}
+
+const struct view_ops view_study_ops = {
+    .name = "Study",
+    .id = VIEW_STUDY,
+    .scope = SCOPE_STUDY,
+    .init = study_init,
+    .draw = study_draw,
+    .action = study_action,
+    .prompt = study_prompt,
+    .target = study_target,
+    .click = study_click,
+    .done = study_done,
+};

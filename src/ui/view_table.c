@@ -1,0 +1,344 @@
+/* view_table: the raw observations, one row per (combination, dataset). Sorting, filtering and
+ * searching are done by obs_table (core); this file keeps the cursor and lays out columns. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comboscope/obs_table.h"
+#include "comboscope/text.h"
+#include "ui.h"
+
+typedef struct table_view {
+    size_t *rows; /* observation indices in display order */
+    size_t n;
+    size_t cursor, top;
+    int sort_col;
+    bool descending;
+    bool only_target;
+    char filter[128];
+    char search[128];
+} table_view;
+
+/* Rebuilds the rows from the query, keeping the cursor on the same observation if it is still
+ * there. */
+static void table_rebuild(app *a, table_view *v)
+{
+    size_t keep = v->n > 0 ? v->rows[v->cursor] : (size_t)-1;
+    free(v->rows);
+    obs_table_query q = {v->sort_col, v->descending, v->filter, v->only_target ? a->target : -1};
+    v->n = obs_table_rows(a->study, &q, &v->rows);
+    v->cursor = 0;
+    for (size_t i = 0; i < v->n; i++)
+        if (v->rows[i] == keep)
+            v->cursor = i;
+}
+
+static void *table_init(app *a)
+{
+    table_view *v = xcalloc(1, sizeof *v);
+    v->sort_col = OBS_COL_COMBINATION;
+    table_rebuild(a, v);
+    return v;
+}
+
+static void table_done(void *state)
+{
+    table_view *v = state;
+    free(v->rows);
+    free(v);
+}
+
+/* Which columns are shown, at which x and width. The combination column takes what is left;
+ * the sort column is always shown. */
+typedef struct table_layout {
+    int n;
+    int col[64], x[64], w[64];
+} table_layout;
+
+static int column_width(const study *s, int col)
+{
+    switch (col) {
+    case OBS_COL_DATASET: {
+        int w = 7;
+        for (int d = 0; d < s->n_datasets; d++) {
+            int dw = ui_text_width(s->datasets[d].name);
+            if (dw > w)
+                w = dw;
+        }
+        return w > 20 ? 20 : w;
+    }
+    case OBS_COL_TASK: {
+        int w = 4;
+        for (int t = 0; t < s->n_tasks; t++) {
+            int tw = ui_text_width(s->tasks[t]);
+            if (tw > w)
+                w = tw;
+        }
+        return w > 10 ? 10 : w;
+    }
+    case OBS_COL_SIZE: return 4;
+    case OBS_COL_N: return 3;
+    default: {
+        int w = ui_text_width(obs_table_column_name(s, col));
+        return w > 8 ? (w > 12 ? 12 : w) : 8;
+    }
+    }
+}
+
+static table_layout table_lay_out(const study *s, int width, int sort_col)
+{
+    table_layout L = {0};
+    int ncols = obs_table_columns(s);
+    if (ncols > 64)
+        ncols = 64;
+    int want[64], nw = 0, used = 0;
+    const int min_combo = 30;
+    /* the most telling columns first (the sort column, the dataset, the gain, the metric in
+     * use), then the rest while they fit; shown in column order */
+    bool chosen[64] = {false};
+    int order[64], no = 0;
+    int metric_col = s->metric >= 0 ? OBS_COL_METRIC0 + s->metric : -1;
+    int first[] = {sort_col, OBS_COL_DATASET, OBS_COL_GAIN, metric_col, OBS_COL_SIZE, OBS_COL_N};
+    bool queued[64] = {false};
+    for (size_t i = 0; i < sizeof first / sizeof *first; i++)
+        if (first[i] > 0 && first[i] < ncols && !queued[first[i]])
+            order[no++] = first[i], queued[first[i]] = true;
+    for (int c = 1; c < ncols; c++)
+        if (!queued[c])
+            order[no++] = c, queued[c] = true;
+    for (int i = 0; i < no; i++) {
+        int w = column_width(s, order[i]) + 1;
+        if (used + w + min_combo + 1 > width)
+            continue;
+        chosen[order[i]] = true;
+        used += w;
+    }
+    want[nw++] = OBS_COL_COMBINATION;
+    for (int c = 1; c < ncols; c++)
+        if (chosen[c])
+            want[nw++] = c;
+    int x = 1;
+    for (int i = 0; i < nw; i++) {
+        int w = want[i] == OBS_COL_COMBINATION ? width - used - 2 : column_width(s, want[i]);
+        L.col[L.n] = want[i];
+        L.x[L.n] = x;
+        L.w[L.n] = w;
+        L.n++;
+        x += w + 1;
+    }
+    return L;
+}
+
+static void table_draw(app *a, void *state, ui_rect r)
+{
+    table_view *v = state;
+    const study *s = a->study;
+    table_layout L = table_lay_out(s, r.w, v->sort_col);
+    /* line 1: what is shown */
+    char line[512];
+    int x = ui_textf(r.y, r.x + 1, r.w - 2, ROLE_NORMAL, "%zu of %zu observations", v->n, s->n_obs);
+    if (v->only_target && a->target >= 0)
+        x += ui_textf(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, "  dataset %s", s->datasets[a->target].name);
+    if (v->filter[0]) {
+        snprintf(line, sizeof line, "  filter: %s", v->filter);
+        x += ui_text(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, line);
+    }
+    snprintf(line, sizeof line, "sorted by %s %s", obs_table_column_name(s, v->sort_col),
+             v->descending ? a->g->sort_down : a->g->sort_up);
+    if (r.w - 2 - x > ui_text_width(line) + 2)
+        ui_text_right(r.y, r.x, r.w - 1, ROLE_DIM, line);
+    /* header */
+    int hy = r.y + 1;
+    ui_fill(hy, r.x, r.w, ROLE_HEADER);
+    for (int i = 0; i < L.n; i++) {
+        const char *name = obs_table_column_name(s, L.col[i]);
+        char h[64];
+        if (L.col[i] == v->sort_col)
+            snprintf(h, sizeof h, "%s%s", name, v->descending ? a->g->sort_down : a->g->sort_up);
+        else
+            snprintf(h, sizeof h, "%s", name);
+        if (obs_table_column_is_text(L.col[i]))
+            ui_text(hy, r.x + L.x[i], L.w[i], ROLE_HEADER, h);
+        else
+            ui_text_right(hy, r.x + L.x[i], L.w[i], ROLE_HEADER, h);
+    }
+    int list_y = r.y + 2, list_h = r.h - 2;
+    if (list_h < 1)
+        return;
+    if (v->n == 0) {
+        ui_text(list_y, r.x + 1, r.w - 2, ROLE_DIM, v->filter[0] ? "no observation matches the filter"
+                                                                 : "no observations");
+        return;
+    }
+    if (v->cursor < v->top)
+        v->top = v->cursor;
+    if (v->cursor >= v->top + (size_t)list_h)
+        v->top = v->cursor - (size_t)list_h + 1;
+    char combo[64 * 64], buf[64];
+    for (int i = 0; i < list_h && v->top + (size_t)i < v->n; i++) {
+        size_t row = v->top + (size_t)i, o = v->rows[row];
+        bool cur = row == v->cursor;
+        int y = list_y + i;
+        if (cur)
+            ui_fill(y, r.x, r.w, ROLE_CURSOR);
+        for (int c = 0; c < L.n; c++) {
+            int col = L.col[c], cx = r.x + L.x[c], w = L.w[c];
+            double num;
+            switch (col) {
+            case OBS_COL_COMBINATION:
+                ui_text_match(y, cx, w, cur ? ROLE_CURSOR : ROLE_NORMAL,
+                              study_combo_format(s, s->obs[o].combo, combo, sizeof combo), v->search);
+                break;
+            case OBS_COL_DATASET:
+                ui_text_match(y, cx, w, cur ? ROLE_CURSOR : s->obs[o].dataset == a->target ? ROLE_ACCENT : ROLE_NORMAL,
+                              s->datasets[s->obs[o].dataset].name, v->search);
+                break;
+            case OBS_COL_TASK:
+                ui_text_match(y, cx, w, cur ? ROLE_CURSOR : ROLE_DIM, s->tasks[s->datasets[s->obs[o].dataset].task],
+                              v->search);
+                break;
+            case OBS_COL_SIZE:
+            case OBS_COL_N:
+                obs_table_number(s, o, col, &num);
+                snprintf(buf, sizeof buf, "%.0f", num);
+                ui_text_right(y, cx, w, cur ? ROLE_CURSOR : ROLE_NUMBER, buf);
+                break;
+            case OBS_COL_GAIN: {
+                bool has = obs_table_number(s, o, col, &num);
+                theme_role gr = cur ? ROLE_CURSOR : !has ? ROLE_DIM : num > 5e-5 ? ROLE_GOOD
+                                                   : num < -5e-5 ? ROLE_BAD : ROLE_NUMBER;
+                ui_text_right(y, cx, w, gr, ui_fmt_gain(buf, sizeof buf, has, num));
+                break;
+            }
+            default: {
+                bool has = obs_table_number(s, o, col, &num);
+                theme_role mr = cur ? ROLE_CURSOR : has ? ROLE_NUMBER : ROLE_DIM;
+                ui_text_right(y, cx, w, mr, ui_fmt_score(buf, sizeof buf, has, num));
+            }
+            }
+        }
+    }
+}
+
+static void table_move(table_view *v, long delta)
+{
+    if (v->n == 0)
+        return;
+    long c = (long)v->cursor + delta;
+    if (c < 0)
+        c = 0;
+    if (c >= (long)v->n)
+        c = (long)v->n - 1;
+    v->cursor = (size_t)c;
+}
+
+static void table_search(app *a, table_view *v, int dir, bool from_here)
+{
+    if (v->n == 0)
+        return;
+    size_t from = from_here ? v->cursor : dir > 0 ? (v->cursor + 1) % v->n : (v->cursor + v->n - 1) % v->n;
+    long p = obs_table_find(a->study, v->rows, v->n, from, dir, v->search);
+    if (p >= 0)
+        v->cursor = (size_t)p;
+    else
+        app_message(a, true, "not found: %s", v->search);
+}
+
+static int table_action(app *a, void *state, enum action act)
+{
+    table_view *v = state;
+    int ncols = obs_table_columns(a->study);
+    long page = a->body.h > 4 ? a->body.h - 3 : 1;
+    switch (act) {
+    case ACTION_MOVE_UP: table_move(v, -1); break;
+    case ACTION_MOVE_DOWN: table_move(v, 1); break;
+    case ACTION_PAGE_UP: table_move(v, -page); break;
+    case ACTION_PAGE_DOWN: table_move(v, page); break;
+    case ACTION_MOVE_FIRST: table_move(v, -(long)v->n); break;
+    case ACTION_MOVE_LAST: table_move(v, (long)v->n); break;
+    case ACTION_TABLE_SORT:
+    case ACTION_TABLE_SORT_PREV:
+        v->sort_col = (v->sort_col + (act == ACTION_TABLE_SORT ? 1 : ncols - 1)) % ncols;
+        /* numbers read best from the top down, names from A to Z */
+        v->descending = !obs_table_column_is_text(v->sort_col);
+        table_rebuild(a, v);
+        v->cursor = v->top = 0; /* a new order is read from its top */
+        break;
+    case ACTION_TABLE_REVERSE:
+        v->descending = !v->descending;
+        table_rebuild(a, v);
+        v->cursor = v->top = 0;
+        break;
+    case ACTION_TABLE_FILTER: app_prompt_open(a, PROMPT_FILTER, "filter: ", v->filter); break;
+    case ACTION_TABLE_TARGET:
+        v->only_target = !v->only_target;
+        table_rebuild(a, v);
+        break;
+    case ACTION_SEARCH: app_prompt_open(a, PROMPT_SEARCH, "/", ""); break;
+    case ACTION_SEARCH_NEXT:
+    case ACTION_SEARCH_PREV:
+        if (!v->search[0])
+            app_message(a, false, "no search yet: press /");
+        else
+            table_search(a, v, act == ACTION_SEARCH_NEXT ? 1 : -1, false);
+        break;
+    default: return UI_UNHANDLED;
+    }
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int table_prompt(app *a, void *state, enum prompt_kind kind, const char *text, bool done,
+                        bool cancelled)
+{
+    table_view *v = state;
+    if (kind == PROMPT_FILTER) {
+        /* the filter applies as it is typed; Esc leaves the old one */
+        if (!cancelled) {
+            snprintf(v->filter, sizeof v->filter, "%s", text);
+            table_rebuild(a, v);
+        }
+        (void)done;
+        return UI_REDRAW;
+    }
+    if (cancelled)
+        return UI_REDRAW;
+    snprintf(v->search, sizeof v->search, "%s", text);
+    if (*text) {
+        long p = obs_table_find(a->study, v->rows, v->n, v->cursor, 1, text);
+        if (p >= 0)
+            v->cursor = (size_t)p;
+        else if (done)
+            app_message(a, true, "not found: %s", text);
+    }
+    return UI_REDRAW;
+}
+
+static void table_target(app *a, void *state)
+{
+    table_view *v = state;
+    if (v->only_target)
+        table_rebuild(a, v);
+}
+
+static int table_click(app *a, void *state, ui_rect r, int y, int x)
+{
+    table_view *v = state;
+    (void)a, (void)x;
+    size_t i = v->top + (size_t)(y - (r.y + 2));
+    if (y >= r.y + 2 && i < v->n)
+        v->cursor = i;
+    return UI_HANDLED;
+}
+
+const struct view_ops view_table_ops = {
+    .name = "Table",
+    .id = VIEW_TABLE,
+    .scope = SCOPE_TABLE,
+    .init = table_init,
+    .draw = table_draw,
+    .action = table_action,
+    .prompt = table_prompt,
+    .target = table_target,
+    .click = table_click,
+    .done = table_done,
+};

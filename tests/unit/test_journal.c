@@ -1,0 +1,500 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "comboscope/journal.h"
+#include "comboscope/study.h"
+#include "comboscope/text.h"
+
+/* A study of four datasets A, B, C, D (bits 0..3) and a fresh journal path per test. */
+typedef struct fixture {
+    study *s;
+    char dir[64];
+    char path[128];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = xcalloc(1, sizeof *f);
+    f->s = study_new();
+    const char *names[] = {"A", "B", "C", "D"};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(study_add_dataset(f->s, names[i], "T", NULL), i);
+    snprintf(f->dir, sizeof f->dir, "/tmp/cs-journal-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/journal.jsonl", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    char torn[160];
+    snprintf(torn, sizeof torn, "%s.torn", f->path);
+    unlink(f->path);
+    unlink(torn);
+    rmdir(f->dir);
+    study_free(f->s);
+    free(f);
+    return 0;
+}
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, len, fp), len);
+    fclose(fp);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    char *buf = xmalloc(1 << 20);
+    *len = fread(buf, 1, (1 << 20) - 1, fp);
+    buf[*len] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+#define A ((combo_t)1)
+#define B ((combo_t)2)
+#define C ((combo_t)4)
+#define D ((combo_t)8)
+
+static const journal_suggestion *find_sg(const journal_round *r, combo_t c)
+{
+    for (size_t i = 0; i < r->n_suggestions; i++)
+        if (r->suggestions[i].combo == c)
+            return &r->suggestions[i];
+    return NULL;
+}
+
+static void test_roundtrip_and_decisions(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_non_null(j);
+    assert_int_equal(j->n_events, 0);
+    assert_true(journal_append_suggested(j, 1, 0, A | B, 0.81, 0.02, "mlp", "ucb", &err));
+    assert_true(journal_append_suggested(j, 1, 0, A | C, 0.79, 0.03, "mlp", "ucb", &err));
+    assert_true(journal_append_suggested(j, 1, 0, A | D, 0.78, 0.05, "mlp", "ucb", &err));
+    assert_true(journal_append_accepted(j, 1, 0, A | B, &err));
+    assert_true(journal_append_rejected(j, 1, 0, A | C, "too \"close\", to A+B", &err));
+    assert_true(journal_append_overridden(j, 1, 0, A | D, A | B | D, &err));
+    assert_true(journal_append_note(j, 1, 0, 0, "ünïcode and a, comma", &err));
+    /* latest decision wins, undo reverts it */
+    assert_true(journal_append_rejected(j, 1, 0, A | B, NULL, &err));
+    assert_true(journal_append_undo(j, 1, &err));
+    journal_free(j);
+
+    j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    assert_string_equal(j->warning, "");
+    assert_int_equal(j->n_events, 9);
+    size_t n;
+    const journal_round *r = journal_rounds(j, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(r[0].number, 1);
+    assert_int_equal(r[0].target, 0);
+    assert_int_equal(r[0].n_suggestions, 3);
+    assert_int_equal(find_sg(&r[0], A | B)->decision, DECISION_ACCEPTED);
+    assert_int_equal(find_sg(&r[0], A | C)->decision, DECISION_REJECTED);
+    const journal_suggestion *o = find_sg(&r[0], A | D);
+    assert_int_equal(o->decision, DECISION_OVERRIDDEN);
+    assert_int_equal(o->replacement, A | B | D);
+    const journal_event *sev = &j->events[find_sg(&r[0], A | C)->event];
+    assert_true(sev->has_prediction);
+    assert_true(fabs(sev->mean - 0.79) < 1e-12);
+    assert_string_equal(sev->predictor, "mlp");
+    assert_string_equal(j->events[find_sg(&r[0], A | C)->decision_event].text, "too \"close\", to A+B");
+    assert_int_equal(r[0].n_notes, 1);
+    assert_string_equal(j->events[r[0].notes[0]].text, "ünïcode and a, comma");
+    assert_int_equal(r[0].n_decisions, 3);
+    assert_int_equal(journal_next_round(j), 2);
+    assert_int_equal(journal_current_round(j), 1); /* not committed: still the one to work on */
+    assert_int_equal(j->events[8].kind, JOURNAL_UNDO);
+    assert_int_equal(j->events[8].combo, A | B); /* the undo names what it reverted */
+    assert_int_equal(j->events[8].line, 9);
+    journal_free(j);
+}
+
+static void test_suggestion_with_value_and_cv(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    journal_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = JOURNAL_SUGGESTED;
+    ev.round = 3;
+    ev.target = 1;
+    ev.combo = B | C;
+    ev.has_prediction = true;
+    ev.mean = 0.7;
+    ev.spread = 0.05;
+    ev.predictor = "ensemble";
+    ev.acquisition = "ucb";
+    ev.has_value = true;
+    ev.value = 0.725;
+    ev.has_cv = true;
+    ev.cv_spearman = 0.61;
+    ev.cv_mae = 0.012;
+    assert_true(journal_append(j, &ev, &err));
+    ev.cv_mae = NAN;
+    assert_false(journal_append(j, &ev, &err));
+    assert_non_null(strstr(err.msg, "finite"));
+    journal_free(j);
+    j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    const journal_event *e = &j->events[0];
+    assert_true(e->has_value && e->has_cv);
+    assert_true(fabs(e->value - 0.725) < 1e-12);
+    assert_true(fabs(e->cv_spearman - 0.61) < 1e-12);
+    assert_true(fabs(e->cv_mae - 0.012) < 1e-12);
+    assert_string_equal(e->acquisition, "ucb");
+    assert_int_equal(journal_round_find(j, 3)->target, 1);
+    journal_free(j);
+}
+
+static void test_undo_stack(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_non_null(j);
+    assert_false(journal_append_undo(j, 1, &err));
+    assert_non_null(strstr(err.msg, "nothing to undo in round 1"));
+    assert_true(journal_append_suggested(j, 1, 0, A | B, NAN, NAN, NULL, NULL, &err));
+    assert_true(journal_append_accepted(j, 1, 0, A | B, &err));
+    assert_true(journal_append_rejected(j, 1, 0, A | B, "no", &err));
+    assert_true(journal_append_undo(j, 1, &err));
+    assert_int_equal(journal_round_find(j, 1)->suggestions[0].decision, DECISION_ACCEPTED);
+    assert_true(journal_append_undo(j, 1, &err));
+    assert_int_equal(journal_round_find(j, 1)->suggestions[0].decision, DECISION_NONE);
+    assert_false(journal_append_undo(j, 1, &err));
+    size_t events = j->n_events;
+    journal_free(j);
+    j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    assert_int_equal(j->n_events, events);
+    assert_int_equal(journal_round_find(j, 1)->suggestions[0].decision, DECISION_NONE);
+    assert_false(j->events[0].has_prediction);
+    journal_free(j);
+}
+
+static void test_commit_rules(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_true(journal_append_suggested(j, 1, 0, A | B, 0.5, 0.1, NULL, NULL, &err));
+    assert_true(journal_append_accepted(j, 1, 0, A | B, &err));
+    assert_true(journal_append_queued(j, 1, 0, "r0001", A | B, 0, &err));
+    assert_false(journal_append_queued(j, 1, 0, "r0001", A | C, 0, &err));
+    assert_non_null(strstr(err.msg, "queued twice"));
+    assert_false(journal_append_queued(j, 1, 0, "bad id", A | C, 0, &err));
+    assert_false(journal_append_rejected(j, 1, 0, A | B, NULL, &err));
+    assert_non_null(strstr(err.msg, "commit has begun"));
+    assert_false(journal_append_suggested(j, 1, 5, A, 0.5, 0.1, NULL, NULL, &err));
+    assert_non_null(strstr(err.msg, "target"));
+    assert_true(journal_append_committed(j, 1, &err));
+    assert_false(journal_append_accepted(j, 1, 0, A | B, &err));
+    assert_non_null(strstr(err.msg, "already committed"));
+    assert_false(journal_append_undo(j, 1, &err));
+    /* notes and results still come to a committed round */
+    assert_true(journal_append_note(j, 1, 0, A | B, "late note", &err));
+    double scores[4] = {0.9, 0.8, NAN, NAN};
+    assert_false(journal_append_result(j, 1, 0, "r0002", A | B, scores, -1, &err));
+    assert_non_null(strstr(err.msg, "never queued"));
+    assert_false(journal_append_result(j, 1, 0, "r0001", A | C, scores, -1, &err));
+    assert_true(journal_append_result(j, 1, 0, "r0001", A | B, scores, -1, &err));
+    assert_false(journal_append_result(j, 1, 0, "r0001", A | B, scores, -1, &err));
+    assert_false(journal_append_note(j, 1, 0, 0, "bell\a", &err));
+    journal_free(j);
+
+    j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    assert_int_equal(journal_current_round(j), 2);
+    const journal_round *r = journal_round_find(j, 1);
+    assert_true(r->committed);
+    assert_int_equal(r->n_runs, 1);
+    assert_int_equal(r->n_results, 1);
+    const journal_run *run = journal_run_find(j, "r0001");
+    assert_non_null(run);
+    assert_true(run->has_result);
+    const journal_event *res = &j->events[run->result_event];
+    assert_true(fabs(res->scores[0] - 0.9) < 1e-12);
+    assert_true(fabs(res->scores[1] - 0.8) < 1e-12);
+    assert_true(isnan(res->scores[2]));
+    /* read-only: no appends */
+    assert_false(journal_append_note(j, 1, -1, 0, "x", &err));
+    assert_non_null(strstr(err.msg, "read-only"));
+    journal_free(j);
+}
+
+static const char good2[] =
+    "{\"time\":\"2026-11-29T22:00:00Z\",\"round\":1,\"event\":\"suggested\",\"target\":\"A\",\"combination\":\"A+B\",\"mean\":0.5,\"spread\":0.1}\n"
+    "{\"time\":\"2026-11-29T22:00:01Z\",\"round\":1,\"event\":\"accepted\",\"target\":\"A\",\"combination\":\"B+A\"}\n";
+
+static void test_torn_last_line(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    char text[1024];
+    /* no trailing newline, even though the bytes parse */
+    snprintf(text, sizeof text, "%s%s", good2,
+             "{\"time\":\"2026-11-29T22:00:02Z\",\"round\":1,\"event\":\"note\",\"text\":\"x\"}");
+    write_file(f->path, text, strlen(text));
+    journal *j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    assert_true(j->torn);
+    char want[256];
+    snprintf(want, sizeof want, "%s:3: torn last line skipped", f->path);
+    assert_string_equal(j->warning, want);
+    assert_int_equal(j->n_events, 2);
+    journal_free(j);
+    /* read-only left the file alone */
+    size_t len;
+    free(slurp(f->path, &len));
+    assert_int_equal(len, strlen(text));
+
+    /* writable: the torn bytes are cut, the next line starts on its own line */
+    j = journal_open(f->path, f->s, true, &err);
+    assert_non_null(j);
+    assert_true(j->torn);
+    assert_true(journal_append_note(j, 1, 0, 0, "after the crash", &err));
+    journal_free(j);
+    /* the cut bytes are kept beside the journal */
+    char torn[160];
+    snprintf(torn, sizeof torn, "%s.torn", f->path);
+    char *kept = slurp(torn, &len);
+    assert_string_equal(kept, "{\"time\":\"2026-11-29T22:00:02Z\",\"round\":1,\"event\":\"note\",\"text\":\"x\"}\n");
+    free(kept);
+    j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    assert_false(j->torn);
+    assert_int_equal(j->n_events, 3);
+    assert_string_equal(j->events[2].text, "after the crash");
+    assert_int_equal(j->events[2].line, 3);
+    journal_free(j);
+}
+
+static void test_torn_garbage_with_newline(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    char text[1024];
+    size_t n = strlen(good2);
+    memcpy(text, good2, n);
+    /* what a file system can leave after a power cut: zeros where the last line was */
+    memset(text + n, 0, 40);
+    text[n + 40] = '\n';
+    write_file(f->path, text, n + 41);
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_non_null(j);
+    assert_true(j->torn);
+    assert_int_equal(j->n_events, 2);
+    assert_true(journal_append_accepted(j, 1, 0, A | B, &err));
+    journal_free(j);
+    size_t len;
+    char *back = slurp(f->path, &len);
+    assert_int_equal(memcmp(back, good2, n), 0);
+    assert_int_equal(back[n], '{');
+    assert_int_equal(back[len - 1], '\n');
+    free(back);
+}
+
+static void test_bad_middle_line_is_an_error(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s%s",
+             "{\"time\":\"2026-11-29T22:00:00Z\",\"round\":1,\"event\":\"suggested\",\"combination\":\"A+B\"}\n",
+             "{\"time\":\"2026-11-29T22:00:00Z\",\"round\":1,\"event\":\"acc",
+             "\n{\"time\":\"2026-11-29T22:00:01Z\",\"round\":1,\"event\":\"note\",\"text\":\"x\"}\n");
+    write_file(f->path, text, strlen(text));
+    assert_null(journal_open(f->path, f->s, false, &err));
+    char want[256];
+    snprintf(want, sizeof want, "%s:2:", f->path);
+    assert_int_equal(strncmp(err.msg, want, strlen(want)), 0);
+    assert_non_null(strstr(err.msg, "JSON syntax error"));
+    /* a writable open must not touch a file it refuses */
+    assert_null(journal_open(f->path, f->s, true, &err));
+    size_t len;
+    free(slurp(f->path, &len));
+    assert_int_equal(len, strlen(text));
+}
+
+static void expect_error(fixture *f, const char *lines, const char *where, const char *what)
+{
+    cs_error err;
+    write_file(f->path, lines, strlen(lines));
+    journal *j = journal_open(f->path, f->s, false, &err);
+    if (j)
+        fail_msg("expected an error for %s", lines);
+    char want[256];
+    snprintf(want, sizeof want, "%s:%s", f->path, where);
+    if (strncmp(err.msg, want, strlen(want)) != 0 || !strstr(err.msg, what))
+        fail_msg("got \"%s\", want \"%s ... %s\"", err.msg, want, what);
+}
+
+#define T0 "{\"time\":\"2026-11-29T22:00:00Z\",\"round\":1,"
+#define NOTE T0 "\"event\":\"note\",\"text\":\"x\"}\n"
+
+static void test_semantic_errors(void **state)
+{
+    fixture *f = *state;
+    expect_error(f, T0 "\"event\":\"accepted\",\"combination\":\"A+Z\"}\n" NOTE, "1:75:",
+                 "dataset \"Z\" is not in the study");
+    expect_error(f, NOTE T0 "\"event\":\"undo\"}\n" NOTE, "2:", "nothing to undo in round 1");
+    expect_error(f, T0 "\"event\":\"launched\"}\n" NOTE, "1:50:", "unknown event \"launched\"");
+    expect_error(f, "{\"time\":\"yesterday\",\"round\":1,\"event\":\"note\",\"text\":\"x\"}\n" NOTE, "1:9:",
+                 "ISO 8601");
+    expect_error(f, T0 "\"event\":\"committed\"}\n" T0 "\"event\":\"accepted\",\"combination\":\"A\"}\n" NOTE,
+                 "2:", "already committed");
+    expect_error(f, "{\"time\":\"2026-11-29T22:00:00Z\",\"round\":0,\"event\":\"note\",\"text\":\"x\"}\n" NOTE,
+                 "1:40:", "\"round\" must be a whole number");
+    expect_error(f, T0 "\"event\":\"result\",\"run\":\"r1\",\"combination\":\"A\",\"scores\":{\"A\":1}}\n" NOTE,
+                 "1:65:", "never queued");
+    expect_error(f, T0 "\"event\":\"note\"}\n" NOTE, "1:", "missing \"text\"");
+    expect_error(f, "[1,2]\n" NOTE, "1:", "must be a JSON object");
+    expect_error(f, T0 "\"event\":\"suggested\",\"combination\":\"A\",\"cv\":{\"spearman\":0.5}}\n" NOTE,
+                 "1:", "\"cv\" needs \"spearman\" and \"mae\"");
+}
+
+static void test_result_line_errors(void **state)
+{
+    fixture *f = *state;
+    const char *q = T0 "\"event\":\"queued\",\"run\":\"r1\",\"combination\":\"A+B\"}\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s%s", q,
+             T0 "\"event\":\"result\",\"run\":\"r1\",\"combination\":\"A+B\",\"scores\":{\"C\":1}}\n", NOTE);
+    expect_error(f, text, "2:", "not a member of the combination");
+    snprintf(text, sizeof text, "%s%s%s", q,
+             T0 "\"event\":\"result\",\"run\":\"r1\",\"combination\":\"A+B\",\"scores\":{\"A\":\"high\"}}\n", NOTE);
+    expect_error(f, text, "2:", "must be a number");
+}
+
+/* Every prefix of a journal (a crash can cut the file anywhere) opens, loses nothing whole
+ * before the cut, and reports a torn line exactly when the cut is mid-line. */
+static void test_every_prefix_opens(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_true(journal_append_suggested(j, 1, 0, A | B, 0.5, 0.1, "mlp", "ucb", &err));
+    assert_true(journal_append_rejected(j, 1, 0, A | B, "why not", &err));
+    assert_true(journal_append_note(j, 1, -1, 0, "n", &err));
+    journal_free(j);
+    size_t len;
+    char *full = slurp(f->path, &len);
+    for (size_t cut = 0; cut <= len; cut++) {
+        write_file(f->path, full, cut);
+        size_t whole = 0;
+        for (size_t i = 0; i < cut; i++)
+            whole += full[i] == '\n';
+        bool mid = cut > 0 && full[cut - 1] != '\n';
+        j = journal_open(f->path, f->s, true, &err);
+        if (!j)
+            fail_msg("cut at %zu: %s", cut, err.msg);
+        assert_int_equal(j->n_events, whole);
+        assert_int_equal(j->torn, mid);
+        assert_true(journal_append_note(j, 2, -1, 0, "next", &err));
+        journal_free(j);
+        j = journal_open(f->path, f->s, false, &err);
+        assert_non_null(j);
+        assert_false(j->torn);
+        assert_int_equal(j->n_events, whole + 1);
+        journal_free(j);
+    }
+    free(full);
+}
+
+static void test_changed_on_disk(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_true(journal_append_note(j, 1, -1, 0, "one", &err));
+    /* another program appends behind our back */
+    int fd = open(f->path, O_WRONLY | O_APPEND);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, NOTE, strlen(NOTE)), (ssize_t)strlen(NOTE));
+    close(fd);
+    assert_false(journal_append_note(j, 1, -1, 0, "two", &err));
+    assert_non_null(strstr(err.msg, "changed on disk"));
+    journal_free(j);
+}
+
+static void test_missing_and_unreadable(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j); /* nothing journaled yet */
+    assert_int_equal(j->n_events, 0);
+    assert_int_equal(journal_next_round(j), 1);
+    journal_free(j);
+    assert_int_equal(access(f->path, F_OK), -1); /* read-only does not create */
+    char bad[200];
+    snprintf(bad, sizeof bad, "%s/no/such/dir/j.jsonl", f->dir);
+    assert_null(journal_open(bad, f->s, true, &err));
+    assert_non_null(strstr(err.msg, "cannot open the journal"));
+}
+
+static void test_rebind(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_true(journal_append_suggested(j, 1, 0, A | B, 0.5, 0.1, NULL, NULL, &err));
+    study *same = study_new(), *other = study_new();
+    const char *names[] = {"A", "B", "C", "D"};
+    for (int i = 0; i < 4; i++) {
+        study_add_dataset(same, names[i], NULL, NULL);
+        study_add_dataset(other, names[3 - i], NULL, NULL);
+    }
+    assert_false(journal_rebind(j, other, &err));
+    assert_non_null(strstr(err.msg, "datasets changed"));
+    assert_ptr_equal(j->study, f->s);
+    assert_true(journal_rebind(j, same, &err));
+    assert_true(journal_append_accepted(j, 1, 0, A | B, &err));
+    journal_free(j);
+    study_free(same);
+    study_free(other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_roundtrip_and_decisions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_undo_stack, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_suggestion_with_value_and_cv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_torn_garbage_with_newline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_middle_line_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_semantic_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_result_line_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_prefix_opens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changed_on_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_and_unreadable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebind, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("journal", tests, NULL, NULL);
+}
