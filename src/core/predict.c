@@ -871,6 +871,7 @@ bool predict_main_effects(const predict_model *md, double *out)
 
 /* ---------- accuracy ---------- */
 
+/* qsort has no context argument: the values being ranked (ranks() is not reentrant). */
 static const double *rank_base;
 static int rank_cmp(const void *a, const void *b)
 {

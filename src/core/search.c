@@ -504,7 +504,7 @@ combo_t *search_initial_design(const search_design *d, int n, int target, const 
             design_add(&o, combo_single(target) | combo_single(i));
     } else if (d->kind == DESIGN_PAPER) {
         /* Task types in order of first appearance, with their members in dataset order. */
-        int nt = 0, type_of[COMBO_MAX_DATASETS], tid[COMBO_MAX_DATASETS];
+        int nt = 0, tid[COMBO_MAX_DATASETS];
         combo_t mem[COMBO_MAX_DATASETS] = {0};
         int list[COMBO_MAX_DATASETS][COMBO_MAX_DATASETS], len[COMBO_MAX_DATASETS] = {0};
         for (int i = 0; i < n; i++) {
@@ -516,11 +516,9 @@ combo_t *search_initial_design(const search_design *d, int n, int target, const 
                 t = nt;
                 tid[nt++] = task[i];
             }
-            type_of[i] = t;
             mem[t] |= combo_single(i);
             list[t][len[t]++] = i;
         }
-        (void)type_of;
         for (int i = 0; i < n; i++)
             design_add(&o, combo_single(i));
         for (int t = 0; t < nt; t++) {
