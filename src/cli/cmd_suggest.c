@@ -177,6 +177,20 @@ int cmd_suggest(int argc, char **argv)
         free(y);
         goto done;
     }
+    /* Nothing measured for the target: a model knows nothing yet, so the first runs are the
+     * paper's initial design (DESIGN.md section 1), unscored. */
+    size_t design_size = 0;
+    if (m == 0) {
+        int task[COMBO_MAX_DATASETS];
+        for (int d = 0; d < n; d++)
+            task[d] = s->datasets[d].task;
+        search_design pd = {DESIGN_PAPER, 0};
+        combo_t *dz = search_initial_design(&pd, n, target, task, st.seed, &design_size);
+        got = design_size < (size_t)st.batch ? (int)design_size : st.batch;
+        for (int i = 0; i < got; i++)
+            sug[i] = (search_suggestion){dz[i], NAN, NAN, NAN};
+        free(dz);
+    }
     const char *tname = s->datasets[target].name;
     if (json) {
         cJSON *o = cJSON_CreateObject();
@@ -218,13 +232,21 @@ int cmd_suggest(int argc, char **argv)
         else
             printf("predictor    %s  (cross-validation needs at least 4 runs; %zu measured)\n",
                    predict_kind_name(st.predictor), m);
-        printf("acquisition  %s  (%llu candidates %s)\n", search_acquisition_name(st.acquisition),
-               (unsigned long long)info.candidates,
-               info.enumerated ? "scored: all of them" : "scored by local search around the best measured");
+        if (design_size)
+            printf("acquisition  none yet  (no runs of the target: the first %d of the %zu runs of the paper's initial design)\n",
+                   got, design_size);
+        else
+            printf("acquisition  %s  (%llu candidates %s)\n", search_acquisition_name(st.acquisition),
+                   (unsigned long long)info.candidates,
+                   info.enumerated ? "scored: all of them" : "scored by local search around the best measured");
         printf("%3s %10s %9s %12s  %s\n", "#", "predicted", "sd", "acquisition", "combination");
         for (int i = 0; i < got; i++)
-            printf("%3d %10.4f %9.4f %12.4f  %s\n", i + 1, sug[i].predicted, sug[i].sd, sug[i].acquisition,
-                   text_sanitize(study_combo_format(s, sug[i].combo, buf, sizeof buf), safe, sizeof safe));
+            if (isnan(sug[i].predicted))
+                printf("%3d %10s %9s %12s  %s\n", i + 1, "-", "-", "-",
+                       text_sanitize(study_combo_format(s, sug[i].combo, buf, sizeof buf), safe, sizeof safe));
+            else
+                printf("%3d %10.4f %9.4f %12.4f  %s\n", i + 1, sug[i].predicted, sug[i].sd, sug[i].acquisition,
+                       text_sanitize(study_combo_format(s, sug[i].combo, buf, sizeof buf), safe, sizeof safe));
     }
     rc = EXIT_OK;
     free(sug);

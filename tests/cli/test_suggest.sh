@@ -101,3 +101,13 @@ expect_status 0; expect_out "candidates scored by local search around the best m
 case_begin "pairwise above 32 datasets is a one-line error"
 run_cs suggest "$TMP/d33.csv" --predictor pairwise
 expect_status 1; expect_one_line_err; expect_err "d33.csv: the pairwise predictor supports up to 32 datasets \(this study has 33\)"
+
+case_begin "no runs of the target yet: the paper's initial design, unscored"
+printf 'combination,dataset,f1\nA_1,A_1,0.5\nA_1+A_2,A_1,0.6\nA_1+B_1,A_1,0.55\nB_2,B_2,0.4\n' >"$TMP/fresh.csv"
+run_cs suggest "$TMP/fresh.csv" --target B_1 -k 3
+expect_status 0
+expect_out "^acquisition +none yet +\(no runs of the target: the first 3 of the [0-9]+ runs of the paper's initial design\)"
+expect_out "^ +1 +- +- +- +B_1$"
+run_cs suggest "$TMP/fresh.csv" --target B_1 -k 2 --json
+expect_status 0
+expect_out '"suggestions":\[\{"combination":"B_1","predicted":null,"sd":null,"acquisition":null\},\{"combination":"B_1\+B_2","predicted":null'
