@@ -10,6 +10,8 @@
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 
 int cmd_check(int argc, char **argv);
+int cmd_suggest(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_queue(int argc, char **argv);

@@ -13,6 +13,8 @@ typedef struct command {
 static const command commands[] = {
     {"check", cmd_check, "validate a study or table and summarize it"},
     {"import", cmd_import, "convert wide, MTG-Net or Standley tables to the long format"},
+    {"suggest", cmd_suggest, "propose the next runs for a target"},
+    {"replay", cmd_replay, "replay the search against a complete table"},
     {"synth", cmd_synth, "write a synthetic result table with a known structure"},
     {"queue", cmd_queue, "the approved runs not yet measured"},
 };

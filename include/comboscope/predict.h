@@ -1,0 +1,87 @@
+/* predict: models that learn, for one target, the map combination -> score from the measured
+ * combinations that contain it, and predict every other one with an uncertainty.
+ *
+ * Every model is a set of S "members" (S >= 1): an ensemble's networks, or antithetic draws from
+ * a Bayesian ridge posterior. The prediction is the members' mean and the uncertainty their
+ * standard deviation; search draws Thompson samples and re-scores batches from the members.
+ * Everything is deterministic for a given seed (own PRNG, fixed loop orders). */
+#ifndef COMBOSCOPE_PREDICT_H
+#define COMBOSCOPE_PREDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "comboscope/combo.h"
+#include "comboscope/error.h"
+
+/* The predictors: enum value, command-line name, one-line description. */
+#define PREDICT_KINDS(X)                                                                          \
+    X(PREDICT_ENSEMBLE, "ensemble", "bootstrap ensemble of small MLPs with a linear path")      \
+    X(PREDICT_MLP, "mlp", "one MLP on the membership bits, Adam, squared error (the paper)")    \
+    X(PREDICT_ADDITIVE, "additive", "Bayesian ridge on the bits: one effect per dataset")       \
+    X(PREDICT_PAIRWISE, "pairwise", "Bayesian ridge with pairwise terms (a task-affinity matrix)") \
+    X(PREDICT_RANDOM, "random", "no model: random scores, for comparison")
+
+typedef enum predict_kind {
+#define X(e, name, help) e,
+    PREDICT_KINDS(X)
+#undef X
+    PREDICT_N_KINDS
+} predict_kind;
+
+#define PREDICT_DEFAULT PREDICT_ENSEMBLE
+
+/* The kind called name; false if there is none. */
+bool predict_kind_parse(const char *name, predict_kind *out);
+
+/* The command-line name of kind. */
+const char *predict_kind_name(predict_kind kind);
+
+/* The names of every predictor joined by ", " (static storage), for error messages. */
+const char *predict_kind_list(void);
+
+/* How hard to train: PREDICT_FULL for suggestions, PREDICT_CHEAP for cross-validation folds
+ * (fewer ensemble members and epochs; documented in the man page). */
+typedef enum predict_effort { PREDICT_FULL = 0, PREDICT_CHEAP = 1 } predict_effort;
+
+typedef struct predict_model predict_model;
+
+/* Fits a model of kind for target among n datasets (1..64) on m measured points: combinations
+ * x[i] (each containing target) with scores y[i] (higher or lower, the model does not care).
+ * m may be 0 (the model then predicts 0 with unit spread). Returns a new model (predict_free)
+ * or NULL with err set (pairwise needs n <= 32). */
+predict_model *predict_fit(predict_kind kind, int n, int target, const combo_t *x, const double *y,
+                           size_t m, uint64_t seed, predict_effort effort, cs_error *err);
+
+void predict_free(predict_model *model);
+
+/* Number of members S of the model (1 for mlp and random). */
+int predict_members(const predict_model *model);
+
+/* Writes each member's prediction for combination c (which contains the target) to out[S]. */
+void predict_eval_members(const predict_model *model, combo_t c, double *out);
+
+/* The prediction for c: members' mean, and their standard deviation (0 when S == 1). */
+void predict_eval(const predict_model *model, combo_t c, double *mean, double *sd);
+
+/* The pairwise model's pair weights as a task-affinity matrix: out[i*n+j] (n*n doubles) is the
+ * predicted extra score, for the target, of training datasets i and j together beyond their
+ * separate effects (0 on the diagonal and for the target's row and column). False for any
+ * other kind (out untouched). */
+bool predict_pair_weights(const predict_model *model, double *out);
+
+/* The additive part: out[i] (n doubles) is dataset i's estimated effect on the target's score
+ * (0 for the target). False for kinds without one (mlp, ensemble, random). */
+bool predict_main_effects(const predict_model *model, double *out);
+
+/* Cross-validated accuracy of kind on the points (k folds, k = min(folds, m)): Spearman rank
+ * correlation and mean absolute error of held-out predictions. False (outputs NaN) when there
+ * are fewer than 4 points. */
+bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const double *y, size_t m,
+                int folds, uint64_t seed, double *spearman, double *mae);
+
+/* Spearman rank correlation of a and b (average ranks for ties); NaN if undefined. */
+double predict_spearman(const double *a, const double *b, size_t m);
+
+#endif

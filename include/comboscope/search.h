@@ -1,0 +1,122 @@
+/* search: one round of the method for one target. Fit a predictor on the measured combinations,
+ * score the candidates (every unmeasured combination that contains the target), and pick a batch
+ * of k distinct suggestions by an acquisition rule. Also the initial designs and the stop rule. */
+#ifndef COMBOSCOPE_SEARCH_H
+#define COMBOSCOPE_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "comboscope/combo.h"
+#include "comboscope/error.h"
+#include "comboscope/predict.h"
+
+/* Acquisition rules: enum value, name, description. */
+#define SEARCH_ACQUISITIONS(X)                                                              \
+    X(ACQ_MEAN, "mean", "greedy: the best predicted score (the paper)")                    \
+    X(ACQ_UCB, "ucb", "upper confidence bound: mean + 2 sd")                               \
+    X(ACQ_EI, "ei", "expected improvement over the best measured score")                   \
+    X(ACQ_THOMPSON, "thompson", "Thompson sampling: the best of one drawn member")
+
+typedef enum search_acquisition {
+#define X(e, name, help) e,
+    SEARCH_ACQUISITIONS(X)
+#undef X
+    SEARCH_N_ACQUISITIONS
+} search_acquisition;
+
+#define SEARCH_DEFAULT_ACQUISITION ACQ_UCB
+#define SEARCH_DEFAULT_BATCH 4
+#define SEARCH_ENUMERATE_MAX 20 /* up to this many datasets every candidate is scored */
+#define SEARCH_UCB_BETA 0.5
+
+bool search_acquisition_parse(const char *name, search_acquisition *out);
+const char *search_acquisition_name(search_acquisition a);
+/* Every acquisition name joined by ", " (static storage). */
+const char *search_acquisition_list(void);
+
+/* The value of rule a (mean, ucb, ei; thompson is a draw, its value is mu) for a candidate with
+ * predicted mean mu and spread sd, on a scale where higher is better; best is the best measured
+ * value on that scale. ei without spread is mu - best (it then ranks by the mean). */
+double search_acquisition_value(search_acquisition a, double mu, double sd, double best);
+
+typedef struct search_settings {
+    predict_kind predictor;
+    search_acquisition acquisition;
+    int batch;     /* k >= 1 */
+    uint64_t seed;
+    bool minimize; /* the study's goal is min: lower scores are better */
+} search_settings;
+
+typedef struct search_suggestion {
+    combo_t combo;
+    double predicted;   /* in the metric's units */
+    double sd;          /* spread of the prediction (0 for single-member predictors) */
+    double acquisition; /* the rule's value when it was picked (higher is better) */
+} search_suggestion;
+
+typedef struct search_info {
+    bool enumerated;     /* every candidate was scored (n <= SEARCH_ENUMERATE_MAX) */
+    uint64_t candidates; /* candidates scored (all of them when enumerated) */
+    uint64_t remaining;  /* unmeasured combinations containing the target (0 if n > 63) */
+} search_info;
+
+/* Unmeasured combinations containing target among n datasets, given the m measured
+ * combinations x (duplicates and ones without the target are ignored). 0 for n > 63. */
+uint64_t search_remaining(int n, int target, const combo_t *x, size_t m);
+
+/* One round: fits s->predictor on (x, y), scores the candidates and writes up to s->batch
+ * distinct suggestions to out (room for s->batch), best first. Returns how many (fewer only when
+ * fewer candidates remain), or -1 with err set. After each pick the members are conditioned on
+ * the pick's predicted value (a kriging believer, done as an ensemble Kalman update), so the
+ * next pick's spread near it shrinks and the batch does not crowd one spot. Above
+ * SEARCH_ENUMERATE_MAX datasets the candidates come from local search around the best measured
+ * combinations, and info->enumerated is false. */
+int search_round(const search_settings *s, int n, int target, const combo_t *x, const double *y,
+                 size_t m, search_suggestion *out, search_info *info, cs_error *err);
+
+/* Same, with a model already fitted by the caller (the scores it was fitted on are still needed
+ * for the best measured value that ei improves on). */
+int search_round_model(const search_settings *s, const predict_model *model, int n, int target,
+                       const combo_t *x, const double *y, size_t m, search_suggestion *out,
+                       search_info *info);
+
+/* Initial designs. */
+typedef enum search_design_kind { DESIGN_SINGLES, DESIGN_PAPER, DESIGN_RANDOM } search_design_kind;
+
+typedef struct search_design {
+    search_design_kind kind;
+    int count; /* random:N */
+} search_design;
+
+/* Parses "singles", "paper" or "random:N" (N >= 1). */
+bool search_design_parse(const char *text, search_design *out);
+
+/* Writes the design's name ("random:12") into buf (size n); returns buf. */
+char *search_design_format(const search_design *d, char *buf, size_t n);
+
+/* The initial design for target among n datasets whose task types are task[0..n-1] (any
+ * grouping): only combinations containing the target, distinct, in a fixed order.
+ *   singles  the target alone, then the target with each other dataset alone;
+ *   paper    DESIGN.md section 1's generator over all datasets: every single, every pair and
+ *            the whole set within each task type, the union of every two task types, one
+ *            dataset from each task type (the i-th of each, for each i), and all datasets;
+ *            restricted to the combinations containing the target;
+ *   random:N N distinct random combinations containing the target (fewer if the lattice is
+ *            smaller).
+ * Returns a new array (caller frees) and its length in *count. */
+combo_t *search_initial_design(const search_design *d, int n, int target, const int *task,
+                               uint64_t seed, size_t *count);
+
+/* Stop rule: stop after `patience` rounds in a row that brought no improvement of the best
+ * measured score (the paper's rule is patience 1; 0 = never stop for that reason), or once
+ * `budget` runs have been made (0 = no budget). */
+typedef struct search_stop {
+    int patience;
+    size_t budget;
+} search_stop;
+
+bool search_should_stop(const search_stop *rule, int rounds_without_improvement, size_t runs);
+
+#endif

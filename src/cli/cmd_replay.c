@@ -1,0 +1,241 @@
+/* comboscope replay: the search against a complete table, against random search. */
+#define _GNU_SOURCE
+#include <cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "comboscope/replay.h"
+#include "comboscope/study_json.h"
+#include "comboscope/text.h"
+
+static const char replay_help[] =
+    "usage: comboscope replay TABLE [--target NAME | --all] [--predictor NAME]\n"
+    "                         [--acquisition NAME] [--batch B] [--init DESIGN] [--budget N]\n"
+    "                         [--patience R] [--seeds N] [--seed S] [--json]\n\n"
+    "Treat a complete table as the oracle and run the search from scratch against it, once\n"
+    "per seed. Per target: median and 90th percentile over the seeds of the runs (initial\n"
+    "design included, whole rounds counted) until the best combination is measured and until\n"
+    "one in the best 1% is, next to random search's exact expectation.\n\n"
+    "  --target NAME       replay this target only\n"
+    "  --all               every dataset as a target (default: the study's targets)\n"
+    "  --predictor NAME    ensemble (default), mlp, additive, pairwise, random\n"
+    "  --acquisition NAME  ucb (default), mean, ei, thompson\n"
+    "  --batch B           suggestions per round (default 1)\n"
+    "  --init DESIGN       paper (default), singles, random:N\n"
+    "  --budget N          stop each search after N runs\n"
+    "  --patience R        stop after R rounds without improvement (1: the paper's rule)\n"
+    "  --seeds N           searches per target (default 10)\n"
+    "  --seed S            first seed (default 1)\n"
+    "  --json              print one JSON object\n"
+    "  --metric NAME       use this metric column\n"
+    "  --goal max|min      whether higher or lower scores are better\n"
+    "  -h, --help          show this help\n"
+    "  -V, --version       show the version\n";
+
+static void json_num(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static const char *fmt_runs(double v, char *buf, size_t n)
+{
+    if (isfinite(v))
+        snprintf(buf, n, "%.1f", v);
+    else
+        snprintf(buf, n, "-");
+    return buf;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"target", required_argument, NULL, 't'},   {"all", no_argument, NULL, 'A'},
+        {"predictor", required_argument, NULL, 'p'}, {"acquisition", required_argument, NULL, 'a'},
+        {"batch", required_argument, NULL, 'b'},    {"init", required_argument, NULL, 'i'},
+        {"budget", required_argument, NULL, 'B'},   {"patience", required_argument, NULL, 'P'},
+        {"seeds", required_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},           {"metric", required_argument, NULL, 'm'},
+        {"goal", required_argument, NULL, 'g'},     {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
+    };
+    const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL, *init_name = "paper";
+    bool all = false, json = false;
+    long batch = 1, budget = 0, patience = 0, seeds = 10, seed = 1;
+    study_open_options opt = {0};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't': target_name = optarg; break;
+        case 'A': all = true; break;
+        case 'p': pred_name = optarg; break;
+        case 'a': acq_name = optarg; break;
+        case 'i': init_name = optarg; break;
+        case 'b':
+            if (!cli_parse_long(optarg, 1, 100000, &batch))
+                return cli_usage_error("replay", "--batch must be a whole number from 1 to 100000");
+            break;
+        case 'B':
+            if (!cli_parse_long(optarg, 1, 100000000, &budget))
+                return cli_usage_error("replay", "--budget must be a whole number from 1");
+            break;
+        case 'P':
+            if (!cli_parse_long(optarg, 1, 100000, &patience))
+                return cli_usage_error("replay", "--patience must be a whole number from 1");
+            break;
+        case 'n':
+            if (!cli_parse_long(optarg, 1, 10000, &seeds))
+                return cli_usage_error("replay", "--seeds must be a whole number from 1 to 10000");
+            break;
+        case 's':
+            if (!cli_parse_long(optarg, 0, 0x7fffffffL, &seed))
+                return cli_usage_error("replay", "--seed must be a whole number from 0 to 2147483647");
+            break;
+        case 'j': json = true; break;
+        case 'm': opt.metric = optarg; break;
+        case 'g':
+            if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
+                return cli_usage_error("replay", "--goal must be max or min");
+            opt.goal = optarg;
+            break;
+        case 'h': fputs(replay_help, stdout); return EXIT_OK;
+        case 'V': return cli_version();
+        default:
+            return cli_usage_error("replay", "unknown option or missing value '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("replay", optind >= argc ? "a TABLE is required" : "only one TABLE");
+    if (all && target_name)
+        return cli_usage_error("replay", "--target and --all exclude each other");
+    const char *path = argv[optind];
+    char safe[1024];
+    replay_options ro = {{PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, (int)batch, (uint64_t)seed, false},
+                         {DESIGN_PAPER, 0}, (size_t)budget, (int)patience, (int)seeds};
+    if (pred_name && !predict_kind_parse(pred_name, &ro.search.predictor)) {
+        fprintf(stderr, "%s: unknown predictor '%s' (known: %s)\n", path,
+                text_sanitize(pred_name, safe, sizeof safe), predict_kind_list());
+        return EXIT_INVALID;
+    }
+    if (acq_name && !search_acquisition_parse(acq_name, &ro.search.acquisition)) {
+        fprintf(stderr, "%s: unknown acquisition '%s' (known: %s)\n", path,
+                text_sanitize(acq_name, safe, sizeof safe), search_acquisition_list());
+        return EXIT_INVALID;
+    }
+    if (!search_design_parse(init_name, &ro.init))
+        return cli_usage_error("replay", "--init must be paper, singles or random:N");
+    cs_error err;
+    study *s = study_open(path, &opt, &err);
+    if (!s) {
+        cli_error(&err);
+        return EXIT_INVALID;
+    }
+    int targets[COMBO_MAX_DATASETS], nt = 0, rc = EXIT_INVALID;
+    if (target_name) {
+        int t = study_find_dataset(s, target_name);
+        if (t < 0) {
+            fprintf(stderr, "%s: target '%s' is not a dataset of the table\n", path,
+                    text_sanitize(target_name, safe, sizeof safe));
+            goto done;
+        }
+        targets[nt++] = t;
+    } else if (all) {
+        for (int i = 0; i < s->n_datasets; i++)
+            targets[nt++] = i;
+    } else {
+        for (int i = 0; i < s->n_targets; i++)
+            targets[nt++] = s->targets[i];
+    }
+    for (int i = 0; i < nt; i++)
+        if (!replay_check_complete(s, targets[i], &err)) {
+            cli_error(&err);
+            goto done;
+        }
+    replay_result *res = xcalloc((size_t)nt, sizeof *res);
+    for (int i = 0; i < nt; i++)
+        if (!replay_target(s, targets[i], &ro, &res[i], &err)) {
+            cli_error(&err);
+            free(res);
+            goto done;
+        }
+    double *rb = xmalloc((size_t)nt * sizeof *rb), *mb = xmalloc((size_t)nt * sizeof *mb);
+    double *rt = xmalloc((size_t)nt * sizeof *rt), *mt = xmalloc((size_t)nt * sizeof *mt);
+    for (int i = 0; i < nt; i++) {
+        rb[i] = res[i].random_best;
+        mb[i] = res[i].best_median;
+        rt[i] = res[i].random_top;
+        mt[i] = res[i].top_median;
+    }
+    double sp_best = replay_speedup(rb, mb, (size_t)nt), sp_top = replay_speedup(rt, mt, (size_t)nt);
+    char init_buf[32];
+    search_design_format(&ro.init, init_buf, sizeof init_buf);
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "table", path);
+        cJSON_AddStringToObject(o, "predictor", predict_kind_name(ro.search.predictor));
+        cJSON_AddStringToObject(o, "acquisition", search_acquisition_name(ro.search.acquisition));
+        cJSON_AddNumberToObject(o, "batch", (double)batch);
+        cJSON_AddStringToObject(o, "init", init_buf);
+        cJSON_AddNumberToObject(o, "seeds", (double)seeds);
+        cJSON *arr = cJSON_AddArrayToObject(o, "targets");
+        for (int i = 0; i < nt; i++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "target", s->datasets[res[i].target].name);
+            cJSON_AddNumberToObject(e, "lattice", (double)res[i].lattice);
+            cJSON *b = cJSON_AddObjectToObject(e, "runs_to_best");
+            json_num(b, "median", res[i].best_median);
+            json_num(b, "p90", res[i].best_p90);
+            cJSON *t = cJSON_AddObjectToObject(e, "runs_to_top1pct");
+            json_num(t, "median", res[i].top_median);
+            json_num(t, "p90", res[i].top_p90);
+            json_num(e, "random_runs_to_best", res[i].random_best);
+            json_num(e, "random_runs_to_top1pct", res[i].random_top);
+            cJSON_AddItemToArray(arr, e);
+        }
+        cJSON *sum = cJSON_AddObjectToObject(o, "summary");
+        json_num(sum, "speedup_best", sp_best);
+        json_num(sum, "speedup_top1pct", sp_top);
+        char *text = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        if (text) {
+            printf("%s\n", text);
+            cJSON_free(text);
+        }
+    } else {
+        printf("replay %s: predictor %s, acquisition %s, batch %ld, init %s, %ld seed%s\n",
+               text_sanitize(path, safe, sizeof safe), predict_kind_name(ro.search.predictor),
+               search_acquisition_name(ro.search.acquisition), batch, init_buf, seeds, seeds == 1 ? "" : "s");
+        printf("runs until measured (median / p90 over seeds; initial design included) vs random search (exact)\n");
+        printf("%-20s %8s | %-7s %7s %7s %8s %6s | %-7s %7s %7s %8s %6s\n", "target", "lattice", "best", "median",
+               "p90", "random", "found", "top 1%", "median", "p90", "random", "found");
+        char a[32], b[32], d[32], e[32];
+        for (int i = 0; i < nt; i++)
+            printf("%-20s %8llu | %-7llu %7s %7s %8.1f %3d/%-2ld | %-7llu %7s %7s %8.1f %3d/%-2ld\n",
+                   text_sanitize(s->datasets[res[i].target].name, safe, sizeof safe),
+                   (unsigned long long)res[i].lattice, (unsigned long long)res[i].n_best,
+                   fmt_runs(res[i].best_median, a, sizeof a), fmt_runs(res[i].best_p90, b, sizeof b),
+                   res[i].random_best, res[i].found_best, seeds, (unsigned long long)res[i].n_top,
+                   fmt_runs(res[i].top_median, d, sizeof d), fmt_runs(res[i].top_p90, e, sizeof e),
+                   res[i].random_top, res[i].found_top, seeds);
+        printf("speedup over random (geometric mean over targets of random / median): best %s, top 1%% %s\n",
+               isfinite(sp_best) ? (snprintf(a, sizeof a, "%.2fx", sp_best), a) : "- (not found by half the seeds)",
+               isfinite(sp_top) ? (snprintf(b, sizeof b, "%.2fx", sp_top), b) : "- (not found by half the seeds)");
+    }
+    rc = EXIT_OK;
+    free(rb);
+    free(mb);
+    free(rt);
+    free(mt);
+    free(res);
+done:
+    study_free(s);
+    return rc;
+}

@@ -1,0 +1,213 @@
+/* comboscope suggest: the next batch of runs for one target, with the predictor's accuracy. */
+#define _GNU_SOURCE
+#include <cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "comboscope/predict.h"
+#include "comboscope/search.h"
+#include "comboscope/study_json.h"
+#include "comboscope/text.h"
+
+static const char suggest_help[] =
+    "usage: comboscope suggest PATH [--target NAME] [-k N] [--predictor NAME]\n"
+    "                          [--acquisition NAME] [--seed S] [--json]\n\n"
+    "Fit a predictor on the target's measured combinations and print the next k runs to make:\n"
+    "combination, predicted score, spread and acquisition value, with the predictor's 5-fold\n"
+    "cross-validated accuracy (Spearman, MAE). Defaults come from the study's \"search\" settings.\n\n"
+    "  --target NAME       the target dataset (default: the study's first target)\n"
+    "  -k, --batch N       suggestions to print (default: the study's batch, else 4)\n"
+    "  --predictor NAME    ensemble (default), mlp, additive, pairwise, random\n"
+    "  --acquisition NAME  ucb (default), mean, ei, thompson\n"
+    "  --seed S            random seed (default: the study's, else 1)\n"
+    "  --no-cv             skip the cross-validation (cv figures are then null)\n"
+    "  --json              print one JSON object\n"
+    "  --metric NAME       use this metric column\n"
+    "  --goal max|min      whether higher or lower scores are better\n"
+    "  -h, --help          show this help\n"
+    "  -V, --version       show the version\n";
+
+static void json_num(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+int cmd_suggest(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"target", required_argument, NULL, 't'},  {"batch", required_argument, NULL, 'k'},
+        {"predictor", required_argument, NULL, 'p'}, {"acquisition", required_argument, NULL, 'a'},
+        {"seed", required_argument, NULL, 's'},    {"json", no_argument, NULL, 'j'},
+        {"metric", required_argument, NULL, 'm'},  {"goal", required_argument, NULL, 'g'},
+        {"no-cv", no_argument, NULL, 'C'},         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL;
+    long k = 0, seed = -1;
+    bool json = false, cv = true;
+    study_open_options opt = {0};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "k:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't': target_name = optarg; break;
+        case 'k':
+            if (!cli_parse_long(optarg, 1, 100000, &k))
+                return cli_usage_error("suggest", "-k must be a whole number from 1 to 100000");
+            break;
+        case 'p': pred_name = optarg; break;
+        case 'a': acq_name = optarg; break;
+        case 's':
+            if (!cli_parse_long(optarg, 0, 0x7fffffffL, &seed))
+                return cli_usage_error("suggest", "--seed must be a whole number from 0 to 2147483647");
+            break;
+        case 'j': json = true; break;
+        case 'C': cv = false; break;
+        case 'm': opt.metric = optarg; break;
+        case 'g':
+            if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
+                return cli_usage_error("suggest", "--goal must be max or min");
+            opt.goal = optarg;
+            break;
+        case 'h': fputs(suggest_help, stdout); return EXIT_OK;
+        case 'V': return cli_version();
+        default:
+            return cli_usage_error("suggest", "unknown option or missing value '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("suggest", optind >= argc ? "a PATH is required" : "only one PATH");
+    const char *path = argv[optind];
+    cs_error err;
+    study *s = study_open(path, &opt, &err);
+    if (!s) {
+        cli_error(&err);
+        return EXIT_INVALID;
+    }
+    char safe[1024], buf[4096];
+    int rc = EXIT_INVALID;
+    search_settings st = {PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, SEARCH_DEFAULT_BATCH, 1, false};
+    if (!pred_name)
+        pred_name = s->search.predictor;
+    if (!acq_name)
+        acq_name = s->search.acquisition;
+    if (pred_name && !predict_kind_parse(pred_name, &st.predictor)) {
+        fprintf(stderr, "%s: unknown predictor '%s' (known: %s)\n", path,
+                text_sanitize(pred_name, safe, sizeof safe), predict_kind_list());
+        goto done;
+    }
+    if (acq_name && !search_acquisition_parse(acq_name, &st.acquisition)) {
+        fprintf(stderr, "%s: unknown acquisition '%s' (known: %s)\n", path,
+                text_sanitize(acq_name, safe, sizeof safe), search_acquisition_list());
+        goto done;
+    }
+    st.batch = k ? (int)k : s->search.batch > 0 ? s->search.batch : SEARCH_DEFAULT_BATCH;
+    st.seed = seed >= 0 ? (uint64_t)seed : s->search.seed ? s->search.seed : 1;
+    st.minimize = s->goal == GOAL_MIN;
+    int target = -1;
+    if (target_name) {
+        target = study_find_dataset(s, target_name);
+        bool is_target = false;
+        for (int i = 0; i < s->n_targets; i++)
+            is_target |= s->targets[i] == target;
+        if (target < 0 || !is_target) {
+            fprintf(stderr, "%s: target '%s' is not %s\n", path, text_sanitize(target_name, safe, sizeof safe),
+                    target < 0 ? "a dataset of the study" : "one of the study's targets");
+            goto done;
+        }
+    } else if (s->n_targets > 0) {
+        target = s->targets[0];
+    } else {
+        fprintf(stderr, "%s: the study has no target\n", path);
+        goto done;
+    }
+    combo_t *x;
+    double *y;
+    size_t m = study_target_points(s, target, &x, &y);
+    uint64_t left = search_remaining(s->n_datasets, target, x, m);
+    if (s->n_datasets <= 63 && (uint64_t)st.batch > left) {
+        fprintf(stderr, "%s: -k %d is more than the %llu unmeasured combinations left for %s\n", path,
+                st.batch, (unsigned long long)left, text_sanitize(s->datasets[target].name, safe, sizeof safe));
+        free(x);
+        free(y);
+        goto done;
+    }
+    double rho = NAN, mae = NAN;
+    if (cv)
+        predict_cv(st.predictor, s->n_datasets, target, x, y, m, 5, st.seed, &rho, &mae);
+    search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
+    search_info info;
+    int got = search_round(&st, s->n_datasets, target, x, y, m, sug, &info, &err);
+    if (got < 0) {
+        cli_error(&err);
+        free(sug);
+        free(x);
+        free(y);
+        goto done;
+    }
+    const char *tname = s->datasets[target].name;
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "target", tname);
+        cJSON_AddStringToObject(o, "predictor", predict_kind_name(st.predictor));
+        cJSON_AddStringToObject(o, "acquisition", search_acquisition_name(st.acquisition));
+        cJSON *cvo = cJSON_AddObjectToObject(o, "cv");
+        json_num(cvo, "spearman", rho);
+        json_num(cvo, "mae", mae);
+        cJSON *arr = cJSON_AddArrayToObject(o, "suggestions");
+        for (int i = 0; i < got; i++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "combination", study_combo_format(s, sug[i].combo, buf, sizeof buf));
+            json_num(e, "predicted", sug[i].predicted);
+            json_num(e, "sd", sug[i].sd);
+            json_num(e, "acquisition", sug[i].acquisition);
+            cJSON_AddItemToArray(arr, e);
+        }
+        char *text = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        if (text) {
+            printf("%s\n", text);
+            cJSON_free(text);
+        }
+    } else {
+        study_target_summary sum;
+        study_target_summarize(s, target, &sum);
+        printf("target       %s  (%s, %s; %zu of %llu combinations measured", text_sanitize(tname, safe, sizeof safe),
+               text_sanitize(s->metrics[s->metric], buf, 64), s->goal == GOAL_MIN ? "min" : "max", m,
+               (unsigned long long)sum.lattice);
+        if (sum.has_best)
+            printf(", best %.4f", sum.best);
+        printf(")\n");
+        if (isfinite(rho) || isfinite(mae))
+            printf("predictor    %s  (5-fold cross-validation on %zu runs: spearman %.3f, mae %.4f)\n",
+                   predict_kind_name(st.predictor), m, rho, mae);
+        else if (!cv)
+            printf("predictor    %s  (not cross-validated: --no-cv)\n", predict_kind_name(st.predictor));
+        else
+            printf("predictor    %s  (cross-validation needs at least 4 runs; %zu measured)\n",
+                   predict_kind_name(st.predictor), m);
+        printf("acquisition  %s  (%llu candidates %s)\n", search_acquisition_name(st.acquisition),
+               (unsigned long long)info.candidates,
+               info.enumerated ? "scored: all of them" : "scored by local search around the best measured");
+        printf("%3s %10s %9s %12s  %s\n", "#", "predicted", "sd", "acquisition", "combination");
+        for (int i = 0; i < got; i++)
+            printf("%3d %10.4f %9.4f %12.4f  %s\n", i + 1, sug[i].predicted, sug[i].sd, sug[i].acquisition,
+                   text_sanitize(study_combo_format(s, sug[i].combo, buf, sizeof buf), safe, sizeof safe));
+    }
+    rc = EXIT_OK;
+    free(sug);
+    free(x);
+    free(y);
+done:
+    study_free(s);
+    return rc;
+}

@@ -1,0 +1,191 @@
+/* replay: the search against an oracle table, and exact figures for random search. */
+#include "comboscope/replay.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comboscope/text.h"
+
+double replay_random_runs(uint64_t n, uint64_t good)
+{
+    return ((double)n + 1.0) / ((double)good + 1.0);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+double replay_quantile(double *v, size_t k, double q)
+{
+    if (k == 0)
+        return NAN;
+    qsort(v, k, sizeof *v, cmp_double);
+    double pos = q * (double)(k - 1);
+    size_t lo = (size_t)floor(pos), hi = (size_t)ceil(pos);
+    if (isinf(v[hi]))
+        return INFINITY;
+    return v[lo] + (v[hi] - v[lo]) * (pos - (double)lo);
+}
+
+double replay_speedup(const double *random, const double *runs, size_t k)
+{
+    double s = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (!isfinite(runs[i]) || runs[i] <= 0)
+            return NAN;
+        s += log(random[i] / runs[i]);
+    }
+    return k ? exp(s / (double)k) : NAN;
+}
+
+bool replay_check_complete(const study *s, int target, cs_error *err)
+{
+    const char *file = s->path ? s->path : "table";
+    if (s->n_datasets > REPLAY_MAX_DATASETS)
+        return error_set(err, file, 0, 0, "replay needs a complete table of at most %d datasets (this has %d)",
+                         REPLAY_MAX_DATASETS, s->n_datasets);
+    uint64_t lattice = combo_lattice_size(s->n_datasets), missing = 0;
+    char names[300] = "", buf[1024];
+    int shown = 0;
+    for (uint64_t i = 0; i < lattice; i++) {
+        combo_t c = combo_lattice_at(s->n_datasets, target, i);
+        double v;
+        if (study_score(s, c, target, &v))
+            continue;
+        missing++;
+        if (shown < 3) {
+            char safe[256];
+            text_sanitize(study_combo_format(s, c, buf, sizeof buf), safe, sizeof safe);
+            if (strlen(names) + strlen(safe) + 3 < sizeof names) {
+                if (shown)
+                    strcat(names, ", ");
+                strcat(names, safe);
+                shown++;
+            }
+        }
+    }
+    if (!missing)
+        return true;
+    char tname[128];
+    text_sanitize(s->datasets[target].name, tname, sizeof tname);
+    return error_set(err, file, 0, 0,
+                     "not complete enough for replay: %llu of %llu combinations containing %s have no %s score (missing: %s%s)",
+                     (unsigned long long)missing, (unsigned long long)lattice, tname,
+                     s->metrics[s->metric], names, missing > (uint64_t)shown ? ", ..." : "");
+}
+
+bool replay_target(const study *s, int target, const replay_options *opt, replay_result *out,
+                   cs_error *err)
+{
+    if (!replay_check_complete(s, target, err))
+        return false;
+    int n = s->n_datasets;
+    uint64_t lattice = combo_lattice_size(n);
+    double sign = s->goal == GOAL_MIN ? -1 : 1;
+    /* The oracle, by lattice index, sign-adjusted so that higher is better. */
+    double *val = xmalloc(lattice * sizeof *val);
+    for (uint64_t i = 0; i < lattice; i++) {
+        double v = 0;
+        study_score(s, combo_lattice_at(n, target, i), target, &v);
+        val[i] = sign * v;
+    }
+    double *sorted = xmalloc(lattice * sizeof *sorted);
+    memcpy(sorted, val, lattice * sizeof *sorted);
+    qsort(sorted, lattice, sizeof *sorted, cmp_double);
+    double best = sorted[lattice - 1];
+    uint64_t top_k = (lattice + 99) / 100;
+    double top_threshold = sorted[lattice - top_k];
+    memset(out, 0, sizeof *out);
+    out->target = target;
+    out->lattice = lattice;
+    out->best_score = sign * best;
+    for (uint64_t i = 0; i < lattice; i++) {
+        out->n_best += val[i] == best;
+        out->n_top += val[i] >= top_threshold;
+    }
+    out->random_best = replay_random_runs(lattice, out->n_best);
+    out->random_top = replay_random_runs(lattice, out->n_top);
+    free(sorted);
+
+    int task[COMBO_MAX_DATASETS];
+    for (int i = 0; i < n; i++)
+        task[i] = s->datasets[i].task;
+    int seeds = opt->seeds > 0 ? opt->seeds : 1;
+    double *runs_best = xmalloc((size_t)seeds * sizeof *runs_best);
+    double *runs_top = xmalloc((size_t)seeds * sizeof *runs_top);
+    combo_t *x = xmalloc(lattice * sizeof *x);
+    double *y = xmalloc(lattice * sizeof *y);
+    int k = opt->search.batch > 0 ? opt->search.batch : 1;
+    search_suggestion *picks = xmalloc((size_t)k * sizeof *picks);
+    bool ok = true;
+    for (int sd = 0; sd < seeds && ok; sd++) {
+        uint64_t seed = opt->search.seed + (uint64_t)sd;
+        size_t m = 0, ninit = 0;
+        double have = -INFINITY;
+        runs_best[sd] = runs_top[sd] = INFINITY;
+        combo_t *init = search_initial_design(&opt->init, n, target, task, seed, &ninit);
+        for (size_t i = 0; i < ninit && (!opt->budget || m < opt->budget); i++) {
+            x[m] = init[i];
+            y[m] = sign * val[combo_lattice_index(n, target, init[i])];
+            if (sign * y[m] > have)
+                have = sign * y[m];
+            m++;
+        }
+        free(init);
+        if (have >= best)
+            runs_best[sd] = (double)m;
+        if (have >= top_threshold)
+            runs_top[sd] = (double)m;
+        search_settings st = opt->search;
+        st.batch = k;
+        st.minimize = s->goal == GOAL_MIN;
+        search_stop stop = {opt->patience, opt->budget};
+        int stale = 0;
+        for (int round = 1; isinf(runs_best[sd]) && m < lattice; round++) {
+            if (search_should_stop(&stop, stale, m))
+                break;
+            st.seed = seed * 1000003ULL + (uint64_t)round;
+            if (opt->budget && m + (size_t)st.batch > opt->budget)
+                st.batch = (int)(opt->budget - m);
+            int got = search_round(&st, n, target, x, y, m, picks, NULL, err);
+            if (got <= 0) {
+                ok = got == 0;
+                break;
+            }
+            double before = have;
+            for (int i = 0; i < got; i++) {
+                x[m] = picks[i].combo;
+                y[m] = sign * val[combo_lattice_index(n, target, picks[i].combo)];
+                if (sign * y[m] > have)
+                    have = sign * y[m];
+                m++;
+            }
+            stale = have > before ? 0 : stale + 1;
+            if (have >= best && isinf(runs_best[sd]))
+                runs_best[sd] = (double)m;
+            if (have >= top_threshold && isinf(runs_top[sd]))
+                runs_top[sd] = (double)m;
+        }
+    }
+    if (ok) {
+        for (int i = 0; i < seeds; i++) {
+            out->found_best += isfinite(runs_best[i]);
+            out->found_top += isfinite(runs_top[i]);
+        }
+        out->best_median = replay_quantile(runs_best, (size_t)seeds, 0.5);
+        out->best_p90 = replay_quantile(runs_best, (size_t)seeds, 0.9);
+        out->top_median = replay_quantile(runs_top, (size_t)seeds, 0.5);
+        out->top_p90 = replay_quantile(runs_top, (size_t)seeds, 0.9);
+    }
+    free(runs_best);
+    free(runs_top);
+    free(x);
+    free(y);
+    free(picks);
+    free(val);
+    return ok;
+}

@@ -1,0 +1,579 @@
+/* search: candidates, acquisition, batch selection, initial designs and the stop rule. */
+#include "comboscope/search.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comboscope/rng.h"
+#include "comboscope/text.h"
+
+static const char *const acq_names[] = {
+#define X(e, name, help) name,
+    SEARCH_ACQUISITIONS(X)
+#undef X
+};
+
+bool search_acquisition_parse(const char *name, search_acquisition *out)
+{
+    for (int a = 0; a < SEARCH_N_ACQUISITIONS; a++)
+        if (name && strcmp(name, acq_names[a]) == 0) {
+            *out = (search_acquisition)a;
+            return true;
+        }
+    return false;
+}
+
+const char *search_acquisition_name(search_acquisition a)
+{
+    return (unsigned)a < SEARCH_N_ACQUISITIONS ? acq_names[a] : "?";
+}
+
+const char *search_acquisition_list(void)
+{
+    static char buf[128];
+    if (!buf[0])
+        for (int a = 0; a < SEARCH_N_ACQUISITIONS; a++) {
+            if (a)
+                strcat(buf, ", ");
+            strcat(buf, acq_names[a]);
+        }
+    return buf;
+}
+
+/* ---------- a set of combinations (open addressing; 0 marks an empty slot) ---------- */
+
+typedef struct combo_set {
+    combo_t *slot;
+    size_t cap, count;
+} combo_set;
+
+static void set_init(combo_set *s, size_t expect)
+{
+    s->cap = 16;
+    while (s->cap < expect * 2 + 16)
+        s->cap *= 2;
+    s->slot = xcalloc(s->cap, sizeof *s->slot);
+    s->count = 0;
+}
+
+static bool set_has(const combo_set *s, combo_t c)
+{
+    for (size_t i = rng_mix(c) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+        if (s->slot[i] == c)
+            return true;
+        if (s->slot[i] == 0)
+            return false;
+    }
+}
+
+/* Adds c (never 0); true if it was new. */
+static bool set_add(combo_set *s, combo_t c)
+{
+    if ((s->count + 1) * 2 > s->cap) {
+        combo_set t;
+        set_init(&t, s->cap);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slot[i])
+                set_add(&t, s->slot[i]);
+        free(s->slot);
+        *s = t;
+    }
+    size_t i = rng_mix(c) & (s->cap - 1);
+    while (s->slot[i] && s->slot[i] != c)
+        i = (i + 1) & (s->cap - 1);
+    if (s->slot[i] == c)
+        return false;
+    s->slot[i] = c;
+    s->count++;
+    return true;
+}
+
+static void set_free(combo_set *s) { free(s->slot); }
+
+uint64_t search_remaining(int n, int target, const combo_t *x, size_t m)
+{
+    if (n < 1 || n > 63)
+        return 0;
+    combo_set seen;
+    set_init(&seen, m);
+    combo_t all = combo_all(n);
+    for (size_t i = 0; i < m; i++)
+        if (combo_has(x[i], target) && (x[i] & ~all) == 0)
+            set_add(&seen, x[i]);
+    uint64_t left = combo_lattice_size(n) - seen.count;
+    set_free(&seen);
+    return left;
+}
+
+/* ---------- scoring ---------- */
+
+/* The shortlist: the best L candidates by a screening score, kept in a min-heap, with the
+ * members' predictions of each. */
+typedef struct shortlist {
+    size_t cap, len;
+    int S;
+    combo_t *combo;
+    double *key;
+    double *F; /* cap x S */
+} shortlist;
+
+static void heap_swap(shortlist *h, size_t a, size_t b)
+{
+    combo_t c = h->combo[a];
+    h->combo[a] = h->combo[b];
+    h->combo[b] = c;
+    double k = h->key[a];
+    h->key[a] = h->key[b];
+    h->key[b] = k;
+    for (int s = 0; s < h->S; s++) {
+        double t = h->F[a * h->S + s];
+        h->F[a * h->S + s] = h->F[b * h->S + s];
+        h->F[b * h->S + s] = t;
+    }
+}
+
+/* Orders by key, ties broken by combination so that results never depend on visiting order. */
+static bool heap_less(const shortlist *h, size_t a, size_t b)
+{
+    return h->key[a] < h->key[b] || (h->key[a] == h->key[b] && h->combo[a] > h->combo[b]);
+}
+
+static void shortlist_offer(shortlist *h, combo_t c, double key, const double *f)
+{
+    size_t i;
+    if (h->len < h->cap) {
+        i = h->len++;
+        h->combo[i] = c;
+        h->key[i] = key;
+        memcpy(h->F + i * h->S, f, (size_t)h->S * sizeof *f);
+        while (i > 0 && heap_less(h, i, (i - 1) / 2)) {
+            heap_swap(h, i, (i - 1) / 2);
+            i = (i - 1) / 2;
+        }
+        return;
+    }
+    if (key < h->key[0] || (key == h->key[0] && c > h->combo[0]))
+        return;
+    h->combo[0] = c;
+    h->key[0] = key;
+    memcpy(h->F, f, (size_t)h->S * sizeof *f);
+    for (i = 0;;) {
+        size_t l = 2 * i + 1, r = l + 1, s = i;
+        if (l < h->len && heap_less(h, l, s))
+            s = l;
+        if (r < h->len && heap_less(h, r, s))
+            s = r;
+        if (s == i)
+            break;
+        heap_swap(h, i, s);
+        i = s;
+    }
+}
+
+static double norm_pdf(double z) { return 0.3989422804014327 * exp(-0.5 * z * z); }
+static double norm_cdf(double z) { return 0.5 * erfc(-z / 1.4142135623730951); }
+
+double search_acquisition_value(search_acquisition a, double mu, double sd, double best)
+{
+    switch (a) {
+    case ACQ_UCB: return mu + SEARCH_UCB_BETA * sd;
+    case ACQ_EI:
+        if (sd <= 0) /* no spread: the improvement itself, which still ranks by the mean */
+            return mu - best;
+        else {
+            double z = (mu - best) / sd;
+            return (mu - best) * norm_cdf(z) + sd * norm_pdf(z);
+        }
+    default: return mu;
+    }
+}
+
+static void moments(const double *f, int S, double *mu, double *sd)
+{
+    double m = 0, v = 0;
+    for (int s = 0; s < S; s++)
+        m += f[s];
+    m /= S;
+    for (int s = 0; s < S; s++)
+        v += (f[s] - m) * (f[s] - m);
+    *mu = m;
+    *sd = S > 1 ? sqrt(v / (S - 1)) : 0;
+}
+
+/* Screening score: the acquisition itself, or for Thompson the best any member gives. */
+static double screen(const search_settings *st, const double *f, int S, double best)
+{
+    if (st->acquisition == ACQ_THOMPSON) {
+        double mx = f[0];
+        for (int s = 1; s < S; s++)
+            mx = f[s] > mx ? f[s] : mx;
+        return mx;
+    }
+    double mu, sd;
+    moments(f, S, &mu, &sd);
+    return search_acquisition_value(st->acquisition, mu, sd, best);
+}
+
+typedef struct scorer {
+    const search_settings *st;
+    const predict_model *model;
+    double sign; /* +1 for max, -1 for min: members are compared as sign * score */
+    double best;
+    shortlist *h;
+    const combo_set *measured;
+    double *f;
+    uint64_t scored;
+} scorer;
+
+static void score_one(scorer *sc, combo_t c)
+{
+    int S = sc->h->S;
+    predict_eval_members(sc->model, c, sc->f);
+    for (int s = 0; s < S; s++)
+        sc->f[s] *= sc->sign;
+    shortlist_offer(sc->h, c, screen(sc->st, sc->f, S, sc->best), sc->f);
+    sc->scored++;
+}
+
+static bool visit_candidate(combo_t c, void *ctx)
+{
+    scorer *sc = ctx;
+    if (!set_has(sc->measured, c))
+        score_one(sc, c);
+    return true;
+}
+
+/* Above SEARCH_ENUMERATE_MAX datasets: local search. Start from the 8 best measured
+ * combinations, score every unmeasured combination within two flips of them, then three times
+ * expand one flip around the 16 best candidates so far. */
+static void local_search(scorer *sc, int n, int target, const combo_t *x, const double *y, size_t m)
+{
+    size_t *order = xmalloc((m ? m : 1) * sizeof *order);
+    for (size_t i = 0; i < m; i++)
+        order[i] = i;
+    for (size_t i = 0; i < m; i++) /* partial selection sort: the few best */
+        for (size_t j = i + 1; j < m && i < 8; j++)
+            if (sc->sign * y[order[j]] > sc->sign * y[order[i]]) {
+                size_t t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+    combo_set seen;
+    set_init(&seen, 4096);
+    combo_t base[64];
+    int nb = 0;
+    for (size_t i = 0; i < m && nb < 8; i++)
+        base[nb++] = x[order[i]];
+    if (nb == 0)
+        base[nb++] = combo_single(target);
+    free(order);
+    combo_t nbr[64], nbr2[64];
+    for (int b = 0; b < nb; b++) {
+        int k = combo_neighbours(base[b], n, target, nbr);
+        for (int i = 0; i < k; i++) {
+            if (set_add(&seen, nbr[i]) && !set_has(sc->measured, nbr[i]))
+                score_one(sc, nbr[i]);
+            int k2 = combo_neighbours(nbr[i], n, target, nbr2);
+            for (int j = 0; j < k2; j++)
+                if (set_add(&seen, nbr2[j]) && !set_has(sc->measured, nbr2[j]))
+                    score_one(sc, nbr2[j]);
+        }
+    }
+    for (int iter = 0; iter < 3; iter++) {
+        /* The 16 best in the shortlist (a heap: copy and sort its keys). */
+        size_t L = sc->h->len;
+        size_t *ix = xmalloc((L ? L : 1) * sizeof *ix);
+        for (size_t i = 0; i < L; i++)
+            ix[i] = i;
+        for (size_t i = 0; i < L && i < 16; i++)
+            for (size_t j = i + 1; j < L; j++)
+                if (sc->h->key[ix[j]] > sc->h->key[ix[i]]) {
+                    size_t t = ix[i];
+                    ix[i] = ix[j];
+                    ix[j] = t;
+                }
+        combo_t from[16];
+        int nf = 0;
+        for (size_t i = 0; i < L && nf < 16; i++)
+            from[nf++] = sc->h->combo[ix[i]];
+        free(ix);
+        for (int f = 0; f < nf; f++) {
+            int k = combo_neighbours(from[f], n, target, nbr);
+            for (int i = 0; i < k; i++)
+                if (set_add(&seen, nbr[i]) && !set_has(sc->measured, nbr[i]))
+                    score_one(sc, nbr[i]);
+        }
+    }
+    set_free(&seen);
+}
+
+int search_round_model(const search_settings *st, const predict_model *model, int n, int target,
+                       const combo_t *x, const double *y, size_t m, search_suggestion *out,
+                       search_info *info)
+{
+    search_info dummy;
+    if (!info)
+        info = &dummy;
+    memset(info, 0, sizeof *info);
+    int S = predict_members(model);
+    int k = st->batch > 0 ? st->batch : 1;
+    double sign = st->minimize ? -1 : 1;
+    combo_set measured;
+    set_init(&measured, m);
+    double best = -INFINITY;
+    combo_t all = combo_all(n);
+    for (size_t i = 0; i < m; i++)
+        if (combo_has(x[i], target) && (x[i] & ~all) == 0) {
+            set_add(&measured, x[i]);
+            if (sign * y[i] > best)
+                best = sign * y[i];
+        }
+    info->remaining = n <= 63 ? combo_lattice_size(n) - measured.count : 0;
+    shortlist h = {0};
+    h.S = S;
+    h.cap = (size_t)(k * 32 > 512 ? k * 32 : 512);
+    h.combo = xmalloc(h.cap * sizeof *h.combo);
+    h.key = xmalloc(h.cap * sizeof *h.key);
+    h.F = xmalloc(h.cap * (size_t)S * sizeof *h.F);
+    double *f = xmalloc((size_t)S * sizeof *f);
+    scorer sc = {st, model, sign, best, &h, &measured, f, 0};
+    if (n <= SEARCH_ENUMERATE_MAX) {
+        info->enumerated = true;
+        combo_each_with(n, target, visit_candidate, &sc);
+    } else {
+        local_search(&sc, n, target, x, y, m);
+    }
+    info->candidates = sc.scored;
+
+    /* Batch: pick the best by the rule, condition the members on the pick's predicted mean
+     * (ensemble Kalman update: mean unchanged, spread shrinks where members co-vary with the
+     * pick), re-score, repeat. */
+    size_t L = h.len;
+    bool *taken = xcalloc(L ? L : 1, sizeof *taken);
+    int picks = 0;
+    cs_rng rng;
+    rng_seed(&rng, st->seed, 0x7a3 + (uint64_t)target);
+    int member0 = (int)rng_below(&rng, (uint64_t)S);
+    double *dev = xmalloc((size_t)S * sizeof *dev);
+    for (; picks < k && (size_t)picks < L; picks++) {
+        int draw = (member0 + picks) % S;
+        size_t bi = L;
+        double bv = -INFINITY;
+        for (size_t i = 0; i < L; i++) {
+            if (taken[i])
+                continue;
+            const double *fi = h.F + i * S;
+            double v;
+            if (st->acquisition == ACQ_THOMPSON) {
+                v = fi[draw];
+            } else {
+                double mu, sd;
+                moments(fi, S, &mu, &sd);
+                v = search_acquisition_value(st->acquisition, mu, sd, best);
+            }
+            if (bi == L || v > bv || (v == bv && h.combo[i] < h.combo[bi])) {
+                bi = i;
+                bv = v;
+            }
+        }
+        taken[bi] = true;
+        double mu, sd;
+        moments(h.F + bi * S, S, &mu, &sd);
+        out[picks].combo = h.combo[bi];
+        out[picks].predicted = sign * mu;
+        out[picks].sd = sd;
+        out[picks].acquisition = bv;
+        if (S > 1 && sd > 0) {
+            const double *fc = h.F + bi * S;
+            double var_c = sd * sd;
+            for (int s = 0; s < S; s++)
+                dev[s] = fc[s] - mu;
+            for (size_t i = 0; i < L; i++) {
+                if (taken[i])
+                    continue;
+                double *fi = h.F + i * S, mi = 0, cov = 0;
+                for (int s = 0; s < S; s++)
+                    mi += fi[s];
+                mi /= S;
+                for (int s = 0; s < S; s++)
+                    cov += (fi[s] - mi) * dev[s];
+                cov /= S - 1;
+                double gain = cov / (var_c * 1.0001);
+                for (int s = 0; s < S; s++)
+                    fi[s] -= gain * dev[s];
+            }
+        }
+    }
+    free(dev);
+    free(taken);
+    free(f);
+    free(h.combo);
+    free(h.key);
+    free(h.F);
+    set_free(&measured);
+    return picks;
+}
+
+int search_round(const search_settings *st, int n, int target, const combo_t *x, const double *y,
+                 size_t m, search_suggestion *out, search_info *info, cs_error *err)
+{
+    /* Fit on the measured points that belong to this lattice. */
+    combo_t *fx = xmalloc((m ? m : 1) * sizeof *fx);
+    double *fy = xmalloc((m ? m : 1) * sizeof *fy);
+    size_t fm = 0;
+    combo_t all = combo_all(n);
+    for (size_t i = 0; i < m; i++)
+        if (combo_has(x[i], target) && (x[i] & ~all) == 0) {
+            fx[fm] = x[i];
+            fy[fm++] = y[i];
+        }
+    predict_model *model = predict_fit(st->predictor, n, target, fx, fy, fm, st->seed, PREDICT_FULL, err);
+    int r = -1;
+    if (model)
+        r = search_round_model(st, model, n, target, fx, fy, fm, out, info);
+    predict_free(model);
+    free(fx);
+    free(fy);
+    return r;
+}
+
+/* ---------- initial designs ---------- */
+
+bool search_design_parse(const char *text, search_design *out)
+{
+    if (!text)
+        return false;
+    if (strcmp(text, "singles") == 0) {
+        *out = (search_design){DESIGN_SINGLES, 0};
+        return true;
+    }
+    if (strcmp(text, "paper") == 0) {
+        *out = (search_design){DESIGN_PAPER, 0};
+        return true;
+    }
+    if (strncmp(text, "random:", 7) == 0) {
+        char *end;
+        long v = strtol(text + 7, &end, 10);
+        if (text[7] && !*end && v >= 1 && v <= 1000000) {
+            *out = (search_design){DESIGN_RANDOM, (int)v};
+            return true;
+        }
+    }
+    return false;
+}
+
+char *search_design_format(const search_design *d, char *buf, size_t n)
+{
+    if (d->kind == DESIGN_RANDOM)
+        snprintf(buf, n, "random:%d", d->count);
+    else
+        snprintf(buf, n, "%s", d->kind == DESIGN_SINGLES ? "singles" : "paper");
+    return buf;
+}
+
+typedef struct design_out {
+    combo_t *v;
+    size_t len, cap;
+    combo_set seen;
+    int target;
+} design_out;
+
+static void design_add(design_out *o, combo_t c)
+{
+    if (!combo_has(c, o->target) || !set_add(&o->seen, c))
+        return;
+    if (o->len == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 64;
+        o->v = xrealloc(o->v, o->cap * sizeof *o->v);
+    }
+    o->v[o->len++] = c;
+}
+
+combo_t *search_initial_design(const search_design *d, int n, int target, const int *task,
+                               uint64_t seed, size_t *count)
+{
+    design_out o = {0};
+    o.target = target;
+    set_init(&o.seen, 64);
+    combo_t all = combo_all(n);
+    if (d->kind == DESIGN_SINGLES) {
+        design_add(&o, combo_single(target));
+        for (int i = 0; i < n; i++)
+            design_add(&o, combo_single(target) | combo_single(i));
+    } else if (d->kind == DESIGN_PAPER) {
+        /* Task types in order of first appearance, with their members in dataset order. */
+        int nt = 0, type_of[COMBO_MAX_DATASETS], tid[COMBO_MAX_DATASETS];
+        combo_t mem[COMBO_MAX_DATASETS] = {0};
+        int list[COMBO_MAX_DATASETS][COMBO_MAX_DATASETS], len[COMBO_MAX_DATASETS] = {0};
+        for (int i = 0; i < n; i++) {
+            int t = -1;
+            for (int j = 0; j < nt; j++)
+                if (tid[j] == task[i])
+                    t = j;
+            if (t < 0) {
+                t = nt;
+                tid[nt++] = task[i];
+            }
+            type_of[i] = t;
+            mem[t] |= combo_single(i);
+            list[t][len[t]++] = i;
+        }
+        (void)type_of;
+        for (int i = 0; i < n; i++)
+            design_add(&o, combo_single(i));
+        for (int t = 0; t < nt; t++) {
+            for (int a = 0; a < len[t]; a++)
+                for (int b = a + 1; b < len[t]; b++)
+                    design_add(&o, combo_single(list[t][a]) | combo_single(list[t][b]));
+            design_add(&o, mem[t]);
+        }
+        for (int t = 0; t < nt; t++)
+            for (int u = t + 1; u < nt; u++)
+                design_add(&o, mem[t] | mem[u]);
+        int maxlen = 0;
+        for (int t = 0; t < nt; t++)
+            maxlen = len[t] > maxlen ? len[t] : maxlen;
+        if (nt > 1)
+            for (int i = 0; i < maxlen; i++) {
+                combo_t c = 0;
+                for (int t = 0; t < nt; t++)
+                    c |= combo_single(list[t][i % len[t]]);
+                design_add(&o, c);
+            }
+        design_add(&o, all);
+    } else {
+        uint64_t lattice = n <= 63 ? combo_lattice_size(n) : UINT64_MAX;
+        uint64_t want = (uint64_t)d->count < lattice ? (uint64_t)d->count : lattice;
+        cs_rng rng;
+        rng_seed(&rng, seed, 0xd0 + (uint64_t)target);
+        if (want * 2 > lattice) {
+            /* Dense: shuffle the whole lattice (small, as n <= 63 and want is at most 1e6). */
+            uint64_t *ix = xmalloc(lattice * sizeof *ix);
+            for (uint64_t i = 0; i < lattice; i++)
+                ix[i] = i;
+            for (uint64_t i = lattice - 1; i > 0; i--) {
+                uint64_t j = rng_below(&rng, i + 1), t = ix[i];
+                ix[i] = ix[j];
+                ix[j] = t;
+            }
+            for (uint64_t i = 0; i < want; i++)
+                design_add(&o, combo_lattice_at(n, target, ix[i]));
+            free(ix);
+        } else {
+            while (o.len < want)
+                design_add(&o, (rng_next(&rng) & all) | combo_single(target));
+        }
+    }
+    set_free(&o.seen);
+    *count = o.len;
+    return o.v ? o.v : xmalloc(sizeof(combo_t));
+}
+
+bool search_should_stop(const search_stop *rule, int rounds_without_improvement, size_t runs)
+{
+    if (rule->budget && runs >= rule->budget)
+        return true;
+    return rule->patience > 0 && rounds_without_improvement >= rule->patience;
+}

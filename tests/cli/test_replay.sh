@@ -1,0 +1,66 @@
+# comboscope replay: against a small complete synth table, JSON, errors.
+
+"$CS" synth --datasets 6 --seed 3 -o "$TMP/full.csv" >/dev/null 2>&1
+"$CS" synth --datasets 6 --runs 20 --seed 3 -o "$TMP/part.csv" >/dev/null 2>&1
+
+case_begin "replay --help"
+run_cs replay --help
+expect_status 0; expect_out "usage: comboscope replay"
+
+case_begin "replay without TABLE is a usage error"
+run_cs replay
+expect_status 2; expect_one_line_err
+
+case_begin "replay --all prints every target and the speedups"
+run_cs replay "$TMP/full.csv" --all --seeds 3
+expect_status 0
+expect_out "predictor ensemble, acquisition ucb, batch 1, init paper, 3 seeds"
+expect_true [ "$(grep -cE '^T[12]_d0[1-6] +32 \|' "$TMP/out")" = 6 ]
+expect_out "^speedup over random \(geometric mean over targets of random / median\): best [0-9.]+x, top 1% [0-9.]+x"
+
+case_begin "replay --json has the documented shape"
+run_cs replay "$TMP/full.csv" --target T2_d05 --seeds 4 --predictor additive --acquisition thompson --batch 2 --init singles --json
+expect_status 0
+expect_out '^\{"table":"[^"]*full.csv","predictor":"additive","acquisition":"thompson","batch":2,"init":"singles","seeds":4,"targets":\[\{"target":"T2_d05","lattice":32,"runs_to_best":\{"median":[0-9.]+,"p90":[0-9.]+\},"runs_to_top1pct":\{"median":[0-9.]+,"p90":[0-9.]+\},"random_runs_to_best":[0-9.]+,"random_runs_to_top1pct":[0-9.]+\}\],"summary":\{"speedup_best":[0-9.e]+,"speedup_top1pct":[0-9.e]+\}\}$'
+
+case_begin "replay is deterministic"
+run_cs replay "$TMP/full.csv" --all --seeds 2 --json --acquisition thompson
+cp "$TMP/out" "$TMP/a"
+run_cs replay "$TMP/full.csv" --all --seeds 2 --json --acquisition thompson
+expect_file_eq "$TMP/a" "$TMP/out"
+
+case_begin "random search's expectation is exact: (N+1)/(m+1)"
+run_cs replay "$TMP/full.csv" --target T1_d01 --seeds 1 --predictor random --json
+expect_status 0; expect_out '"random_runs_to_best":(16.5|11|8.25|6.6),'
+
+case_begin "a budget too small leaves the best unfound: null, not a made-up number"
+run_cs replay "$TMP/full.csv" --target T1_d03 --seeds 3 --init random:1 --budget 1 --predictor random --json
+expect_status 0
+expect_out '"runs_to_best":\{"median":null,"p90":null\}|"runs_to_best":\{"median":1,'
+
+case_begin "replay --patience (the paper's stop rule) and random:N"
+run_cs replay "$TMP/full.csv" --all --seeds 2 --patience 1 --init random:3
+expect_status 0; expect_out "init random:3, 2 seeds"
+
+case_begin "incomplete table names the missing combinations"
+run_cs replay "$TMP/part.csv" --all
+expect_status 1; expect_one_line_err
+expect_err "part.csv: not complete enough for replay: [0-9]+ of 32 combinations containing T1_d01 have no f1 score \(missing: T1_d01\+"
+
+case_begin "unknown predictor"
+run_cs replay "$TMP/full.csv" --predictor nn
+expect_status 1; expect_one_line_err; expect_err "unknown predictor 'nn'"
+
+case_begin "unknown acquisition"
+run_cs replay "$TMP/full.csv" --acquisition best
+expect_status 1; expect_one_line_err; expect_err "unknown acquisition 'best'"
+
+case_begin "target not in the table"
+run_cs replay "$TMP/full.csv" --target NOPE
+expect_status 1; expect_one_line_err; expect_err "target 'NOPE' is not a dataset of the table"
+
+case_begin "bad --init and --target with --all are usage errors"
+run_cs replay "$TMP/full.csv" --init grid
+expect_status 2; expect_one_line_err
+run_cs replay "$TMP/full.csv" --all --target T1_d01
+expect_status 2; expect_one_line_err

@@ -1,0 +1,94 @@
+# comboscope suggest: batches, JSON, study defaults, determinism, errors.
+
+"$CS" synth --datasets 6 --runs 20 --seed 3 -o "$TMP/part.csv" >/dev/null 2>&1
+"$CS" synth --datasets 3 --seed 1 -o "$TMP/full3.csv" >/dev/null 2>&1
+
+case_begin "suggest --help"
+run_cs suggest --help
+expect_status 0; expect_out "usage: comboscope suggest"
+
+case_begin "suggest without PATH is a usage error"
+run_cs suggest
+expect_status 2; expect_one_line_err
+
+case_begin "suggest prints a batch of 4 with the predictor's accuracy"
+run_cs suggest "$TMP/part.csv"
+expect_status 0
+expect_out "^target +T1_d01 "
+expect_out "^predictor +ensemble +\(5-fold cross-validation on [0-9]+ runs: spearman -?[0-9.]+, mae [0-9.]+\)"
+expect_out "^acquisition +ucb +\([0-9]+ candidates scored: all of them\)"
+expect_true [ "$(grep -cE '^ +[1-4] +[0-9.]+ +[0-9.]+ +-?[0-9.]+ +T1_d01' "$TMP/out")" = 4 ]
+
+case_begin "suggest --json has the documented shape"
+run_cs suggest "$TMP/part.csv" --json -k 3 --target T2_d05 --predictor pairwise --acquisition ei
+expect_status 0
+expect_out '^\{"target":"T2_d05","predictor":"pairwise","acquisition":"ei","cv":\{"spearman":[-0-9.e]+,"mae":[0-9.e-]+\},"suggestions":\[\{"combination":"[^"]+","predicted":[0-9.e-]+,"sd":[0-9.e-]+,"acquisition":[-0-9.e]+\}'
+expect_true [ "$(grep -o '"combination"' "$TMP/out" | wc -l)" = 3 ]
+
+case_begin "suggestions contain the target, are distinct and never measured"
+run_cs suggest "$TMP/part.csv" --json -k 8 --target T1_d02 --acquisition thompson
+expect_status 0
+grep -o '"combination":"[^"]*"' "$TMP/out" | sed 's/.*:"//; s/"$//' >"$TMP/combos"
+expect_true [ "$(sort -u "$TMP/combos" | wc -l)" = 8 ]
+while read -r c; do
+    expect_true grep -q 'T1_d02' <<<"$c"
+    expect_true [ "$(grep -c ",$c,T1_d02," "$TMP/part.csv")" = 0 ]
+done <"$TMP/combos"
+
+case_begin "suggest is deterministic for a seed and changes with it"
+run_cs suggest "$TMP/part.csv" --json --seed 5 --acquisition thompson
+cp "$TMP/out" "$TMP/a"
+run_cs suggest "$TMP/part.csv" --json --seed 5 --acquisition thompson
+expect_file_eq "$TMP/a" "$TMP/out"
+changed=0
+for s in 6 7 8 9; do
+    run_cs suggest "$TMP/part.csv" --json --seed $s --acquisition thompson
+    cmp -s "$TMP/a" "$TMP/out" || changed=1
+done
+expect_true [ "$changed" = 1 ]
+
+case_begin "suggest takes its defaults from the study's search settings"
+cat >"$TMP/study.json" <<'JSON'
+{ "comboscope": 1, "name": "part", "metric": "f1", "goal": "max", "tables": ["part.csv"],
+  "targets": ["T2_d06"], "search": { "predictor": "additive", "acquisition": "mean", "batch": 2, "seed": 3 } }
+JSON
+run_cs suggest "$TMP/study.json" --json
+expect_status 0
+expect_out '^\{"target":"T2_d06","predictor":"additive","acquisition":"mean"'
+expect_true [ "$(grep -o '"combination"' "$TMP/out" | wc -l)" = 2 ]
+
+case_begin "suggest with every predictor and acquisition"
+for p in ensemble mlp additive pairwise random; do
+    for a in mean ucb ei thompson; do
+        run_cs suggest "$TMP/part.csv" --json -k 2 --predictor $p --acquisition $a --no-cv
+        expect_status 0; expect_out "\"predictor\":\"$p\",\"acquisition\":\"$a\",\"cv\":\{\"spearman\":null"
+    done
+done
+
+case_begin "suggest with a min goal"
+run_cs suggest "$TMP/part.csv" --goal min -k 1 --predictor additive --acquisition mean
+expect_status 0; expect_out "^target +T1_d01 +\(f1, min;"
+
+case_begin "unknown predictor"
+run_cs suggest "$TMP/part.csv" --predictor gp
+expect_status 1; expect_one_line_err; expect_err "unknown predictor 'gp' \(known: ensemble, mlp, additive, pairwise, random\)"
+
+case_begin "unknown acquisition"
+run_cs suggest "$TMP/part.csv" --acquisition pi
+expect_status 1; expect_one_line_err; expect_err "unknown acquisition 'pi'"
+
+case_begin "target not in the study"
+run_cs suggest "$TMP/part.csv" --target NOPE
+expect_status 1; expect_one_line_err; expect_err "target 'NOPE' is not a dataset of the study"
+
+case_begin "a dataset that is not a target of the study"
+run_cs suggest "$TMP/study.json" --target T1_d01
+expect_status 1; expect_one_line_err; expect_err "not one of the study's targets"
+
+case_begin "-k larger than the candidates left"
+run_cs suggest "$TMP/full3.csv" -k 1
+expect_status 1; expect_one_line_err; expect_err "-k 1 is more than the 0 unmeasured combinations left for T1_d01"
+
+case_begin "bad -k is a usage error"
+run_cs suggest "$TMP/part.csv" -k 0
+expect_status 2; expect_one_line_err

@@ -1,0 +1,339 @@
+/* search: candidates, acquisitions, batches, the no-repeat rule, designs, stop rule. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "comboscope/search.h"
+
+enum { N = 8, TARGET = 1 };
+
+static double fn(combo_t c) /* additive with one pair; the best is {1,0,3,5,6,7} */
+{
+    static const double w[N] = {0.02, 0, -0.01, 0.015, -0.02, 0.01, 0.005, 0.03};
+    double y = 0.7;
+    for (int i = 0; i < N; i++)
+        if (combo_has(c, i))
+            y += w[i];
+    if (combo_has(c, 3) && combo_has(c, 7))
+        y += 0.01;
+    return y;
+}
+
+static size_t training(combo_t *x, double *y, size_t every)
+{
+    size_t m = 0;
+    for (uint64_t i = 0; i < combo_lattice_size(N); i += every) {
+        x[m] = combo_lattice_at(N, TARGET, i);
+        y[m] = fn(x[m]);
+        m++;
+    }
+    return m;
+}
+
+static void test_acquisition_values(void **state)
+{
+    (void)state;
+    assert_true(search_acquisition_value(ACQ_MEAN, 0.5, 0.2, 0.9) == 0.5);
+    assert_true(fabs(search_acquisition_value(ACQ_UCB, 0.5, 0.2, 0.9) - (0.5 + SEARCH_UCB_BETA * 0.2)) < 1e-15);
+    /* EI at mu == best is sd * phi(0). */
+    assert_true(fabs(search_acquisition_value(ACQ_EI, 1, 2, 1) - 2 * 0.3989422804014327) < 1e-12);
+    /* EI grows with the spread and with the mean. */
+    assert_true(search_acquisition_value(ACQ_EI, 0.5, 0.3, 0.6) > search_acquisition_value(ACQ_EI, 0.5, 0.1, 0.6));
+    assert_true(search_acquisition_value(ACQ_EI, 0.55, 0.1, 0.6) > search_acquisition_value(ACQ_EI, 0.5, 0.1, 0.6));
+    assert_true(search_acquisition_value(ACQ_EI, 0.4, 0, 0.6) < search_acquisition_value(ACQ_EI, 0.5, 0, 0.6));
+    search_acquisition a;
+    assert_true(search_acquisition_parse("thompson", &a) && a == ACQ_THOMPSON);
+    assert_false(search_acquisition_parse("pi", &a));
+    assert_string_equal(search_acquisition_list(), "mean, ucb, ei, thompson");
+}
+
+/* The first pick of each rule is the candidate that maximizes that rule under the same model. */
+static void test_each_acquisition_picks_its_maximum(void **state)
+{
+    (void)state;
+    combo_t x[128];
+    double y[128];
+    size_t m = training(x, y, 5);
+    predict_model *md = predict_fit(PREDICT_ENSEMBLE, N, TARGET, x, y, m, 11, PREDICT_FULL, NULL);
+    double best = -INFINITY;
+    for (size_t i = 0; i < m; i++)
+        best = y[i] > best ? y[i] : best;
+    for (int a = 0; a < SEARCH_N_ACQUISITIONS; a++) {
+        search_settings st = {PREDICT_ENSEMBLE, (search_acquisition)a, 1, 11, false};
+        search_suggestion s;
+        search_info info;
+        assert_int_equal(search_round_model(&st, md, N, TARGET, x, y, m, &s, &info), 1);
+        assert_true(info.enumerated);
+        assert_int_equal(info.candidates, 128 - m);
+        double top = -INFINITY;
+        double f[64];
+        for (uint64_t i = 0; i < 128; i++) {
+            combo_t c = combo_lattice_at(N, TARGET, i);
+            bool measured = false;
+            for (size_t j = 0; j < m; j++)
+                measured |= x[j] == c;
+            if (measured)
+                continue;
+            double mu, sd, v;
+            predict_eval(md, c, &mu, &sd);
+            if (a == ACQ_THOMPSON) {
+                predict_eval_members(md, c, f);
+                v = -INFINITY;
+                for (int k = 0; k < predict_members(md); k++)
+                    v = f[k] > v ? f[k] : v; /* some member's value */
+            } else {
+                v = search_acquisition_value((search_acquisition)a, mu, sd, best);
+            }
+            top = v > top ? v : top;
+        }
+        if (a == ACQ_THOMPSON)
+            assert_true(s.acquisition <= top + 1e-12);
+        else
+            assert_true(fabs(s.acquisition - top) < 1e-12);
+    }
+    predict_free(md);
+}
+
+static void test_mean_finds_the_best(void **state)
+{
+    (void)state;
+    combo_t x[128];
+    double y[128];
+    size_t m = training(x, y, 3);
+    search_settings st = {PREDICT_PAIRWISE, ACQ_MEAN, 1, 1, false};
+    search_suggestion s;
+    combo_t want = combo_single(1) | combo_single(0) | combo_single(3) | combo_single(5) | combo_single(6) | combo_single(7);
+    /* The best is not among the measured ones. */
+    for (size_t i = 0; i < m; i++)
+        if (x[i] == want) {
+            x[i] = x[m - 1];
+            y[i] = y[--m];
+        }
+    assert_int_equal(search_round(&st, N, TARGET, x, y, m, &s, NULL, NULL), 1);
+    assert_true(s.combo == want);
+    print_message("predicted %.4f true %.4f\n", s.predicted, fn(want));
+    assert_true(fabs(s.predicted - fn(want)) < 0.01);
+    /* For a min goal the same data turned around give the worst as the best. */
+    double ny[128];
+    for (size_t i = 0; i < m; i++)
+        ny[i] = -y[i];
+    st.minimize = true;
+    assert_int_equal(search_round(&st, N, TARGET, x, ny, m, &s, NULL, NULL), 1);
+    assert_true(s.combo == want);
+    assert_true(fabs(s.predicted + fn(want)) < 0.01);
+}
+
+static void test_batch_distinct_and_no_repeat(void **state)
+{
+    (void)state;
+    combo_t x[128];
+    double y[128];
+    size_t m = training(x, y, 2); /* 64 measured, 64 left */
+    for (int p = 0; p < PREDICT_N_KINDS; p++)
+        for (int a = 0; a < SEARCH_N_ACQUISITIONS; a++) {
+            search_settings st = {(predict_kind)p, (search_acquisition)a, 10, 3, false};
+            search_suggestion s[10];
+            assert_int_equal(search_round(&st, N, TARGET, x, y, m, s, NULL, NULL), 10);
+            for (int i = 0; i < 10; i++) {
+                assert_true(combo_has(s[i].combo, TARGET));
+                assert_true(s[i].combo < ((combo_t)1 << N));
+                for (size_t j = 0; j < m; j++)
+                    assert_true(s[i].combo != x[j]);
+                for (int j = 0; j < i; j++)
+                    assert_true(s[i].combo != s[j].combo);
+            }
+        }
+    /* Fewer left than asked: every one left, exactly once. */
+    size_t m2 = training(x, y, 1) - 3;
+    combo_t left[3] = {x[m2], x[m2 + 1], x[m2 + 2]};
+    assert_int_equal(search_remaining(N, TARGET, x, m2), 3);
+    search_settings st = {PREDICT_ENSEMBLE, ACQ_UCB, 5, 1, false};
+    search_suggestion s[5];
+    assert_int_equal(search_round(&st, N, TARGET, x, y, m2, s, NULL, NULL), 3);
+    for (int i = 0; i < 3; i++)
+        assert_true(s[i].combo == left[0] || s[i].combo == left[1] || s[i].combo == left[2]);
+    assert_true(s[0].combo != s[1].combo && s[1].combo != s[2].combo && s[0].combo != s[2].combo);
+    assert_int_equal(search_round(&st, N, TARGET, x, y, m2 + 3, s, NULL, NULL), 0);
+}
+
+/* The believer update: after a pick, candidates that co-vary with it lose spread, so a batch by
+ * ucb spreads out more than the top-k of a single scoring would. */
+static void test_batch_rescoring_spreads(void **state)
+{
+    (void)state;
+    combo_t x[128];
+    double y[128];
+    size_t m = 0;
+    for (uint64_t i = 0; i < 128; i++) { /* no data with dataset 4 or 6 */
+        combo_t c = combo_lattice_at(N, TARGET, i);
+        if (!combo_has(c, 4) && !combo_has(c, 6)) {
+            x[m] = c;
+            y[m++] = fn(c);
+        }
+    }
+    search_settings st = {PREDICT_ADDITIVE, ACQ_UCB, 6, 1, false};
+    search_suggestion s[6];
+    assert_int_equal(search_round(&st, N, TARGET, x, y, m, s, NULL, NULL), 6);
+    /* Later picks carry less spread than the first one had. */
+    assert_true(s[5].sd < s[0].sd);
+    for (int i = 0; i < 6; i++)
+        assert_true(combo_has(s[i].combo, 4) || combo_has(s[i].combo, 6));
+}
+
+static void test_deterministic_and_seeded(void **state)
+{
+    (void)state;
+    combo_t x[128];
+    double y[128];
+    size_t m = training(x, y, 4);
+    search_settings st = {PREDICT_ENSEMBLE, ACQ_THOMPSON, 4, 5, false};
+    search_suggestion a[4], b[4], c[4];
+    search_round(&st, N, TARGET, x, y, m, a, NULL, NULL);
+    search_round(&st, N, TARGET, x, y, m, b, NULL, NULL);
+    assert_memory_equal(a, b, sizeof a);
+    bool differs = false;
+    for (uint64_t seed = 6; seed < 12 && !differs; seed++) {
+        st.seed = seed;
+        search_round(&st, N, TARGET, x, y, m, c, NULL, NULL);
+        differs = memcmp(a, c, sizeof a) != 0;
+    }
+    assert_true(differs);
+}
+
+static void test_local_search_above_20(void **state)
+{
+    (void)state;
+    enum { BIG = 24 };
+    combo_t x[200];
+    double y[200];
+    uint64_t r = 12345;
+    for (int i = 0; i < 200; i++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        x[i] = ((r >> 20) & combo_all(BIG)) | combo_single(0);
+        y[i] = 0.5 + 0.01 * combo_rank(x[i] & 0xff) - 0.01 * combo_rank(x[i] & 0xff00);
+    }
+    search_settings st = {PREDICT_ADDITIVE, ACQ_MEAN, 4, 1, false};
+    search_suggestion s[4];
+    search_info info;
+    assert_int_equal(search_round(&st, BIG, 0, x, y, 200, s, &info, NULL), 4);
+    assert_false(info.enumerated);
+    assert_true(info.candidates > 100 && info.candidates < combo_lattice_size(BIG));
+    for (int i = 0; i < 4; i++) {
+        assert_true(combo_has(s[i].combo, 0));
+        for (int j = 0; j < 200; j++)
+            assert_true(s[i].combo != x[j]);
+    }
+    /* It climbs: the suggestions are predicted above the best measured. */
+    double best = -1;
+    for (int j = 0; j < 200; j++)
+        best = y[j] > best ? y[j] : best;
+    assert_true(s[0].predicted > best);
+}
+
+static bool has(const combo_t *v, size_t n, combo_t c)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == c)
+            return true;
+    return false;
+}
+
+#define C(...) combo_of((int[]){__VA_ARGS__, -1})
+static combo_t combo_of(const int *m)
+{
+    combo_t c = 0;
+    for (; *m >= 0; m++)
+        c |= combo_single(*m);
+    return c;
+}
+
+static void test_initial_designs(void **state)
+{
+    (void)state;
+    size_t n;
+    search_design d;
+    assert_true(search_design_parse("singles", &d) && d.kind == DESIGN_SINGLES);
+    combo_t *v = search_initial_design(&d, 4, 1, (int[]){0, 0, 1, 1}, 1, &n);
+    assert_int_equal(n, 4);
+    assert_true(v[0] == C(1) && has(v, n, C(0, 1)) && has(v, n, C(1, 2)) && has(v, n, C(1, 3)));
+    free(v);
+
+    /* The paper's generator on the biomed12 grouping: 4 task types of 3. */
+    int task[12] = {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
+    assert_true(search_design_parse("paper", &d) && d.kind == DESIGN_PAPER);
+    v = search_initial_design(&d, 12, 0, task, 1, &n);
+    combo_t want[] = {C(0), C(0, 1), C(0, 2), C(0, 1, 2), C(0, 1, 2, 3, 4, 5), C(0, 1, 2, 6, 7, 8),
+                      C(0, 1, 2, 9, 10, 11), C(0, 3, 6, 9), combo_all(12)};
+    assert_int_equal(n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < n; i++)
+        assert_true(has(v, n, want[i]));
+    free(v);
+    /* Any grouping: uneven types, and one type only. */
+    v = search_initial_design(&d, 5, 4, (int[]){7, 7, 7, 2, 2}, 1, &n);
+    /* {4}; the pair and whole of type 2; the union of both types; one of each: {1,4} (and
+     * {0,3}, {2,3} without the target). */
+    combo_t want2[] = {C(4), C(3, 4), C(0, 1, 2, 3, 4), C(1, 4)};
+    assert_int_equal(n, sizeof want2 / sizeof *want2);
+    for (size_t i = 0; i < n; i++)
+        assert_true(has(v, n, want2[i]));
+    free(v);
+    v = search_initial_design(&d, 4, 0, (int[]){0, 0, 0, 0}, 1, &n);
+    assert_int_equal(n, 5); /* {0}, three pairs, all */
+    free(v);
+
+    assert_true(search_design_parse("random:10", &d) && d.kind == DESIGN_RANDOM && d.count == 10);
+    assert_false(search_design_parse("random:0", &d));
+    assert_false(search_design_parse("random:", &d));
+    assert_false(search_design_parse("grid", &d));
+    char buf[32];
+    assert_string_equal(search_design_format(&d, buf, sizeof buf), "random:10");
+    combo_t *a = search_initial_design(&d, 9, 3, task, 42, &n);
+    assert_int_equal(n, 10);
+    combo_t *b = search_initial_design(&d, 9, 3, task, 42, &n);
+    assert_memory_equal(a, b, 10 * sizeof *a);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(combo_has(a[i], 3) && a[i] < ((combo_t)1 << 9));
+        for (size_t j = 0; j < i; j++)
+            assert_true(a[i] != a[j]);
+    }
+    free(a);
+    free(b);
+    d.count = 100; /* more than the 16 combinations there are */
+    a = search_initial_design(&d, 5, 0, task, 1, &n);
+    assert_int_equal(n, 16);
+    free(a);
+}
+
+static void test_stop_rule(void **state)
+{
+    (void)state;
+    search_stop paper = {1, 0}, patient = {3, 0}, budget = {0, 50}, never = {0, 0};
+    assert_false(search_should_stop(&paper, 0, 100));
+    assert_true(search_should_stop(&paper, 1, 100));
+    assert_false(search_should_stop(&patient, 2, 100));
+    assert_true(search_should_stop(&patient, 3, 100));
+    assert_false(search_should_stop(&budget, 9, 49));
+    assert_true(search_should_stop(&budget, 0, 50));
+    assert_false(search_should_stop(&never, 1000, 100000));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_acquisition_values),
+        cmocka_unit_test(test_each_acquisition_picks_its_maximum),
+        cmocka_unit_test(test_mean_finds_the_best),
+        cmocka_unit_test(test_batch_distinct_and_no_repeat),
+        cmocka_unit_test(test_batch_rescoring_spreads),
+        cmocka_unit_test(test_deterministic_and_seeded),
+        cmocka_unit_test(test_local_search_above_20),
+        cmocka_unit_test(test_initial_designs),
+        cmocka_unit_test(test_stop_rule),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
