@@ -18,6 +18,7 @@ int cmd_explore(int argc, char **argv)
         {"colour", required_argument, NULL, 'c'}, {"ascii", no_argument, NULL, 'a'},
         {"mouse", no_argument, NULL, 'M'},       {"metric", required_argument, NULL, 'm'},
         {"goal", required_argument, NULL, 'g'},  {"help", no_argument, NULL, 'h'},
+        {"read-only", no_argument, NULL, 'R'},   {"oracle", required_argument, NULL, 'O'},
         {"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0},
     };
     explorer_options eo = {0};
@@ -41,6 +42,8 @@ int cmd_explore(int argc, char **argv)
             break;
         case 'a': eo.ascii = true; break;
         case 'M': eo.mouse = true; break;
+        case 'R': eo.read_only = true; break;
+        case 'O': eo.oracle = optarg; break;
         case 'm': so.metric = optarg; break;
         case 'g':
             if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
@@ -68,6 +71,9 @@ int cmd_explore(int argc, char **argv)
         }
     }
     eo.theme = &th;
+    eo.open = &so;
+    if (eo.oracle && eo.read_only)
+        return cli_usage_error(NULL, "--oracle answers runs, which --read-only forbids: choose one");
     const char *script = getenv("COMBOSCOPE_SCRIPT");
     eo.script = script && *script ? script : NULL;
 
