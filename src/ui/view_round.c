@@ -45,8 +45,10 @@ static void propose(app *a, round_view *v)
     if (a->session->target >= 0 && a->session->target != a->target)
         app_message(a, false, "round %d is open for %s: decide and commit it (Enter) first", a->session->number,
                     a->study->datasets[a->session->target].name);
-    if (v->cursor >= a->session->n_items)
-        v->cursor = a->session->n_items ? a->session->n_items - 1 : 0;
+    /* a reopened round: start at the first suggestion not decided yet */
+    v->cursor = 0;
+    while (v->cursor + 1 < a->session->n_items && a->session->items[v->cursor].decision != DECISION_NONE)
+        v->cursor++;
 }
 
 static void *round_init(app *a)

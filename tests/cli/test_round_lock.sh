@@ -1,0 +1,62 @@
+# Two explorers on one study: the first (under tmux, a real terminal) holds the journal's lock;
+# a second opens read-only, says who holds the lock (the first one's pid), refuses decisions and
+# writes nothing. After the first is killed with SIGKILL its lock is gone and the next one
+# writes. The tmux server (a private socket) is killed at the end.
+
+if ! command -v tmux >/dev/null 2>&1; then
+    case_begin "explorer lock test"
+    _case_fail "tmux is not installed (scripts/ensure-deps installs it)"
+else
+
+L="$TMP/lk"
+mkdir -p "$L"
+cp sample-results/biomed12-study/study.json sample-results/biomed12-study/runs.csv \
+   sample-results/biomed12-study/journal.jsonl "$L/"
+SOCK="cs-lock-$$"
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+wait_pane() {
+    local i
+    for i in $(seq 50); do
+        tm capture-pane -p -t lock | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    _case_fail "the first explorer never showed /$1/"
+    return 1
+}
+second() { # runs a scripted second explorer on the study; screens to $TMP/out
+    printf 'dump opened\nkey 4 a\ndump tried to accept\n' >"$TMP/second.script"
+    env COMBOSCOPE_SCRIPT="$TMP/second.script" LC_ALL=C.UTF-8 TERM=xterm-256color COLUMNS=80 LINES=24 \
+        "$CS" "$L/study.json" >"$TMP/out" 2>"$TMP/err" </dev/null
+    STATUS=$?
+}
+
+tm new-session -d -s lock -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
+tm send-keys -t lock "cd '$TMP' && sh -c 'echo \$\$ >pid; exec \"\$0\" \"\$1\"' '$CS' '$L/study.json'; echo EXIT=\$?" Enter
+
+case_begin "lock: a second explorer opens read-only and names the holder"
+if wait_pane "1 Study"; then
+    pid="$(cat "$TMP/pid")"
+    before="$(wc -l <"$L/journal.jsonl")"
+    second
+    expect_status 0
+    expect_out "read-only: the study is locked by .*pid $pid"
+    grep -A30 '^=== tried to accept' "$TMP/out" | grep -q "read-only: the study is locked by" ||
+        _case_fail "the accept was not refused"
+    [ "$(wc -l <"$L/journal.jsonl")" = "$before" ] || _case_fail "the read-only explorer wrote to the journal"
+
+    case_begin "lock: the holder decides while the other only reads"
+    tm send-keys -t lock 4; wait_pane "Round 5"
+    tm send-keys -t lock a; wait_pane "saved: #1 accepted"
+    [ "$(wc -l <"$L/journal.jsonl")" -gt "$before" ] || _case_fail "the holder's decision is not in the journal"
+
+    case_begin "lock: a holder killed with SIGKILL leaves no lock behind"
+    kill -KILL "$pid"
+    wait_pane "EXIT=137"
+    second
+    expect_status 0
+    grep -q "locked by" "$TMP/out" && _case_fail "still locked after the holder died"
+    grep -A30 '^=== tried to accept' "$TMP/out" | grep -q "saved: #2 accepted" ||
+        _case_fail "the next explorer could not decide (the round reopened with #1 accepted, #2 next)"
+fi
+tm kill-server 2>/dev/null
+fi
