@@ -136,6 +136,26 @@ static int draw_plot(app *a, int y, int x, int w, int h, const char *title, cons
     return y + h + 2;
 }
 
+/* The members of c other than the round's target, "+A+B" ("alone" for the target alone): the
+ * target is in every combination of its round, so naming it again only costs width. */
+static const char *others(const study *s, combo_t c, int target, char *buf, size_t n)
+{
+    if (target < 0)
+        return study_combo_format(s, c, buf, n);
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int d = 0; d < s->n_datasets && k + 1 < n; d++)
+        if (d != target && combo_has(c, d)) {
+            int w = snprintf(buf + k, n - k, "+%s", s->datasets[d].name);
+            if (w < 0 || (size_t)w >= n - k)
+                break;
+            k += (size_t)w;
+        }
+    if (!k)
+        snprintf(buf, n, "alone");
+    return buf;
+}
+
 /* ---- the table and the details ----------------------------------------------------------------- */
 
 static void draw_details(app *a, const journal_round *jr, int y, int x, int w, int y_end)
@@ -161,10 +181,10 @@ static void draw_details(app *a, const journal_round *jr, int y, int x, int w, i
             ui_fmt_score(sc, sizeof sc, true, e->mean);
             used += ui_textf(y, x + used, w - used, ROLE_PREDICTED, "%s ", sc);
         }
-        ui_text(y++, x + used, w - used, ROLE_NORMAL, study_combo_format(s, sg->combo, buf, sizeof buf));
+        ui_text(y++, x + used, w - used, ROLE_NORMAL, others(s, sg->combo, jr->target, buf, sizeof buf));
         if (sg->decision == DECISION_OVERRIDDEN && y < y_end) {
             int u = ui_textf(y, x + 2, w - 2, ROLE_ACCENT, "%s yours ", a->g->arrow_right);
-            ui_text(y++, x + 2 + u, w - 2 - u, ROLE_NORMAL, study_combo_format(s, sg->replacement, buf, sizeof buf));
+            ui_text(y++, x + 2 + u, w - 2 - u, ROLE_NORMAL, others(s, sg->replacement, jr->target, buf, sizeof buf));
         }
         if (sg->decision == DECISION_REJECTED && j->events[sg->decision_event].text && y < y_end)
             ui_textf(y++, x + 2, w - 2, ROLE_DIM, "reason: %s", j->events[sg->decision_event].text);
@@ -176,7 +196,7 @@ static void draw_details(app *a, const journal_round *jr, int y, int x, int w, i
         bool has = jr->target >= 0 && e->scores && isfinite(e->scores[jr->target]);
         ui_fmt_score(sc, sizeof sc, has, has ? e->scores[jr->target] : 0);
         int u = ui_textf(y, x, w, ROLE_NORMAL, "came back %s %s ", e->run, sc);
-        ui_text(y++, x + u, w - u, ROLE_DIM, study_combo_format(s, e->combo, buf, sizeof buf));
+        ui_text(y++, x + u, w - u, ROLE_DIM, others(s, e->combo, jr->target, buf, sizeof buf));
     }
     if (!jr->committed && y < y_end)
         ui_text(y, x, w, ROLE_DIM, "not committed yet (the Round view)");
@@ -204,7 +224,7 @@ static void history_draw(app *a, void *state, ui_rect r)
         v->cursor = n - 1;
     int x = ui_textf(y, r.x + 1, r.w - 2, ROLE_HEADER, "History  %zu round%s", n, n == 1 ? "" : "s");
     if (rs->read_only)
-        ui_text(y, r.x + 2 + x, r.w - 3 - x, ROLE_BAD, rs->read_only_why);
+        ui_text(y, r.x + 3 + x, r.w - 4 - x, ROLE_BAD, rs->read_only_why);
     y++;
     ui_text(y++, r.x + 1, r.w - 2, ROLE_HEADER,
             "  # target          sug acc rej ovr note run back  cv rho  |err|  best so far");
@@ -235,7 +255,8 @@ static void history_draw(app *a, void *state, ui_rect r)
     int pw = r.w >= 76 ? 34 : r.w / 2;
     int dw = r.w - pw - 3;
     int y_end = r.y + r.h;
-    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d", jr->number);
+    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s and", jr->number,
+             jr->target >= 0 ? s->datasets[jr->target].name : "-");
     draw_details(a, jr, y + 1, r.x + 1, dw, y_end);
     int px = r.x + dw + 2;
     for (int k = y; k < y_end; k++)

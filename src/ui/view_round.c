@@ -165,11 +165,11 @@ static int draw_header(app *a, ui_rect r)
         ui_text_right(y, r.x + 1 + x + 1, r.w - 3 - x, ROLE_DIM, "oracle answers runs");
     y++;
     if (rs->has_cv && isfinite(rs->cv_spearman))
-        snprintf(buf, sizeof buf, "predictor %s (cv rho %.2f, mae %.4f, %zu runs)  acquisition %s  batch %d",
+        snprintf(buf, sizeof buf, "predictor %s (cv rho %.2f, mae %.4f on %zu runs)  %s  batch %d",
                  predict_kind_name(rs->settings.predictor), rs->cv_spearman, rs->cv_mae, rs->measured,
                  search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
     else
-        snprintf(buf, sizeof buf, "predictor %s (no cv: %zu runs)  acquisition %s  batch %d",
+        snprintf(buf, sizeof buf, "predictor %s (no cv: %zu runs)  %s  batch %d",
                  predict_kind_name(rs->settings.predictor), rs->measured,
                  search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
     ui_text(y++, r.x + 1, r.w - 2, ROLE_NORMAL, buf);
@@ -247,8 +247,24 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
             x = ui_text(y, r.x + 1, r.w - 2, ROLE_BAD, "reason: ");
             ui_text(y++, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, it->reason);
         }
+        char diff[1024];
+        diff_text(a, it->combo, diff, sizeof diff);
+        if (ui_text_width(diff) > r.w - 53 && y < y_end) /* clipped in its row: whole here */
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "vs best: %s", diff);
+        if (isfinite(it->acquisition) && y < y_end)
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "acquisition value (%s) %.4f",
+                     search_acquisition_name(rs->settings.acquisition), it->acquisition);
         if (it->serves > 1 && y < y_end)
             ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "* one run of it scores %d of the study's targets", it->serves);
+        /* its notes, from the journal */
+        const journal_round *jr = rs->journal ? journal_round_find(rs->journal, rs->number) : NULL;
+        for (size_t k = 0; jr && k < jr->n_notes && y < y_end; k++) {
+            const journal_event *e = &rs->journal->events[jr->notes[k]];
+            if (e->combo == it->combo || e->combo == 0) {
+                int u = ui_text(y, r.x + 1, r.w - 2, ROLE_ACCENT, e->combo ? "note: " : "round note: ");
+                ui_text(y++, r.x + 1 + u, r.w - 2 - u, ROLE_NORMAL, e->text ? e->text : "");
+            }
+        }
     }
     /* the queue: runs approved and not yet measured */
     const journal *j = rs->journal;
