@@ -274,7 +274,14 @@ static bool propose_new(round_session *rs, cs_error *err)
 {
     combo_t *x;
     double *y;
-    size_t m;
+    size_t m = study_target_points(rs->study, rs->target, &x, &y);
+    bool none_left = rs->study->n_datasets <= 63 && search_remaining(rs->study->n_datasets, rs->target, x, m) == 0;
+    free(x);
+    free(y);
+    if (none_left) { /* a complete lattice: nothing to propose, no model worth fitting */
+        rs->measured = m;
+        return true;
+    }
     if (!fit(rs, &x, &y, &m, err))
         return false;
     /* ask for more than the batch, so that runs queued and not yet measured can be dropped */

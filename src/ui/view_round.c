@@ -168,6 +168,9 @@ static int draw_header(app *a, ui_rect r)
         snprintf(buf, sizeof buf, "predictor %s (cv rho %.2f, mae %.4f on %zu runs)  %s  batch %d",
                  predict_kind_name(rs->settings.predictor), rs->cv_spearman, rs->cv_mae, rs->measured,
                  search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
+    else if (!rs->model)
+        snprintf(buf, sizeof buf, "predictor %s (not fitted: %zu runs, nothing left to propose)",
+                 predict_kind_name(rs->settings.predictor), rs->measured);
     else
         snprintf(buf, sizeof buf, "predictor %s (no cv: %zu runs)  %s  batch %d",
                  predict_kind_name(rs->settings.predictor), rs->measured,
