@@ -1,14 +1,17 @@
 /* comboscope [OPTIONS] [STUDY.json | TABLE.csv]: open the explorer. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "comboscope/explorer.h"
 #include "comboscope/study_json.h"
+#include "comboscope/text.h"
 #include "comboscope/theme.h"
 
 int cmd_explore(int argc, char **argv)
@@ -74,6 +77,12 @@ int cmd_explore(int argc, char **argv)
     eo.open = &so;
     if (eo.oracle && eo.read_only)
         return cli_usage_error(NULL, "--oracle answers runs, which --read-only forbids: choose one");
+    if (eo.oracle && access(eo.oracle, R_OK) != 0) {
+        char safe[1024];
+        fprintf(stderr, "%s: cannot read the oracle's complete table: %s\n",
+                text_sanitize(eo.oracle, safe, sizeof safe), strerror(errno));
+        return EXIT_INVALID;
+    }
     const char *script = getenv("COMBOSCOPE_SCRIPT");
     eo.script = script && *script ? script : NULL;
 

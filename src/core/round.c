@@ -176,12 +176,35 @@ static void items_settle(round_session *rs)
     }
 }
 
-static bool is_queued_open(const journal *j, combo_t c)
+/* Combinations a new batch must not propose again: runs waiting in the queue, and suggestions
+ * for this target that a committed round rejected or replaced by the user's own. Returns how
+ * many there are (to ask the search for that many more) when c is 0. */
+static size_t excluded(const journal *j, int target, combo_t c)
 {
-    for (size_t i = 0; j && i < j->n_runs; i++)
-        if (j->runs[i].combo == c && !j->runs[i].has_result)
-            return true;
-    return false;
+    size_t n = 0;
+    for (size_t i = 0; j && i < j->n_runs; i++) {
+        if (j->runs[i].has_result)
+            continue;
+        if (c == 0)
+            n++;
+        else if (j->runs[i].combo == c)
+            return 1;
+    }
+    for (size_t r = 0; j && r < j->n_rounds; r++) {
+        const journal_round *jr = &j->rounds[r];
+        if (!jr->committed)
+            continue;
+        for (size_t k = 0; k < jr->n_suggestions; k++) {
+            const journal_suggestion *sg = &jr->suggestions[k];
+            if (sg->target != target || (sg->decision != DECISION_REJECTED && sg->decision != DECISION_OVERRIDDEN))
+                continue;
+            if (c == 0)
+                n++;
+            else if (sg->combo == c)
+                return 1;
+        }
+    }
+    return c ? 0 : n;
 }
 
 /* Fits the model and the cross-validation on the target's measured points. */
@@ -284,12 +307,10 @@ static bool propose_new(round_session *rs, cs_error *err)
     }
     if (!fit(rs, &x, &y, &m, err))
         return false;
-    /* ask for more than the batch, so that runs queued and not yet measured can be dropped */
-    size_t open = 0;
-    for (size_t i = 0; rs->journal && i < rs->journal->n_runs; i++)
-        open += !rs->journal->runs[i].has_result;
+    /* ask for more than the batch, so that the excluded combinations can be dropped */
+    size_t skip = excluded(rs->journal, rs->target, 0);
     search_settings st = rs->settings;
-    st.batch = rs->settings.batch + (int)open;
+    st.batch = rs->settings.batch + (int)(skip < 4096 ? skip : 4096);
     search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
     search_info info;
     int got = search_round(&st, rs->study->n_datasets, rs->target, x, y, m, sug, &info, err);
@@ -301,7 +322,7 @@ static bool propose_new(round_session *rs, cs_error *err)
     }
     rs->items = xcalloc((size_t)rs->settings.batch, sizeof *rs->items);
     for (int i = 0; i < got && rs->n_items < (size_t)rs->settings.batch; i++) {
-        if (is_queued_open(rs->journal, sug[i].combo))
+        if (excluded(rs->journal, rs->target, sug[i].combo))
             continue;
         round_item *it = &rs->items[rs->n_items++];
         it->combo = sug[i].combo;

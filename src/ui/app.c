@@ -720,6 +720,8 @@ int explorer_run(study *s, const explorer_options *opt, cs_error *err)
     }
     if (a->session->read_only_why[0] && !opt->read_only && a->session->journal)
         app_message(a, true, "%s", a->session->read_only_why);
+    else if (a->session->journal && a->session->journal->warning[0])
+        app_message(a, true, "%s", a->session->journal->warning); /* a torn last line, skipped */
     a->caps = caps_decide(opt);
     a->g = a->caps.utf8 ? &ui_glyphs_utf8 : &ui_glyphs_ascii;
     if (!a->caps.colors)

@@ -116,3 +116,28 @@ for r in 1 2 3; do
 done
 screen round | grep -q "read-only" || _case_fail "not read-only"
 screen round | grep -Eq "^ Round 4 " || _case_fail "round 4 not shown"
+
+case_begin "explorer: --oracle with --read-only is a usage error"
+run_cs --oracle "$ORACLE" --read-only "$S/study.json"
+expect_status 2; expect_one_line_err; expect_err "--oracle"
+
+case_begin "explorer: an unreadable oracle table is named, exit 1"
+run_cs --oracle "$TMP/missing.csv" "$S/study.json"
+expect_status 1; expect_one_line_err; expect_err "missing.csv: cannot read the oracle"
+
+case_begin "explorer: a bad journal line is FILE:LINE:COL, exit 1, nothing changed"
+cp "$S/journal.jsonl" "$TMP/journal.keep"
+sed -i '3s/"event":"[a-z]*"/"event":"bogus"/' "$S/journal.jsonl"
+cp "$S/journal.jsonl" "$TMP/journal.bad"
+explore "$TMP/review.script" "$S/study.json"
+expect_status 1; expect_one_line_err; expect_err "journal.jsonl:3:[0-9]+: "
+expect_file_eq "$S/journal.jsonl" "$TMP/journal.bad"
+cp "$TMP/journal.keep" "$S/journal.jsonl"
+
+case_begin "explorer: a torn last journal line is reported on screen and skipped"
+printf '{"time":"2026-11-29T22:00:00Z","round":9,"ev' >>"$S/journal.jsonl"
+printf 'dump opened\n' >"$TMP/open.script"
+explore "$TMP/open.script" "$S/study.json"
+expect_status 0
+expect_out "torn last line"
+cmp -s "$S/journal.jsonl" "$TMP/journal.keep" || _case_fail "the torn line was not cut off"

@@ -182,7 +182,7 @@ static void test_propose_decide_and_journal(void **state)
     assert_int_equal(journal_lines(), 9);
 
     /* reopening finds the uncommitted round with its batch and decisions */
-    combo_t first = rs->items[0].combo;
+    combo_t first = rs->items[0].combo, rejected = rs->items[1].combo, replaced = rs->items[2].combo;
     round_session_free(rs);
     rs = open_session(s, false, NULL);
     assert_true(round_propose(rs, 1 /* asks for B: the open round's target wins */, &err));
@@ -212,8 +212,9 @@ static void test_propose_decide_and_journal(void **state)
     assert_float_equal(got, score_of(first, 0), 1e-4);
     assert_true(study_score(rs->study, mine, 0, &got));
     assert_int_equal(rs->n_items, 3); /* round 2 proposed */
-    for (size_t i = 0; i < rs->n_items; i++)
-        assert_false(rs->items[i].combo == first || rs->items[i].combo == mine);
+    for (size_t i = 0; i < rs->n_items; i++) /* neither measured, nor rejected or replaced before */
+        assert_false(rs->items[i].combo == first || rs->items[i].combo == mine ||
+                     rs->items[i].combo == rejected || rs->items[i].combo == replaced);
 
     size_t n;
     round_history_row *h = round_history(rs, &n);
