@@ -656,6 +656,12 @@ bool round_enter_result(round_session *rs, const char *run, const char *text, cs
 
 /* ---- History ------------------------------------------------------------------------------------ */
 
+static int combo_cmp(const void *a, const void *b)
+{
+    combo_t x = *(const combo_t *)a, y = *(const combo_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 size_t round_best_curve(const round_session *rs, int target, double **out)
 {
     const study *s = rs->study;
@@ -666,14 +672,20 @@ size_t round_best_curve(const round_session *rs, int target, double **out)
     combo_t *x;
     double *y;
     size_t m = study_target_points(s, target, &x, &y);
+    /* the combinations journaled runs produced, sorted, so that each point is one search */
+    combo_t *ran = xmalloc((j && j->n_runs ? j->n_runs : 1) * sizeof *ran);
+    size_t n_ran = 0;
+    for (size_t k = 0; j && k < j->n_runs; k++)
+        if (j->runs[k].has_result)
+            ran[n_ran++] = j->runs[k].combo;
+    qsort(ran, n_ran, sizeof *ran, combo_cmp);
     double best = NAN;
     for (size_t i = 0; i < m; i++) {
-        bool from_run = false;
-        for (size_t k = 0; j && k < j->n_runs && !from_run; k++)
-            from_run = j->runs[k].combo == x[i] && j->runs[k].has_result;
+        bool from_run = bsearch(&x[i], ran, n_ran, sizeof *ran, combo_cmp) != NULL;
         if (!from_run && (isnan(best) || study_better(s, y[i], best)))
             best = y[i];
     }
+    free(ran);
     free(x);
     free(y);
     c[0] = best;
@@ -747,15 +759,18 @@ round_history_row *round_history(const round_session *rs, size_t *n)
             h->error = err_sum / (double)err_n;
         }
     }
-    /* best-so-far per round, for each round's own target */
+    /* best-so-far per round, for each round's own target (one curve per target) */
+    double *curves[COMBO_MAX_DATASETS] = {NULL};
     for (size_t r = 0; r < nr; r++) {
-        if (rows[r].target < 0)
+        int t = rows[r].target;
+        if (t < 0)
             continue;
-        double *curve;
-        round_best_curve(rs, rows[r].target, &curve);
-        rows[r].has_best = isfinite(curve[r + 1]);
-        rows[r].best = curve[r + 1];
-        free(curve);
+        if (!curves[t])
+            round_best_curve(rs, t, &curves[t]);
+        rows[r].has_best = isfinite(curves[t][r + 1]);
+        rows[r].best = curves[t][r + 1];
     }
+    for (int t = 0; t < COMBO_MAX_DATASETS; t++)
+        free(curves[t]);
     return rows;
 }

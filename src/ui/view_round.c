@@ -362,8 +362,17 @@ static void round_draw(app *a, void *state, ui_rect r)
         y_end = r.y + r.h - 5;
     draw_items(a, v, r, y, y_end);
     draw_detail(a, v, r, y_end, r.y + r.h - 1);
-    ui_text(r.y + r.h - 1, r.x + 1, r.w - 2, ROLE_DIM,
-            "a accept  x reject  o override  n note  u undo  Enter commit  ? more keys");
+    const journal_run *run = v->ask == ASK_RESULT && rs->journal ? journal_run_find(rs->journal, v->ask_run) : NULL;
+    if (run) { /* the prompt below takes the scores: say whose, in which order */
+        char names[1024];
+        int x = ui_textf(r.y + r.h - 1, r.x + 1, r.w - 2, ROLE_ACCENT, "%s: one %s each, in order: ", run->id,
+                         a->study->metrics[a->study->metric]);
+        ui_text(r.y + r.h - 1, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL,
+                study_combo_format(a->study, run->combo, names, sizeof names));
+    } else {
+        ui_text(r.y + r.h - 1, r.x + 1, r.w - 2, ROLE_DIM,
+                "a accept  x reject  o override  n note  u undo  Enter commit  ? more keys");
+    }
 }
 
 /* ---- actions ------------------------------------------------------------------------------------ */
@@ -532,8 +541,6 @@ static int round_action(app *a, void *state, enum action act)
             snprintf(label, sizeof label, "%.8s: ", run->id);
             v->ask = ASK_RESULT;
             app_prompt_open(a, PROMPT_TEXT, label, "");
-            char names[512];
-            app_message(a, false, "scores of %s, in this order", study_combo_format(a->study, run->combo, names, sizeof names));
         }
         return UI_HANDLED | UI_REDRAW;
     }

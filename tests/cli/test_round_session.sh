@@ -141,3 +141,19 @@ explore "$TMP/open.script" "$S/study.json"
 expect_status 0
 expect_out "torn last line"
 cmp -s "$S/journal.jsonl" "$TMP/journal.keep" || _case_fail "the torn line was not cut off"
+
+case_begin "session: a result typed in by hand (e) is journaled and leaves the queue"
+run_cs queue --json "$S/study.json"
+first="$(grep -o '"run":"[^"]*","combination":"[^"]*"' "$TMP/out" | head -1)"
+run_id="$(echo "$first" | cut -d'"' -f4)"; combo="$(echo "$first" | cut -d'"' -f8)"
+n_members=$(($(echo "$combo" | tr -cd '+' | wc -c) + 1))
+scores="$(seq "$n_members" | awk '{ printf "%s0.6%d", (NR > 1 ? " " : ""), NR }')"
+waiting=$(($(wc -l <"$S/queue.csv") - 1))
+printf 'key 4 e\ndump typing\ntype %s\nkey Enter\ndump typed\n' "$scores" >"$TMP/type.script"
+explore "$TMP/type.script" "$S/study.json"
+expect_status 0
+screen typing | grep -q "$run_id: one f1 each, in order: $combo" || _case_fail "no hint for $run_id ($combo)"
+screen typed | grep -q "saved: result of $run_id" || _case_fail "not confirmed"
+grep -q "\"event\":\"result\".*\"run\":\"$run_id\"" "$S/journal.jsonl" || _case_fail "no result event for $run_id"
+[ $(($(wc -l <"$S/queue.csv") - 1)) = $((waiting - 1)) ] || _case_fail "the queue file still lists $run_id"
+grep -q "^$run_id,.*,manual\$\|^$run_id," "$S/runs.csv" || _case_fail "no row for $run_id in the table"
