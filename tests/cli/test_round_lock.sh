@@ -1,7 +1,8 @@
 # Two explorers on one study: the first (under tmux, a real terminal) holds the journal's lock;
 # a second opens read-only, says who holds the lock (the first one's pid), refuses decisions and
 # writes nothing. After the first is killed with SIGKILL its lock is gone and the next one
-# writes. The tmux server (a private socket) is killed at the end.
+# writes. Then results coming back while an explorer sits idle. The tmux server (a private
+# socket) is killed at the end.
 
 if ! command -v tmux >/dev/null 2>&1; then
     case_begin "explorer lock test"
@@ -17,10 +18,10 @@ tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 wait_pane() {
     local i
     for i in $(seq 50); do
-        tm capture-pane -p -t lock | grep -Eq -- "$1" && return 0
+        tm capture-pane -p -t "$PANE" | grep -Eq -- "$1" && return 0
         sleep 0.1
     done
-    _case_fail "the first explorer never showed /$1/"
+    tm capture-pane -p -t "$PANE" >"$TMP/pane"; _case_fail "the explorer never showed /$1/: $(grep -v "^$" "$TMP/pane" | tail -3)"
     return 1
 }
 second() { # runs a scripted second explorer on the study; screens to $TMP/out
@@ -30,6 +31,7 @@ second() { # runs a scripted second explorer on the study; screens to $TMP/out
     STATUS=$?
 }
 
+PANE=lock
 tm new-session -d -s lock -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
 tm send-keys -t lock "cd '$TMP' && sh -c 'echo \$\$ >pid; exec \"\$0\" \"\$1\"' '$CS' '$L/study.json'; echo EXIT=\$?" Enter
 
@@ -57,6 +59,32 @@ if wait_pane "1 Study"; then
     grep -q "locked by" "$TMP/out" && _case_fail "still locked after the holder died"
     grep -A30 '^=== tried to accept' "$TMP/out" | grep -q "saved: #2 accepted" ||
         _case_fail "the next explorer could not decide (the round reopened with #1 accepted, #2 next)"
+fi
+
+case_begin "results: rows added to a table while the explorer is idle are noticed, matched and journaled"
+W="$TMP/idle"
+mkdir -p "$W"
+cp sample-results/biomed12-study/study.json sample-results/biomed12-study/runs.csv \
+   sample-results/biomed12-study/journal.jsonl "$W/"
+printf 'key 4 a Enter\n' >"$TMP/queue-one.script"
+env COMBOSCOPE_SCRIPT="$TMP/queue-one.script" TERM=xterm "$CS" "$W/study.json" >/dev/null 2>&1 </dev/null
+run_cs queue --json "$W/study.json"
+first="$(grep -o '"run":"[^"]*","combination":"[^"]*"' "$TMP/out" | head -1)"
+run_id="$(echo "$first" | cut -d'"' -f4)"; combo="$(echo "$first" | cut -d'"' -f8)"
+[ -n "$run_id" ] || _case_fail "no run waiting to start from"
+# a new session: the killed explorer above left its terminal in raw mode
+PANE=idle
+tm new-session -d -s idle -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
+tm send-keys -t idle "'$CS' '$W/study.json'; echo EXIT=\$?" Enter
+if wait_pane "1 Study"; then
+    tm send-keys -t idle 4; wait_pane "queue: 1 run waiting for results: $run_id"
+    sleep 0.3
+    # the training job's launcher writes its rows; no key is pressed afterwards
+    awk -F, -v c="$combo" -v id="$run_id" 'BEGIN { OFS = "," } $2 == c { $1 = id; print }' \
+        sample-results/biomed12/runs.csv >>"$W/runs.csv"
+    wait_pane "1 result came back and is journaled"
+    grep -q "\"event\":\"result\".*\"run\":\"$run_id\"" "$W/journal.jsonl" || _case_fail "no result journaled"
+    tm send-keys -t idle q; wait_pane "EXIT=0"
 fi
 tm kill-server 2>/dev/null
 fi
