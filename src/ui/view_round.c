@@ -16,6 +16,7 @@ enum ask { ASK_NONE, ASK_REASON, ASK_NOTE, ASK_RESULT, ASK_NAME };
 
 typedef struct round_view {
     size_t cursor;
+    size_t top;          /* first suggestion shown */
     bool proposed;       /* round_propose ran (once, lazily: fitting takes a moment) */
     char problem[ERROR_MSG_MAX]; /* why there is no batch, or "" */
     /* the combination editor (override) */
@@ -198,7 +199,21 @@ static void draw_items(app *a, round_view *v, ui_rect r, int y, int y_end)
                 v->problem[0] ? v->problem : "no suggestions: every combination with the target is measured or queued");
         return;
     }
-    for (size_t i = 0; i < rs->n_items && y < y_end; i++) {
+    /* scroll so that the cursor's rows are in sight (an override takes two rows) */
+    int avail = y_end - y;
+    if (v->cursor < v->top)
+        v->top = v->cursor;
+    for (;;) {
+        int used = 0;
+        for (size_t i = v->top; i <= v->cursor && i < rs->n_items; i++)
+            used += 1 + (rs->items[i].decision == DECISION_OVERRIDDEN);
+        if (used <= avail || v->top >= v->cursor)
+            break;
+        v->top++;
+    }
+    if (v->top >= rs->n_items)
+        v->top = 0;
+    for (size_t i = v->top; i < rs->n_items && y < y_end; i++) {
         const round_item *it = &rs->items[i];
         bool cur = i == v->cursor;
         theme_role base = cur ? ROLE_CURSOR : ROLE_NORMAL;
