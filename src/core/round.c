@@ -280,12 +280,12 @@ static bool load_from_journal(round_session *rs, const journal_round *r, cs_erro
         }
         if (e->kind == JOURNAL_SUGGESTED && e->has_value)
             it->acquisition = e->value;
-        if (e->kind == JOURNAL_SUGGESTED && e->has_cv && k == 0) {
-            rs->has_cv = true;
-            rs->cv_spearman = e->cv_spearman;
-            rs->cv_mae = e->cv_mae;
-        }
         it->serves = serves_of(rs->study, it->combo);
+    }
+    if (any && j->events[first].has_cv) { /* the accuracy it had when it proposed the batch */
+        rs->has_cv = true;
+        rs->cv_spearman = j->events[first].cv_spearman;
+        rs->cv_mae = j->events[first].cv_mae;
     }
     rs->settings.batch = rs->n_items > 0 ? (int)rs->n_items : rs->settings.batch;
     rs->journaled = true;
@@ -576,10 +576,10 @@ int round_poll(round_session *rs, bool force, cs_error *err)
     if (!old->path)
         return 0;
     study *s = study_open(old->path, &rs->open_opt, err);
-    if (!s)
-        return -1;
-    if (rs->journal && !journal_rebind(rs->journal, s, err)) {
+    if (!s || (rs->journal && !journal_rebind(rs->journal, s, err))) {
+        /* say it once per change, not on every key: try again when a file changes again */
         study_free(s);
+        mtimes_read(rs);
         return -1;
     }
     if (rs->journal && rs->read_only) {

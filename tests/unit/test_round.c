@@ -327,6 +327,33 @@ static void test_results_by_hand_and_by_mtime(void **state)
     study_free(s);
 }
 
+/* A table caught half-written: one error, not one per key; the next change is read again. */
+static void test_bad_table_reported_once(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    FILE *f = fopen(at("runs.csv"), "a");
+    fputs(",A+B,C,T,0.5\n", f); /* C is not in A+B */
+    fclose(f);
+    struct timespec t[2] = {{0, UTIME_OMIT}, {time(NULL) + 5, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, at("runs.csv"), t, 0), 0);
+    assert_int_equal(round_poll(rs, false, &err), -1);
+    assert_non_null(strstr(err.msg, "runs.csv:"));
+    assert_ptr_equal(rs->study, s); /* the old study stays */
+    assert_int_equal(round_poll(rs, false, &err), 0);
+    /* the launcher finishes its write: read again */
+    f = fopen(at("runs.csv"), "a");
+    fputs(",A+B+C+D+E,A,T,0.9\n", f);
+    fclose(f);
+    t[1].tv_sec += 5;
+    assert_int_equal(utimensat(AT_FDCWD, at("runs.csv"), t, 0), 0);
+    assert_int_equal(round_poll(rs, false, &err), -1); /* the bad row is still there */
+    round_session_free(rs);
+    study_free(s);
+}
+
 static void test_bare_table_is_read_only(void **state)
 {
     (void)state;
@@ -351,6 +378,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_propose_decide_and_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_and_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_results_by_hand_and_by_mtime, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_table_reported_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_table_is_read_only, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
