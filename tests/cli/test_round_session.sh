@@ -157,3 +157,16 @@ screen typed | grep -q "saved: result of $run_id" || _case_fail "not confirmed"
 grep -q "\"event\":\"result\".*\"run\":\"$run_id\"" "$S/journal.jsonl" || _case_fail "no result event for $run_id"
 [ $(($(wc -l <"$S/queue.csv") - 1)) = $((waiting - 1)) ] || _case_fail "the queue file still lists $run_id"
 grep -q "^$run_id,.*,manual\$\|^$run_id," "$S/runs.csv" || _case_fail "no row for $run_id in the table"
+
+case_begin "the in-progress sample study: it checks, its journal replays, nothing waits"
+run_cs check sample-results/biomed12-study/study.json
+expect_status 0
+run_cs queue sample-results/biomed12-study/study.json
+expect_status 0; expect_out "no approved runs waiting for results"
+J=sample-results/biomed12-study/journal.jsonl
+[ "$(grep -c '"event":"committed"' "$J")" -ge 4 ] || _case_fail "fewer than four committed rounds"
+for kind in accepted rejected overridden note result; do
+    grep -q "\"event\":\"$kind\"" "$J" || _case_fail "no $kind event"
+done
+grep -q '"event":"rejected".*"reason"' "$J" || _case_fail "no rejection with a reason"
+grep '"event":"rejected"' "$J" | grep -vq '"reason"' || _case_fail "no rejection without a reason"
