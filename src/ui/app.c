@@ -3,6 +3,7 @@
  * and repaint only when a handler asks: erase(), draw, one doupdate() per frame. */
 #include <errno.h>
 #include <langinfo.h>
+#include <math.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "comboscope/lattice.h"
 #include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
@@ -175,6 +177,14 @@ void app_study_reloaded(app *a)
             a->state[v] = NULL;
         }
     }
+}
+
+/* The Lattice view's predictions: the round model's fitted predictor, for its target, once
+ * the Round view has proposed (nothing is fitted for the Lattice's sake). */
+static bool session_predict(void *ctx, int target, combo_t c, double *mean, double *spread)
+{
+    const round_session *rs = ctx;
+    return rs->target == target && round_score(rs, c, mean, spread) && isfinite(*mean);
 }
 
 /* Results coming back: on a key press and while idle, a changed table is read again. */
@@ -718,6 +728,9 @@ int explorer_run(study *s, const explorer_options *opt, cs_error *err)
             fclose(sc.f);
         return 1;
     }
+    static lattice_predictions session_predictions;
+    session_predictions = (lattice_predictions){session_predict, a->session};
+    a->predictions = &session_predictions;
     if (a->session->read_only_why[0] && !opt->read_only && a->session->journal)
         app_message(a, true, "%s", a->session->read_only_why);
     else if (a->session->journal && a->session->journal->warning[0])
