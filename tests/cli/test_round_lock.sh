@@ -1,7 +1,8 @@
 # Two explorers on one study: the first (under tmux, a real terminal) holds the journal's lock;
 # a second opens read-only, says who holds the lock (the first one's pid), refuses decisions and
 # writes nothing. After the first is killed with SIGKILL its lock is gone and the next one
-# writes. Then results coming back while an explorer sits idle. The tmux server (a private
+# writes; meanwhile a read-only one follows the holder's journal. Then results coming back while
+# an explorer sits idle. The tmux server (a private
 # socket) is killed at the end.
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -46,10 +47,18 @@ if wait_pane "1 Study"; then
         _case_fail "the accept was not refused"
     [ "$(wc -l <"$L/journal.jsonl")" = "$before" ] || _case_fail "the read-only explorer wrote to the journal"
 
-    case_begin "lock: the holder decides while the other only reads"
+    case_begin "lock: the holder decides while another, read-only, follows its journal"
+    tm new-session -d -s follow -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
+    tm send-keys -t follow "'$CS' '$L/study.json'; echo EXIT=\$?" Enter
+    PANE=follow; wait_pane "read-only: the study is locked by"
+    tm send-keys -t follow 4; wait_pane "Round 5 .*read-only"
+    PANE=lock
     tm send-keys -t lock 4; wait_pane "Round 5"
     tm send-keys -t lock a; wait_pane "saved: #1 accepted"
     [ "$(wc -l <"$L/journal.jsonl")" -gt "$before" ] || _case_fail "the holder's decision is not in the journal"
+    PANE=follow; wait_pane "^ +1 +accepted" # no key pressed: noticed while idle
+    tm send-keys -t follow q; wait_pane "EXIT=0"
+    PANE=lock
 
     case_begin "lock: a holder killed with SIGKILL leaves no lock behind"
     kill -KILL "$pid"
