@@ -56,6 +56,7 @@ typedef struct round_session {
     int number;                /* its number in the journal */
     search_settings settings;
     bool journaled;            /* the batch's `suggested` events are in the journal */
+    bool design;               /* too few runs to fit: the batch is the `paper` initial design */
     bool has_cv;
     double cv_spearman, cv_mae;
     size_t measured;           /* points the predictor was fitted on */
@@ -78,7 +79,9 @@ void round_session_free(round_session *rs);
 
 /* The round to work on for target: an uncommitted round in the journal is reopened with its
  * batch and decisions (its own target wins over the one asked for); else the predictor is
- * fitted and a new batch proposed (journaled later, see above). False with err set. */
+ * fitted and a new batch proposed (journaled later, see above). With fewer than 4 measured
+ * runs for the target nothing is fitted: the batch is the unmeasured part of the `paper`
+ * initial design (search.h), without predictions. False with err set. */
 bool round_propose(round_session *rs, int target, cs_error *err);
 
 /* Changes the settings and proposes again; false with err set when a decision already stands

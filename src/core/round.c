@@ -13,6 +13,7 @@
 #include "comboscope/text.h"
 
 #define ROUND_CV_FOLDS 5
+#define ROUND_MIN_FIT 4 /* fewer measured runs than this: propose the initial design instead */
 
 /* ---- files and their modification times --------------------------------------------------- */
 
@@ -125,6 +126,7 @@ static void round_clear(round_session *rs)
     rs->items = NULL;
     rs->n_items = 0;
     rs->journaled = false;
+    rs->design = false;
     rs->has_cv = false;
     rs->cv_spearman = rs->cv_mae = NAN;
 }
@@ -215,6 +217,12 @@ static bool fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_err
     double *y;
     size_t m = study_target_points(s, rs->target, &x, &y);
     rs->measured = m;
+    if (m < ROUND_MIN_FIT) { /* nothing worth fitting (the batch is the initial design) */
+        *xo = x;
+        *yo = y;
+        *mo = m;
+        return true;
+    }
     rs->model = predict_fit(rs->settings.predictor, s->n_datasets, rs->target, x, y, m, rs->settings.seed,
                             PREDICT_FULL, err);
     if (!rs->model) {
@@ -249,6 +257,7 @@ static bool load_from_journal(round_session *rs, const journal_round *r, cs_erro
     /* the predictor that proposed it */
     if (any) {
         const journal_event *e = &j->events[last];
+        rs->design = !e->predictor && !e->has_prediction;
         if (e->predictor)
             predict_kind_parse(e->predictor, &rs->settings.predictor);
         if (e->acquisition)
@@ -293,6 +302,34 @@ static bool load_from_journal(round_session *rs, const journal_round *r, cs_erro
     return true;
 }
 
+/* Too few runs to fit anything: the first round proposes the `paper` initial design (the
+ * combinations of it not measured yet), without predictions. */
+static bool propose_design(round_session *rs, cs_error *err)
+{
+    (void)err;
+    const study *s = rs->study;
+    int task[COMBO_MAX_DATASETS];
+    for (int i = 0; i < s->n_datasets; i++)
+        task[i] = s->datasets[i].task;
+    search_design d = {DESIGN_PAPER, 0};
+    size_t n;
+    combo_t *c = search_initial_design(&d, s->n_datasets, rs->target, task, rs->settings.seed, &n);
+    rs->items = xcalloc(n ? n : 1, sizeof *rs->items);
+    for (size_t i = 0; i < n; i++) {
+        double v;
+        if (study_score(s, c[i], rs->target, &v) || excluded(rs->journal, rs->target, c[i]))
+            continue;
+        round_item *it = &rs->items[rs->n_items++];
+        it->combo = c[i];
+        it->predicted = it->sd = it->acquisition = NAN;
+        it->repl_predicted = it->repl_sd = NAN;
+        it->serves = serves_of(s, c[i]);
+    }
+    free(c);
+    rs->design = true;
+    return true;
+}
+
 static bool propose_new(round_session *rs, cs_error *err)
 {
     combo_t *x;
@@ -305,6 +342,8 @@ static bool propose_new(round_session *rs, cs_error *err)
         rs->measured = m;
         return true;
     }
+    if (m < ROUND_MIN_FIT)
+        return propose_design(rs, err);
     if (!fit(rs, &x, &y, &m, err))
         return false;
     /* ask for more than the batch, so that the excluded combinations can be dropped */
@@ -430,8 +469,9 @@ static bool ensure_journaled(round_session *rs, cs_error *err)
         ev.has_cv = i == 0 && rs->has_cv && isfinite(rs->cv_spearman) && isfinite(rs->cv_mae);
         ev.cv_spearman = rs->cv_spearman;
         ev.cv_mae = rs->cv_mae;
-        ev.predictor = (char *)predict_kind_name(rs->settings.predictor);
-        ev.acquisition = (char *)search_acquisition_name(rs->settings.acquisition);
+        /* an initial-design batch names no predictor: nothing predicted it */
+        ev.predictor = rs->design ? NULL : (char *)predict_kind_name(rs->settings.predictor);
+        ev.acquisition = rs->design ? NULL : (char *)search_acquisition_name(rs->settings.acquisition);
         if (!journal_append(rs->journal, &ev, err))
             return false;
     }

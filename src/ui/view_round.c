@@ -113,7 +113,7 @@ static void diff_text(app *a, combo_t c, char *buf, size_t n)
         k += (size_t)w;
     }
     if (!k)
-        snprintf(buf, n, "= best measured");
+        snprintf(buf, n, a->session->summary.has_best ? "= best measured" : "the target alone");
 }
 
 static const char *decision_text(const round_item *it)
@@ -139,6 +139,10 @@ static theme_role decision_role(const round_item *it)
 static void fmt_pm(app *a, char *buf, size_t n, double mean, double sd)
 {
     char m[24], s[24];
+    if (!isfinite(mean)) {
+        snprintf(buf, n, "-");
+        return;
+    }
     ui_fmt_score(m, sizeof m, isfinite(mean), mean);
     ui_fmt_score(s, sizeof s, isfinite(sd), sd);
     snprintf(buf, n, "%s %s %s", m, a->g->plus_minus, s);
@@ -165,7 +169,10 @@ static int draw_header(app *a, ui_rect r)
     else if (rs->oracle)
         ui_text_right(y, r.x + 1 + x + 1, r.w - 3 - x, ROLE_DIM, "oracle answers runs");
     y++;
-    if (rs->has_cv && isfinite(rs->cv_spearman))
+    if (rs->design)
+        snprintf(buf, sizeof buf, "initial design (paper): %zu run%s measured, too few to fit a predictor",
+                 rs->measured, rs->measured == 1 ? "" : "s");
+    else if (rs->has_cv && isfinite(rs->cv_spearman))
         snprintf(buf, sizeof buf, "predictor %s (cv rho %.2f, mae %.4f on %zu runs)  %s  batch %d",
                  predict_kind_name(rs->settings.predictor), rs->cv_spearman, rs->cv_mae, rs->measured,
                  search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
@@ -180,7 +187,10 @@ static int draw_header(app *a, ui_rect r)
     const study_target_summary *sum = &rs->summary;
     ui_fmt_score(sc, sizeof sc, sum->has_best, sum->best);
     ui_fmt_gain(g, sizeof g, sum->has_best && sum->has_baseline, sum->gain);
-    x = ui_textf(y, r.x + 1, r.w - 2, ROLE_NORMAL, "best measured %s (%s over baseline)  ", sc, g);
+    if (!sum->has_best)
+        x = ui_text(y, r.x + 1, r.w - 2, ROLE_DIM, "nothing measured for the target yet (vs best: vs the target alone)");
+    else
+        x = ui_textf(y, r.x + 1, r.w - 2, ROLE_NORMAL, "best measured %s (%s over baseline)  ", sc, g);
     if (sum->has_best)
         ui_text(y, r.x + 1 + x, r.w - 2 - x, ROLE_DIM, study_combo_format(s, sum->best_combo, buf, sizeof buf));
     y++;

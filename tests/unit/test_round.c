@@ -354,6 +354,43 @@ static void test_bad_table_reported_once(void **state)
     study_free(s);
 }
 
+/* A study with no runs yet: round 1 is the `paper` initial design, without predictions. */
+static void test_first_round_is_the_initial_design(void **state)
+{
+    (void)state;
+    FILE *f = fopen(at("runs.csv"), "w");
+    fputs("run,combination,dataset,task,f1\n", f);
+    fclose(f);
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(rs->design);
+    assert_null(rs->model);
+    int task[5] = {0};
+    search_design d = {DESIGN_PAPER, 0};
+    size_t n;
+    combo_t *c = search_initial_design(&d, 5, 0, task, 1, &n);
+    assert_int_equal(rs->n_items, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(rs->items[i].combo == c[i]);
+        assert_true(isnan(rs->items[i].predicted));
+    }
+    free(c);
+    double mean, sd;
+    assert_false(round_score(rs, A | B, &mean, &sd));
+    assert_true(round_accept(rs, 0, &err));
+    round_session_free(rs);
+    /* reopened: still the design batch, with its decision */
+    rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(rs->design);
+    assert_int_equal(rs->n_items, n);
+    assert_int_equal(rs->items[0].decision, DECISION_ACCEPTED);
+    round_session_free(rs);
+    study_free(s);
+}
+
 static void test_bare_table_is_read_only(void **state)
 {
     (void)state;
@@ -379,6 +416,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_only_and_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_results_by_hand_and_by_mtime, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_table_reported_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_round_is_the_initial_design, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_table_is_read_only, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
