@@ -70,7 +70,7 @@ typedef struct round_session {
  * takes the lock and opens the journal writable unless read_only or another process holds the
  * lock (then read_only_why says who). oracle (may be NULL) is copied. NULL with err set when
  * the journal is bad or the lock fails for another reason. A study that names no journal
- * opens read-only. */
+ * opens read-only. With an oracle, runs already waiting in the queue are answered at once. */
 round_session *round_session_open(study *s, const study_open_options *opt, bool read_only,
                                   const char *oracle, cs_error *err);
 
@@ -116,7 +116,7 @@ bool round_score(const round_session *rs, combo_t c, double *mean, double *sd);
 void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t *removed);
 
 /* Results coming back: when force is set or a table's modification time changed, reloads the
- * study, matches the rows to the queued runs and journals their results. Returns the number
+ * study (force with an oracle: it first answers every run waiting), matches the rows to the queued runs and journals their results. Returns the number
  * of results recorded (0 when nothing changed), or -1 with err set (the old study stays). A
  * round whose results came in is proposed again. */
 int round_poll(round_session *rs, bool force, cs_error *err);

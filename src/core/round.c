@@ -115,6 +115,12 @@ round_session *round_session_open(study *s, const study_open_options *opt, bool 
         }
     }
     mtimes_read(rs);
+    /* runs left waiting by an earlier session (one that crashed mid-commit, or ran without the
+     * oracle) are answered now */
+    if (rs->oracle && rs->journal && !rs->read_only && round_poll(rs, true, err) < 0) {
+        round_session_free(rs);
+        return NULL;
+    }
     return rs;
 }
 
@@ -578,13 +584,8 @@ bool round_commit(round_session *rs, size_t *queued, cs_error *err)
     if (!queue_commit_round(rs->journal, rs->number, NULL, err))
         return false;
     *queued = rs->journal->n_runs - before;
-    if (rs->oracle && *queued > 0) {
-        size_t answered;
-        if (!oracle_answer(rs->study, rs->journal, rs->oracle, &answered, err))
-            return false;
-        if (round_poll(rs, true, err) < 0)
-            return false;
-    }
+    if (rs->oracle && *queued > 0 && round_poll(rs, true, err) < 0) /* the oracle answers them */
+        return false;
     return round_propose(rs, rs->target, err);
 }
 
@@ -608,8 +609,20 @@ void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t
 
 /* ---- results coming back ---------------------------------------------------------------------- */
 
+/* With an oracle, every run waiting in the queue is answered (rows appended to the table). */
+static bool oracle_catch_up(round_session *rs, cs_error *err)
+{
+    bool open = false;
+    for (size_t i = 0; i < rs->journal->n_runs && !open; i++)
+        open = !rs->journal->runs[i].has_result;
+    size_t answered;
+    return !open || oracle_answer(rs->study, rs->journal, rs->oracle, &answered, err);
+}
+
 int round_poll(round_session *rs, bool force, cs_error *err)
 {
+    if (force && rs->oracle && rs->journal && !rs->read_only && !oracle_catch_up(rs, err))
+        return -1;
     if (!force && !mtimes_changed(rs))
         return 0;
     const study *old = rs->study;

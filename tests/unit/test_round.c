@@ -327,6 +327,27 @@ static void test_results_by_hand_and_by_mtime(void **state)
     study_free(s);
 }
 
+/* Runs left waiting (no oracle then) are answered when a session opens with the oracle. */
+static void test_oracle_answers_runs_left_waiting(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(round_accept(rs, 0, &err));
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    assert_int_equal(queued, 1);
+    assert_false(rs->journal->runs[0].has_result);
+    round_session_free(rs);
+    rs = open_session(s, false, at("complete.csv"));
+    assert_true(rs->journal->runs[0].has_result);
+    assert_ptr_not_equal(rs->study, s);
+    round_session_free(rs);
+    study_free(s);
+}
+
 /* A table caught half-written: one error, not one per key; the next change is read again. */
 static void test_bad_table_reported_once(void **state)
 {
@@ -415,6 +436,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_propose_decide_and_journal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_and_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_results_by_hand_and_by_mtime, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_oracle_answers_runs_left_waiting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_table_reported_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_round_is_the_initial_design, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_table_is_read_only, setup, teardown),
