@@ -262,6 +262,10 @@ static void history_draw(app *a, void *state, ui_rect r)
     for (int k = y; k < y_end; k++)
         ui_glyph(k, px - 1, ui_role_attr(ROLE_BORDER), a->g->vline);
     int target = jr->target >= 0 ? jr->target : a->target;
+    if (target < 0) { /* a study without targets: nothing to plot */
+        free(rows);
+        return;
+    }
     double *curve;
     size_t np = round_best_curve(rs, target, &curve);
     char title[128];
