@@ -21,7 +21,8 @@
     X(PREDICT_MLP, "mlp", "one MLP on the membership bits, Adam, squared error (the paper)")    \
     X(PREDICT_ADDITIVE, "additive", "Bayesian ridge on the bits: one effect per dataset")       \
     X(PREDICT_PAIRWISE, "pairwise", "Bayesian ridge with pairwise terms (a task-affinity matrix)") \
-    X(PREDICT_RANDOM, "random", "no model: random scores, for comparison")
+    X(PREDICT_RANDOM, "random", "no model: random scores, for comparison")                        \
+    X(PREDICT_MULTI, "multi", "ensemble with one output per dataset, trained on every member's scores")
 
 typedef enum predict_kind {
 #define X(e, name, help) e,
@@ -55,6 +56,31 @@ predict_model *predict_fit(predict_kind kind, int n, int target, const combo_t *
                            size_t m, uint64_t seed, predict_effort effort, cs_error *err);
 
 void predict_free(predict_model *model);
+
+/* The measured runs of a study: m combinations, each with one score per dataset:
+ * score[i * n + d] is dataset d's score in run i, NAN when d is not a member or not measured.
+ * One run scores every member, so a model that knows the target can learn from all of them. */
+typedef struct predict_runs {
+    int n;
+    size_t m;
+    const combo_t *combo;
+    const double *score;
+} predict_runs;
+
+/* The target's points of runs (combinations containing it with a score for it): allocates *x
+ * and *y (caller frees); returns the count. */
+size_t predict_runs_target(const predict_runs *runs, int target, combo_t **x, double **y);
+
+/* Fits kind for target on runs: multi learns from every member's score of every run (one output
+ * per dataset on shared hidden units); every other kind uses the target's scores only, exactly
+ * as predict_fit. NULL with err set on error. */
+predict_model *predict_fit_runs(predict_kind kind, int target, const predict_runs *runs, uint64_t seed,
+                                predict_effort effort, cs_error *err);
+
+/* predict_cv for runs: the folds split the target's points; a held-out point's target score is
+ * hidden from the fit, the other members' scores of that run stay visible. */
+bool predict_cv_runs(predict_kind kind, int target, const predict_runs *runs, int folds, uint64_t seed,
+                     double *spearman, double *mae);
 
 /* Number of members S of the model (1 for mlp and random). */
 int predict_members(const predict_model *model);

@@ -76,6 +76,11 @@ uint64_t search_remaining(int n, int target, const combo_t *x, size_t m);
 int search_round(const search_settings *s, int n, int target, const combo_t *x, const double *y,
                  size_t m, search_suggestion *out, search_info *info, cs_error *err);
 
+/* Same, fitting on a study's runs (predict_fit_runs): the multi predictor learns from every
+ * member's scores; candidates are the combinations containing target not measured for it. */
+int search_round_runs(const search_settings *s, int target, const predict_runs *runs,
+                      search_suggestion *out, search_info *info, cs_error *err);
+
 /* Same, with a model already fitted by the caller (the scores it was fitted on are still needed
  * for the best measured value that ei improves on). */
 int search_round_model(const search_settings *s, const predict_model *model, int n, int target,

@@ -21,7 +21,7 @@ static const char suggest_help[] =
     "cross-validated accuracy (Spearman, MAE). Defaults come from the study's \"search\" settings.\n\n"
     "  --target NAME       the target dataset (default: the study's first target)\n"
     "  -k, --batch N       suggestions to print (default: the study's batch, else 4)\n"
-    "  --predictor NAME    ensemble (default), mlp, additive, pairwise, random\n"
+    "  --predictor NAME    ensemble (default), mlp, additive, pairwise, random, multi\n"
     "  --acquisition NAME  ucb (default), mean, ei, thompson\n"
     "  --seed S            random seed (default: the study's, else 1)\n"
     "  --no-cv             skip the cross-validation (cv figures are then null)\n"
@@ -37,6 +37,12 @@ static void json_num(cJSON *o, const char *key, double v)
         cJSON_AddNumberToObject(o, key, v);
     else
         cJSON_AddNullToObject(o, key);
+}
+
+static int combo_cmp(const void *a, const void *b)
+{
+    combo_t x = *(const combo_t *)a, y = *(const combo_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 int cmd_suggest(int argc, char **argv)
@@ -141,18 +147,49 @@ int cmd_suggest(int argc, char **argv)
         free(y);
         goto done;
     }
+    /* Every measured run with every member's score: the multi predictor learns from all. */
+    int n = s->n_datasets;
+    combo_t *rc_combo = xmalloc((s->n_combos ? s->n_combos : 1) * sizeof *rc_combo);
+    size_t nr = 0;
+    for (size_t i = 0; i < s->combo_cap; i++)
+        if (s->combo_set[i])
+            rc_combo[nr++] = s->combo_set[i];
+    qsort(rc_combo, nr, sizeof *rc_combo, combo_cmp); /* hash order is no order: sort */
+    double *rc_score = xmalloc((nr ? nr : 1) * (size_t)n * sizeof *rc_score);
+    for (size_t i = 0; i < nr; i++)
+        for (int d = 0; d < n; d++) {
+            double v;
+            rc_score[i * n + d] = combo_has(rc_combo[i], d) && study_score(s, rc_combo[i], d, &v) ? v : NAN;
+        }
+    predict_runs runs = {n, nr, rc_combo, rc_score};
     double rho = NAN, mae = NAN;
     if (cv)
-        predict_cv(st.predictor, s->n_datasets, target, x, y, m, 5, st.seed, &rho, &mae);
+        predict_cv_runs(st.predictor, target, &runs, 5, st.seed, &rho, &mae);
     search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
     search_info info;
-    int got = search_round(&st, s->n_datasets, target, x, y, m, sug, &info, &err);
+    int got = search_round_runs(&st, target, &runs, sug, &info, &err);
+    free(rc_combo);
+    free(rc_score);
     if (got < 0) {
-        cli_error(&err);
+        fprintf(stderr, "%s: %s\n", path, err.msg);
         free(sug);
         free(x);
         free(y);
         goto done;
+    }
+    /* Nothing measured for the target: a model knows nothing yet, so the first runs are the
+     * paper's initial design (DESIGN.md section 1), unscored. */
+    size_t design_size = 0;
+    if (m == 0) {
+        int task[COMBO_MAX_DATASETS];
+        for (int d = 0; d < n; d++)
+            task[d] = s->datasets[d].task;
+        search_design pd = {DESIGN_PAPER, 0};
+        combo_t *dz = search_initial_design(&pd, n, target, task, st.seed, &design_size);
+        got = design_size < (size_t)st.batch ? (int)design_size : st.batch;
+        for (int i = 0; i < got; i++)
+            sug[i] = (search_suggestion){dz[i], NAN, NAN, NAN};
+        free(dz);
     }
     const char *tname = s->datasets[target].name;
     if (json) {
@@ -195,13 +232,21 @@ int cmd_suggest(int argc, char **argv)
         else
             printf("predictor    %s  (cross-validation needs at least 4 runs; %zu measured)\n",
                    predict_kind_name(st.predictor), m);
-        printf("acquisition  %s  (%llu candidates %s)\n", search_acquisition_name(st.acquisition),
-               (unsigned long long)info.candidates,
-               info.enumerated ? "scored: all of them" : "scored by local search around the best measured");
+        if (design_size)
+            printf("acquisition  none yet  (no runs of the target: the first %d of the %zu runs of the paper's initial design)\n",
+                   got, design_size);
+        else
+            printf("acquisition  %s  (%llu candidates %s)\n", search_acquisition_name(st.acquisition),
+                   (unsigned long long)info.candidates,
+                   info.enumerated ? "scored: all of them" : "scored by local search around the best measured");
         printf("%3s %10s %9s %12s  %s\n", "#", "predicted", "sd", "acquisition", "combination");
         for (int i = 0; i < got; i++)
-            printf("%3d %10.4f %9.4f %12.4f  %s\n", i + 1, sug[i].predicted, sug[i].sd, sug[i].acquisition,
-                   text_sanitize(study_combo_format(s, sug[i].combo, buf, sizeof buf), safe, sizeof safe));
+            if (isnan(sug[i].predicted))
+                printf("%3d %10s %9s %12s  %s\n", i + 1, "-", "-", "-",
+                       text_sanitize(study_combo_format(s, sug[i].combo, buf, sizeof buf), safe, sizeof safe));
+            else
+                printf("%3d %10.4f %9.4f %12.4f  %s\n", i + 1, sug[i].predicted, sug[i].sd, sug[i].acquisition,
+                       text_sanitize(study_combo_format(s, sug[i].combo, buf, sizeof buf), safe, sizeof safe));
     }
     rc = EXIT_OK;
     free(sug);

@@ -48,7 +48,7 @@ const char *predict_kind_list(void)
 enum {
     RIDGE_DRAWS = 32,
     ENS_MEMBERS = 8, ENS_MEMBERS_CHEAP = 3, ENS_HIDDEN = 8,
-    ENS_EPOCHS = 300, ENS_EPOCHS_CHEAP = 120,
+    ENS_EPOCHS = 300, ENS_EPOCHS_CHEAP = 120, MULTI_HIDDEN = 24,
     MLP_HIDDEN = 32, MLP_EPOCHS = 300, MLP_EPOCHS_CHEAP = 150,
 };
 #define ENS_LINEAR_PRIOR 0.2 /* prior sd of one dataset's linear effect, in score sds */
@@ -71,6 +71,7 @@ struct predict_model {
     bool skip, relu;
     double *net; /* members x net_size */
     size_t net_size;
+    bool multi;  /* net with n outputs on all n bits (PREDICT_MULTI) */
 };
 
 /* ---------- features ---------- */
@@ -475,10 +476,284 @@ static void net_fit(predict_model *md, const combo_t *x, const double *ys, size_
     free(wt);
 }
 
+
+/* ---------- multi-target network ---------- */
+
+/* Layout: W1[n][H] (inputs are all n bits), b1[H], w2[n][H], b2[n], ws[n][n] (row: output). */
+typedef struct multi_layout {
+    size_t W1, b1, w2, b2, ws, size;
+} multi_layout;
+
+static multi_layout mlayout(int n, int H)
+{
+    multi_layout l;
+    l.W1 = 0;
+    l.b1 = (size_t)n * H;
+    l.w2 = l.b1 + H;
+    l.b2 = l.w2 + (size_t)n * H;
+    l.ws = l.b2 + n;
+    l.size = l.ws + (size_t)n * n;
+    return l;
+}
+
+static int members_of(combo_t c, int n, int *a)
+{
+    int r = 0;
+    while (c) {
+        int b = __builtin_ctzll(c);
+        c &= c - 1;
+        if (b < n)
+            a[r++] = b;
+    }
+    return r;
+}
+
+static double multi_eval(const predict_model *md, const double *P, combo_t c, int out)
+{
+    multi_layout l = mlayout(md->n, md->hidden);
+    int H = md->hidden, a[COMBO_MAX_DATASETS];
+    int r = members_of(c, md->n, a);
+    double h[64];
+    for (int u = 0; u < H; u++)
+        h[u] = P[l.b1 + u];
+    for (int i = 0; i < r; i++)
+        for (int u = 0; u < H; u++)
+            h[u] += P[l.W1 + (size_t)a[i] * H + u];
+    double y = P[l.b2 + out];
+    for (int u = 0; u < H; u++)
+        y += P[l.w2 + (size_t)out * H + u] * tanh(h[u]);
+    for (int i = 0; i < r; i++)
+        if (a[i] != out)
+            y += P[l.ws + (size_t)out * md->n + a[i]];
+    return y;
+}
+
+#define MULTI_TARGET_WEIGHT 4.0 /* the target's own scores count double */
+
+/* Trains one member on every (run, member) score, standardized per dataset (ys, NAN: none). */
+static void multi_train(const predict_model *md, double *P, const predict_runs *runs, const double *ys,
+                        const double *wt, int epochs, double lr, double decay)
+{
+    int n = md->n, H = md->hidden, T = md->target;
+    multi_layout l = mlayout(n, H);
+    size_t np = l.size, m = runs->m;
+    double *g = xmalloc(np * sizeof *g), *mo = xcalloc(np, sizeof *mo), *ve = xcalloc(np, sizeof *ve);
+    double *best = xmalloc(np * sizeof *best), *anchor = xmalloc(np * sizeof *anchor);
+    memcpy(best, P, np * sizeof *best);
+    memcpy(anchor, P, np * sizeof *anchor);
+    double wsum = 0;
+    size_t oob = 0;
+    for (size_t i = 0; i < m; i++)
+        for (int d = 0; d < n; d++)
+            if (!isnan(ys[i * n + d])) {
+                wsum += wt[i] * (d == T ? MULTI_TARGET_WEIGHT : 1);
+                oob += wt[i] == 0 && d == T;
+            }
+    double best_oob = INFINITY;
+    int since = 0;
+    const double b1c = 0.9, b2c = 0.999;
+    double b1t = 1, b2t = 1, h[64], z[64], dz[64];
+    int a[COMBO_MAX_DATASETS];
+    for (int e = 0; e < epochs && wsum > 0; e++) {
+        memset(g, 0, np * sizeof *g);
+        for (size_t i = 0; i < m; i++) {
+            if (wt[i] == 0)
+                continue;
+            int r = members_of(runs->combo[i], n, a);
+            for (int u = 0; u < H; u++)
+                h[u] = P[l.b1 + u];
+            for (int k = 0; k < r; k++)
+                for (int u = 0; u < H; u++)
+                    h[u] += P[l.W1 + (size_t)a[k] * H + u];
+            for (int u = 0; u < H; u++) {
+                z[u] = tanh(h[u]);
+                dz[u] = 0;
+            }
+            for (int k = 0; k < r; k++) {
+                int d = a[k];
+                double t = ys[i * n + d];
+                if (isnan(t))
+                    continue;
+                const double *w2 = P + l.w2 + (size_t)d * H;
+                double out = P[l.b2 + d];
+                for (int u = 0; u < H; u++)
+                    out += w2[u] * z[u];
+                for (int j = 0; j < r; j++)
+                    if (a[j] != d)
+                        out += P[l.ws + (size_t)d * n + a[j]];
+                double dout = 2 * wt[i] * (d == T ? MULTI_TARGET_WEIGHT : 1) * (out - t) / wsum;
+                g[l.b2 + d] += dout;
+                for (int u = 0; u < H; u++) {
+                    g[l.w2 + (size_t)d * H + u] += dout * z[u];
+                    dz[u] += dout * w2[u];
+                }
+                for (int j = 0; j < r; j++)
+                    if (a[j] != d)
+                        g[l.ws + (size_t)d * n + a[j]] += dout;
+            }
+            for (int u = 0; u < H; u++) {
+                double dh = dz[u] * (1 - z[u] * z[u]);
+                g[l.b1 + u] += dh;
+                for (int k = 0; k < r; k++)
+                    g[l.W1 + (size_t)a[k] * H + u] += dh;
+            }
+        }
+        if (decay > 0) /* anchored, as in net_train */
+            for (size_t j = 0; j < np; j++)
+                if (j < l.b1 || (j >= l.w2 && j < l.b2) || j >= l.ws)
+                    g[j] += 2 * decay * (P[j] - anchor[j]);
+        b1t *= b1c;
+        b2t *= b2c;
+        for (size_t j = 0; j < np; j++) {
+            mo[j] = b1c * mo[j] + (1 - b1c) * g[j];
+            ve[j] = b2c * ve[j] + (1 - b2c) * g[j] * g[j];
+            P[j] -= lr * (mo[j] / (1 - b1t)) / (sqrt(ve[j] / (1 - b2t)) + 1e-8);
+        }
+        if (oob >= 3 && (e + 1) % 10 == 0) {
+            double err = 0;
+            for (size_t i = 0; i < m; i++)
+                if (wt[i] == 0 && !isnan(ys[i * n + T])) {
+                    double d = multi_eval(md, P, runs->combo[i], T) - ys[i * n + T];
+                    err += d * d;
+                }
+            if (err < best_oob) {
+                best_oob = err;
+                memcpy(best, P, np * sizeof *best);
+                since = 0;
+            } else if (++since >= 5) {
+                break;
+            }
+        }
+    }
+    if (oob >= 3 && best_oob < INFINITY)
+        memcpy(P, best, np * sizeof *best);
+    free(g);
+    free(mo);
+    free(ve);
+    free(best);
+    free(anchor);
+}
+
+/* Standardizes every dataset's scores by its own mean and the pooled spread, fits the members. */
+static void multi_fit(predict_model *md, const predict_runs *runs, cs_rng *rng, predict_effort effort)
+{
+    int n = md->n;
+    size_t m = runs->m;
+    md->multi = true;
+    md->hidden = MULTI_HIDDEN;
+    md->members = effort == PREDICT_CHEAP ? ENS_MEMBERS_CHEAP : ENS_MEMBERS;
+    int epochs = effort == PREDICT_CHEAP ? ENS_EPOCHS_CHEAP : ENS_EPOCHS;
+    double mu[COMBO_MAX_DATASETS] = {0}, all = 0;
+    size_t cnt[COMBO_MAX_DATASETS] = {0}, total = 0;
+    for (size_t i = 0; i < m; i++)
+        for (int d = 0; d < n; d++) {
+            double v = runs->score[i * n + d];
+            if (!isnan(v) && combo_has(runs->combo[i], d)) {
+                mu[d] += v;
+                cnt[d]++;
+                all += v;
+                total++;
+            }
+        }
+    all = total ? all / (double)total : 0;
+    for (int d = 0; d < n; d++)
+        mu[d] = cnt[d] ? mu[d] / (double)cnt[d] : all;
+    double ss = 0;
+    for (size_t i = 0; i < m; i++)
+        for (int d = 0; d < n; d++) {
+            double v = runs->score[i * n + d];
+            if (!isnan(v) && combo_has(runs->combo[i], d))
+                ss += (v - mu[d]) * (v - mu[d]);
+        }
+    double scale = total > 1 ? sqrt(ss / (double)(total - 1)) : 0;
+    md->ymean = mu[md->target];
+    md->yscale = scale > 1e-12 ? scale : 1e-3;
+    double *ys = xmalloc((m ? m : 1) * (size_t)n * sizeof *ys);
+    for (size_t i = 0; i < m; i++)
+        for (int d = 0; d < n; d++) {
+            double v = runs->score[i * n + d];
+            ys[i * n + d] = !isnan(v) && combo_has(runs->combo[i], d) ? (v - mu[d]) / md->yscale : NAN;
+        }
+    multi_layout l = mlayout(n, md->hidden);
+    md->net_size = l.size;
+    md->net = xcalloc((size_t)md->members * l.size, sizeof *md->net);
+    double *wt = xmalloc((m ? m : 1) * sizeof *wt);
+    int H = md->hidden;
+    for (int s = 0; s < md->members; s++) {
+        double *P = md->net + (size_t)s * l.size;
+        for (size_t j = l.W1; j < l.b1; j++)
+            P[j] = rng_normal(rng) / sqrt((double)n);
+        for (size_t j = l.w2; j < l.b2; j++)
+            P[j] = rng_normal(rng) / sqrt((double)H);
+        for (size_t j = l.ws; j < l.size; j++)
+            P[j] = ENS_LINEAR_PRIOR * rng_normal(rng);
+        for (size_t i = 0; i < m; i++)
+            wt[i] = 0;
+        for (size_t i = 0; i < m; i++)
+            wt[rng_below(rng, m)] += 1;
+        if (m < 8)
+            for (size_t i = 0; i < m; i++)
+                wt[i] += 1;
+        multi_train(md, P, runs, ys, wt, epochs, 0.02, 1e-3);
+    }
+    free(wt);
+    free(ys);
+}
+
 /* ---------- the model ---------- */
+
+static predict_model *fit_points(predict_kind kind, int n, int target, const combo_t *x, const double *y,
+                                 size_t m, uint64_t seed, predict_effort effort, cs_error *err,
+                                 const predict_runs *runs);
 
 predict_model *predict_fit(predict_kind kind, int n, int target, const combo_t *x, const double *y,
                            size_t m, uint64_t seed, predict_effort effort, cs_error *err)
+{
+    if (kind != PREDICT_MULTI)
+        return fit_points(kind, n, target, x, y, m, seed, effort, err, NULL);
+    /* multi with the target's scores alone: runs that score the target only. */
+    double *sc = xmalloc((m ? m : 1) * (size_t)(n > 0 ? n : 1) * sizeof *sc);
+    for (size_t i = 0; i < m * (size_t)(n > 0 ? n : 0); i++)
+        sc[i] = NAN;
+    for (size_t i = 0; i < m && n > 0 && target >= 0 && target < n; i++)
+        sc[i * n + target] = y[i];
+    predict_runs r = {n, m, x, sc};
+    predict_model *md = fit_points(kind, n, target, x, y, m, seed, effort, err, &r);
+    free(sc);
+    return md;
+}
+
+size_t predict_runs_target(const predict_runs *runs, int target, combo_t **x, double **y)
+{
+    size_t k = 0;
+    *x = xmalloc((runs->m ? runs->m : 1) * sizeof **x);
+    *y = xmalloc((runs->m ? runs->m : 1) * sizeof **y);
+    for (size_t i = 0; i < runs->m; i++) {
+        double v = runs->score[i * runs->n + target];
+        if (combo_has(runs->combo[i], target) && !isnan(v)) {
+            (*x)[k] = runs->combo[i];
+            (*y)[k++] = v;
+        }
+    }
+    return k;
+}
+
+predict_model *predict_fit_runs(predict_kind kind, int target, const predict_runs *runs, uint64_t seed,
+                                predict_effort effort, cs_error *err)
+{
+    combo_t *x;
+    double *y;
+    size_t m = predict_runs_target(runs, target, &x, &y);
+    predict_model *md = fit_points(kind, runs->n, target, x, y, m, seed, effort, err,
+                                   kind == PREDICT_MULTI ? runs : NULL);
+    free(x);
+    free(y);
+    return md;
+}
+
+static predict_model *fit_points(predict_kind kind, int n, int target, const combo_t *x, const double *y,
+                                 size_t m, uint64_t seed, predict_effort effort, cs_error *err,
+                                 const predict_runs *runs)
 {
     if (n < 1 || n > COMBO_MAX_DATASETS || target < 0 || target >= n) {
         error_set(err, NULL, 0, 0, "predictor: target %d out of range for %d datasets", target, n);
@@ -518,6 +793,7 @@ predict_model *predict_fit(predict_kind kind, int n, int target, const combo_t *
     case PREDICT_PAIRWISE: ridge_fit(md, x, ys, m, &rng); break;
     case PREDICT_ENSEMBLE:
     case PREDICT_MLP: net_fit(md, x, ys, m, &rng, effort); break;
+    case PREDICT_MULTI: multi_fit(md, runs, &rng, effort); break;
     case PREDICT_RANDOM:
     default: md->members = 1; break;
     }
@@ -548,6 +824,7 @@ void predict_eval_members(const predict_model *md, combo_t c, double *out)
         case PREDICT_PAIRWISE: v = ridge_eval(md, md->w + (size_t)s * md->p, a, r); break;
         case PREDICT_ENSEMBLE:
         case PREDICT_MLP: v = net_eval(md, md->net + (size_t)s * md->net_size, a, r); break;
+        case PREDICT_MULTI: v = multi_eval(md, md->net + (size_t)s * md->net_size, c, md->target); break;
         default: v = (double)(rng_mix(md->seed ^ rng_mix(c)) >> 11) * 0x1.0p-53 * 2 - 1; break;
         }
         out[s] = md->ymean + md->yscale * v;
@@ -594,6 +871,7 @@ bool predict_main_effects(const predict_model *md, double *out)
 
 /* ---------- accuracy ---------- */
 
+/* qsort has no context argument: the values being ranked (ranks() is not reentrant). */
 static const double *rank_base;
 static int rank_cmp(const void *a, const void *b)
 {
@@ -700,4 +978,64 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
     free(ty);
     free(pred);
     return ok;
+}
+
+bool predict_cv_runs(predict_kind kind, int target, const predict_runs *runs, int folds, uint64_t seed,
+                     double *spearman, double *mae)
+{
+    if (kind != PREDICT_MULTI) {
+        combo_t *x;
+        double *y;
+        size_t m = predict_runs_target(runs, target, &x, &y);
+        bool ok = predict_cv(kind, runs->n, target, x, y, m, folds, seed, spearman, mae);
+        free(x);
+        free(y);
+        return ok;
+    }
+    *spearman = NAN;
+    *mae = NAN;
+    int n = runs->n;
+    size_t *idx = xmalloc((runs->m ? runs->m : 1) * sizeof *idx), m = 0;
+    for (size_t i = 0; i < runs->m; i++)
+        if (combo_has(runs->combo[i], target) && !isnan(runs->score[i * n + target]))
+            idx[m++] = i;
+    if (m < 4) {
+        free(idx);
+        return false;
+    }
+    size_t k = (size_t)folds < m ? (size_t)folds : m;
+    if (k < 2)
+        k = 2;
+    cs_rng rng;
+    rng_seed(&rng, seed, 0xc5);
+    for (size_t i = m - 1; i > 0; i--) {
+        size_t j = rng_below(&rng, i + 1), t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+    double *sc = xmalloc(runs->m * (size_t)n * sizeof *sc);
+    double *pred = xmalloc(m * sizeof *pred), *truth = xmalloc(m * sizeof *truth);
+    for (size_t f = 0; f < k; f++) {
+        memcpy(sc, runs->score, runs->m * (size_t)n * sizeof *sc);
+        for (size_t i = f; i < m; i += k)
+            sc[idx[i] * n + target] = NAN;
+        predict_runs r = {n, runs->m, runs->combo, sc};
+        predict_model *md = predict_fit_runs(kind, target, &r, seed + f, PREDICT_CHEAP, NULL);
+        for (size_t i = f; i < m; i += k) {
+            double sd;
+            predict_eval(md, runs->combo[idx[i]], &pred[i], &sd);
+            truth[i] = runs->score[idx[i] * n + target];
+        }
+        predict_free(md);
+    }
+    double e = 0;
+    for (size_t i = 0; i < m; i++)
+        e += fabs(pred[i] - truth[i]);
+    *mae = e / (double)m;
+    *spearman = predict_spearman(pred, truth, m);
+    free(sc);
+    free(pred);
+    free(truth);
+    free(idx);
+    return true;
 }

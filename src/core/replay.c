@@ -78,6 +78,20 @@ bool replay_check_complete(const study *s, int target, cs_error *err)
                      s->metrics[s->metric], names, missing > (uint64_t)shown ? ", ..." : "");
 }
 
+/* Stores run m's score of every member (NAN where the table has none) in (*sc)[m * n ...]. */
+static void record_run(const study *s, combo_t c, double **sc, size_t *cap, size_t m)
+{
+    int n = s->n_datasets;
+    if (m >= *cap) {
+        *cap *= 2;
+        *sc = xrealloc(*sc, *cap * (size_t)n * sizeof **sc);
+    }
+    for (int d = 0; d < n; d++) {
+        double v;
+        (*sc)[m * n + d] = combo_has(c, d) && study_score(s, c, d, &v) ? v : NAN;
+    }
+}
+
 bool replay_target(const study *s, int target, const replay_options *opt, replay_result *out,
                    cs_error *err)
 {
@@ -119,6 +133,9 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
     double *runs_top = xmalloc((size_t)seeds * sizeof *runs_top);
     combo_t *x = xmalloc(lattice * sizeof *x);
     double *y = xmalloc(lattice * sizeof *y);
+    /* Every member's score of every run made, for predictors that learn from all of them. */
+    size_t cap = 64;
+    double *sc = xmalloc(cap * (size_t)n * sizeof *sc);
     int k = opt->search.batch > 0 ? opt->search.batch : 1;
     search_suggestion *picks = xmalloc((size_t)k * sizeof *picks);
     bool ok = true;
@@ -129,6 +146,7 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
         runs_best[sd] = runs_top[sd] = INFINITY;
         combo_t *init = search_initial_design(&opt->init, n, target, task, seed, &ninit);
         for (size_t i = 0; i < ninit && (!opt->budget || m < opt->budget); i++) {
+            record_run(s, init[i], &sc, &cap, m);
             x[m] = init[i];
             y[m] = sign * val[combo_lattice_index(n, target, init[i])];
             if (sign * y[m] > have)
@@ -151,13 +169,15 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
             st.seed = seed * 1000003ULL + (uint64_t)round;
             if (opt->budget && m + (size_t)st.batch > opt->budget)
                 st.batch = (int)(opt->budget - m);
-            int got = search_round(&st, n, target, x, y, m, picks, NULL, err);
+            predict_runs runs = {n, m, x, sc};
+            int got = search_round_runs(&st, target, &runs, picks, NULL, err);
             if (got <= 0) {
                 ok = got == 0;
                 break;
             }
             double before = have;
             for (int i = 0; i < got; i++) {
+                record_run(s, picks[i].combo, &sc, &cap, m);
                 x[m] = picks[i].combo;
                 y[m] = sign * val[combo_lattice_index(n, target, picks[i].combo)];
                 if (sign * y[m] > have)
@@ -187,5 +207,6 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
     free(y);
     free(picks);
     free(val);
+    free(sc);
     return ok;
 }

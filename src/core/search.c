@@ -504,7 +504,7 @@ combo_t *search_initial_design(const search_design *d, int n, int target, const 
             design_add(&o, combo_single(target) | combo_single(i));
     } else if (d->kind == DESIGN_PAPER) {
         /* Task types in order of first appearance, with their members in dataset order. */
-        int nt = 0, type_of[COMBO_MAX_DATASETS], tid[COMBO_MAX_DATASETS];
+        int nt = 0, tid[COMBO_MAX_DATASETS];
         combo_t mem[COMBO_MAX_DATASETS] = {0};
         int list[COMBO_MAX_DATASETS][COMBO_MAX_DATASETS], len[COMBO_MAX_DATASETS] = {0};
         for (int i = 0; i < n; i++) {
@@ -516,11 +516,9 @@ combo_t *search_initial_design(const search_design *d, int n, int target, const 
                 t = nt;
                 tid[nt++] = task[i];
             }
-            type_of[i] = t;
             mem[t] |= combo_single(i);
             list[t][len[t]++] = i;
         }
-        (void)type_of;
         for (int i = 0; i < n; i++)
             design_add(&o, combo_single(i));
         for (int t = 0; t < nt; t++) {
@@ -576,4 +574,20 @@ bool search_should_stop(const search_stop *rule, int rounds_without_improvement,
     if (rule->budget && runs >= rule->budget)
         return true;
     return rule->patience > 0 && rounds_without_improvement >= rule->patience;
+}
+
+int search_round_runs(const search_settings *st, int target, const predict_runs *runs,
+                      search_suggestion *out, search_info *info, cs_error *err)
+{
+    combo_t *x;
+    double *y;
+    size_t m = predict_runs_target(runs, target, &x, &y);
+    predict_model *model = predict_fit_runs(st->predictor, target, runs, st->seed, PREDICT_FULL, err);
+    int r = -1;
+    if (model)
+        r = search_round_model(st, model, runs->n, target, x, y, m, out, info);
+    predict_free(model);
+    free(x);
+    free(y);
+    return r;
 }

@@ -64,3 +64,7 @@ run_cs replay "$TMP/full.csv" --init grid
 expect_status 2; expect_one_line_err
 run_cs replay "$TMP/full.csv" --all --target T1_d01
 expect_status 2; expect_one_line_err
+
+case_begin "replay with a min goal searches for the lowest scores"
+run_cs replay "$TMP/full.csv" --target T1_d02 --seeds 2 --goal min --predictor additive --json
+expect_status 0; expect_out '"runs_to_best":\{"median":[0-9.]+,'

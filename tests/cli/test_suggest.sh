@@ -58,7 +58,7 @@ expect_out '^\{"target":"T2_d06","predictor":"additive","acquisition":"mean"'
 expect_true [ "$(grep -o '"combination"' "$TMP/out" | wc -l)" = 2 ]
 
 case_begin "suggest with every predictor and acquisition"
-for p in ensemble mlp additive pairwise random; do
+for p in ensemble mlp additive pairwise random multi; do
     for a in mean ucb ei thompson; do
         run_cs suggest "$TMP/part.csv" --json -k 2 --predictor $p --acquisition $a --no-cv
         expect_status 0; expect_out "\"predictor\":\"$p\",\"acquisition\":\"$a\",\"cv\":\{\"spearman\":null"
@@ -71,7 +71,7 @@ expect_status 0; expect_out "^target +T1_d01 +\(f1, min;"
 
 case_begin "unknown predictor"
 run_cs suggest "$TMP/part.csv" --predictor gp
-expect_status 1; expect_one_line_err; expect_err "unknown predictor 'gp' \(known: ensemble, mlp, additive, pairwise, random\)"
+expect_status 1; expect_one_line_err; expect_err "unknown predictor 'gp' \(known: ensemble, mlp, additive, pairwise, random, multi\)"
 
 case_begin "unknown acquisition"
 run_cs suggest "$TMP/part.csv" --acquisition pi
@@ -92,3 +92,22 @@ expect_status 1; expect_one_line_err; expect_err "-k 1 is more than the 0 unmeas
 case_begin "bad -k is a usage error"
 run_cs suggest "$TMP/part.csv" -k 0
 expect_status 2; expect_one_line_err
+
+case_begin "more than 20 datasets: local search, and said so"
+"$CS" synth --datasets 33 --runs 60 --seed 2 -o "$TMP/d33.csv" >/dev/null 2>&1
+run_cs suggest "$TMP/d33.csv" -k 2 --no-cv
+expect_status 0; expect_out "candidates scored by local search around the best measured"
+
+case_begin "pairwise above 32 datasets is a one-line error"
+run_cs suggest "$TMP/d33.csv" --predictor pairwise
+expect_status 1; expect_one_line_err; expect_err "d33.csv: the pairwise predictor supports up to 32 datasets \(this study has 33\)"
+
+case_begin "no runs of the target yet: the paper's initial design, unscored"
+printf 'combination,dataset,f1\nA_1,A_1,0.5\nA_1+A_2,A_1,0.6\nA_1+B_1,A_1,0.55\nB_2,B_2,0.4\n' >"$TMP/fresh.csv"
+run_cs suggest "$TMP/fresh.csv" --target B_1 -k 3
+expect_status 0
+expect_out "^acquisition +none yet +\(no runs of the target: the first 3 of the [0-9]+ runs of the paper's initial design\)"
+expect_out "^ +1 +- +- +- +B_1$"
+run_cs suggest "$TMP/fresh.csv" --target B_1 -k 2 --json
+expect_status 0
+expect_out '"suggestions":\[\{"combination":"B_1","predicted":null,"sd":null,"acquisition":null\},\{"combination":"B_1\+B_2","predicted":null'

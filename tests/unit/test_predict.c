@@ -224,7 +224,7 @@ static void test_names_and_limits(void **state)
     assert_true(predict_kind_parse("pairwise", &k) && k == PREDICT_PAIRWISE);
     assert_false(predict_kind_parse("gp", &k));
     assert_string_equal(predict_kind_name(PREDICT_MLP), "mlp");
-    assert_string_equal(predict_kind_list(), "ensemble, mlp, additive, pairwise, random");
+    assert_string_equal(predict_kind_list(), "ensemble, mlp, additive, pairwise, random, multi");
     cs_error err;
     assert_null(predict_fit(PREDICT_PAIRWISE, 40, 0, NULL, NULL, 0, 1, PREDICT_FULL, &err));
     /* No data: a prediction with doubt, not a crash. */
@@ -239,6 +239,67 @@ static void test_names_and_limits(void **state)
     predict_free(m);
 }
 
+/* The multi-target ensemble learns from the other members' scores: when every dataset follows
+ * the same transfer pattern and the target has few scores of its own, it predicts the target
+ * better than the same ensemble on the target's scores alone. */
+static double shared_fn(combo_t c, int d)
+{
+    double y = 0.5 + 0.03 * d;
+    for (int e = 0; e < N; e++)
+        if (e != d && combo_has(c, e))
+            y += 0.012 * ((e % 3) - 1) + (e == 6 ? 0.02 : 0);
+    return y;
+}
+
+static void test_multi_learns_from_other_targets(void **state)
+{
+    (void)state;
+    enum { M = 120 };
+    combo_t runs[M];
+    double *sc = malloc((size_t)M * N * sizeof *sc);
+    size_t target_scored = 0;
+    for (int i = 0; i < M; i++) {
+        runs[i] = (combo_t)((i * 2654435761u + 12345u) >> 5) & combo_all(N);
+        if (!runs[i])
+            runs[i] = 1;
+        for (int d = 0; d < N; d++) {
+            sc[i * N + d] = combo_has(runs[i], d) ? shared_fn(runs[i], d) : NAN;
+            /* the target's own score only for a few runs */
+            if (d == TARGET && combo_has(runs[i], d) && target_scored++ >= 8)
+                sc[i * N + d] = NAN;
+        }
+    }
+    predict_runs r = {N, M, runs, sc};
+    combo_t *x;
+    double *y;
+    assert_int_equal(predict_runs_target(&r, TARGET, &x, &y), 8);
+    predict_model *multi = predict_fit_runs(PREDICT_MULTI, TARGET, &r, 1, PREDICT_FULL, NULL);
+    predict_model *single = predict_fit_runs(PREDICT_ENSEMBLE, TARGET, &r, 1, PREDICT_FULL, NULL);
+    double em = 0, es = 0, pm[256], truth[256], sd;
+    for (uint64_t i = 0; i < 256; i++) {
+        combo_t c = combo_lattice_at(N, TARGET, i);
+        double ps;
+        predict_eval(multi, c, &pm[i], &sd);
+        predict_eval(single, c, &ps, &sd);
+        truth[i] = shared_fn(c, TARGET);
+        em += fabs(pm[i] - truth[i]);
+        es += fabs(ps - truth[i]);
+    }
+    print_message("target with 8 scores: multi mae %.4f, ensemble mae %.4f, multi spearman %.3f\n",
+                  em / 256, es / 256, predict_spearman(pm, truth, 256));
+    assert_true(em < 0.8 * es);
+    assert_true(predict_spearman(pm, truth, 256) > 0.8);
+    double rho, mae;
+    assert_true(predict_cv_runs(PREDICT_MULTI, TARGET, &r, 4, 1, &rho, &mae));
+    assert_true(isfinite(rho) && mae < 0.05);
+    assert_true(predict_cv_runs(PREDICT_ADDITIVE, TARGET, &r, 4, 1, &rho, &mae));
+    predict_free(multi);
+    predict_free(single);
+    free(x);
+    free(y);
+    free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_pair_weights_recovered), cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_uncertainty),         cmocka_unit_test(test_cv_and_spearman),
         cmocka_unit_test(test_names_and_limits),
+        cmocka_unit_test(test_multi_learns_from_other_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
