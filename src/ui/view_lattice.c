@@ -276,7 +276,7 @@ static theme_role gain_role(bool has, double g)
 
 /* Where things go for one frame. Rows of r: title, the layout, the legend, the neighbours. */
 typedef struct geom {
-    int cell_h;          /* cells per character row: 2 with half blocks, else 1 */
+    int cell_h;          /* cells per character row (cells_per_char): 2, or 1 zoomed */
     int top, rows;       /* the layout's character rows */
     int left, width;     /* the layout's columns */
     int panel_x, panel_w;
