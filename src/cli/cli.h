@@ -3,6 +3,7 @@
 #ifndef COMBOSCOPE_CLI_H
 #define COMBOSCOPE_CLI_H
 
+#include <cJSON.h>
 #include <stdio.h>
 
 #include "comboscope/error.h"
@@ -34,5 +35,12 @@ int cli_parse_long(const char *s, long lo, long hi, long *out);
 /* The bundled sample study: next to the binary's source tree when run from it, else the
  * installed copy. Returns a static path. */
 const char *cli_sample_study(void);
+
+/* Adds v to o under key, or null when v is not finite (JSON has no NaN or infinity). */
+void cli_json_num(cJSON *o, const char *key, double v);
+
+/* Prints o unformatted on one line of stdout and deletes it. Returns EXIT_OK, or EXIT_INVALID
+ * (nothing printed) when cJSON could not print it. */
+int cli_json_print(cJSON *o);
 
 #endif

@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,4 +50,23 @@ const char *cli_sample_study(void)
         if (access(candidates[i], R_OK) == 0)
             return candidates[i];
     return candidates[0];
+}
+
+void cli_json_num(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+int cli_json_print(cJSON *o)
+{
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text)
+        return EXIT_INVALID;
+    printf("%s\n", text);
+    cJSON_free(text);
+    return EXIT_OK;
 }

@@ -36,14 +36,6 @@ static const char replay_help[] =
     "  -h, --help          show this help\n"
     "  -V, --version       show the version\n";
 
-static void json_num(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 static const char *fmt_runs(double v, char *buf, size_t n)
 {
     if (isfinite(v))
@@ -191,24 +183,19 @@ int cmd_replay(int argc, char **argv)
             cJSON_AddStringToObject(e, "target", s->datasets[res[i].target].name);
             cJSON_AddNumberToObject(e, "lattice", (double)res[i].lattice);
             cJSON *b = cJSON_AddObjectToObject(e, "runs_to_best");
-            json_num(b, "median", res[i].best_median);
-            json_num(b, "p90", res[i].best_p90);
+            cli_json_num(b, "median", res[i].best_median);
+            cli_json_num(b, "p90", res[i].best_p90);
             cJSON *t = cJSON_AddObjectToObject(e, "runs_to_top1pct");
-            json_num(t, "median", res[i].top_median);
-            json_num(t, "p90", res[i].top_p90);
-            json_num(e, "random_runs_to_best", res[i].random_best);
-            json_num(e, "random_runs_to_top1pct", res[i].random_top);
+            cli_json_num(t, "median", res[i].top_median);
+            cli_json_num(t, "p90", res[i].top_p90);
+            cli_json_num(e, "random_runs_to_best", res[i].random_best);
+            cli_json_num(e, "random_runs_to_top1pct", res[i].random_top);
             cJSON_AddItemToArray(arr, e);
         }
         cJSON *sum = cJSON_AddObjectToObject(o, "summary");
-        json_num(sum, "speedup_best", sp_best);
-        json_num(sum, "speedup_top1pct", sp_top);
-        char *text = cJSON_PrintUnformatted(o);
-        cJSON_Delete(o);
-        if (text) {
-            printf("%s\n", text);
-            cJSON_free(text);
-        }
+        cli_json_num(sum, "speedup_best", sp_best);
+        cli_json_num(sum, "speedup_top1pct", sp_top);
+        cli_json_print(o);
     } else {
         printf("replay %s: predictor %s, acquisition %s, batch %ld, init %s, %ld seed%s\n",
                text_sanitize(path, safe, sizeof safe), predict_kind_name(ro.search.predictor),
