@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "comboscope/error.h"
+#include "comboscope/search.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
 
@@ -35,6 +36,10 @@ int cli_parse_long(const char *s, long lo, long hi, long *out);
 /* The bundled sample study: next to the binary's source tree when run from it, else the
  * installed copy. Returns a static path. */
 const char *cli_sample_study(void);
+
+/* Sets st's predictor and acquisition from their names (NULL: left as they are). An unknown
+ * name prints "PATH: unknown predictor 'NAME' (known: ...)" (likewise acquisition) and returns false. */
+bool cli_search_names(const char *path, const char *pred_name, const char *acq_name, search_settings *st);
 
 /* Adds v to o under key, or null when v is not finite (JSON has no NaN or infinity). */
 void cli_json_num(cJSON *o, const char *key, double v);

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "comboscope/predict.h"
+#include "comboscope/text.h"
 
 void cli_error(const cs_error *err)
 {
@@ -50,6 +52,22 @@ const char *cli_sample_study(void)
         if (access(candidates[i], R_OK) == 0)
             return candidates[i];
     return candidates[0];
+}
+
+bool cli_search_names(const char *path, const char *pred_name, const char *acq_name, search_settings *st)
+{
+    char safe[1024];
+    if (pred_name && !predict_kind_parse(pred_name, &st->predictor)) {
+        fprintf(stderr, "%s: unknown predictor '%s' (known: %s)\n", path,
+                text_sanitize(pred_name, safe, sizeof safe), predict_kind_list());
+        return false;
+    }
+    if (acq_name && !search_acquisition_parse(acq_name, &st->acquisition)) {
+        fprintf(stderr, "%s: unknown acquisition '%s' (known: %s)\n", path,
+                text_sanitize(acq_name, safe, sizeof safe), search_acquisition_list());
+        return false;
+    }
+    return true;
 }
 
 void cli_json_num(cJSON *o, const char *key, double v)

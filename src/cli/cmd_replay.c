@@ -112,16 +112,8 @@ int cmd_replay(int argc, char **argv)
     char safe[1024];
     replay_options ro = {{PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, (int)batch, (uint64_t)seed, false},
                          {DESIGN_PAPER, 0}, (size_t)budget, (int)patience, (int)seeds};
-    if (pred_name && !predict_kind_parse(pred_name, &ro.search.predictor)) {
-        fprintf(stderr, "%s: unknown predictor '%s' (known: %s)\n", path,
-                text_sanitize(pred_name, safe, sizeof safe), predict_kind_list());
+    if (!cli_search_names(path, pred_name, acq_name, &ro.search))
         return EXIT_INVALID;
-    }
-    if (acq_name && !search_acquisition_parse(acq_name, &ro.search.acquisition)) {
-        fprintf(stderr, "%s: unknown acquisition '%s' (known: %s)\n", path,
-                text_sanitize(acq_name, safe, sizeof safe), search_acquisition_list());
-        return EXIT_INVALID;
-    }
     if (!search_design_parse(init_name, &ro.init))
         return cli_usage_error("replay", "--init must be paper, singles or random:N");
     cs_error err;

@@ -98,16 +98,8 @@ int cmd_suggest(int argc, char **argv)
         pred_name = s->search.predictor;
     if (!acq_name)
         acq_name = s->search.acquisition;
-    if (pred_name && !predict_kind_parse(pred_name, &st.predictor)) {
-        fprintf(stderr, "%s: unknown predictor '%s' (known: %s)\n", path,
-                text_sanitize(pred_name, safe, sizeof safe), predict_kind_list());
+    if (!cli_search_names(path, pred_name, acq_name, &st))
         goto done;
-    }
-    if (acq_name && !search_acquisition_parse(acq_name, &st.acquisition)) {
-        fprintf(stderr, "%s: unknown acquisition '%s' (known: %s)\n", path,
-                text_sanitize(acq_name, safe, sizeof safe), search_acquisition_list());
-        goto done;
-    }
     st.batch = k ? (int)k : s->search.batch > 0 ? s->search.batch : SEARCH_DEFAULT_BATCH;
     st.seed = seed >= 0 ? (uint64_t)seed : s->search.seed ? s->search.seed : 1;
     st.minimize = s->goal == GOAL_MIN;
