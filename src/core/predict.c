@@ -288,6 +288,74 @@ static void ridge_fit(predict_model *md, const combo_t *x, const double *ys, siz
 
 /* ---------- networks ---------- */
 
+/* Full-batch Adam with early stopping on the out-of-bag error: the optimizer state that
+ * net_train and multi_train share (they differ only in the network and its gradient). */
+typedef struct adam_state {
+    size_t np;
+    double *g;      /* the gradient, filled by the caller each epoch */
+    double *mo, *ve; /* first and second moments */
+    double *best;   /* the parameters with the best out-of-bag error so far */
+    double *anchor; /* the initial parameters, which weight decay pulls towards */
+    double b1t, b2t, best_oob;
+    int since; /* checks since the out-of-bag error last improved */
+} adam_state;
+
+#define ADAM_B1 0.9
+#define ADAM_B2 0.999
+
+static void adam_init(adam_state *o, const double *P, size_t np)
+{
+    o->np = np;
+    o->g = xmalloc(np * sizeof *o->g);
+    o->mo = xcalloc(np, sizeof *o->mo);
+    o->ve = xcalloc(np, sizeof *o->ve);
+    o->best = xmalloc(np * sizeof *o->best);
+    o->anchor = xmalloc(np * sizeof *o->anchor);
+    memcpy(o->best, P, np * sizeof *o->best);
+    memcpy(o->anchor, P, np * sizeof *o->anchor);
+    o->b1t = o->b2t = 1;
+    o->best_oob = INFINITY;
+    o->since = 0;
+}
+
+/* One Adam update of the first n parameters of P (learning rate lr) from o->g. */
+static void adam_step(adam_state *o, double *P, size_t n, double lr)
+{
+    double *g = o->g, *mo = o->mo, *ve = o->ve;
+    o->b1t *= ADAM_B1;
+    o->b2t *= ADAM_B2;
+    for (size_t j = 0; j < n; j++) {
+        mo[j] = ADAM_B1 * mo[j] + (1 - ADAM_B1) * g[j];
+        ve[j] = ADAM_B2 * ve[j] + (1 - ADAM_B2) * g[j] * g[j];
+        P[j] -= lr * (mo[j] / (1 - o->b1t)) / (sqrt(ve[j] / (1 - o->b2t)) + 1e-8);
+    }
+}
+
+/* Records P's out-of-bag error err, keeping P if it is the best yet. True when five checks
+ * in a row brought no improvement: time to stop. */
+static bool adam_stalled(adam_state *o, const double *P, double err)
+{
+    if (err < o->best_oob) {
+        o->best_oob = err;
+        memcpy(o->best, P, o->np * sizeof *o->best);
+        o->since = 0;
+        return false;
+    }
+    return ++o->since >= 5;
+}
+
+/* Puts the best parameters seen back into P if early stopping was on, frees the state. */
+static void adam_finish(adam_state *o, double *P, bool early)
+{
+    if (early && o->best_oob < INFINITY)
+        memcpy(P, o->best, o->np * sizeof *o->best);
+    free(o->g);
+    free(o->mo);
+    free(o->ve);
+    free(o->best);
+    free(o->anchor);
+}
+
 /* Layout of one member's parameters: W1[d][H], b1[H], w2[H], b2, ws[d] (the linear path). */
 typedef struct net_layout {
     size_t W1, b1, w2, b2, ws, size;
@@ -334,20 +402,16 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
     net_layout l = layout(md->d, md->hidden);
     int H = md->hidden;
     size_t np = l.size;
-    double *g = xmalloc(np * sizeof *g), *mo = xcalloc(np, sizeof *mo), *ve = xcalloc(np, sizeof *ve);
-    double *best = xmalloc(np * sizeof *best), *anchor = xmalloc(np * sizeof *anchor);
-    memcpy(best, P, np * sizeof *best);
-    memcpy(anchor, P, np * sizeof *anchor);
+    adam_state o;
+    adam_init(&o, P, np);
+    double *g = o.g;
+    const double *anchor = o.anchor;
     double wsum = 0;
     size_t oob = 0;
     for (size_t i = 0; i < m; i++) {
         wsum += wt[i];
         oob += wt[i] == 0;
     }
-    double best_oob = INFINITY;
-    int since = 0;
-    const double b1c = 0.9, b2c = 0.999;
-    double b1t = 1, b2t = 1;
     double h[64], z[64];
     for (int e = 0; e < epochs && wsum > 0; e++) {
         memset(g, 0, np * sizeof *g);
@@ -391,15 +455,7 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
             for (size_t j = 0; j < np; j++)
                 if (j < l.b1 || (j >= l.w2 && j < l.b2) || (md->skip && j >= l.ws))
                     g[j] += 2 * decay * (P[j] - anchor[j]);
-        b1t *= b1c;
-        b2t *= b2c;
-        for (size_t j = 0; j < np; j++) {
-            if (!md->skip && j >= l.ws)
-                break;
-            mo[j] = b1c * mo[j] + (1 - b1c) * g[j];
-            ve[j] = b2c * ve[j] + (1 - b2c) * g[j] * g[j];
-            P[j] -= lr * (mo[j] / (1 - b1t)) / (sqrt(ve[j] / (1 - b2t)) + 1e-8);
-        }
+        adam_step(&o, P, md->skip ? np : l.ws, lr); /* no linear path: ws stays unused */
         /* Early stopping on the out-of-bag points, checked every 10 epochs. */
         if (oob >= 3 && (e + 1) % 10 == 0) {
             double err = 0;
@@ -408,22 +464,11 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
                     double d = net_eval(md, P, act + i * (size_t)maxa, nact[i]) - ys[i];
                     err += d * d;
                 }
-            if (err < best_oob) {
-                best_oob = err;
-                memcpy(best, P, np * sizeof *best);
-                since = 0;
-            } else if (++since >= 5) {
+            if (adam_stalled(&o, P, err))
                 break;
-            }
         }
     }
-    if (oob >= 3 && best_oob < INFINITY)
-        memcpy(P, best, np * sizeof *best);
-    free(g);
-    free(mo);
-    free(ve);
-    free(best);
-    free(anchor);
+    adam_finish(&o, P, oob >= 3);
 }
 
 static void net_fit(predict_model *md, const combo_t *x, const double *ys, size_t m, cs_rng *rng,
@@ -537,10 +582,10 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
     int n = md->n, H = md->hidden, T = md->target;
     multi_layout l = mlayout(n, H);
     size_t np = l.size, m = runs->m;
-    double *g = xmalloc(np * sizeof *g), *mo = xcalloc(np, sizeof *mo), *ve = xcalloc(np, sizeof *ve);
-    double *best = xmalloc(np * sizeof *best), *anchor = xmalloc(np * sizeof *anchor);
-    memcpy(best, P, np * sizeof *best);
-    memcpy(anchor, P, np * sizeof *anchor);
+    adam_state o;
+    adam_init(&o, P, np);
+    double *g = o.g;
+    const double *anchor = o.anchor;
     double wsum = 0;
     size_t oob = 0;
     for (size_t i = 0; i < m; i++)
@@ -549,10 +594,7 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
                 wsum += wt[i] * (d == T ? MULTI_TARGET_WEIGHT : 1);
                 oob += wt[i] == 0 && d == T;
             }
-    double best_oob = INFINITY;
-    int since = 0;
-    const double b1c = 0.9, b2c = 0.999;
-    double b1t = 1, b2t = 1, h[64], z[64], dz[64];
+    double h[64], z[64], dz[64];
     int a[COMBO_MAX_DATASETS];
     for (int e = 0; e < epochs && wsum > 0; e++) {
         memset(g, 0, np * sizeof *g);
@@ -602,13 +644,7 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
             for (size_t j = 0; j < np; j++)
                 if (j < l.b1 || (j >= l.w2 && j < l.b2) || j >= l.ws)
                     g[j] += 2 * decay * (P[j] - anchor[j]);
-        b1t *= b1c;
-        b2t *= b2c;
-        for (size_t j = 0; j < np; j++) {
-            mo[j] = b1c * mo[j] + (1 - b1c) * g[j];
-            ve[j] = b2c * ve[j] + (1 - b2c) * g[j] * g[j];
-            P[j] -= lr * (mo[j] / (1 - b1t)) / (sqrt(ve[j] / (1 - b2t)) + 1e-8);
-        }
+        adam_step(&o, P, np, lr);
         if (oob >= 3 && (e + 1) % 10 == 0) {
             double err = 0;
             for (size_t i = 0; i < m; i++)
@@ -616,22 +652,11 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
                     double d = multi_eval(md, P, runs->combo[i], T) - ys[i * n + T];
                     err += d * d;
                 }
-            if (err < best_oob) {
-                best_oob = err;
-                memcpy(best, P, np * sizeof *best);
-                since = 0;
-            } else if (++since >= 5) {
+            if (adam_stalled(&o, P, err))
                 break;
-            }
         }
     }
-    if (oob >= 3 && best_oob < INFINITY)
-        memcpy(P, best, np * sizeof *best);
-    free(g);
-    free(mo);
-    free(ve);
-    free(best);
-    free(anchor);
+    adam_finish(&o, P, oob >= 3);
 }
 
 /* Standardizes every dataset's scores by its own mean and the pooled spread, fits the members. */
