@@ -950,6 +950,33 @@ double predict_spearman(const double *a, const double *b, size_t m)
     return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : NAN;
 }
 
+/* Shuffles the m point indices idx by seed (point i of the shuffle is in fold i % k) and
+ * returns k: folds, but at least 2 and at most m. */
+static size_t cv_shuffle(size_t *idx, size_t m, int folds, uint64_t seed)
+{
+    size_t k = (size_t)folds < m ? (size_t)folds : m;
+    if (k < 2)
+        k = 2;
+    cs_rng rng;
+    rng_seed(&rng, seed, 0xc5);
+    for (size_t i = m - 1; i > 0; i--) {
+        size_t j = rng_below(&rng, i + 1), t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+    return k;
+}
+
+/* The cross-validation figures of m held-out predictions against the truth. */
+static void cv_figures(const double *pred, const double *truth, size_t m, double *spearman, double *mae)
+{
+    double e = 0;
+    for (size_t i = 0; i < m; i++)
+        e += fabs(pred[i] - truth[i]);
+    *mae = e / (double)m;
+    *spearman = predict_spearman(pred, truth, m);
+}
+
 bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const double *y, size_t m,
                 int folds, uint64_t seed, double *spearman, double *mae)
 {
@@ -957,19 +984,10 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
     *mae = NAN;
     if (m < 4)
         return false;
-    size_t k = (size_t)folds < m ? (size_t)folds : m;
-    if (k < 2)
-        k = 2;
     size_t *perm = xmalloc(m * sizeof *perm);
     for (size_t i = 0; i < m; i++)
         perm[i] = i;
-    cs_rng rng;
-    rng_seed(&rng, seed, 0xc5);
-    for (size_t i = m - 1; i > 0; i--) {
-        size_t j = rng_below(&rng, i + 1), t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
-    }
+    size_t k = cv_shuffle(perm, m, folds, seed);
     combo_t *tx = xmalloc(m * sizeof *tx);
     double *ty = xmalloc(m * sizeof *ty), *pred = xmalloc(m * sizeof *pred);
     bool ok = true;
@@ -991,13 +1009,8 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
         }
         predict_free(md);
     }
-    if (ok) {
-        double e = 0;
-        for (size_t i = 0; i < m; i++)
-            e += fabs(pred[i] - y[i]);
-        *mae = e / (double)m;
-        *spearman = predict_spearman(pred, y, m);
-    }
+    if (ok)
+        cv_figures(pred, y, m, spearman, mae);
     free(perm);
     free(tx);
     free(ty);
@@ -1028,16 +1041,7 @@ bool predict_cv_runs(predict_kind kind, int target, const predict_runs *runs, in
         free(idx);
         return false;
     }
-    size_t k = (size_t)folds < m ? (size_t)folds : m;
-    if (k < 2)
-        k = 2;
-    cs_rng rng;
-    rng_seed(&rng, seed, 0xc5);
-    for (size_t i = m - 1; i > 0; i--) {
-        size_t j = rng_below(&rng, i + 1), t = idx[i];
-        idx[i] = idx[j];
-        idx[j] = t;
-    }
+    size_t k = cv_shuffle(idx, m, folds, seed);
     double *sc = xmalloc(runs->m * (size_t)n * sizeof *sc);
     double *pred = xmalloc(m * sizeof *pred), *truth = xmalloc(m * sizeof *truth);
     for (size_t f = 0; f < k; f++) {
@@ -1053,11 +1057,7 @@ bool predict_cv_runs(predict_kind kind, int target, const predict_runs *runs, in
         }
         predict_free(md);
     }
-    double e = 0;
-    for (size_t i = 0; i < m; i++)
-        e += fabs(pred[i] - truth[i]);
-    *mae = e / (double)m;
-    *spearman = predict_spearman(pred, truth, m);
+    cv_figures(pred, truth, m, spearman, mae);
     free(sc);
     free(pred);
     free(truth);
