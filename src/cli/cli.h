@@ -41,6 +41,12 @@ const char *cli_sample_study(void);
  * name prints "PATH: unknown predictor 'NAME' (known: ...)" (likewise acquisition) and returns false. */
 bool cli_search_names(const char *path, const char *pred_name, const char *acq_name, search_settings *st);
 
+/* Writes a command's output with write(ctx, fp, display, err): to stdout when output is "-"
+ * (display "<stdout>", then flushed), else through file_atomic to the file output, which is
+ * replaced only when write succeeds. Returns false with err set. */
+bool cli_write_output(const char *output, bool (*write)(void *ctx, FILE *fp, const char *display, cs_error *err),
+                      void *ctx, cs_error *err);
+
 /* Adds v to o under key, or null when v is not finite (JSON has no NaN or infinity). */
 void cli_json_num(cJSON *o, const char *key, double v);
 

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "comboscope/predict.h"
+#include "comboscope/study_json.h"
 #include "comboscope/text.h"
 
 void cli_error(const cs_error *err)
@@ -68,6 +69,25 @@ bool cli_search_names(const char *path, const char *pred_name, const char *acq_n
         return false;
     }
     return true;
+}
+
+bool cli_write_output(const char *output, bool (*write)(void *ctx, FILE *fp, const char *display, cs_error *err),
+                      void *ctx, cs_error *err)
+{
+    if (strcmp(output, "-") == 0) {
+        bool ok = write(ctx, stdout, "<stdout>", err);
+        if (ok && fflush(stdout) != 0)
+            ok = error_set(err, "<stdout>", 0, 0, "cannot write: write error");
+        return ok;
+    }
+    file_atomic a;
+    if (!file_atomic_open(&a, output, err))
+        return false;
+    if (!write(ctx, a.fp, output, err)) {
+        file_atomic_abort(&a);
+        return false;
+    }
+    return file_atomic_commit(&a, err);
 }
 
 void cli_json_num(cJSON *o, const char *key, double v)
