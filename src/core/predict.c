@@ -471,6 +471,19 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
     adam_finish(&o, P, oob >= 3);
 }
 
+/* One ensemble member's point weights. Bootstrap: m draws with replacement; points never
+ * drawn (weight 0) are out of bag. */
+static void bootstrap(double *wt, size_t m, cs_rng *rng)
+{
+    for (size_t i = 0; i < m; i++)
+        wt[i] = 0;
+    for (size_t i = 0; i < m; i++)
+        wt[rng_below(rng, m)] += 1;
+    if (m < 8) /* too few points to leave any out */
+        for (size_t i = 0; i < m; i++)
+            wt[i] += 1;
+}
+
 static void net_fit(predict_model *md, const combo_t *x, const double *ys, size_t m, cs_rng *rng,
                     predict_effort effort)
 {
@@ -502,14 +515,7 @@ static void net_fit(predict_model *md, const combo_t *x, const double *ys, size_
             for (int j = 0; j < md->d; j++)
                 P[l.ws + j] = ENS_LINEAR_PRIOR * rng_normal(rng);
         if (ens) {
-            /* Bootstrap: m draws with replacement; points never drawn are out of bag. */
-            for (size_t i = 0; i < m; i++)
-                wt[i] = 0;
-            for (size_t i = 0; i < m; i++)
-                wt[rng_below(rng, m)] += 1;
-            if (m < 8) /* too few points to leave any out */
-                for (size_t i = 0; i < m; i++)
-                    wt[i] += 1;
+            bootstrap(wt, m, rng);
         } else {
             for (size_t i = 0; i < m; i++)
                 wt[i] = 1;
@@ -712,13 +718,7 @@ static void multi_fit(predict_model *md, const predict_runs *runs, cs_rng *rng, 
             P[j] = rng_normal(rng) / sqrt((double)H);
         for (size_t j = l.ws; j < l.size; j++)
             P[j] = ENS_LINEAR_PRIOR * rng_normal(rng);
-        for (size_t i = 0; i < m; i++)
-            wt[i] = 0;
-        for (size_t i = 0; i < m; i++)
-            wt[rng_below(rng, m)] += 1;
-        if (m < 8)
-            for (size_t i = 0; i < m; i++)
-                wt[i] += 1;
+        bootstrap(wt, m, rng);
         multi_train(md, P, runs, ys, wt, epochs, 0.02, 1e-3);
     }
     free(wt);
