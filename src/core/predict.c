@@ -356,6 +356,19 @@ static void adam_finish(adam_state *o, double *P, bool early)
     free(o->anchor);
 }
 
+/* The inputs h[0..H) of the hidden units when the inputs a[0..r) are on: the biases b1 plus
+ * those inputs' rows of W1 ([input][H]). Both networks share this first layer. */
+static void hidden_in(const double *W1, const double *b1, int H, const int *a, int r, double *h)
+{
+    for (int u = 0; u < H; u++)
+        h[u] = b1[u];
+    for (int k = 0; k < r; k++) {
+        const double *col = W1 + (size_t)a[k] * H;
+        for (int u = 0; u < H; u++)
+            h[u] += col[u];
+    }
+}
+
 /* Layout of one member's parameters: W1[d][H], b1[H], w2[H], b2, ws[d] (the linear path). */
 typedef struct net_layout {
     size_t W1, b1, w2, b2, ws, size;
@@ -378,13 +391,7 @@ static double net_eval(const predict_model *md, const double *P, const int *a, i
     net_layout l = layout(md->d, md->hidden);
     double h[64];
     int H = md->hidden;
-    for (int u = 0; u < H; u++)
-        h[u] = P[l.b1 + u];
-    for (int i = 0; i < r; i++) {
-        const double *col = P + l.W1 + (size_t)a[i] * H;
-        for (int u = 0; u < H; u++)
-            h[u] += col[u];
-    }
+    hidden_in(P + l.W1, P + l.b1, H, a, r, h);
     double out = P[l.b2];
     for (int u = 0; u < H; u++)
         out += P[l.w2 + u] * (md->relu ? (h[u] > 0 ? h[u] : 0) : tanh(h[u]));
@@ -420,13 +427,7 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
                 continue;
             const int *a = act + i * (size_t)maxa;
             int r = nact[i];
-            for (int u = 0; u < H; u++)
-                h[u] = P[l.b1 + u];
-            for (int k = 0; k < r; k++) {
-                const double *col = P + l.W1 + (size_t)a[k] * H;
-                for (int u = 0; u < H; u++)
-                    h[u] += col[u];
-            }
+            hidden_in(P + l.W1, P + l.b1, H, a, r, h);
             double out = P[l.b2];
             for (int u = 0; u < H; u++) {
                 z[u] = md->relu ? (h[u] > 0 ? h[u] : 0) : tanh(h[u]);
@@ -565,6 +566,7 @@ static double multi_eval(const predict_model *md, const double *P, combo_t c, in
     int H = md->hidden, a[COMBO_MAX_DATASETS];
     int r = members_of(c, md->n, a);
     double h[64];
+    /* hidden_in's loop, written out: gcc cannot see that members_of filled a[0..r) */
     for (int u = 0; u < H; u++)
         h[u] = P[l.b1 + u];
     for (int i = 0; i < r; i++)
@@ -608,11 +610,7 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
             if (wt[i] == 0)
                 continue;
             int r = members_of(runs->combo[i], n, a);
-            for (int u = 0; u < H; u++)
-                h[u] = P[l.b1 + u];
-            for (int k = 0; k < r; k++)
-                for (int u = 0; u < H; u++)
-                    h[u] += P[l.W1 + (size_t)a[k] * H + u];
+            hidden_in(P + l.W1, P + l.b1, H, a, r, h);
             for (int u = 0; u < H; u++) {
                 z[u] = tanh(h[u]);
                 dz[u] = 0;
