@@ -1,5 +1,5 @@
 # comboscope: plain Makefile. `make` builds ./comboscope; `make check` runs every test;
-# `make run` opens the sample study. Both check and run install missing packages first
+# `make run` opens a copy of the in-progress sample study. Both install missing packages first
 # (scripts/ensure-deps).
 
 PROG     = comboscope
@@ -89,9 +89,14 @@ deps:
 	@scripts/ensure-deps
 
 # The two promised commands: each makes sure the packages are there first.
+# It opens a private copy of the in-progress sample study (made once, kept between runs, so
+# that quitting and reopening finds the decisions). Committed runs wait in the queue, as on a
+# real cluster; `make run ORACLE=1` has the synthetic complete table answer them at once.
+RUN_STUDY = build/run/biomed12-study
 run: deps
 	@$(MAKE) --no-print-directory all
-	./$(PROG)
+	@[ -d $(RUN_STUDY) ] || { mkdir -p build/run && cp -R sample-results/biomed12-study $(RUN_STUDY); }
+	./$(PROG) $(if $(filter 1,$(ORACLE)),--oracle sample-results/biomed12/runs.csv) $(RUN_STUDY)/study.json
 
 check: deps
 	@$(MAKE) --no-print-directory WERROR=1 test
@@ -127,6 +132,10 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/sample-results/biomed12
 	install -m 644 sample-results/biomed12/study.json sample-results/biomed12/runs.csv \
 	        sample-results/biomed12/README.md $(DESTDIR)$(DATADIR)/sample-results/biomed12/
+	install -d $(DESTDIR)$(DATADIR)/sample-results/biomed12-study
+	install -m 644 sample-results/biomed12-study/*.json sample-results/biomed12-study/*.jsonl \
+	        sample-results/biomed12-study/*.csv sample-results/biomed12-study/README.md \
+	        $(DESTDIR)$(DATADIR)/sample-results/biomed12-study/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man1/comboscope.1

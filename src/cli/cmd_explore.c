@@ -1,14 +1,17 @@
 /* comboscope [OPTIONS] [STUDY.json | TABLE.csv]: open the explorer. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "comboscope/explorer.h"
 #include "comboscope/study_json.h"
+#include "comboscope/text.h"
 #include "comboscope/theme.h"
 
 int cmd_explore(int argc, char **argv)
@@ -18,6 +21,7 @@ int cmd_explore(int argc, char **argv)
         {"colour", required_argument, NULL, 'c'}, {"ascii", no_argument, NULL, 'a'},
         {"mouse", no_argument, NULL, 'M'},       {"metric", required_argument, NULL, 'm'},
         {"goal", required_argument, NULL, 'g'},  {"help", no_argument, NULL, 'h'},
+        {"read-only", no_argument, NULL, 'R'},   {"oracle", required_argument, NULL, 'O'},
         {"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0},
     };
     explorer_options eo = {0};
@@ -41,6 +45,8 @@ int cmd_explore(int argc, char **argv)
             break;
         case 'a': eo.ascii = true; break;
         case 'M': eo.mouse = true; break;
+        case 'R': eo.read_only = true; break;
+        case 'O': eo.oracle = optarg; break;
         case 'm': so.metric = optarg; break;
         case 'g':
             if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
@@ -68,6 +74,15 @@ int cmd_explore(int argc, char **argv)
         }
     }
     eo.theme = &th;
+    eo.open = &so;
+    if (eo.oracle && eo.read_only)
+        return cli_usage_error(NULL, "--oracle answers runs, which --read-only forbids: choose one");
+    if (eo.oracle && access(eo.oracle, R_OK) != 0) {
+        char safe[1024];
+        fprintf(stderr, "%s: cannot read the oracle's complete table: %s\n",
+                text_sanitize(eo.oracle, safe, sizeof safe), strerror(errno));
+        return EXIT_INVALID;
+    }
     const char *script = getenv("COMBOSCOPE_SCRIPT");
     eo.script = script && *script ? script : NULL;
 

@@ -35,6 +35,8 @@ static void usage(FILE *out)
                  "  --mouse                 clicks and the wheel (off by default)\n"
                  "  --metric NAME           the metric column to show\n"
                  "  --goal max|min          whether higher or lower scores are better\n"
+                 "  --read-only             review: take no lock, write nothing\n"
+                 "  --oracle COMPLETE.csv   answer queued runs at once from a complete table (practice)\n"
                  "  -h, --help              show this help\n"
                  "  -V, --version           show the version\n\n"
                  "'comboscope COMMAND --help' describes each command; man comboscope has it all.\n");

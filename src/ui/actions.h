@@ -19,8 +19,8 @@
     X(VIEW_STUDY,    GLOBAL,   "1",     NULL,   "Study view")                               \
     X(VIEW_LATTICE,  GLOBAL,   "2",     NULL,   "Lattice view")                             \
     X(VIEW_HEATMAPS, GLOBAL,   "3",     NULL,   "Heatmaps view")                            \
-    X(VIEW_ROUND,    GLOBAL,   "4",     NULL,   "Round view (when it exists)")              \
-    X(VIEW_HISTORY,  GLOBAL,   "5",     NULL,   "History view (when it exists)")            \
+    X(VIEW_ROUND,    GLOBAL,   "4",     NULL,   "Round view: step the search")              \
+    X(VIEW_HISTORY,  GLOBAL,   "5",     NULL,   "History view: every round")                \
     X(VIEW_TABLE,    GLOBAL,   "6",     NULL,   "Table view")                               \
     X(VIEW_NEXT,     GLOBAL,   "Tab",   NULL,   "next view")                                \
     X(VIEW_PREV,     GLOBAL,   "S-Tab", NULL,   "previous view")                            \
@@ -52,6 +52,23 @@
     X(HEATMAP_VALUES, HEATMAPS, "v",    NULL,   "show or hide the numbers")                 \
     X(HEATMAP_METRIC, HEATMAPS, "m",    NULL,   "next metric")                              \
     X(HEATMAP_TARGET, HEATMAPS, "Enter", NULL,  "make the row's dataset the target")        \
+    X(ROUND_ACCEPT,  ROUND,    "a",     NULL,   "accept the suggestion (saved to the journal at once)") \
+    X(ROUND_REJECT,  ROUND,    "x",     NULL,   "reject the suggestion, with an optional reason") \
+    X(ROUND_OVERRIDE, ROUND,   "o",     NULL,   "override: edit the combination, run yours instead") \
+    X(ROUND_NOTE,    ROUND,    "n",     NULL,   "add a note to the suggestion")              \
+    X(ROUND_UNDO,    ROUND,    "u",     NULL,   "undo the last decision of the round")       \
+    X(ROUND_COMMIT,  ROUND,    "Enter", NULL,   "commit the round: approved runs go to the queue") \
+    X(ROUND_PREDICTOR, ROUND,  "p",     NULL,   "next predictor (proposes again)")           \
+    X(ROUND_ACQUISITION, ROUND, "A",    NULL,   "next acquisition rule (proposes again)")    \
+    X(ROUND_BATCH_MORE, ROUND, "+",     NULL,   "one more suggestion per round (proposes again)") \
+    X(ROUND_BATCH_LESS, ROUND, "-",     NULL,   "one fewer suggestion per round (proposes again)") \
+    X(ROUND_RESULT,  ROUND,    "e",     NULL,   "type in the result of the first run waiting") \
+    X(ROUND_RELOAD,  ROUND,    "r",     NULL,   "read the tables again for results now")    \
+    X(EDIT_TOGGLE,   EDITOR,   "Space", NULL,   "add or remove the dataset under the cursor") \
+    X(EDIT_NAME,     EDITOR,   "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
+    X(EDIT_DONE,     EDITOR,   "Enter", NULL,   "override the suggestion with this combination") \
+    X(EDIT_CANCEL,   EDITOR,   "Esc",   NULL,   "leave the editor without deciding")         \
+    X(HISTORY_TARGET, HISTORY, "Enter", NULL,   "plot the best-so-far curve of the round's target") \
     X(TABLE_SORT,    TABLE,    "s",     NULL,   "sort by the next column")                  \
     X(TABLE_SORT_PREV, TABLE,  "S",     NULL,   "sort by the previous column")              \
     X(TABLE_REVERSE, TABLE,    "r",     NULL,   "reverse the sort order")                   \
@@ -69,6 +86,9 @@
     X(STUDY, "Study")    \
     X(LATTICE, "Lattice") \
     X(HEATMAPS, "Heatmaps") \
+    X(ROUND, "Round")    \
+    X(EDITOR, "Round: combination editor") \
+    X(HISTORY, "History") \
     X(TABLE, "Table")    \
     X(HELP, "Help")      \
     X(PROMPT, "Prompt")

@@ -3,6 +3,7 @@
  * and repaint only when a handler asks: erase(), draw, one doupdate() per frame. */
 #include <errno.h>
 #include <langinfo.h>
+#include <math.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "comboscope/lattice.h"
+#include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
 
@@ -20,6 +23,8 @@ static const struct view_ops *const all_views[VIEW_MAX] = {
     [VIEW_STUDY] = &view_study_ops,
     [VIEW_LATTICE] = &view_lattice_ops,
     [VIEW_HEATMAPS] = &view_heatmap_ops,
+    [VIEW_ROUND] = &view_round_ops,
+    [VIEW_HISTORY] = &view_history_ops,
     [VIEW_TABLE] = &view_table_ops,
 };
 
@@ -155,6 +160,55 @@ void app_set_target(app *a, int dataset)
         }
         return;
     }
+}
+
+void app_study_reloaded(app *a)
+{
+    a->study = a->session->study;
+    for (int v = 1; v < VIEW_MAX; v++) {
+        const struct view_ops *ops = app_view_ops((enum view_id)v);
+        if (!ops || !a->state[v])
+            continue;
+        if (ops->reload) {
+            ops->reload(a, a->state[v]);
+        } else {
+            if (ops->done)
+                ops->done(a->state[v]);
+            a->state[v] = NULL;
+        }
+    }
+}
+
+/* The Lattice view's predictions: the round model's fitted predictor, for its target, once
+ * the Round view has proposed (nothing is fitted for the Lattice's sake). */
+static bool session_predict(void *ctx, int target, combo_t c, double *mean, double *spread)
+{
+    const round_session *rs = ctx;
+    return rs->target == target && round_score(rs, c, mean, spread) && isfinite(*mean);
+}
+
+/* Results coming back: on a key press and while idle, a changed table is read again. */
+static int poll_results(app *a, bool force)
+{
+    if (!a->session)
+        return UI_UNHANDLED;
+    cs_error err;
+    const study *before = a->study;
+    int n = round_poll(a->session, force, &err);
+    if (n < 0) {
+        app_message(a, true, "%s", err.msg);
+        return UI_REDRAW;
+    }
+    if (a->session->study != before) {
+        app_study_reloaded(a);
+        if (n > 0)
+            app_message(a, false, "%d result%s came back and %s journaled", n, n == 1 ? "" : "s",
+                        n == 1 ? "is" : "are");
+        else if (force)
+            app_message(a, false, "tables read again: no new results");
+        return UI_REDRAW;
+    }
+    return UI_UNHANDLED;
 }
 
 static void *view_state(app *a, enum view_id id)
@@ -320,7 +374,8 @@ static void draw_frame(app *a)
         a->body = r;
         const struct view_ops *ops = app_view_ops(a->view);
         if (a->help)
-            view_help_draw(a, ops ? ops->scope : SCOPE_GLOBAL, r, &a->help_top);
+            view_help_draw(a, ops && ops->scope_now ? ops->scope_now(a, view_state(a, a->view))
+                              : ops ? ops->scope : SCOPE_GLOBAL, r, &a->help_top);
         else if (ops)
             ops->draw(a, view_state(a, a->view), r);
         if (a->chooser)
@@ -395,7 +450,8 @@ static int handle_chooser_key(app *a, int c)
 static int handle_help_action(app *a, enum action act)
 {
     const struct view_ops *ops = app_view_ops(a->view);
-    int lines = view_help_lines(ops ? ops->scope : SCOPE_GLOBAL);
+    int lines = view_help_lines(ops && ops->scope_now ? ops->scope_now(a, view_state(a, a->view))
+                                : ops ? ops->scope : SCOPE_GLOBAL);
     int page = a->body.h > 1 ? a->body.h - 1 : 1;
     int max_top = lines > a->body.h ? lines - a->body.h : 0;
     switch (act) {
@@ -500,6 +556,8 @@ static int handle_key(app *a, int c)
     bool too_small = COLS < UI_MIN_COLS || LINES < UI_MIN_LINES;
     const struct view_ops *ops = app_view_ops(a->view);
     enum action_scope scope = a->help ? SCOPE_HELP : ops ? ops->scope : SCOPE_GLOBAL;
+    if (!a->help && ops && ops->scope_now)
+        scope = ops->scope_now(a, view_state(a, a->view));
     enum action act = ui_key_action(c, scope);
     if (act == ACTION_NONE)
         return had_message ? UI_HANDLED | UI_REDRAW : UI_UNHANDLED;
@@ -584,6 +642,7 @@ static enum script_step script_next(script *sc, int *key, char *arg, size_t narg
 static int run_loop(app *a, script *sc, cs_error *err)
 {
     bool dirty = true;
+    unsigned idle = 0;
     for (;;) {
         if (dirty)
             draw_frame(a);
@@ -622,10 +681,17 @@ static int run_loop(app *a, script *sc, cs_error *err)
             c = getch();
             if (got_signal)
                 return 0;
-            if (c == ERR)
+            if (c == ERR) {
+                /* idle: every few wake-ups, look at the tables' modification times */
+                if (++idle % 4 == 0 && !a->prompt && (poll_results(a, false) & UI_REDRAW))
+                    dirty = true;
                 continue;
+            }
         }
+        int polled = a->prompt ? 0 : poll_results(a, false);
         int r = handle_key(a, c);
+        if (polled & UI_REDRAW)
+            r |= UI_REDRAW;
         if (r & UI_QUIT)
             return 0;
         if (r & UI_REDRAW)
@@ -652,6 +718,23 @@ int explorer_run(study *s, const explorer_options *opt, cs_error *err)
     app *a = xcalloc(1, sizeof *a);
     a->study = s;
     a->opt = opt;
+    a->session = round_session_open(s, opt->open, opt->read_only, opt->oracle, err);
+    if (!a->session) {
+        free(a);
+        terminal_restore();
+        text_set_fatal_hook(NULL);
+        signals_install(false);
+        if (sc.f)
+            fclose(sc.f);
+        return 1;
+    }
+    static lattice_predictions session_predictions;
+    session_predictions = (lattice_predictions){session_predict, a->session};
+    a->predictions = &session_predictions;
+    if (a->session->read_only_why[0] && !opt->read_only && a->session->journal)
+        app_message(a, true, "%s", a->session->read_only_why);
+    else if (a->session->journal && a->session->journal->warning[0])
+        app_message(a, true, "%s", a->session->journal->warning); /* a torn last line, skipped */
     a->caps = caps_decide(opt);
     a->g = a->caps.utf8 ? &ui_glyphs_utf8 : &ui_glyphs_ascii;
     if (!a->caps.colors)
@@ -675,6 +758,7 @@ int explorer_run(study *s, const explorer_options *opt, cs_error *err)
         if (ops && a->state[v] && ops->done)
             ops->done(a->state[v]);
     }
+    round_session_free(a->session);
     free(a);
     terminal_restore();
     text_set_fatal_hook(NULL);

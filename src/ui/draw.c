@@ -438,4 +438,5 @@ void ui_dump(FILE *out, const char *title)
             fprintf(out, "%s\n", line);
         }
     }
+    fflush(out); /* a test that kills the program reads every screen it dumped */
 }

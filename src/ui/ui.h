@@ -46,7 +46,7 @@ typedef struct ui_rect {
 
 struct app;
 
-enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER };
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* free text: a reason, a note */ };
 
 /* One view, one file, one ops table. Called in this order: init once when the view is first
  * shown; then any number of draw / action / prompt / target calls; done at exit.
@@ -58,7 +58,11 @@ enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER };
  *   prompt  (optional) called on every edit of a prompt the view opened, with the text so far;
  *           done is true once Enter was pressed, cancelled once Esc was (text is then "").
  *   target  (optional) the current target changed (app->target).
- *   click   (optional, --mouse) a button-1 click at screen cell (y, x) inside r. */
+ *   click   (optional, --mouse) a button-1 click at screen cell (y, x) inside r.
+ *   scope_now (optional) the scope of the keys right now, when a mode of the view (an editor)
+ *           has keys of its own; NULL: always `scope`.
+ *   reload  (optional) the study was reloaded (results came back): drop anything derived
+ *           from the old one. Views without it are closed and opened again. */
 struct view_ops {
     const char *name;
     enum view_id id;
@@ -70,6 +74,8 @@ struct view_ops {
                   bool done, bool cancelled);
     void (*target)(struct app *app, void *state);
     int (*click)(struct app *app, void *state, ui_rect r, int y, int x);
+    enum action_scope (*scope_now)(struct app *app, void *state);
+    void (*reload)(struct app *app, void *state);
     void (*done)(void *state);
 };
 
@@ -77,6 +83,8 @@ extern const struct view_ops view_study_ops;
 extern const struct view_ops view_lattice_ops;
 extern const struct view_ops view_heatmap_ops;
 extern const struct view_ops view_table_ops;
+extern const struct view_ops view_round_ops;
+extern const struct view_ops view_history_ops;
 
 /* ---- capabilities and glyphs ---------------------------------------------------------------- */
 
@@ -134,6 +142,8 @@ typedef struct app {
      * predictor (the search engine); NULL until then. The Lattice view draws them apart from
      * measurements. */
     const struct lattice_predictions *predictions;
+    /* The journal, its lock, the current round and results coming back (round.h). */
+    struct round_session *session;
 } app;
 
 /* The ops of view id, or NULL if that view does not exist (yet). */
@@ -145,6 +155,10 @@ void app_set_target(app *a, int dataset);
 
 /* Shows a one-line message in the status bar until the next key (printf-style). */
 void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The session's study changed (a reload after results came back): a->study follows it and
+ * every open view is told (reload op) or closed, to be opened again when shown. */
+void app_study_reloaded(app *a);
 
 /* Opens a prompt in the status line for the current view (its prompt op gets every edit). */
 void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const char *initial);

@@ -17,7 +17,11 @@ keys="q ? 1 2 3 4 5 6 Tab S-Tab t ] [ ^L Up k Down j Left h Right l PgUp ^B PgDn
     echo "dump end"
 } >"$TMP/allkeys.script"
 
-for study in "$ROOT/tests/golden/data/small.csv" "$ROOT/sample-results/biomed12/study.json"; do
+# the studies are copied: the Round view's keys write decisions and notes to a journal
+mkdir -p "$TMP/b12" "$TMP/b12s"
+cp "$ROOT/sample-results/biomed12/study.json" "$ROOT/sample-results/biomed12/runs.csv" "$TMP/b12/"
+cp "$ROOT"/sample-results/biomed12-study/* "$TMP/b12s/"
+for study in "$ROOT/tests/golden/data/small.csv" "$TMP/b12/study.json" "$TMP/b12s/study.json"; do
     case_begin "every key in every view: $(basename "$study")"
     env -i PATH="$PATH" COLUMNS=80 LINES=24 TERM=xterm-256color LC_ALL=C.UTF-8 \
         COMBOSCOPE_SCRIPT="$TMP/allkeys.script" "$CS" "$study" >"$TMP/out" 2>"$TMP/err" </dev/null

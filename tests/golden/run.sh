@@ -4,8 +4,9 @@
 #   utf8   UTF-8 locale, 256 colours (TERM=xterm-256color): text + colour roles per cell
 #   ascii  --ascii in the C locale: ASCII glyphs only, text + colour roles per cell
 #   mono   NO_COLOR=1, UTF-8: text + attributes per cell (meaning without colour)
-# The first line of a script may be "# args: ARGS..." (the comboscope arguments, relative to
-# the repository); the default is the small fixture table. Script commands: see src/ui/README.md.
+# A script may have a line "# args: ARGS..." (the comboscope arguments, relative to the
+# repository; the default is the small fixture table) and "# copy: DIR" (run on a fresh copy
+# of DIR, named @COPY@ in the args, for scripts that write a journal). Script commands: see src/ui/README.md.
 # usage: run.sh BINARY [--update]     (--update rewrites the golden files for review)
 set -u
 CS="${1:?usage: run.sh BINARY [--update]}"
@@ -19,8 +20,17 @@ pass=0 fail=0
 
 run_mode() { # script mode output
     local script="$1" mode="$2" out="$3" args
-    args="$(sed -n '1s/^# args: //p' "$script")"
+    args="$(sed -n 's/^# args: //p' "$script" | head -1)"
     [ -n "$args" ] || args="tests/golden/data/small.csv"
+    # "# copy: DIR": the script writes (a journal, a table), so it runs on a fresh copy of DIR,
+    # named @COPY@ in the args
+    local copy
+    copy="$(sed -n 's/^# copy: //p' "$script" | head -1)"
+    if [ -n "$copy" ]; then
+        rm -rf "$out.dir"
+        cp -R "$copy" "$out.dir"
+        args="${args//@COPY@/$out.dir}"
+    fi
     local -a env=(env -i PATH="$PATH" HOME="${HOME:-/}" COLUMNS=80 LINES=24
                   TERM=xterm-256color COMBOSCOPE_SCRIPT="$script")
     local -a extra=()

@@ -1,0 +1,154 @@
+/* round: the model of a study being searched by hand, one round at a time. It holds the study
+ * (reloading it when a table changes), the journal and its lock, and the current round for one
+ * target: the predictor in use with its cross-validated accuracy, and the batch of suggestions
+ * with the decisions that stand on them. The Round and History views read it and send it
+ * actions; it never touches a terminal.
+ *
+ * Call order: round_session_open; round_propose(target) (reopens an uncommitted round from the
+ * journal, else fits the predictor and proposes a batch); decisions (round_accept, _reject,
+ * _override, _note, _undo) each journaled and fsync'd before they return true; round_commit
+ * queues the accepted and overriding combinations (and, with an oracle, answers them at once);
+ * round_poll when a key is pressed or the terminal is idle; round_session_free.
+ *
+ * A batch is journaled (its `suggested` events) only when the first decision or note is made on
+ * it, so that re-proposing (other predictor, acquisition or batch size) before deciding leaves
+ * nothing behind. Once a decision stands, the batch is fixed until the decisions are undone. */
+#ifndef COMBOSCOPE_ROUND_H
+#define COMBOSCOPE_ROUND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "comboscope/error.h"
+#include "comboscope/journal.h"
+#include "comboscope/lock.h"
+#include "comboscope/predict.h"
+#include "comboscope/search.h"
+#include "comboscope/study.h"
+#include "comboscope/study_json.h"
+
+/* One suggestion of the batch (or, after an override, the suggestion it replaced). */
+typedef struct round_item {
+    combo_t combo;
+    double predicted, sd;      /* in the metric's units (NAN if unknown) */
+    double acquisition;        /* NAN if unknown */
+    journal_decision decision;
+    combo_t replacement;       /* DECISION_OVERRIDDEN: the user's combination */
+    double repl_predicted, repl_sd;
+    const char *reason;        /* a rejection's reason, or NULL (owned by the journal) */
+    int serves;                /* the study's targets among its members (one run scores each) */
+} round_item;
+
+typedef struct round_session {
+    study *study;              /* the study in use (the caller's, or a reload owned here) */
+    study *owned;              /* a reloaded study this session frees, or NULL */
+    study_open_options open_opt;
+    journal *journal;          /* NULL when the study names no journal */
+    study_lock *lock;          /* NULL: read-only */
+    bool read_only;
+    char read_only_why[400];   /* "" or why the study is read-only (who holds the lock) */
+    char *oracle;              /* --oracle COMPLETE.csv, or NULL */
+    struct timespec *mtimes;   /* of each table when last read */
+
+    /* the current round */
+    int target;                /* dataset index, -1 before round_propose */
+    int number;                /* its number in the journal */
+    search_settings settings;
+    bool journaled;            /* the batch's `suggested` events are in the journal */
+    bool design;               /* too few runs to fit: the batch is the `paper` initial design */
+    bool has_cv;
+    double cv_spearman, cv_mae;
+    size_t measured;           /* points the predictor was fitted on */
+    predict_model *model;      /* fitted on the target's measured combinations, or NULL */
+    round_item *items;
+    size_t n_items;
+    study_target_summary summary; /* the target's baseline and best measured */
+} round_session;
+
+/* Opens the session on s (borrowed; it must outlive the session unless a reload replaces it):
+ * takes the lock and opens the journal writable unless read_only or another process holds the
+ * lock (then read_only_why says who). oracle (may be NULL) is copied. NULL with err set when
+ * the journal is bad or the lock fails for another reason. A study that names no journal
+ * opens read-only. With an oracle, runs already waiting in the queue are answered at once. */
+round_session *round_session_open(study *s, const study_open_options *opt, bool read_only,
+                                  const char *oracle, cs_error *err);
+
+/* Releases the lock, closes the journal, frees a reloaded study. */
+void round_session_free(round_session *rs);
+
+/* The round to work on for target: an uncommitted round in the journal is reopened with its
+ * batch and decisions (its own target wins over the one asked for); else the predictor is
+ * fitted and a new batch proposed (journaled later, see above). With fewer than 4 measured
+ * runs for the target nothing is fitted: the batch is the unmeasured part of the `paper`
+ * initial design (search.h), without predictions. False with err set. */
+bool round_propose(round_session *rs, int target, cs_error *err);
+
+/* Changes the settings and proposes again; false with err set when a decision already stands
+ * on the batch (undo first) or the search fails. */
+bool round_set_predictor(round_session *rs, predict_kind k, cs_error *err);
+bool round_set_acquisition(round_session *rs, search_acquisition a, cs_error *err);
+bool round_set_batch(round_session *rs, int batch, cs_error *err);
+
+/* Decisions on item i, journaled (and fsync'd) before returning true. */
+bool round_accept(round_session *rs, size_t i, cs_error *err);
+bool round_reject(round_session *rs, size_t i, const char *reason, cs_error *err);
+/* Replaces suggestion i by the user's combination c (which must contain the target). */
+bool round_override(round_session *rs, size_t i, combo_t c, cs_error *err);
+/* A note on item i, or on the round as a whole when i is (size_t)-1. */
+bool round_note(round_session *rs, size_t i, const char *text, cs_error *err);
+/* Reverts the latest standing decision of the round; *item gets its index (may be NULL). */
+bool round_undo(round_session *rs, size_t *item, cs_error *err);
+
+/* How many items are accepted or overridden. */
+size_t round_approved(const round_session *rs);
+
+/* Commits the round: queues every accepted and overriding combination, writes the queue file,
+ * and, with an oracle, answers the queued runs and records their results. Then proposes the
+ * next round for the same target. *queued gets how many runs were queued. */
+bool round_commit(round_session *rs, size_t *queued, cs_error *err);
+
+/* The prediction of the fitted model for combination c (which must contain the target); false
+ * when no model is fitted. For the combination editor: cheap, no refit. */
+bool round_score(const round_session *rs, combo_t c, double *mean, double *sd);
+
+/* Datasets added to and removed from the target's best measured combination to get c. */
+void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t *removed);
+
+/* Results coming back: when force is set or a table's modification time changed, reloads the
+ * study (force with an oracle: it first answers every run waiting), matches the rows to the queued runs and journals their results. Returns the number
+ * of results recorded (0 when nothing changed), or -1 with err set (the old study stays). A
+ * round whose results came in is proposed again. */
+int round_poll(round_session *rs, bool force, cs_error *err);
+
+/* A result typed in by hand for run id: text holds one score per member, in dataset order,
+ * separated by blanks or commas. Appended to the study's first table, then collected as
+ * round_poll does. False with err set (unknown run, wrong count, not a number). */
+bool round_enter_result(round_session *rs, const char *run, const char *text, cs_error *err);
+
+/* ---- History: every round of the journal, and the curves --------------------------------- */
+
+typedef struct round_history_row {
+    int number;
+    int target;
+    bool committed;
+    size_t suggested, accepted, rejected, overridden, notes, queued, results;
+    bool has_cv;
+    double cv_spearman;        /* as journaled when the round was proposed */
+    bool has_error;
+    double error;              /* mean |predicted - measured| over suggestions that came back */
+    bool has_best;
+    double best;               /* best-so-far for the round's target after its results */
+} round_history_row;
+
+/* One row per round of the journal, in order. Returns a new array (caller frees), *n its count.
+ * Empty without a journal. */
+round_history_row *round_history(const round_session *rs, size_t *n);
+
+/* The best-so-far curve of target: out[0] is the best measured before the journal's first
+ * run (combinations no journaled run produced), out[r] after the results of rounds up to the
+ * r-th round of the journal (any target). Returns the number of points (n_rounds + 1) written
+ * to a new array *out (caller frees); NAN where nothing is measured yet. */
+size_t round_best_curve(const round_session *rs, int target, double **out);
+
+#endif

@@ -1,0 +1,829 @@
+/* round: a study searched by hand, one round at a time (see round.h). Built on search (the
+ * proposals), journal (every decision, fsync'd), queue and results (runs out, results in). */
+#include "comboscope/round.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "comboscope/queue.h"
+#include "comboscope/results.h"
+#include "comboscope/text.h"
+
+#define ROUND_CV_FOLDS 5
+#define ROUND_MIN_FIT 4 /* fewer measured runs than this: propose the initial design instead */
+
+/* ---- files and their modification times --------------------------------------------------- */
+
+static struct timespec mtime_of(const char *path)
+{
+    struct stat st;
+    struct timespec t = {0, 0};
+    if (path && stat(path, &st) == 0)
+        t = st.st_mtim;
+    return t;
+}
+
+/* The tables' times, then the journal's (a read-only session follows another's journal). */
+static void mtimes_read(round_session *rs)
+{
+    const study *s = rs->study;
+    free(rs->mtimes);
+    rs->mtimes = xcalloc((size_t)s->n_tables + 1, sizeof *rs->mtimes);
+    for (int i = 0; i < s->n_tables; i++) {
+        char *p = path_join(s->dir, s->tables[i]);
+        rs->mtimes[i] = mtime_of(p);
+        free(p);
+    }
+    rs->mtimes[s->n_tables] = mtime_of(rs->journal ? rs->journal->path : NULL);
+}
+
+static bool mtimes_changed(const round_session *rs)
+{
+    const study *s = rs->study;
+    for (int i = 0; i <= s->n_tables; i++) {
+        struct timespec t;
+        if (i < s->n_tables) {
+            char *p = path_join(s->dir, s->tables[i]);
+            t = mtime_of(p);
+            free(p);
+        } else {
+            if (!rs->read_only || !rs->journal)
+                continue; /* our own journal: we wrote it */
+            t = mtime_of(rs->journal->path);
+        }
+        if (t.tv_sec != rs->mtimes[i].tv_sec || t.tv_nsec != rs->mtimes[i].tv_nsec)
+            return true;
+    }
+    return false;
+}
+
+/* ---- the session ---------------------------------------------------------------------------- */
+
+static void settings_from_study(round_session *rs)
+{
+    const study *s = rs->study;
+    search_settings st = {PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, SEARCH_DEFAULT_BATCH, 1, false};
+    if (s->search.predictor)
+        predict_kind_parse(s->search.predictor, &st.predictor);
+    if (s->search.acquisition)
+        search_acquisition_parse(s->search.acquisition, &st.acquisition);
+    if (s->search.batch > 0)
+        st.batch = s->search.batch;
+    if (s->search.seed)
+        st.seed = s->search.seed;
+    st.minimize = s->goal == GOAL_MIN;
+    rs->settings = st;
+}
+
+round_session *round_session_open(study *s, const study_open_options *opt, bool read_only,
+                                  const char *oracle, cs_error *err)
+{
+    round_session *rs = xcalloc(1, sizeof *rs);
+    rs->study = s;
+    if (opt)
+        rs->open_opt = *opt;
+    rs->target = -1;
+    rs->oracle = oracle ? text_dup(oracle) : NULL;
+    settings_from_study(rs);
+    char *jp = journal_path_of(s);
+    if (!jp) {
+        rs->read_only = true;
+        snprintf(rs->read_only_why, sizeof rs->read_only_why,
+                 "read-only: the study names no journal (open a study file with \"journal\")");
+    } else {
+        free(jp);
+        lock_info holder;
+        rs->journal = journal_open_study(s, read_only, &rs->lock, &holder, err);
+        if (!rs->journal) {
+            free(rs->oracle);
+            free(rs);
+            return NULL;
+        }
+        rs->read_only = rs->lock == NULL;
+        if (read_only) {
+            snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only (--read-only)");
+        } else if (rs->read_only) {
+            char who[300];
+            if (holder.pid > 0)
+                lock_describe(&holder, who, sizeof who);
+            else
+                snprintf(who, sizeof who, "another process");
+            snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: the study is locked by %s", who);
+        }
+    }
+    mtimes_read(rs);
+    /* runs left waiting by an earlier session (one that crashed mid-commit, or ran without the
+     * oracle) are answered now */
+    if (rs->oracle && rs->journal && !rs->read_only && round_poll(rs, true, err) < 0) {
+        round_session_free(rs);
+        return NULL;
+    }
+    return rs;
+}
+
+static void round_clear(round_session *rs)
+{
+    predict_free(rs->model);
+    rs->model = NULL;
+    free(rs->items);
+    rs->items = NULL;
+    rs->n_items = 0;
+    rs->journaled = false;
+    rs->design = false;
+    rs->has_cv = false;
+    rs->cv_spearman = rs->cv_mae = NAN;
+}
+
+void round_session_free(round_session *rs)
+{
+    if (!rs)
+        return;
+    round_clear(rs);
+    journal_free(rs->journal);
+    lock_release(rs->lock);
+    study_free(rs->owned);
+    free(rs->mtimes);
+    free(rs->oracle);
+    free(rs);
+}
+
+/* ---- the batch ------------------------------------------------------------------------------ */
+
+static int serves_of(const study *s, combo_t c)
+{
+    int n = 0;
+    for (int i = 0; i < s->n_targets; i++)
+        n += combo_has(c, s->targets[i]);
+    return n;
+}
+
+/* Copies the standing decisions of the journal's round onto the items. */
+static void items_settle(round_session *rs)
+{
+    const journal_round *r = rs->journal ? journal_round_find(rs->journal, rs->number) : NULL;
+    for (size_t i = 0; i < rs->n_items; i++) {
+        round_item *it = &rs->items[i];
+        it->decision = DECISION_NONE;
+        it->replacement = 0;
+        it->reason = NULL;
+        for (size_t k = 0; r && k < r->n_suggestions; k++) {
+            const journal_suggestion *sg = &r->suggestions[k];
+            if (sg->combo != it->combo || sg->decision == DECISION_NONE)
+                continue;
+            it->decision = sg->decision;
+            it->replacement = sg->replacement;
+            if (sg->decision == DECISION_REJECTED)
+                it->reason = rs->journal->events[sg->decision_event].text;
+        }
+        it->repl_predicted = it->repl_sd = NAN;
+        if (it->replacement)
+            round_score(rs, it->replacement, &it->repl_predicted, &it->repl_sd);
+    }
+}
+
+/* Combinations a new batch must not propose again: runs waiting in the queue, and suggestions
+ * for this target that a committed round rejected or replaced by the user's own. Returns how
+ * many there are (to ask the search for that many more) when c is 0. */
+static size_t excluded(const journal *j, int target, combo_t c)
+{
+    size_t n = 0;
+    for (size_t i = 0; j && i < j->n_runs; i++) {
+        if (j->runs[i].has_result)
+            continue;
+        if (c == 0)
+            n++;
+        else if (j->runs[i].combo == c)
+            return 1;
+    }
+    for (size_t r = 0; j && r < j->n_rounds; r++) {
+        const journal_round *jr = &j->rounds[r];
+        if (!jr->committed)
+            continue;
+        for (size_t k = 0; k < jr->n_suggestions; k++) {
+            const journal_suggestion *sg = &jr->suggestions[k];
+            if (sg->target != target || (sg->decision != DECISION_REJECTED && sg->decision != DECISION_OVERRIDDEN))
+                continue;
+            if (c == 0)
+                n++;
+            else if (sg->combo == c)
+                return 1;
+        }
+    }
+    return c ? 0 : n;
+}
+
+/* Fits the model and the cross-validation on the target's measured points. */
+static bool fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_error *err)
+{
+    const study *s = rs->study;
+    combo_t *x;
+    double *y;
+    size_t m = study_target_points(s, rs->target, &x, &y);
+    rs->measured = m;
+    if (m < ROUND_MIN_FIT) { /* nothing worth fitting (the batch is the initial design) */
+        *xo = x;
+        *yo = y;
+        *mo = m;
+        return true;
+    }
+    rs->model = predict_fit(rs->settings.predictor, s->n_datasets, rs->target, x, y, m, rs->settings.seed,
+                            PREDICT_FULL, err);
+    if (!rs->model) {
+        free(x);
+        free(y);
+        return false;
+    }
+    rs->has_cv = predict_cv(rs->settings.predictor, s->n_datasets, rs->target, x, y, m, ROUND_CV_FOLDS,
+                            rs->settings.seed, &rs->cv_spearman, &rs->cv_mae);
+    *xo = x;
+    *yo = y;
+    *mo = m;
+    return true;
+}
+
+/* Reopens round rs->number from the journal: the latest block of consecutive `suggested`
+ * events for the target, and any other suggestion a decision stands on. */
+static bool load_from_journal(round_session *rs, const journal_round *r, cs_error *err)
+{
+    const journal *j = rs->journal;
+    size_t last = 0;
+    bool any = false;
+    for (size_t k = 0; k < r->n_suggestions; k++)
+        if (r->suggestions[k].suggested && r->suggestions[k].target == rs->target &&
+            (!any || r->suggestions[k].event > last))
+            last = r->suggestions[k].event, any = true;
+    /* the block ends at `last`; walk back over consecutive suggested events of the round */
+    size_t first = last;
+    while (any && first > 0 && j->events[first - 1].kind == JOURNAL_SUGGESTED &&
+           j->events[first - 1].round == rs->number && j->events[first - 1].target == rs->target)
+        first--;
+    /* the predictor that proposed it */
+    if (any) {
+        const journal_event *e = &j->events[last];
+        rs->design = !e->predictor && !e->has_prediction;
+        if (e->predictor)
+            predict_kind_parse(e->predictor, &rs->settings.predictor);
+        if (e->acquisition)
+            search_acquisition_parse(e->acquisition, &rs->settings.acquisition);
+    }
+    combo_t *x;
+    double *y;
+    size_t m;
+    if (!fit(rs, &x, &y, &m, err))
+        return false;
+    free(x);
+    free(y);
+    rs->items = xcalloc(r->n_suggestions ? r->n_suggestions : 1, sizeof *rs->items);
+    for (size_t k = 0; k < r->n_suggestions; k++) {
+        const journal_suggestion *sg = &r->suggestions[k];
+        bool in_block = any && sg->suggested && sg->event >= first && sg->event <= last;
+        if (!in_block && sg->decision == DECISION_NONE)
+            continue;
+        round_item *it = &rs->items[rs->n_items++];
+        memset(it, 0, sizeof *it);
+        it->combo = sg->combo;
+        it->predicted = it->sd = it->acquisition = NAN;
+        const journal_event *e = &j->events[sg->event];
+        if (e->kind == JOURNAL_SUGGESTED && e->has_prediction) {
+            it->predicted = e->mean;
+            it->sd = e->spread;
+        } else {
+            round_score(rs, it->combo, &it->predicted, &it->sd);
+        }
+        if (e->kind == JOURNAL_SUGGESTED && e->has_value)
+            it->acquisition = e->value;
+        it->serves = serves_of(rs->study, it->combo);
+    }
+    if (any && j->events[first].has_cv) { /* the accuracy it had when it proposed the batch */
+        rs->has_cv = true;
+        rs->cv_spearman = j->events[first].cv_spearman;
+        rs->cv_mae = j->events[first].cv_mae;
+    }
+    rs->settings.batch = rs->n_items > 0 ? (int)rs->n_items : rs->settings.batch;
+    rs->journaled = true;
+    items_settle(rs);
+    return true;
+}
+
+/* Too few runs to fit anything: the first round proposes the `paper` initial design (the
+ * combinations of it not measured yet), without predictions. */
+static bool propose_design(round_session *rs, cs_error *err)
+{
+    (void)err;
+    const study *s = rs->study;
+    int task[COMBO_MAX_DATASETS];
+    for (int i = 0; i < s->n_datasets; i++)
+        task[i] = s->datasets[i].task;
+    search_design d = {DESIGN_PAPER, 0};
+    size_t n;
+    combo_t *c = search_initial_design(&d, s->n_datasets, rs->target, task, rs->settings.seed, &n);
+    rs->items = xcalloc(n ? n : 1, sizeof *rs->items);
+    for (size_t i = 0; i < n; i++) {
+        double v;
+        if (study_score(s, c[i], rs->target, &v) || excluded(rs->journal, rs->target, c[i]))
+            continue;
+        round_item *it = &rs->items[rs->n_items++];
+        it->combo = c[i];
+        it->predicted = it->sd = it->acquisition = NAN;
+        it->repl_predicted = it->repl_sd = NAN;
+        it->serves = serves_of(s, c[i]);
+    }
+    free(c);
+    rs->design = true;
+    return true;
+}
+
+static bool propose_new(round_session *rs, cs_error *err)
+{
+    combo_t *x;
+    double *y;
+    size_t m = study_target_points(rs->study, rs->target, &x, &y);
+    bool none_left = rs->study->n_datasets <= 63 && search_remaining(rs->study->n_datasets, rs->target, x, m) == 0;
+    free(x);
+    free(y);
+    if (none_left) { /* a complete lattice: nothing to propose, no model worth fitting */
+        rs->measured = m;
+        return true;
+    }
+    if (m < ROUND_MIN_FIT)
+        return propose_design(rs, err);
+    if (!fit(rs, &x, &y, &m, err))
+        return false;
+    /* ask for more than the batch, so that the excluded combinations can be dropped */
+    size_t skip = excluded(rs->journal, rs->target, 0);
+    search_settings st = rs->settings;
+    st.batch = rs->settings.batch + (int)(skip < 4096 ? skip : 4096);
+    search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
+    search_info info;
+    int got = search_round(&st, rs->study->n_datasets, rs->target, x, y, m, sug, &info, err);
+    free(x);
+    free(y);
+    if (got < 0) {
+        free(sug);
+        return false;
+    }
+    rs->items = xcalloc((size_t)rs->settings.batch, sizeof *rs->items);
+    for (int i = 0; i < got && rs->n_items < (size_t)rs->settings.batch; i++) {
+        if (excluded(rs->journal, rs->target, sug[i].combo))
+            continue;
+        round_item *it = &rs->items[rs->n_items++];
+        it->combo = sug[i].combo;
+        it->predicted = sug[i].predicted;
+        it->sd = sug[i].sd;
+        it->acquisition = sug[i].acquisition;
+        it->serves = serves_of(rs->study, it->combo);
+        it->repl_predicted = it->repl_sd = NAN;
+    }
+    free(sug);
+    return true;
+}
+
+bool round_propose(round_session *rs, int target, cs_error *err)
+{
+    round_clear(rs);
+    rs->target = target;
+    rs->number = rs->journal ? journal_current_round(rs->journal) : 1;
+    const journal_round *r = rs->journal ? journal_round_find(rs->journal, rs->number) : NULL;
+    if (r && !r->committed && r->target >= 0)
+        rs->target = r->target;
+    study_target_summarize(rs->study, rs->target, &rs->summary);
+    if (r && !r->committed && r->n_suggestions > 0)
+        return load_from_journal(rs, r, err);
+    return propose_new(rs, err);
+}
+
+static bool decided_any(const round_session *rs)
+{
+    for (size_t i = 0; i < rs->n_items; i++)
+        if (rs->items[i].decision != DECISION_NONE)
+            return true;
+    return false;
+}
+
+static bool repropose(round_session *rs, search_settings next, cs_error *err)
+{
+    if (decided_any(rs))
+        return error_set(err, NULL, 0, 0, "decisions stand on this batch: undo them (u) before re-proposing");
+    search_settings keep = rs->settings;
+    int target = rs->target;
+    round_clear(rs);
+    rs->settings = next;
+    study_target_summarize(rs->study, target, &rs->summary);
+    rs->target = target;
+    if (!propose_new(rs, err)) {
+        rs->settings = keep;
+        return false;
+    }
+    return true;
+}
+
+bool round_set_predictor(round_session *rs, predict_kind k, cs_error *err)
+{
+    search_settings st = rs->settings;
+    st.predictor = k;
+    return repropose(rs, st, err);
+}
+
+bool round_set_acquisition(round_session *rs, search_acquisition a, cs_error *err)
+{
+    search_settings st = rs->settings;
+    st.acquisition = a;
+    return repropose(rs, st, err);
+}
+
+bool round_set_batch(round_session *rs, int batch, cs_error *err)
+{
+    if (batch < 1 || batch > 64)
+        return error_set(err, NULL, 0, 0, "the batch size must be from 1 to 64");
+    search_settings st = rs->settings;
+    st.batch = batch;
+    return repropose(rs, st, err);
+}
+
+/* ---- decisions ---------------------------------------------------------------------------------- */
+
+static bool writable(const round_session *rs, cs_error *err)
+{
+    if (rs->read_only || !rs->journal)
+        return error_set(err, NULL, 0, 0, "%s", rs->read_only_why[0] ? rs->read_only_why : "read-only");
+    if (rs->target < 0)
+        return error_set(err, NULL, 0, 0, "no round proposed");
+    return true;
+}
+
+/* Journals the batch's `suggested` events before the first decision on it. */
+static bool ensure_journaled(round_session *rs, cs_error *err)
+{
+    if (rs->journaled)
+        return true;
+    for (size_t i = 0; i < rs->n_items; i++) {
+        const round_item *it = &rs->items[i];
+        journal_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.kind = JOURNAL_SUGGESTED;
+        ev.round = rs->number;
+        ev.target = rs->target;
+        ev.combo = it->combo;
+        ev.has_prediction = isfinite(it->predicted) && isfinite(it->sd);
+        ev.mean = it->predicted;
+        ev.spread = it->sd;
+        ev.has_value = isfinite(it->acquisition);
+        ev.value = it->acquisition;
+        ev.has_cv = i == 0 && rs->has_cv && isfinite(rs->cv_spearman) && isfinite(rs->cv_mae);
+        ev.cv_spearman = rs->cv_spearman;
+        ev.cv_mae = rs->cv_mae;
+        /* an initial-design batch names no predictor: nothing predicted it */
+        ev.predictor = rs->design ? NULL : (char *)predict_kind_name(rs->settings.predictor);
+        ev.acquisition = rs->design ? NULL : (char *)search_acquisition_name(rs->settings.acquisition);
+        if (!journal_append(rs->journal, &ev, err))
+            return false;
+    }
+    rs->journaled = true;
+    return true;
+}
+
+static bool item_ok(const round_session *rs, size_t i, cs_error *err)
+{
+    if (!writable(rs, err))
+        return false;
+    if (i >= rs->n_items)
+        return error_set(err, NULL, 0, 0, "no suggestion there");
+    return true;
+}
+
+bool round_accept(round_session *rs, size_t i, cs_error *err)
+{
+    if (!item_ok(rs, i, err) || !ensure_journaled(rs, err))
+        return false;
+    if (!journal_append_accepted(rs->journal, rs->number, rs->target, rs->items[i].combo, err))
+        return false;
+    items_settle(rs);
+    return true;
+}
+
+bool round_reject(round_session *rs, size_t i, const char *reason, cs_error *err)
+{
+    if (!item_ok(rs, i, err) || !ensure_journaled(rs, err))
+        return false;
+    if (!journal_append_rejected(rs->journal, rs->number, rs->target, rs->items[i].combo,
+                                 reason && *reason ? reason : NULL, err))
+        return false;
+    items_settle(rs);
+    return true;
+}
+
+bool round_override(round_session *rs, size_t i, combo_t c, cs_error *err)
+{
+    if (!item_ok(rs, i, err))
+        return false;
+    if (!combo_has(c, rs->target))
+        return error_set(err, NULL, 0, 0, "the combination must contain the target");
+    if (c == rs->items[i].combo)
+        return error_set(err, NULL, 0, 0, "the combination is the suggestion itself: accept it instead (a)");
+    if (!ensure_journaled(rs, err))
+        return false;
+    if (!journal_append_overridden(rs->journal, rs->number, rs->target, rs->items[i].combo, c, err))
+        return false;
+    items_settle(rs);
+    return true;
+}
+
+bool round_note(round_session *rs, size_t i, const char *text, cs_error *err)
+{
+    if (!writable(rs, err))
+        return false;
+    if (!text || !*text)
+        return error_set(err, NULL, 0, 0, "an empty note is not saved");
+    if (i != (size_t)-1 && i >= rs->n_items)
+        return error_set(err, NULL, 0, 0, "no suggestion there");
+    if (!ensure_journaled(rs, err))
+        return false;
+    return journal_append_note(rs->journal, rs->number, rs->target, i == (size_t)-1 ? 0 : rs->items[i].combo,
+                               text, err);
+}
+
+bool round_undo(round_session *rs, size_t *item, cs_error *err)
+{
+    if (!writable(rs, err))
+        return false;
+    const journal_round *r = journal_round_find(rs->journal, rs->number);
+    if (!r || r->committed || r->n_decisions == 0)
+        return error_set(err, NULL, 0, 0, "no decision to undo in this round");
+    if (!journal_append_undo(rs->journal, rs->number, err))
+        return false;
+    combo_t c = rs->journal->events[rs->journal->n_events - 1].combo;
+    items_settle(rs);
+    if (item) {
+        *item = 0;
+        for (size_t i = 0; i < rs->n_items; i++)
+            if (rs->items[i].combo == c)
+                *item = i;
+    }
+    return true;
+}
+
+size_t round_approved(const round_session *rs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rs->n_items; i++)
+        n += rs->items[i].decision == DECISION_ACCEPTED || rs->items[i].decision == DECISION_OVERRIDDEN;
+    return n;
+}
+
+bool round_commit(round_session *rs, size_t *queued, cs_error *err)
+{
+    *queued = 0;
+    if (!writable(rs, err))
+        return false;
+    if (!decided_any(rs))
+        return error_set(err, NULL, 0, 0, "decide on the suggestions first (a accept, x reject, o override)");
+    size_t before = rs->journal->n_runs;
+    if (!queue_commit_round(rs->journal, rs->number, NULL, err))
+        return false;
+    *queued = rs->journal->n_runs - before;
+    if (rs->oracle && *queued > 0 && round_poll(rs, true, err) < 0) /* the oracle answers them */
+        return false;
+    return round_propose(rs, rs->target, err);
+}
+
+/* ---- predictions for the editor --------------------------------------------------------------- */
+
+bool round_score(const round_session *rs, combo_t c, double *mean, double *sd)
+{
+    *mean = *sd = NAN;
+    if (!rs->model || rs->target < 0 || !combo_has(c, rs->target))
+        return false;
+    predict_eval(rs->model, c, mean, sd);
+    return true;
+}
+
+void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t *removed)
+{
+    combo_t best = rs->summary.has_best ? rs->summary.best_combo : combo_single(rs->target);
+    *added = c & ~best;
+    *removed = best & ~c;
+}
+
+/* ---- results coming back ---------------------------------------------------------------------- */
+
+/* With an oracle, every run waiting in the queue is answered (rows appended to the table). */
+static bool oracle_catch_up(round_session *rs, cs_error *err)
+{
+    bool open = false;
+    for (size_t i = 0; i < rs->journal->n_runs && !open; i++)
+        open = !rs->journal->runs[i].has_result;
+    size_t answered;
+    return !open || oracle_answer(rs->study, rs->journal, rs->oracle, &answered, err);
+}
+
+int round_poll(round_session *rs, bool force, cs_error *err)
+{
+    if (force && rs->oracle && rs->journal && !rs->read_only && !oracle_catch_up(rs, err))
+        return -1;
+    if (!force && !mtimes_changed(rs))
+        return 0;
+    const study *old = rs->study;
+    if (!old->path)
+        return 0;
+    study *s = study_open(old->path, &rs->open_opt, err);
+    if (!s || (rs->journal && !journal_rebind(rs->journal, s, err))) {
+        /* say it once per change, not on every key: try again when a file changes again */
+        study_free(s);
+        mtimes_read(rs);
+        return -1;
+    }
+    if (rs->journal && rs->read_only) {
+        /* follow the writer's journal: reopen it read-only */
+        journal *j = journal_open(rs->journal->path, s, false, err);
+        if (!j) {
+            journal_rebind(rs->journal, old, err);
+            study_free(s);
+            return -1;
+        }
+        journal_free(rs->journal);
+        rs->journal = j;
+    }
+    study_free(rs->owned);
+    rs->owned = s;
+    rs->study = s;
+    size_t recorded = 0;
+    cs_error warn;
+    if (rs->journal && !rs->read_only && !queue_collect_results(rs->journal, &recorded, &warn, err))
+        return -1;
+    mtimes_read(rs);
+    if (rs->target >= 0) {
+        /* a batch not decided on is proposed again with what came back; a decided one stays */
+        if (!rs->journaled || rs->read_only) {
+            if (!round_propose(rs, rs->target, err))
+                return -1;
+        } else {
+            study_target_summarize(rs->study, rs->target, &rs->summary);
+            items_settle(rs);
+        }
+    }
+    return (int)recorded;
+}
+
+bool round_enter_result(round_session *rs, const char *run, const char *text, cs_error *err)
+{
+    if (rs->read_only || !rs->journal)
+        return error_set(err, NULL, 0, 0, "%s", rs->read_only_why);
+    const journal_run *jr = journal_run_find(rs->journal, run);
+    if (!jr)
+        return error_set(err, NULL, 0, 0, "no queued run '%s'", run);
+    const study *s = rs->study;
+    double *scores = xmalloc((size_t)s->n_datasets * sizeof *scores);
+    for (int d = 0; d < s->n_datasets; d++)
+        scores[d] = NAN;
+    const char *p = text;
+    int members = combo_rank(jr->combo), got = 0;
+    for (int d = 0; d < s->n_datasets; d++) {
+        if (!combo_has(jr->combo, d))
+            continue;
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || !isfinite(v)) {
+            free(scores);
+            return error_set(err, NULL, 0, 0, "run %s needs %d scores (one per member, in order); score %d is not a number",
+                             run, members, got + 1);
+        }
+        scores[d] = v;
+        got++;
+        p = end;
+    }
+    while (*p == ' ' || *p == ',' || *p == '\t')
+        p++;
+    if (*p) {
+        free(scores);
+        return error_set(err, NULL, 0, 0, "run %s needs %d scores (one per member), more were given", run, members);
+    }
+    bool ok = results_enter(s, rs->journal, run, scores, err);
+    free(scores);
+    return ok && round_poll(rs, true, err) >= 0;
+}
+
+/* ---- History ------------------------------------------------------------------------------------ */
+
+static int combo_cmp(const void *a, const void *b)
+{
+    combo_t x = *(const combo_t *)a, y = *(const combo_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+size_t round_best_curve(const round_session *rs, int target, double **out)
+{
+    const study *s = rs->study;
+    const journal *j = rs->journal;
+    size_t nr = 0;
+    const journal_round *rounds = j ? journal_rounds(j, &nr) : NULL;
+    double *c = xmalloc((nr + 1) * sizeof *c);
+    combo_t *x;
+    double *y;
+    size_t m = study_target_points(s, target, &x, &y);
+    /* the combinations journaled runs produced, sorted, so that each point is one search */
+    combo_t *ran = xmalloc((j && j->n_runs ? j->n_runs : 1) * sizeof *ran);
+    size_t n_ran = 0;
+    for (size_t k = 0; j && k < j->n_runs; k++)
+        if (j->runs[k].has_result)
+            ran[n_ran++] = j->runs[k].combo;
+    qsort(ran, n_ran, sizeof *ran, combo_cmp);
+    double best = NAN;
+    for (size_t i = 0; i < m; i++) {
+        bool from_run = bsearch(&x[i], ran, n_ran, sizeof *ran, combo_cmp) != NULL;
+        if (!from_run && (isnan(best) || study_better(s, y[i], best)))
+            best = y[i];
+    }
+    free(ran);
+    free(x);
+    free(y);
+    c[0] = best;
+    for (size_t r = 0; r < nr; r++) {
+        for (size_t k = 0; k < rounds[r].n_results; k++) {
+            const journal_event *e = &j->events[rounds[r].results[k]];
+            if (!e->scores || !combo_has(e->combo, target) || !isfinite(e->scores[target]))
+                continue;
+            if (isnan(best) || study_better(s, e->scores[target], best))
+                best = e->scores[target];
+        }
+        c[r + 1] = best;
+    }
+    *out = c;
+    return nr + 1;
+}
+
+/* The measured score of target for combination c from a `result` event of j, or NAN. */
+static double result_for(const journal *j, combo_t c, int target)
+{
+    for (size_t k = 0; k < j->n_runs; k++) {
+        const journal_run *run = &j->runs[k];
+        if (run->combo != c || !run->has_result)
+            continue;
+        const journal_event *e = &j->events[run->result_event];
+        if (e->scores && target >= 0 && isfinite(e->scores[target]))
+            return e->scores[target];
+    }
+    return NAN;
+}
+
+round_history_row *round_history(const round_session *rs, size_t *n)
+{
+    const journal *j = rs->journal;
+    size_t nr = 0;
+    const journal_round *rounds = j ? journal_rounds(j, &nr) : NULL;
+    *n = nr;
+    round_history_row *rows = xcalloc(nr ? nr : 1, sizeof *rows);
+    for (size_t r = 0; r < nr; r++) {
+        const journal_round *jr = &rounds[r];
+        round_history_row *h = &rows[r];
+        h->number = jr->number;
+        h->target = jr->target;
+        h->committed = jr->committed;
+        h->notes = jr->n_notes;
+        h->queued = jr->n_runs;
+        h->results = jr->n_results;
+        double err_sum = 0;
+        size_t err_n = 0;
+        for (size_t k = 0; k < jr->n_suggestions; k++) {
+            const journal_suggestion *sg = &jr->suggestions[k];
+            h->suggested += sg->suggested;
+            h->accepted += sg->decision == DECISION_ACCEPTED;
+            h->rejected += sg->decision == DECISION_REJECTED;
+            h->overridden += sg->decision == DECISION_OVERRIDDEN;
+            const journal_event *e = &j->events[sg->event];
+            if (e->kind != JOURNAL_SUGGESTED)
+                continue;
+            if (e->has_cv && !h->has_cv) {
+                h->has_cv = true;
+                h->cv_spearman = e->cv_spearman;
+            }
+            double got = result_for(j, sg->combo, jr->target);
+            if (e->has_prediction && isfinite(got)) {
+                err_sum += fabs(e->mean - got);
+                err_n++;
+            }
+        }
+        if (err_n) {
+            h->has_error = true;
+            h->error = err_sum / (double)err_n;
+        }
+    }
+    /* best-so-far per round, for each round's own target (one curve per target) */
+    double *curves[COMBO_MAX_DATASETS] = {NULL};
+    for (size_t r = 0; r < nr; r++) {
+        int t = rows[r].target;
+        if (t < 0)
+            continue;
+        if (!curves[t])
+            round_best_curve(rs, t, &curves[t]);
+        rows[r].has_best = isfinite(curves[t][r + 1]);
+        rows[r].best = curves[t][r + 1];
+    }
+    for (int t = 0; t < COMBO_MAX_DATASETS; t++)
+        free(curves[t]);
+    return rows;
+}

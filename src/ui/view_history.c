@@ -1,0 +1,329 @@
+/* view_history: every round of the study's journal, for review. A table of the rounds (what
+ * was suggested, decided and came back, the predictor's cross-validated accuracy when it
+ * proposed and its error on what came back, the best so far), the details of the round under
+ * the cursor (suggestions, decisions, reasons, notes, results), and two plots: the best-so-far
+ * curve of the round's target and the predictor's accuracy over the rounds, in braille dots
+ * (UTF-8) or characters (ASCII). The figures come from round_history / round_best_curve. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comboscope/round.h"
+#include "comboscope/text.h"
+#include "ui.h"
+
+typedef struct history_view {
+    size_t cursor;
+    size_t top;
+} history_view;
+
+static void *history_init(app *a)
+{
+    history_view *v = xcalloc(1, sizeof *v);
+    size_t n = 0;
+    if (a->session && a->session->journal)
+        journal_rounds(a->session->journal, &n);
+    v->cursor = n ? n - 1 : 0; /* the latest round first */
+    return v;
+}
+
+static void history_done(void *state)
+{
+    free(state);
+}
+
+static void history_reload(app *a, void *state)
+{
+    (void)a;
+    (void)state;
+}
+
+/* ---- plots -------------------------------------------------------------------------------------- */
+
+/* A step plot of y[0..n-1] (NAN: no point) in a box of w columns and h rows at (y0, x0):
+ * braille dots in UTF-8 (2x4 dots a cell), '*' and '-' in ASCII. */
+static void plot_steps(app *a, int y0, int x0, int w, int h, const double *yv, size_t n, theme_role role)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(yv[i])) {
+            lo = yv[i] < lo ? yv[i] : lo;
+            hi = yv[i] > hi ? yv[i] : hi;
+        }
+    if (!isfinite(lo) || w < 2 || h < 1)
+        return;
+    if (hi - lo < 1e-9) {
+        lo -= 0.001;
+        hi += 0.001;
+    }
+    attr_t attr = ui_role_attr(role);
+    bool braille = a->caps.utf8;
+    int dw = braille ? w * 2 : w, dh = braille ? h * 4 : h;
+    unsigned char *dots = xcalloc((size_t)dw * (size_t)dh, 1);
+    int px = -1, py = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(yv[i]))
+            continue;
+        int x = n > 1 ? (int)((double)i * (dw - 1) / (double)(n - 1) + 0.5) : 0;
+        int y = dh - 1 - (int)((yv[i] - lo) / (hi - lo) * (dh - 1) + 0.5);
+        if (px >= 0) {
+            for (int xx = px; xx <= x; xx++) /* along at the previous level */
+                dots[py * dw + xx] |= 1;
+            for (int yy = (py < y ? py : y); yy <= (py < y ? y : py); yy++) /* then up or down */
+                dots[yy * dw + x] |= 2;
+        }
+        dots[y * dw + x] |= 4;
+        px = x;
+        py = y;
+    }
+    for (int cy = 0; cy < h; cy++) {
+        for (int cx = 0; cx < w; cx++) {
+            if (braille) {
+                static const unsigned bit[4][2] = {{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}};
+                unsigned mask = 0;
+                for (int r = 0; r < 4; r++)
+                    for (int c = 0; c < 2; c++)
+                        if (dots[(cy * 4 + r) * dw + cx * 2 + c])
+                            mask |= bit[r][c];
+                if (!mask)
+                    continue;
+                unsigned cp = 0x2800 + mask;
+                char g[4] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F)), 0};
+                ui_glyph(y0 + cy, x0 + cx, attr, g);
+            } else {
+                unsigned char d = dots[cy * dw + cx];
+                if (d)
+                    ui_glyph(y0 + cy, x0 + cx, attr, d & 4 ? "*" : d & 2 ? "|" : "-");
+            }
+        }
+    }
+    free(dots);
+}
+
+/* A plot with its title, the top and bottom values on the left and round numbers below. */
+static int draw_plot(app *a, int y, int x, int w, int h, const char *title, const double *yv, size_t n,
+                     size_t first_round)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(yv[i])) {
+            lo = yv[i] < lo ? yv[i] : lo;
+            hi = yv[i] > hi ? yv[i] : hi;
+        }
+    ui_text(y++, x, w, ROLE_HEADER, title);
+    if (!isfinite(lo)) {
+        ui_text(y, x + 1, w - 1, ROLE_DIM, "nothing measured yet");
+        return y + h + 1;
+    }
+    char buf[32];
+    ui_text_right(y, x, 6, ROLE_NUMBER, ui_fmt_score(buf, sizeof buf, true, hi));
+    ui_text_right(y + h - 1, x, 6, ROLE_NUMBER, ui_fmt_score(buf, sizeof buf, true, lo));
+    for (int k = 0; k < h; k++)
+        ui_glyph(y + k, x + 7, ui_role_attr(ROLE_BORDER), a->g->vline);
+    int pw = w - 9;
+    size_t shown = n, skip = 0;
+    if ((int)shown > pw * (a->caps.utf8 ? 2 : 1)) { /* the latest rounds that fit */
+        skip = shown - (size_t)(pw * (a->caps.utf8 ? 2 : 1));
+        shown -= skip;
+    }
+    plot_steps(a, y, x + 8, pw, h, yv + skip, shown, ROLE_GOOD);
+    ui_glyph_row(y + h, x + 8, pw, ui_role_attr(ROLE_BORDER), a->g->hline);
+    ui_textf(y + h + 1, x + 8, pw / 2, ROLE_DIM, "round %zu", first_round + skip);
+    char last[32];
+    snprintf(last, sizeof last, "%zu", first_round + skip + shown - 1);
+    ui_text_right(y + h + 1, x + 8 + pw / 2, pw - pw / 2, ROLE_DIM, last);
+    return y + h + 2;
+}
+
+/* The members of c other than the round's target, "+A+B" ("alone" for the target alone): the
+ * target is in every combination of its round, so naming it again only costs width. */
+static const char *others(const study *s, combo_t c, int target, char *buf, size_t n)
+{
+    if (target < 0)
+        return study_combo_format(s, c, buf, n);
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int d = 0; d < s->n_datasets && k + 1 < n; d++)
+        if (d != target && combo_has(c, d)) {
+            int w = snprintf(buf + k, n - k, "+%s", s->datasets[d].name);
+            if (w < 0 || (size_t)w >= n - k)
+                break;
+            k += (size_t)w;
+        }
+    if (!k)
+        snprintf(buf, n, "alone");
+    return buf;
+}
+
+/* ---- the table and the details ----------------------------------------------------------------- */
+
+static void draw_details(app *a, const journal_round *jr, int y, int x, int w, int y_end)
+{
+    const journal *j = a->session->journal;
+    const study *s = a->study;
+    char buf[1024], sc[32];
+    for (size_t k = 0; k < jr->n_suggestions && y < y_end; k++) {
+        const journal_suggestion *sg = &jr->suggestions[k];
+        const char *what = sg->decision == DECISION_ACCEPTED     ? "accepted"
+                           : sg->decision == DECISION_REJECTED   ? "rejected"
+                           : sg->decision == DECISION_OVERRIDDEN ? "overridden"
+                           : sg->suggested                       ? "undecided"
+                                                                 : "";
+        theme_role role = sg->decision == DECISION_ACCEPTED     ? ROLE_GOOD
+                          : sg->decision == DECISION_REJECTED   ? ROLE_BAD
+                          : sg->decision == DECISION_OVERRIDDEN ? ROLE_ACCENT
+                                                                : ROLE_DIM;
+        ui_text(y, x, 11, role, what);
+        const journal_event *e = &j->events[sg->event];
+        int used = 11;
+        if (e->kind == JOURNAL_SUGGESTED && e->has_prediction) {
+            ui_fmt_score(sc, sizeof sc, true, e->mean);
+            used += ui_textf(y, x + used, w - used, ROLE_PREDICTED, "%s ", sc);
+        }
+        ui_text(y++, x + used, w - used, ROLE_NORMAL, others(s, sg->combo, jr->target, buf, sizeof buf));
+        if (sg->decision == DECISION_OVERRIDDEN && y < y_end) {
+            int u = ui_textf(y, x + 2, w - 2, ROLE_ACCENT, "%s yours ", a->g->arrow_right);
+            ui_text(y++, x + 2 + u, w - 2 - u, ROLE_NORMAL, others(s, sg->replacement, jr->target, buf, sizeof buf));
+        }
+        if (sg->decision == DECISION_REJECTED && j->events[sg->decision_event].text && y < y_end)
+            ui_textf(y++, x + 2, w - 2, ROLE_DIM, "reason: %s", j->events[sg->decision_event].text);
+    }
+    for (size_t k = 0; k < jr->n_notes && y < y_end; k++)
+        ui_textf(y++, x, w, ROLE_ACCENT, "note: %s", j->events[jr->notes[k]].text);
+    for (size_t k = 0; k < jr->n_results && y < y_end; k++) {
+        const journal_event *e = &j->events[jr->results[k]];
+        bool has = jr->target >= 0 && e->scores && isfinite(e->scores[jr->target]);
+        ui_fmt_score(sc, sizeof sc, has, has ? e->scores[jr->target] : 0);
+        int u = ui_textf(y, x, w, ROLE_NORMAL, "came back %s %s ", e->run, sc);
+        ui_text(y++, x + u, w - u, ROLE_DIM, others(s, e->combo, jr->target, buf, sizeof buf));
+    }
+    if (!jr->committed && y < y_end)
+        ui_text(y, x, w, ROLE_DIM, "not committed yet (the Round view)");
+}
+
+static void history_draw(app *a, void *state, ui_rect r)
+{
+    history_view *v = state;
+    const round_session *rs = a->session;
+    const study *s = a->study;
+    int y = r.y;
+    if (!rs || !rs->journal) {
+        ui_text(y + 1, r.x + 2, r.w - 4, ROLE_DIM, "no journal: this study names none (a bare table)");
+        return;
+    }
+    size_t n;
+    round_history_row *rows = round_history(rs, &n);
+    if (n == 0) {
+        ui_text(y, r.x + 1, r.w - 2, ROLE_HEADER, "History");
+        ui_text(y + 2, r.x + 2, r.w - 4, ROLE_DIM, "no rounds yet: step one in the Round view (4)");
+        free(rows);
+        return;
+    }
+    if (v->cursor >= n)
+        v->cursor = n - 1;
+    int x = ui_textf(y, r.x + 1, r.w - 2, ROLE_HEADER, "History  %zu round%s", n, n == 1 ? "" : "s");
+    if (rs->read_only)
+        ui_text(y, r.x + 3 + x, r.w - 4 - x, ROLE_BAD, rs->read_only_why);
+    y++;
+    ui_text(y++, r.x + 1, r.w - 2, ROLE_HEADER,
+            "  # target          sug acc rej ovr note run back  cv rho  |err|  best so far");
+    int table_h = (int)n < 6 ? (int)n : 6;
+    if (v->cursor < v->top)
+        v->top = v->cursor;
+    if (v->cursor >= v->top + (size_t)table_h)
+        v->top = v->cursor - (size_t)table_h + 1;
+    char cv[16], err[16], best[16];
+    for (size_t i = v->top; i < n && i < v->top + (size_t)table_h; i++, y++) {
+        const round_history_row *h = &rows[i];
+        bool cur = i == v->cursor;
+        theme_role role = cur ? ROLE_CURSOR : ROLE_NORMAL;
+        if (cur)
+            ui_fill(y, r.x, r.w, ROLE_CURSOR);
+        snprintf(cv, sizeof cv, h->has_cv ? "%6.2f" : "     -", h->cv_spearman);
+        snprintf(err, sizeof err, h->has_error ? "%6.4f" : "     -", h->error);
+        ui_fmt_score(best, sizeof best, h->has_best, h->best);
+        ui_textf(y, r.x + 1, 4, role, "%3d", h->number);
+        ui_text(y, r.x + 5, 15, cur ? role : ROLE_ACCENT, h->target >= 0 ? s->datasets[h->target].name : "-");
+        ui_textf(y, r.x + 21, r.w - 22, role, "%3zu %3zu %3zu %3zu %4zu %3zu %4zu  %s %s  %s%s", h->suggested,
+                 h->accepted, h->rejected, h->overridden, h->notes, h->queued, h->results, cv, err, best,
+                 h->committed ? "" : "  open");
+    }
+    ui_glyph_row(y++, r.x, r.w, ui_role_attr(ROLE_BORDER), a->g->hline);
+    /* details of the round on the left, the plots on the right */
+    const journal_round *jr = &journal_rounds(rs->journal, &n)[v->cursor];
+    int pw = r.w >= 76 ? 34 : r.w / 2;
+    int dw = r.w - pw - 3;
+    int y_end = r.y + r.h;
+    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s and", jr->number,
+             jr->target >= 0 ? s->datasets[jr->target].name : "-");
+    draw_details(a, jr, y + 1, r.x + 1, dw, y_end);
+    int px = r.x + dw + 2;
+    for (int k = y; k < y_end; k++)
+        ui_glyph(k, px - 1, ui_role_attr(ROLE_BORDER), a->g->vline);
+    int target = jr->target >= 0 ? jr->target : a->target;
+    if (target < 0) { /* a study without targets: nothing to plot */
+        free(rows);
+        return;
+    }
+    double *curve;
+    size_t np = round_best_curve(rs, target, &curve);
+    char title[128];
+    snprintf(title, sizeof title, "best so far: %s", s->datasets[target].name);
+    int left = y_end - y;
+    int h1 = left >= 13 ? 4 : left >= 9 ? 3 : 2;
+    int yy = draw_plot(a, y, px + 1, pw, h1, title, curve, np, 0);
+    free(curve);
+    /* accuracy: cv spearman per round (the rounds with one) */
+    double *acc = xmalloc(n * sizeof *acc);
+    for (size_t i = 0; i < n; i++)
+        acc[i] = rows[i].has_cv ? rows[i].cv_spearman : NAN;
+    if (y_end - yy >= 5)
+        draw_plot(a, yy, px + 1, pw, y_end - yy - 3 > 3 ? 3 : y_end - yy - 3, "predictor accuracy (cv rho)", acc, n,
+                  (size_t)rows[0].number);
+    free(acc);
+    free(rows);
+}
+
+static int history_action(app *a, void *state, enum action act)
+{
+    history_view *v = state;
+    size_t n = 0;
+    if (a->session && a->session->journal)
+        journal_rounds(a->session->journal, &n);
+    switch (act) {
+    case ACTION_MOVE_UP:
+        if (v->cursor > 0)
+            v->cursor--;
+        break;
+    case ACTION_MOVE_DOWN:
+        if (v->cursor + 1 < n)
+            v->cursor++;
+        break;
+    case ACTION_MOVE_FIRST: v->cursor = 0; break;
+    case ACTION_MOVE_LAST: v->cursor = n ? n - 1 : 0; break;
+    case ACTION_PAGE_UP: v->cursor = v->cursor > 5 ? v->cursor - 5 : 0; break;
+    case ACTION_PAGE_DOWN: v->cursor = v->cursor + 5 < n ? v->cursor + 5 : (n ? n - 1 : 0); break;
+    case ACTION_HISTORY_TARGET: {
+        if (v->cursor >= n)
+            return UI_HANDLED;
+        int t = journal_rounds(a->session->journal, &n)[v->cursor].target;
+        if (t >= 0)
+            app_set_target(a, t);
+        break;
+    }
+    default: return UI_UNHANDLED;
+    }
+    return UI_HANDLED | UI_REDRAW;
+}
+
+const struct view_ops view_history_ops = {
+    .name = "History",
+    .id = VIEW_HISTORY,
+    .scope = SCOPE_HISTORY,
+    .init = history_init,
+    .draw = history_draw,
+    .action = history_action,
+    .reload = history_reload,
+    .done = history_done,
+};

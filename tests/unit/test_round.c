@@ -1,0 +1,445 @@
+/* The round model (core/round.c) without a terminal: proposing, deciding (journaled at once),
+ * re-proposing, committing to the queue, the oracle, results typed in or noticed by
+ * modification time, reopening an uncommitted round, read-only sessions and History. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "comboscope/queue.h"
+#include "comboscope/round.h"
+#include "comboscope/study_json.h"
+#include "comboscope/text.h"
+
+#define A ((combo_t)1)
+#define B ((combo_t)2)
+#define C ((combo_t)4)
+#define D ((combo_t)8)
+#define E ((combo_t)16)
+
+static char dir[64];
+static const char *names[5] = {"A", "B", "C", "D", "E"};
+
+static char *at(const char *name)
+{
+    static char buf[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+/* A made-up score of dataset d in combination c: B and C help A, D hurts, E does little. */
+static double score_of(combo_t c, int d)
+{
+    double v = 0.5 + 0.01 * d;
+    if (d == 0)
+        v += 0.03 * ((c & B) != 0) + 0.02 * ((c & C) != 0) - 0.04 * ((c & D) != 0) + 0.005 * ((c & E) != 0);
+    return v - 0.002 * __builtin_popcountll(c);
+}
+
+static void write_rows(FILE *f, combo_t c)
+{
+    char combo[64] = "";
+    for (int d = 0; d < 5; d++)
+        if (c >> d & 1)
+            snprintf(combo + strlen(combo), sizeof combo - strlen(combo), "%s%s", combo[0] ? "+" : "", names[d]);
+    for (int d = 0; d < 5; d++)
+        if (c >> d & 1)
+            fprintf(f, ",%s,%s,T,%.4f\n", combo, names[d], score_of(c, d));
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/cs-round-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    FILE *f = fopen(at("study.json"), "w");
+    assert_non_null(f);
+    fputs("{\"comboscope\":1,\"name\":\"t\",\"metric\":\"f1\",\"goal\":\"max\",\n"
+          " \"datasets\":[{\"name\":\"A\",\"task\":\"T\"},{\"name\":\"B\",\"task\":\"T\"},{\"name\":\"C\",\"task\":\"T\"},"
+          "{\"name\":\"D\",\"task\":\"T\"},{\"name\":\"E\",\"task\":\"T\"}],\n"
+          " \"tables\":[\"runs.csv\"],\"targets\":[\"A\",\"B\"],\n"
+          " \"search\":{\"predictor\":\"additive\",\"acquisition\":\"ucb\",\"batch\":3,\"seed\":1},\n"
+          " \"journal\":\"journal.jsonl\",\"queue\":\"queue.csv\"}\n",
+          f);
+    fclose(f);
+    f = fopen(at("runs.csv"), "w");
+    fputs("run,combination,dataset,task,f1\n", f);
+    combo_t seed[] = {A, A | B, A | C, A | D, A | E, B, A | B | C};
+    for (size_t i = 0; i < sizeof seed / sizeof *seed; i++)
+        write_rows(f, seed[i]);
+    fclose(f);
+    f = fopen(at("complete.csv"), "w");
+    fputs("run,combination,dataset,task,f1\n", f);
+    for (combo_t c = 1; c < 32; c++)
+        write_rows(f, c);
+    fclose(f);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    const char *files[] = {"study.json", "runs.csv", "complete.csv", "journal.jsonl", "queue.csv",
+                           "journal.jsonl.lock", "journal.jsonl.torn"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        unlink(at(files[i]));
+    rmdir(dir);
+    return 0;
+}
+
+static study *open_study(void)
+{
+    cs_error err;
+    study *s = study_open(at("study.json"), NULL, &err);
+    if (!s)
+        fail_msg("%s", err.msg);
+    return s;
+}
+
+static round_session *open_session(study *s, bool ro, const char *oracle)
+{
+    cs_error err;
+    round_session *rs = round_session_open(s, NULL, ro, oracle, &err);
+    if (!rs)
+        fail_msg("%s", err.msg);
+    return rs;
+}
+
+static long journal_lines(void)
+{
+    FILE *f = fopen(at("journal.jsonl"), "r");
+    if (!f)
+        return 0;
+    long n = 0;
+    int c;
+    while ((c = fgetc(f)) != EOF)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+static void test_propose_decide_and_journal(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    round_session *rs = open_session(s, false, NULL);
+    cs_error err;
+    assert_false(rs->read_only);
+    assert_true(round_propose(rs, 0, &err));
+    assert_int_equal(rs->number, 1);
+    assert_int_equal(rs->n_items, 3);
+    assert_int_equal(rs->settings.predictor, PREDICT_ADDITIVE);
+    for (size_t i = 0; i < rs->n_items; i++) {
+        assert_true(rs->items[i].combo & A);
+        assert_false(study_score(s, rs->items[i].combo, 0, &(double){0})); /* never a measured one */
+        assert_true(isfinite(rs->items[i].predicted));
+        assert_int_equal(rs->items[i].serves, 1 + ((rs->items[i].combo & B) != 0));
+    }
+    /* re-proposing before any decision leaves nothing in the journal */
+    assert_true(round_set_batch(rs, 4, &err));
+    assert_int_equal(rs->n_items, 4);
+    assert_true(round_set_batch(rs, 3, &err));
+    assert_int_equal(journal_lines(), 0);
+
+    /* each decision is on disk when the call returns */
+    assert_true(round_accept(rs, 0, &err));
+    assert_int_equal(journal_lines(), 4); /* 3 suggested + accepted */
+    assert_int_equal(rs->items[0].decision, DECISION_ACCEPTED);
+    assert_true(round_reject(rs, 1, "too big", &err));
+    assert_int_equal(rs->items[1].decision, DECISION_REJECTED);
+    assert_string_equal(rs->items[1].reason, "too big");
+    combo_t mine = A | B | E;
+    if (mine == rs->items[2].combo)
+        mine = A | B | C | E;
+    assert_false(round_override(rs, 2, B | C, &err)); /* must contain the target */
+    assert_true(round_override(rs, 2, mine, &err));
+    assert_int_equal(rs->items[2].decision, DECISION_OVERRIDDEN);
+    assert_true(rs->items[2].replacement == mine);
+    assert_true(isfinite(rs->items[2].repl_predicted));
+    assert_int_equal(round_approved(rs), 2);
+    /* a batch with decisions is fixed */
+    assert_false(round_set_batch(rs, 2, &err));
+    assert_non_null(strstr(err.msg, "undo"));
+    /* undo reverts the latest, then it can be decided again */
+    size_t item = 99;
+    assert_true(round_undo(rs, &item, &err));
+    assert_int_equal(item, 2);
+    assert_int_equal(rs->items[2].decision, DECISION_NONE);
+    assert_true(round_override(rs, 2, mine, &err));
+    assert_true(round_note(rs, 2, "my own guess", &err));
+    assert_false(round_note(rs, 2, "", &err));
+    assert_int_equal(journal_lines(), 9);
+
+    /* reopening finds the uncommitted round with its batch and decisions */
+    combo_t first = rs->items[0].combo, rejected = rs->items[1].combo, replaced = rs->items[2].combo;
+    round_session_free(rs);
+    rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 1 /* asks for B: the open round's target wins */, &err));
+    assert_int_equal(rs->target, 0);
+    assert_int_equal(rs->number, 1);
+    assert_int_equal(rs->n_items, 3);
+    assert_true(rs->items[0].combo == first);
+    assert_int_equal(rs->items[0].decision, DECISION_ACCEPTED);
+    assert_int_equal(rs->items[1].decision, DECISION_REJECTED);
+    assert_int_equal(rs->items[2].decision, DECISION_OVERRIDDEN);
+    assert_true(rs->has_cv);
+
+    /* commit with the oracle: the runs are queued, answered, journaled; the next round opens */
+    round_session_free(rs);
+    rs = open_session(s, false, at("complete.csv"));
+    assert_true(round_propose(rs, 0, &err));
+    size_t queued = 0;
+    if (!round_commit(rs, &queued, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(queued, 2);
+    assert_int_equal(rs->number, 2);
+    assert_ptr_not_equal(rs->study, s); /* reloaded with the oracle's rows */
+    assert_int_equal(rs->journal->n_runs, 2);
+    assert_true(rs->journal->runs[0].has_result && rs->journal->runs[1].has_result);
+    double got;
+    assert_true(study_score(rs->study, first, 0, &got));
+    assert_float_equal(got, score_of(first, 0), 1e-4);
+    assert_true(study_score(rs->study, mine, 0, &got));
+    assert_int_equal(rs->n_items, 3); /* round 2 proposed */
+    for (size_t i = 0; i < rs->n_items; i++) /* neither measured, nor rejected or replaced before */
+        assert_false(rs->items[i].combo == first || rs->items[i].combo == mine ||
+                     rs->items[i].combo == rejected || rs->items[i].combo == replaced);
+
+    size_t n;
+    round_history_row *h = round_history(rs, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].number, 1);
+    assert_true(h[0].committed);
+    assert_int_equal(h[0].suggested, 3);
+    assert_int_equal(h[0].accepted, 1);
+    assert_int_equal(h[0].rejected, 1);
+    assert_int_equal(h[0].overridden, 1);
+    assert_int_equal(h[0].notes, 1);
+    assert_int_equal(h[0].queued, 2);
+    assert_int_equal(h[0].results, 2);
+    assert_true(h[0].has_cv && h[0].has_error && h[0].has_best);
+    free(h);
+    double *curve;
+    assert_int_equal(round_best_curve(rs, 0, &curve), 2);
+    assert_float_equal(curve[0], score_of(A | B | C, 0), 1e-4); /* the best seed run */
+    assert_true(curve[1] >= curve[0]);
+    free(curve);
+    round_session_free(rs);
+    study_free(s);
+}
+
+static void test_read_only_and_lock(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *ro = open_session(s, true, NULL);
+    assert_true(ro->read_only);
+    assert_non_null(strstr(ro->read_only_why, "--read-only"));
+    assert_true(round_propose(ro, 0, &err));
+    assert_false(round_accept(ro, 0, &err));
+    assert_non_null(strstr(err.msg, "read-only"));
+    assert_int_equal(journal_lines(), 0);
+    round_session_free(ro);
+
+    round_session *w = open_session(s, false, NULL);
+    assert_false(w->read_only);
+    round_session *second = open_session(s, false, NULL);
+    assert_true(second->read_only);
+    assert_non_null(strstr(second->read_only_why, "locked by"));
+    char pid[32];
+    snprintf(pid, sizeof pid, "pid %ld", (long)getpid());
+    assert_non_null(strstr(second->read_only_why, pid));
+    round_session_free(second);
+    round_session_free(w);
+    /* released: the next one writes */
+    w = open_session(s, false, NULL);
+    assert_false(w->read_only);
+    round_session_free(w);
+    study_free(s);
+}
+
+static void test_results_by_hand_and_by_mtime(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(round_accept(rs, 0, &err));
+    assert_true(round_accept(rs, 1, &err));
+    assert_true(round_reject(rs, 2, NULL, &err));
+    assert_null(rs->items[2].reason);
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    assert_int_equal(queued, 2);
+    queue *q = queue_read(at("queue.csv"), rs->study, &err);
+    assert_non_null(q);
+    assert_int_equal(q->n, 2);
+    queue_free(q);
+    const journal_run r0 = rs->journal->runs[0], r1 = rs->journal->runs[1];
+
+    /* typed in: one score per member, in dataset order */
+    int members = __builtin_popcountll(r0.combo);
+    assert_false(round_enter_result(rs, r0.id, "0.5", &err) && members != 1);
+    assert_false(round_enter_result(rs, r0.id, "abc", &err));
+    assert_false(round_enter_result(rs, "r9999", "0.5", &err));
+    char text[128] = "";
+    for (int i = 0; i < members; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s0.%d", i ? " " : "", 60 + i);
+    if (!round_enter_result(rs, r0.id, text, &err))
+        fail_msg("%s", err.msg);
+    assert_true(journal_run_find(rs->journal, r0.id)->has_result);
+    double v;
+    assert_true(study_score(rs->study, r0.combo, 0, &v));
+    assert_float_equal(v, 0.60, 1e-9);
+
+    /* nothing changed: polling does nothing */
+    assert_int_equal(round_poll(rs, false, &err), 0);
+    /* rows appended by someone else: noticed by the table's modification time */
+    FILE *f = fopen(at("runs.csv"), "a");
+    char combo[64];
+    study_combo_format(rs->study, r1.combo, combo, sizeof combo);
+    for (int d = 0; d < 5; d++)
+        if (r1.combo >> d & 1)
+            fprintf(f, ",%s,%s,T,0.7%d\n", combo, names[d], d);
+    fclose(f);
+    struct timespec t[2] = {{0, UTIME_OMIT}, {time(NULL) + 5, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, at("runs.csv"), t, 0), 0);
+    assert_int_equal(round_poll(rs, false, &err), 1);
+    assert_true(journal_run_find(rs->journal, r1.id)->has_result);
+    q = queue_read(at("queue.csv"), rs->study, &err);
+    assert_non_null(q);
+    assert_int_equal(q->n, 0);
+    queue_free(q);
+    round_session_free(rs);
+    study_free(s);
+}
+
+/* Runs left waiting (no oracle then) are answered when a session opens with the oracle. */
+static void test_oracle_answers_runs_left_waiting(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(round_accept(rs, 0, &err));
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    assert_int_equal(queued, 1);
+    assert_false(rs->journal->runs[0].has_result);
+    round_session_free(rs);
+    rs = open_session(s, false, at("complete.csv"));
+    assert_true(rs->journal->runs[0].has_result);
+    assert_ptr_not_equal(rs->study, s);
+    round_session_free(rs);
+    study_free(s);
+}
+
+/* A table caught half-written: one error, not one per key; the next change is read again. */
+static void test_bad_table_reported_once(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    FILE *f = fopen(at("runs.csv"), "a");
+    fputs(",A+B,C,T,0.5\n", f); /* C is not in A+B */
+    fclose(f);
+    struct timespec t[2] = {{0, UTIME_OMIT}, {time(NULL) + 5, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, at("runs.csv"), t, 0), 0);
+    assert_int_equal(round_poll(rs, false, &err), -1);
+    assert_non_null(strstr(err.msg, "runs.csv:"));
+    assert_ptr_equal(rs->study, s); /* the old study stays */
+    assert_int_equal(round_poll(rs, false, &err), 0);
+    /* the launcher finishes its write: read again */
+    f = fopen(at("runs.csv"), "a");
+    fputs(",A+B+C+D+E,A,T,0.9\n", f);
+    fclose(f);
+    t[1].tv_sec += 5;
+    assert_int_equal(utimensat(AT_FDCWD, at("runs.csv"), t, 0), 0);
+    assert_int_equal(round_poll(rs, false, &err), -1); /* the bad row is still there */
+    round_session_free(rs);
+    study_free(s);
+}
+
+/* A study with no runs yet: round 1 is the `paper` initial design, without predictions. */
+static void test_first_round_is_the_initial_design(void **state)
+{
+    (void)state;
+    FILE *f = fopen(at("runs.csv"), "w");
+    fputs("run,combination,dataset,task,f1\n", f);
+    fclose(f);
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(rs->design);
+    assert_null(rs->model);
+    int task[5] = {0};
+    search_design d = {DESIGN_PAPER, 0};
+    size_t n;
+    combo_t *c = search_initial_design(&d, 5, 0, task, 1, &n);
+    assert_int_equal(rs->n_items, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(rs->items[i].combo == c[i]);
+        assert_true(isnan(rs->items[i].predicted));
+    }
+    free(c);
+    double mean, sd;
+    assert_false(round_score(rs, A | B, &mean, &sd));
+    assert_true(round_accept(rs, 0, &err));
+    round_session_free(rs);
+    /* reopened: still the design batch, with its decision */
+    rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(rs->design);
+    assert_int_equal(rs->n_items, n);
+    assert_int_equal(rs->items[0].decision, DECISION_ACCEPTED);
+    round_session_free(rs);
+    study_free(s);
+}
+
+static void test_bare_table_is_read_only(void **state)
+{
+    (void)state;
+    cs_error err;
+    study *s = study_open(at("complete.csv"), NULL, &err);
+    assert_non_null(s);
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(rs->read_only);
+    assert_null(rs->journal);
+    assert_true(round_propose(rs, 0, &err));
+    assert_int_equal(rs->n_items, 0); /* every combination is measured */
+    size_t n;
+    free(round_history(rs, &n));
+    assert_int_equal(n, 0);
+    round_session_free(rs);
+    study_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_propose_decide_and_journal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_and_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_results_by_hand_and_by_mtime, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_oracle_answers_runs_left_waiting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_table_reported_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_round_is_the_initial_design, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bare_table_is_read_only, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
