@@ -152,6 +152,13 @@ typedef struct lattice_scale {
 /* Fills *out for target under metric m. */
 void lattice_scale_of(const study *s, int m, int target, lattice_scale *out);
 
+/* The gain (against sc->reference, sign-adjusted by sc->goal) that the best `fraction`
+ * (0 < fraction <= 1) of target's measured combinations under metric m reach: the gain of the
+ * ceil(fraction * measured)-th best, so at least one combination is at or above it, ties all
+ * are. False (and *out untouched) when nothing is measured. The Lattice view's "top 10%". */
+bool lattice_top_gain(const study *s, int m, int target, const lattice_scale *sc, double fraction,
+                      double *out);
+
 typedef struct lattice_hasse {
     int n_datasets, target, metric;
     bool complete;            /* every combination is listed (n_datasets <= LATTICE_FULL_MAX) */

@@ -285,6 +285,37 @@ void lattice_scale_of(const study *s, int m, int target, lattice_scale *out)
     }
 }
 
+static int gain_desc(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+bool lattice_top_gain(const study *s, int m, int target, const lattice_scale *sc, double fraction,
+                      double *out)
+{
+    if (m < 0 || m >= s->n_metrics)
+        return false;
+    const study_stat *v = s->values[m];
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_obs; i++)
+        if (s->obs[i].dataset == target && v[i].n)
+            n++;
+    if (!n)
+        return false;
+    double *g = xmalloc(n * sizeof *g);
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_obs; i++)
+        if (s->obs[i].dataset == target && v[i].n)
+            g[k++] = lattice_gain(sc->goal, v[i].mean, sc->reference);
+    qsort(g, n, sizeof *g, gain_desc);
+    double want = ceil(fraction * (double)n - 1e-9); /* 0.1 * 2048 is 204.8: 205 */
+    size_t rank = want < 1 ? 1 : want > (double)n ? n : (size_t)want;
+    *out = g[rank - 1];
+    free(g);
+    return true;
+}
+
 /* Sorting the by-size layout: size, then measured first and best first, then by mask. */
 typedef struct hasse_item {
     combo_t combo;

@@ -48,6 +48,8 @@
     X(LATTICE_BASELINE, LATTICE, "Home", "g",   "go to the target alone (its baseline)") \
     X(LATTICE_ALL,   LATTICE,  "End",   "G",    "go to the combination of every dataset")   \
     X(LATTICE_METRIC, LATTICE, "m",     NULL,   "colour by the next metric")                \
+    X(LATTICE_ZOOM,  LATTICE,  "z",     NULL,   "zoom: one cell per character (a paged ramp) or two") \
+    X(LATTICE_CUT,   LATTICE,  "c",     NULL,   "good in ASCII/no-colour glyphs: gain > 0, top 10%, top 1%") \
     X(HEATMAP_KIND,  HEATMAPS, "p",     NULL,   "pair gain or mean marginal gain")          \
     X(HEATMAP_VALUES, HEATMAPS, "v",    NULL,   "show or hide the numbers")                 \
     X(HEATMAP_METRIC, HEATMAPS, "m",    NULL,   "next metric")                              \

@@ -2,14 +2,28 @@
  *
  * Two layouts of the same lattice (core: lattice.h):
  *   grid     the Gray-code grid: neighbouring cells differ by one dataset, so the arrow keys
- *            add or remove one dataset each. With UTF-8 and colour each character holds two
- *            cells (a half block: upper cell in the foreground, lower in the background), so
- *            12 datasets (64 x 32 cells) fit in 64 x 16 characters. Without colour or without
- *            UTF-8 a character holds one cell and carries a glyph of the heat ramp; the grid
- *            is then shown a page at a time (each page a sub-lattice, its fixed datasets named
- *            in the title), and so is any grid larger than the screen.
+ *            add or remove one dataset each. Each character holds two cells, one above the
+ *            other, so 12 datasets (64 x 32 cells) fit in 64 x 16 characters in every mode:
+ *            - UTF-8 and colour: a half block, upper cell in the foreground colour, lower in
+ *              the background, each the heat of its gain.
+ *            - ASCII or no colour: a pair glyph (pair_glyphs below). Colour or shade cannot
+ *              give each half its own heat there, so the glyph answers the question one asks
+ *              of the whole lattice, "where is it good?": each half is good (gain above the
+ *              cut: > 0, the top 10% or the top 1% of measured gains, cycled with a key),
+ *              measured but not good, or not measured. Dots mark good (bold, or the heat
+ *              colour of the better half), blank is measured but not good, lines are
+ *              unmeasured (dim or grey: a quiet texture that still shows the grid's extent
+ *              in a study that has measured little), '~' a prediction. So the good region
+ *              reads as dots on a clean ground. Half blocks alone (filled or not) cannot
+ *              hold three states per half, hence ASCII glyphs in UTF-8 too: they read the
+ *              same in every font.
+ *            The zoom key shows one cell per character instead (a ramp glyph, coloured when
+ *            colours exist): every gain's level, a page at a time (each page a sub-lattice,
+ *            its fixed datasets named in the title). Any grid larger than the screen (13 or
+ *            more datasets) is paged the same way.
  *   by size  one column block per combination size, best first: a Hasse diagram flattened so
- *            that how gains grow with size can be read at a glance. Left and right take the
+ *            that how gains grow with size can be read at a glance. Half blocks with colour,
+ *            else one cell per character (the ramp; see cells_per_char). Left and right take the
  *            best measured step down or up (a greedy walk); up and down walk the order.
  * The side panel shows the combination under the cursor, and the list below the grid shows
  * every neighbour, sorted by what the move does. Nothing is computed here beyond layout:
@@ -39,7 +53,30 @@ typedef struct lattice_view {
     bool hasse_ready;
     int toggle_match; /* the dataset the toggle prompt's text names, -1 for none */
     bool toggling;    /* the toggle prompt is open */
+    bool zoom;        /* one cell per character (the ramp) rather than two */
+    int cut;          /* what pair glyphs call good: CUT_ZERO, CUT_TOP10 or CUT_TOP1 */
+    bool cut_ok;      /* cut_gain is known (something is measured) */
+    double cut_gain;  /* for the top cuts: the gain at or above which a cell is good */
 } lattice_view;
+
+enum { CUT_ZERO, CUT_TOP10, CUT_TOP1, CUT_COUNT };
+static const double cut_fraction[CUT_COUNT] = {0, 0.10, 0.01};
+static const char *const cut_name[CUT_COUNT] = {"gain > 0", "top 10%", "top 1%"};
+
+/* Two cells per character without half-block colours: [upper][lower] by the class of each
+ * half. Dots are good, a dot where the good cell is (' upper, . lower, : both); lines are
+ * unmeasured (- upper, _ lower, = both); blank is measured and not good. Mixed pairs put the
+ * dot and the line where they belong (i: good over unmeasured, !: unmeasured over good). A
+ * pair with no measured half but a prediction is '~' (as '~' marks predictions in the panel
+ * and the list). */
+enum { HALF_GOOD, HALF_MEASURED, HALF_NONE };
+static const char *const pair_glyphs[3][3] = {
+    /* lower:          good measured none */
+    [HALF_GOOD] =     {":", "'", "i"},
+    [HALF_MEASURED] = {".", " ", "_"},
+    [HALF_NONE] =     {"!", "-", "="},
+};
+static const char pair_predicted[] = "~";
 
 /* Heat ramps for one cell per character, most negative to most positive, and the glyph of
  * an unmeasured cell: bar heights in UTF-8 read as "how good", plain ASCII needs symbols. */
@@ -59,6 +96,21 @@ static bool half_blocks(const app *a)
     return a->caps.utf8 && heat_colors();
 }
 
+/* Cells per character row: two unless zoomed. The by-size layout keeps one per character
+ * without half blocks: its blocks are sorted by gain, so the ramp's levels are what it is
+ * read for, and a pair glyph would leave its measured-but-not-good cells blank, which in a
+ * list of measured combinations only (13 or more datasets) would show nothing at all. */
+static int cells_per_char(const app *a, const lattice_view *v)
+{
+    return v->zoom || (v->by_size && !half_blocks(a)) ? 1 : 2;
+}
+
+/* Two cells per character drawn with pair glyphs rather than half blocks. */
+static bool pair_mode(const app *a, const lattice_view *v)
+{
+    return cells_per_char(a, v) == 2 && !half_blocks(a);
+}
+
 static const char *ramp_glyph(const app *a, int level)
 {
     if (level < 0)
@@ -74,6 +126,8 @@ static void lattice_rebuild(app *a, lattice_view *v)
     v->target = a->target;
     lattice_grid_init(&v->grid, s->n_datasets, v->target);
     lattice_scale_of(s, v->metric, v->target, &v->scale);
+    v->cut_ok = v->cut == CUT_ZERO ||
+                lattice_top_gain(s, v->metric, v->target, &v->scale, cut_fraction[v->cut], &v->cut_gain);
     if (v->hasse_ready)
         lattice_hasse_done(&v->hasse);
     v->hasse_ready = false;
@@ -119,11 +173,25 @@ static const lattice_predictions *predictions(const app *a, const lattice_view *
  * it is not measured but predicted. */
 enum { PREDICTED = 100 };
 
-static int cell_level(const app *a, const lattice_view *v, combo_t c)
+static bool gain_good(const lattice_view *v, double gain)
+{
+    if (v->cut == CUT_ZERO)
+        return gain > 5e-5; /* what prints as +0.0000 is not a gain */
+    return v->cut_ok && gain >= v->cut_gain;
+}
+
+/* good (may be NULL) is set when c is measured and its gain passes the cut. */
+static int cell_level(const app *a, const lattice_view *v, combo_t c, bool *good)
 {
     const study_stat *st = study_stat_of(a->study, c, v->target, v->metric);
-    if (st)
-        return ui_heat_level(lattice_gain(v->scale.goal, st->mean, v->scale.reference), v->scale.range);
+    if (good)
+        *good = false;
+    if (st) {
+        double gain = lattice_gain(v->scale.goal, st->mean, v->scale.reference);
+        if (good)
+            *good = gain_good(v, gain);
+        return ui_heat_level(gain, v->scale.range);
+    }
     const lattice_predictions *pr = predictions(a, v);
     double mean, spread;
     if (pr && pr->predict && pr->predict(pr->ctx, v->target, c, &mean, &spread) && isfinite(mean))
@@ -173,6 +241,32 @@ static void draw_cell2(const app *a, int y, int x, int top, int bottom, bool has
         ui_glyph(y, x, ui_heat_attr(top, bottom), a->g->half_upper);
 }
 
+/* Two cells per character with a pair glyph (see pair_glyphs). The cursor's character is
+ * reversed as a whole; the side panel says which of its two cells is meant. */
+static void draw_pair(int y, int x, int top, bool top_good, int bottom, bool bottom_good,
+                      bool has_bottom, bool cursor)
+{
+    bool mtop = top >= 0 && top < PREDICTED, mbottom = has_bottom && bottom >= 0 && bottom < PREDICTED;
+    int ct = !mtop ? HALF_NONE : top_good ? HALF_GOOD : HALF_MEASURED;
+    /* no lower cell at all (an odd count): drawn as blank, not as "unmeasured" */
+    int cb = !has_bottom ? HALF_MEASURED : !mbottom ? HALF_NONE : bottom_good ? HALF_GOOD : HALF_MEASURED;
+    bool predicted = !mtop && !mbottom && (top >= PREDICTED || (has_bottom && bottom >= PREDICTED));
+    const char *glyph = predicted ? pair_predicted : pair_glyphs[ct][cb];
+    attr_t at;
+    if (cursor)
+        at = ui_role_attr(ROLE_CURSOR);
+    else if (ct == HALF_GOOD || cb == HALF_GOOD) /* ASCII with colour: the heat of the better half */
+        at = heat_colors() ? ui_role_attr((theme_role)(ROLE_HEAT_N3 + (!mbottom || (mtop && top > bottom) ? top : bottom)))
+                           : ui_role_attr(ROLE_GOOD);
+    else if (predicted)
+        at = ui_role_attr(ROLE_PREDICTED);
+    else if (ct == HALF_NONE || cb == HALF_NONE)
+        at = ui_role_attr(ROLE_UNMEASURED);
+    else
+        at = ui_role_attr(ROLE_NORMAL);
+    ui_glyph(y, x, at, glyph);
+}
+
 static theme_role gain_role(bool has, double g)
 {
     return !has ? ROLE_DIM : g > 5e-5 ? ROLE_GOOD : g < -5e-5 ? ROLE_BAD : ROLE_NUMBER;
@@ -182,7 +276,7 @@ static theme_role gain_role(bool has, double g)
 
 /* Where things go for one frame. Rows of r: title, the layout, the legend, the neighbours. */
 typedef struct geom {
-    int cell_h;          /* cells per character row: 2 with half blocks, else 1 */
+    int cell_h;          /* cells per character row (cells_per_char): 2, or 1 zoomed */
     int top, rows;       /* the layout's character rows */
     int left, width;     /* the layout's columns */
     int panel_x, panel_w;
@@ -193,7 +287,7 @@ typedef struct geom {
 static geom lattice_geom(const app *a, const lattice_view *v, ui_rect r)
 {
     geom g = {0};
-    g.cell_h = half_blocks(a) ? 2 : 1;
+    g.cell_h = cells_per_char(a, v);
     g.list_rows = r.h >= 20 ? 4 : r.h >= 12 ? 2 : 0;
     /* by size the blocks need the height more than the list does: 12 datasets need 17 rows */
     if (v->by_size && g.list_rows > 2)
@@ -232,7 +326,8 @@ static void draw_grid(app *a, lattice_view *v, const geom *g)
         for (int col = 0; col < (int)g->pc; col++) {
             uint64_t x = g->x0 + (uint64_t)col;
             uint64_t y = g->y0 + (uint64_t)row * (uint64_t)g->cell_h;
-            int top = cell_level(a, v, lattice_grid_combo(&v->grid, x, y));
+            bool top_good, bottom_good = false;
+            int top = cell_level(a, v, lattice_grid_combo(&v->grid, x, y), &top_good);
             bool cur_top = x == cx && y == cy;
             int sy = g->top + row, sx = g->left + col;
             if (g->cell_h == 1) {
@@ -240,9 +335,12 @@ static void draw_grid(app *a, lattice_view *v, const geom *g)
                 continue;
             }
             bool has_bottom = y + 1 < g->y0 + g->pr;
-            int bottom = has_bottom ? cell_level(a, v, lattice_grid_combo(&v->grid, x, y + 1)) : -1;
+            int bottom = has_bottom ? cell_level(a, v, lattice_grid_combo(&v->grid, x, y + 1), &bottom_good) : -1;
             bool cur_bottom = has_bottom && x == cx && y + 1 == cy;
-            draw_cell2(a, sy, sx, top, bottom, has_bottom, cur_top, cur_bottom);
+            if (pair_mode(a, v))
+                draw_pair(sy, sx, top, top_good, bottom, bottom_good, has_bottom, cur_top || cur_bottom);
+            else
+                draw_cell2(a, sy, sx, top, bottom, has_bottom, cur_top, cur_bottom);
         }
     }
 }
@@ -297,7 +395,8 @@ static void draw_hasse(app *a, lattice_view *v, const geom *g)
                 if (p >= n)
                     break;
                 int sy = g->top + 1 + row, sx = x + col;
-                int top = cell_level(a, v, hs->combos[hs->start[z] + p]);
+                bool top_good, bottom_good = false;
+                int top = cell_level(a, v, hs->combos[hs->start[z] + p], &top_good);
                 bool cur_top = found && z == cur_size && p == cur_pos;
                 if (g->cell_h == 1) {
                     draw_cell1(a, sy, sx, top, cur_top);
@@ -305,8 +404,11 @@ static void draw_hasse(app *a, lattice_view *v, const geom *g)
                 }
                 bool has_bottom = p + 1 < n;
                 bool cur_bottom = found && z == cur_size && p + 1 == cur_pos;
-                int bottom = has_bottom ? cell_level(a, v, hs->combos[hs->start[z] + p + 1]) : -1;
-                draw_cell2(a, sy, sx, top, bottom, has_bottom, cur_top, cur_bottom);
+                int bottom = has_bottom ? cell_level(a, v, hs->combos[hs->start[z] + p + 1], &bottom_good) : -1;
+                if (pair_mode(a, v))
+                    draw_pair(sy, sx, top, top_good, bottom, bottom_good, has_bottom, cur_top || cur_bottom);
+                else
+                    draw_cell2(a, sy, sx, top, bottom, has_bottom, cur_top, cur_bottom);
             }
         }
         x += w + 1;
@@ -386,7 +488,14 @@ static void draw_panel(app *a, lattice_view *v, const geom *g)
         ui_text(y++, x, w, ROLE_DIM, s->metrics[v->metric]);
         y++;
     }
-    ui_glyph_row(y++, x, w, ui_role_attr(ROLE_BORDER), a->g->hline);
+    ui_glyph_row(y, x, w, ui_role_attr(ROLE_BORDER), a->g->hline);
+    if (g->cell_h == 2 && g->pr > 1) {
+        /* a character holds two cells: the rule names the cursor's */
+        uint64_t cx, cy;
+        lattice_grid_cell(&v->grid, v->cursor, &cx, &cy);
+        ui_text(y, x + 1, w - 2, ROLE_DIM, (cy - g->y0) % 2 ? " lower cell " : " upper cell ");
+    }
+    y++;
     /* Every other dataset on a line of its own, members marked: a dataset keeps its place as
      * the cursor moves, so the eye finds it, and the terminal gets only the changed marks. */
     int rows = end - y;
@@ -414,9 +523,49 @@ static void draw_panel(app *a, lattice_view *v, const geom *g)
     }
 }
 
-static void draw_legend(app *a, lattice_view *v, const geom *g, ui_rect r)
+/* The legend of pair glyphs: what the dots and lines mean under the current cut. */
+static int draw_pair_legend(app *a, lattice_view *v, int y, int x, int end)
 {
-    int y = g->legend_y, x = r.x;
+    int x0 = x;
+    char buf[64], num[32];
+    attr_t good = heat_colors() ? ui_role_attr(ROLE_HEAT_P3) : ui_role_attr(ROLE_GOOD);
+    attr_t none = ui_role_attr(ROLE_UNMEASURED);
+    const char *dots[3] = {pair_glyphs[HALF_GOOD][HALF_MEASURED], pair_glyphs[HALF_MEASURED][HALF_GOOD],
+                           pair_glyphs[HALF_GOOD][HALF_GOOD]};
+    const char *lines[3] = {pair_glyphs[HALF_NONE][HALF_MEASURED], pair_glyphs[HALF_MEASURED][HALF_NONE],
+                            pair_glyphs[HALF_NONE][HALF_NONE]};
+    for (int i = 0; i < 3 && x + 2 <= end; i++, x += 2)
+        ui_glyph(y, x, good, dots[i]);
+    if (v->cut == CUT_ZERO)
+        snprintf(buf, sizeof buf, "%s", cut_name[v->cut]);
+    else if (v->cut_ok)
+        snprintf(buf, sizeof buf, "%s (gain >= %s)", cut_name[v->cut], ui_fmt_gain(num, sizeof num, true, v->cut_gain));
+    else
+        snprintf(buf, sizeof buf, "%s (none measured)", cut_name[v->cut]);
+    x += ui_text(y, x, end - x, ROLE_GOOD, buf) + 2;
+    for (int i = 0; i < 3 && x + 2 <= end; i++, x += 2)
+        ui_glyph(y, x, none, lines[i]);
+    x += ui_text(y, x, end - x, ROLE_DIM, "unmeasured") + 2;
+    if (x + 10 <= end) {
+        ui_glyph(y, x, good, pair_glyphs[HALF_GOOD][HALF_NONE]);
+        ui_glyph(y, x + 2, good, pair_glyphs[HALF_NONE][HALF_GOOD]);
+        x += 4;
+        x += ui_text(y, x, end - x, ROLE_DIM, "mixed") + 2;
+    }
+    if (predictions(a, v) && x + 12 <= end) {
+        ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED), pair_predicted);
+        x += 2;
+        x += ui_text(y, x, end - x, ROLE_PREDICTED, "predicted") + 2;
+    }
+    if (x + 8 <= end)
+        x += ui_text(y, x, end - x, ROLE_DIM, "blank: below") + 2;
+    return x - x0;
+}
+
+/* The legend of the ramp (zoomed) or the half blocks: the scale's ends and its levels. */
+static int draw_ramp_legend(app *a, lattice_view *v, const geom *g, int y, int x, int end)
+{
+    int x0 = x;
     char num[32];
     x += ui_text(y, x, 6, ROLE_DIM, "gain ");
     x += ui_text(y, x, 9, ROLE_NUMBER, ui_fmt_gain(num, sizeof num, true, -v->scale.range)) + 1;
@@ -429,9 +578,16 @@ static void draw_legend(app *a, lattice_view *v, const geom *g, ui_rect r)
     }
     x++;
     x += ui_text(y, x, 9, ROLE_NUMBER, ui_fmt_gain(num, sizeof num, true, v->scale.range)) + 2;
-    ui_glyph(y, x, ui_role_attr(ROLE_UNMEASURED), half_blocks(a) ? a->g->full_block : ramp_glyph(a, -1));
+    ui_glyph(y, x, ui_role_attr(ROLE_UNMEASURED), g->cell_h == 2 ? a->g->full_block : ramp_glyph(a, -1));
     x += 2;
-    x += ui_text(y, x, r.x + r.w - x, ROLE_DIM, "unmeasured") + 2;
+    x += ui_text(y, x, end - x, ROLE_DIM, "unmeasured") + 2;
+    return x - x0;
+}
+
+static void draw_legend(app *a, lattice_view *v, const geom *g, ui_rect r)
+{
+    int y = g->legend_y, x = r.x;
+    x += pair_mode(a, v) ? draw_pair_legend(a, v, y, x, r.x + r.w) : draw_ramp_legend(a, v, g, y, x, r.x + r.w);
     if (v->by_size && r.x + r.w - x > 10) {
         /* the by-size layout has no side panel: the combination goes here */
         lattice_point p;
@@ -636,6 +792,24 @@ static int lattice_action(app *a, void *state, enum action act)
     }
     case ACTION_LATTICE_ADD_BEST: return step_best(a, v, true);
     case ACTION_LATTICE_DROP_BEST: return step_best(a, v, false);
+    case ACTION_LATTICE_ZOOM:
+        v->zoom = !v->zoom;
+        app_message(a, false, "%s", v->zoom ? "one cell per character: every gain's level, a page at a time"
+                                            : "two cells per character: the whole lattice");
+        return UI_HANDLED | UI_REDRAW;
+    case ACTION_LATTICE_CUT: {
+        v->cut = (v->cut + 1) % CUT_COUNT;
+        lattice_rebuild(a, v);
+        char num[32];
+        if (v->cut != CUT_ZERO && v->cut_ok)
+            app_message(a, false, "good: %s, gain >= %s%s", cut_name[v->cut],
+                        ui_fmt_gain(num, sizeof num, true, v->cut_gain),
+                        pair_mode(a, v) ? "" : " (marked in the ASCII and no-colour glyphs)");
+        else
+            app_message(a, false, "good: %s%s", cut_name[v->cut],
+                        pair_mode(a, v) ? "" : " (marked in the ASCII and no-colour glyphs)");
+        return UI_HANDLED | UI_REDRAW;
+    }
     case ACTION_LATTICE_METRIC:
         if (s->n_metrics > 0)
             v->metric = (v->metric + 1) % s->n_metrics;

@@ -324,6 +324,59 @@ static void test_best(void **state)
     study_free(s);
 }
 
+static void test_top_gain(void **state)
+{
+    (void)state;
+    study *s = additive(6, "f1", NULL);
+    for (int t = 0; t < 6; t++) {
+        lattice_scale sc;
+        lattice_scale_of(s, s->metric, t, &sc);
+        assert_int_equal(sc.measured, 32);
+        double fractions[] = {0.1, 0.01, 0.5, 1.0};
+        size_t ranks[] = {4, 1, 16, 32}; /* ceil(f * 32) */
+        for (int i = 0; i < 4; i++) {
+            double cut = 99;
+            assert_true(lattice_top_gain(s, s->metric, t, &sc, fractions[i], &cut));
+            size_t at_or_above = 0, above = 0;
+            for (combo_t c = 1; c < 64; c++) {
+                const study_stat *st = study_stat_of(s, c, t, s->metric);
+                if (!combo_has(c, t)) {
+                    assert_null(st);
+                    continue;
+                }
+                double g = lattice_gain(sc.goal, st->mean, sc.reference);
+                at_or_above += g >= cut;
+                above += g > cut;
+            }
+            /* the cut is a measured gain with rank ceil(f * n): ties all count */
+            assert_true(at_or_above >= ranks[i]);
+            assert_true(above < ranks[i]);
+        }
+        /* the best alone: the gain of lattice_best */
+        combo_t best;
+        double cut = 0;
+        assert_true(lattice_best(s, s->metric, t, &best));
+        assert_true(lattice_top_gain(s, s->metric, t, &sc, 0.01, &cut));
+        near(cut, lattice_gain(sc.goal, study_stat_of(s, best, t, s->metric)->mean, sc.reference));
+    }
+    /* a loss: the best is the lowest score, its gain the largest */
+    study_free(s);
+    s = additive(4, "loss", NULL);
+    lattice_scale sc;
+    lattice_scale_of(s, s->metric, 1, &sc);
+    combo_t best;
+    double cut = 0;
+    assert_true(lattice_best(s, s->metric, 1, &best));
+    assert_true(lattice_top_gain(s, s->metric, 1, &sc, 0.001, &cut));
+    near(cut, lattice_gain(sc.goal, study_stat_of(s, best, 1, s->metric)->mean, sc.reference));
+    assert_true(cut > 0);
+    /* nothing measured (no such metric): false, out untouched */
+    cut = 42;
+    assert_false(lattice_top_gain(s, 5, 1, &sc, 0.1, &cut));
+    near(cut, 42);
+    study_free(s);
+}
+
 /* A predictor that knows the additive truth, for the rows keep_some leaves out; it declines
  * {0,1,3} so that one neighbour stays unknown. */
 static bool truth(void *ctx, int target, combo_t c, double *mean, double *spread)
@@ -476,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_neighbours_sorted_with_exact_deltas),
         cmocka_unit_test(test_neighbours_partial),
         cmocka_unit_test(test_best),
+        cmocka_unit_test(test_top_gain),
         cmocka_unit_test(test_neighbours_with_predictions),
         cmocka_unit_test(test_hasse_complete),
         cmocka_unit_test(test_hasse_min_goal_and_unmeasured),
