@@ -4,6 +4,8 @@
 #define COMBOSCOPE_TABLE_CSV_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include "comboscope/error.h"
 #include "comboscope/study.h"
@@ -21,5 +23,12 @@ long table_field_column(const char *line, size_t len, int field);
 
 /* table_field_column for fields separated by delim instead of ','. */
 long table_field_column_delim(const char *line, size_t len, int field, char delim);
+
+/* Reads the open file f line by line (a UTF-8 byte-order mark at its start skipped) and hands
+ * each line, its '\n' included (the last may have none), to on_line until one returns false.
+ * *any tells whether f held more than the mark. Returns false when on_line did, or with err
+ * set ("FILE: read error: ...", file naming f) when reading failed. */
+bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, const char *line, size_t len),
+                      void *ctx, bool *any, cs_error *err);
 
 #endif

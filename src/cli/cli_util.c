@@ -1,9 +1,13 @@
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "comboscope/predict.h"
+#include "comboscope/study_json.h"
+#include "comboscope/text.h"
 
 void cli_error(const cs_error *err)
 {
@@ -49,4 +53,58 @@ const char *cli_sample_study(void)
         if (access(candidates[i], R_OK) == 0)
             return candidates[i];
     return candidates[0];
+}
+
+bool cli_search_names(const char *path, const char *pred_name, const char *acq_name, search_settings *st)
+{
+    char safe[1024];
+    if (pred_name && !predict_kind_parse(pred_name, &st->predictor)) {
+        fprintf(stderr, "%s: unknown predictor '%s' (known: %s)\n", path,
+                text_sanitize(pred_name, safe, sizeof safe), predict_kind_list());
+        return false;
+    }
+    if (acq_name && !search_acquisition_parse(acq_name, &st->acquisition)) {
+        fprintf(stderr, "%s: unknown acquisition '%s' (known: %s)\n", path,
+                text_sanitize(acq_name, safe, sizeof safe), search_acquisition_list());
+        return false;
+    }
+    return true;
+}
+
+bool cli_write_output(const char *output, bool (*write)(void *ctx, FILE *fp, const char *display, cs_error *err),
+                      void *ctx, cs_error *err)
+{
+    if (strcmp(output, "-") == 0) {
+        bool ok = write(ctx, stdout, "<stdout>", err);
+        if (ok && fflush(stdout) != 0)
+            ok = error_set(err, "<stdout>", 0, 0, "cannot write: write error");
+        return ok;
+    }
+    file_atomic a;
+    if (!file_atomic_open(&a, output, err))
+        return false;
+    if (!write(ctx, a.fp, output, err)) {
+        file_atomic_abort(&a);
+        return false;
+    }
+    return file_atomic_commit(&a, err);
+}
+
+void cli_json_num(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+int cli_json_print(cJSON *o)
+{
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text)
+        return EXIT_INVALID;
+    printf("%s\n", text);
+    cJSON_free(text);
+    return EXIT_OK;
 }

@@ -104,13 +104,7 @@ static int print_json(const study *s)
         cJSON_AddNumberToObject(e, "lattice", (double)t.lattice);
         cJSON_AddItemToArray(targets, e);
     }
-    char *text = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (!text)
-        return EXIT_INVALID;
-    printf("%s\n", text);
-    cJSON_free(text);
-    return EXIT_OK;
+    return cli_json_print(o);
 }
 
 int cmd_check(int argc, char **argv)

@@ -26,6 +26,19 @@ static const char import_help[] =
     "  -h, --help        show this help\n"
     "  -V, --version     show the version\n";
 
+typedef struct import_job {
+    import_format fmt;
+    const char *const *files;
+    int n;
+    const import_options *opt;
+} import_job;
+
+static bool write_import(void *ctx, FILE *fp, const char *display, cs_error *err)
+{
+    const import_job *j = ctx;
+    return table_import(j->fmt, j->files, j->n, j->opt, fp, display, err);
+}
+
 int cmd_import(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -71,24 +84,8 @@ int cmd_import(int argc, char **argv)
         if (!import_parse_names(names, &opt, &err))
             return cli_usage_error("import", "--names: %s", err.msg);
     }
-    const char *const *files = (const char *const *)argv + optind;
-    bool ok;
-    if (strcmp(output, "-") == 0) {
-        ok = table_import(fmt, files, n, &opt, stdout, "<stdout>", &err);
-        if (ok && fflush(stdout) != 0)
-            ok = error_set(&err, "<stdout>", 0, 0, "cannot write: write error");
-    } else {
-        file_atomic a;
-        ok = file_atomic_open(&a, output, &err);
-        if (ok) {
-            ok = table_import(fmt, files, n, &opt, a.fp, output, &err);
-            if (ok)
-                ok = file_atomic_commit(&a, &err);
-            else
-                file_atomic_abort(&a);
-        }
-    }
-    if (!ok) {
+    import_job job = {fmt, (const char *const *)argv + optind, n, &opt};
+    if (!cli_write_output(output, write_import, &job, &err)) {
         cli_error(&err);
         return EXIT_INVALID;
     }

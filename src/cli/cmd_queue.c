@@ -62,13 +62,7 @@ static int print_json(const study *s, const queue *q)
         cJSON_AddItemToArray(runs, r);
     }
     free(combo);
-    char *text = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (!text)
-        return EXIT_INVALID;
-    printf("%s\n", text);
-    cJSON_free(text);
-    return EXIT_OK;
+    return cli_json_print(o);
 }
 
 int cmd_queue(int argc, char **argv)

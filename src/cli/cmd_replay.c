@@ -36,14 +36,6 @@ static const char replay_help[] =
     "  -h, --help          show this help\n"
     "  -V, --version       show the version\n";
 
-static void json_num(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 static const char *fmt_runs(double v, char *buf, size_t n)
 {
     if (isfinite(v))
@@ -120,16 +112,8 @@ int cmd_replay(int argc, char **argv)
     char safe[1024];
     replay_options ro = {{PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, (int)batch, (uint64_t)seed, false},
                          {DESIGN_PAPER, 0}, (size_t)budget, (int)patience, (int)seeds};
-    if (pred_name && !predict_kind_parse(pred_name, &ro.search.predictor)) {
-        fprintf(stderr, "%s: unknown predictor '%s' (known: %s)\n", path,
-                text_sanitize(pred_name, safe, sizeof safe), predict_kind_list());
+    if (!cli_search_names(path, pred_name, acq_name, &ro.search))
         return EXIT_INVALID;
-    }
-    if (acq_name && !search_acquisition_parse(acq_name, &ro.search.acquisition)) {
-        fprintf(stderr, "%s: unknown acquisition '%s' (known: %s)\n", path,
-                text_sanitize(acq_name, safe, sizeof safe), search_acquisition_list());
-        return EXIT_INVALID;
-    }
     if (!search_design_parse(init_name, &ro.init))
         return cli_usage_error("replay", "--init must be paper, singles or random:N");
     cs_error err;
@@ -191,24 +175,19 @@ int cmd_replay(int argc, char **argv)
             cJSON_AddStringToObject(e, "target", s->datasets[res[i].target].name);
             cJSON_AddNumberToObject(e, "lattice", (double)res[i].lattice);
             cJSON *b = cJSON_AddObjectToObject(e, "runs_to_best");
-            json_num(b, "median", res[i].best_median);
-            json_num(b, "p90", res[i].best_p90);
+            cli_json_num(b, "median", res[i].best_median);
+            cli_json_num(b, "p90", res[i].best_p90);
             cJSON *t = cJSON_AddObjectToObject(e, "runs_to_top1pct");
-            json_num(t, "median", res[i].top_median);
-            json_num(t, "p90", res[i].top_p90);
-            json_num(e, "random_runs_to_best", res[i].random_best);
-            json_num(e, "random_runs_to_top1pct", res[i].random_top);
+            cli_json_num(t, "median", res[i].top_median);
+            cli_json_num(t, "p90", res[i].top_p90);
+            cli_json_num(e, "random_runs_to_best", res[i].random_best);
+            cli_json_num(e, "random_runs_to_top1pct", res[i].random_top);
             cJSON_AddItemToArray(arr, e);
         }
         cJSON *sum = cJSON_AddObjectToObject(o, "summary");
-        json_num(sum, "speedup_best", sp_best);
-        json_num(sum, "speedup_top1pct", sp_top);
-        char *text = cJSON_PrintUnformatted(o);
-        cJSON_Delete(o);
-        if (text) {
-            printf("%s\n", text);
-            cJSON_free(text);
-        }
+        cli_json_num(sum, "speedup_best", sp_best);
+        cli_json_num(sum, "speedup_top1pct", sp_top);
+        cli_json_print(o);
     } else {
         printf("replay %s: predictor %s, acquisition %s, batch %ld, init %s, %ld seed%s\n",
                text_sanitize(path, safe, sizeof safe), predict_kind_name(ro.search.predictor),

@@ -31,14 +31,6 @@ static const char suggest_help[] =
     "  -h, --help          show this help\n"
     "  -V, --version       show the version\n";
 
-static void json_num(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
 static int combo_cmp(const void *a, const void *b)
 {
     combo_t x = *(const combo_t *)a, y = *(const combo_t *)b;
@@ -106,16 +98,8 @@ int cmd_suggest(int argc, char **argv)
         pred_name = s->search.predictor;
     if (!acq_name)
         acq_name = s->search.acquisition;
-    if (pred_name && !predict_kind_parse(pred_name, &st.predictor)) {
-        fprintf(stderr, "%s: unknown predictor '%s' (known: %s)\n", path,
-                text_sanitize(pred_name, safe, sizeof safe), predict_kind_list());
+    if (!cli_search_names(path, pred_name, acq_name, &st))
         goto done;
-    }
-    if (acq_name && !search_acquisition_parse(acq_name, &st.acquisition)) {
-        fprintf(stderr, "%s: unknown acquisition '%s' (known: %s)\n", path,
-                text_sanitize(acq_name, safe, sizeof safe), search_acquisition_list());
-        goto done;
-    }
     st.batch = k ? (int)k : s->search.batch > 0 ? s->search.batch : SEARCH_DEFAULT_BATCH;
     st.seed = seed >= 0 ? (uint64_t)seed : s->search.seed ? s->search.seed : 1;
     st.minimize = s->goal == GOAL_MIN;
@@ -198,23 +182,18 @@ int cmd_suggest(int argc, char **argv)
         cJSON_AddStringToObject(o, "predictor", predict_kind_name(st.predictor));
         cJSON_AddStringToObject(o, "acquisition", search_acquisition_name(st.acquisition));
         cJSON *cvo = cJSON_AddObjectToObject(o, "cv");
-        json_num(cvo, "spearman", rho);
-        json_num(cvo, "mae", mae);
+        cli_json_num(cvo, "spearman", rho);
+        cli_json_num(cvo, "mae", mae);
         cJSON *arr = cJSON_AddArrayToObject(o, "suggestions");
         for (int i = 0; i < got; i++) {
             cJSON *e = cJSON_CreateObject();
             cJSON_AddStringToObject(e, "combination", study_combo_format(s, sug[i].combo, buf, sizeof buf));
-            json_num(e, "predicted", sug[i].predicted);
-            json_num(e, "sd", sug[i].sd);
-            json_num(e, "acquisition", sug[i].acquisition);
+            cli_json_num(e, "predicted", sug[i].predicted);
+            cli_json_num(e, "sd", sug[i].sd);
+            cli_json_num(e, "acquisition", sug[i].acquisition);
             cJSON_AddItemToArray(arr, e);
         }
-        char *text = cJSON_PrintUnformatted(o);
-        cJSON_Delete(o);
-        if (text) {
-            printf("%s\n", text);
-            cJSON_free(text);
-        }
+        cli_json_print(o);
     } else {
         study_target_summary sum;
         study_target_summarize(s, target, &sum);

@@ -25,6 +25,18 @@ static const char synth_help[] =
     "  -h, --help        show this help\n"
     "  -V, --version     show the version\n";
 
+typedef struct synth_job {
+    const synth_model *m;
+    const combo_t *combos;
+    uint64_t k;
+} synth_job;
+
+static bool write_synth(void *ctx, FILE *fp, const char *display, cs_error *err)
+{
+    const synth_job *j = ctx;
+    return synth_write_table(j->m, j->combos, j->k, fp, display, err);
+}
+
 int cmd_synth(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -80,22 +92,8 @@ int cmd_synth(int argc, char **argv)
         synth_model_free(m);
         return cli_usage_error("synth", "%s", err.msg);
     }
-    bool ok;
-    if (strcmp(output, "-") == 0) {
-        ok = synth_write_table(m, combos, k, stdout, "<stdout>", &err);
-        if (ok && fflush(stdout) != 0)
-            ok = error_set(&err, "<stdout>", 0, 0, "cannot write: write error");
-    } else {
-        file_atomic a;
-        ok = file_atomic_open(&a, output, &err);
-        if (ok) {
-            ok = synth_write_table(m, combos, k, a.fp, output, &err);
-            if (ok)
-                ok = file_atomic_commit(&a, &err);
-            else
-                file_atomic_abort(&a);
-        }
-    }
+    synth_job job = {m, combos, k};
+    bool ok = cli_write_output(output, write_synth, &job, &err);
     free(combos);
     synth_model_free(m);
     if (!ok) {

@@ -288,6 +288,87 @@ static void ridge_fit(predict_model *md, const combo_t *x, const double *ys, siz
 
 /* ---------- networks ---------- */
 
+/* Full-batch Adam with early stopping on the out-of-bag error: the optimizer state that
+ * net_train and multi_train share (they differ only in the network and its gradient). */
+typedef struct adam_state {
+    size_t np;
+    double *g;      /* the gradient, filled by the caller each epoch */
+    double *mo, *ve; /* first and second moments */
+    double *best;   /* the parameters with the best out-of-bag error so far */
+    double *anchor; /* the initial parameters, which weight decay pulls towards */
+    double b1t, b2t, best_oob;
+    int since; /* checks since the out-of-bag error last improved */
+} adam_state;
+
+#define ADAM_B1 0.9
+#define ADAM_B2 0.999
+
+static void adam_init(adam_state *o, const double *P, size_t np)
+{
+    o->np = np;
+    o->g = xmalloc(np * sizeof *o->g);
+    o->mo = xcalloc(np, sizeof *o->mo);
+    o->ve = xcalloc(np, sizeof *o->ve);
+    o->best = xmalloc(np * sizeof *o->best);
+    o->anchor = xmalloc(np * sizeof *o->anchor);
+    memcpy(o->best, P, np * sizeof *o->best);
+    memcpy(o->anchor, P, np * sizeof *o->anchor);
+    o->b1t = o->b2t = 1;
+    o->best_oob = INFINITY;
+    o->since = 0;
+}
+
+/* One Adam update of the first n parameters of P (learning rate lr) from o->g. */
+static void adam_step(adam_state *o, double *P, size_t n, double lr)
+{
+    double *g = o->g, *mo = o->mo, *ve = o->ve;
+    o->b1t *= ADAM_B1;
+    o->b2t *= ADAM_B2;
+    for (size_t j = 0; j < n; j++) {
+        mo[j] = ADAM_B1 * mo[j] + (1 - ADAM_B1) * g[j];
+        ve[j] = ADAM_B2 * ve[j] + (1 - ADAM_B2) * g[j] * g[j];
+        P[j] -= lr * (mo[j] / (1 - o->b1t)) / (sqrt(ve[j] / (1 - o->b2t)) + 1e-8);
+    }
+}
+
+/* Records P's out-of-bag error err, keeping P if it is the best yet. True when five checks
+ * in a row brought no improvement: time to stop. */
+static bool adam_stalled(adam_state *o, const double *P, double err)
+{
+    if (err < o->best_oob) {
+        o->best_oob = err;
+        memcpy(o->best, P, o->np * sizeof *o->best);
+        o->since = 0;
+        return false;
+    }
+    return ++o->since >= 5;
+}
+
+/* Puts the best parameters seen back into P if early stopping was on, frees the state. */
+static void adam_finish(adam_state *o, double *P, bool early)
+{
+    if (early && o->best_oob < INFINITY)
+        memcpy(P, o->best, o->np * sizeof *o->best);
+    free(o->g);
+    free(o->mo);
+    free(o->ve);
+    free(o->best);
+    free(o->anchor);
+}
+
+/* The inputs h[0..H) of the hidden units when the inputs a[0..r) are on: the biases b1 plus
+ * those inputs' rows of W1 ([input][H]). Both networks share this first layer. */
+static void hidden_in(const double *W1, const double *b1, int H, const int *a, int r, double *h)
+{
+    for (int u = 0; u < H; u++)
+        h[u] = b1[u];
+    for (int k = 0; k < r; k++) {
+        const double *col = W1 + (size_t)a[k] * H;
+        for (int u = 0; u < H; u++)
+            h[u] += col[u];
+    }
+}
+
 /* Layout of one member's parameters: W1[d][H], b1[H], w2[H], b2, ws[d] (the linear path). */
 typedef struct net_layout {
     size_t W1, b1, w2, b2, ws, size;
@@ -310,13 +391,7 @@ static double net_eval(const predict_model *md, const double *P, const int *a, i
     net_layout l = layout(md->d, md->hidden);
     double h[64];
     int H = md->hidden;
-    for (int u = 0; u < H; u++)
-        h[u] = P[l.b1 + u];
-    for (int i = 0; i < r; i++) {
-        const double *col = P + l.W1 + (size_t)a[i] * H;
-        for (int u = 0; u < H; u++)
-            h[u] += col[u];
-    }
+    hidden_in(P + l.W1, P + l.b1, H, a, r, h);
     double out = P[l.b2];
     for (int u = 0; u < H; u++)
         out += P[l.w2 + u] * (md->relu ? (h[u] > 0 ? h[u] : 0) : tanh(h[u]));
@@ -334,20 +409,16 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
     net_layout l = layout(md->d, md->hidden);
     int H = md->hidden;
     size_t np = l.size;
-    double *g = xmalloc(np * sizeof *g), *mo = xcalloc(np, sizeof *mo), *ve = xcalloc(np, sizeof *ve);
-    double *best = xmalloc(np * sizeof *best), *anchor = xmalloc(np * sizeof *anchor);
-    memcpy(best, P, np * sizeof *best);
-    memcpy(anchor, P, np * sizeof *anchor);
+    adam_state o;
+    adam_init(&o, P, np);
+    double *g = o.g;
+    const double *anchor = o.anchor;
     double wsum = 0;
     size_t oob = 0;
     for (size_t i = 0; i < m; i++) {
         wsum += wt[i];
         oob += wt[i] == 0;
     }
-    double best_oob = INFINITY;
-    int since = 0;
-    const double b1c = 0.9, b2c = 0.999;
-    double b1t = 1, b2t = 1;
     double h[64], z[64];
     for (int e = 0; e < epochs && wsum > 0; e++) {
         memset(g, 0, np * sizeof *g);
@@ -356,13 +427,7 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
                 continue;
             const int *a = act + i * (size_t)maxa;
             int r = nact[i];
-            for (int u = 0; u < H; u++)
-                h[u] = P[l.b1 + u];
-            for (int k = 0; k < r; k++) {
-                const double *col = P + l.W1 + (size_t)a[k] * H;
-                for (int u = 0; u < H; u++)
-                    h[u] += col[u];
-            }
+            hidden_in(P + l.W1, P + l.b1, H, a, r, h);
             double out = P[l.b2];
             for (int u = 0; u < H; u++) {
                 z[u] = md->relu ? (h[u] > 0 ? h[u] : 0) : tanh(h[u]);
@@ -391,15 +456,7 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
             for (size_t j = 0; j < np; j++)
                 if (j < l.b1 || (j >= l.w2 && j < l.b2) || (md->skip && j >= l.ws))
                     g[j] += 2 * decay * (P[j] - anchor[j]);
-        b1t *= b1c;
-        b2t *= b2c;
-        for (size_t j = 0; j < np; j++) {
-            if (!md->skip && j >= l.ws)
-                break;
-            mo[j] = b1c * mo[j] + (1 - b1c) * g[j];
-            ve[j] = b2c * ve[j] + (1 - b2c) * g[j] * g[j];
-            P[j] -= lr * (mo[j] / (1 - b1t)) / (sqrt(ve[j] / (1 - b2t)) + 1e-8);
-        }
+        adam_step(&o, P, md->skip ? np : l.ws, lr); /* no linear path: ws stays unused */
         /* Early stopping on the out-of-bag points, checked every 10 epochs. */
         if (oob >= 3 && (e + 1) % 10 == 0) {
             double err = 0;
@@ -408,22 +465,24 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
                     double d = net_eval(md, P, act + i * (size_t)maxa, nact[i]) - ys[i];
                     err += d * d;
                 }
-            if (err < best_oob) {
-                best_oob = err;
-                memcpy(best, P, np * sizeof *best);
-                since = 0;
-            } else if (++since >= 5) {
+            if (adam_stalled(&o, P, err))
                 break;
-            }
         }
     }
-    if (oob >= 3 && best_oob < INFINITY)
-        memcpy(P, best, np * sizeof *best);
-    free(g);
-    free(mo);
-    free(ve);
-    free(best);
-    free(anchor);
+    adam_finish(&o, P, oob >= 3);
+}
+
+/* One ensemble member's point weights. Bootstrap: m draws with replacement; points never
+ * drawn (weight 0) are out of bag. */
+static void bootstrap(double *wt, size_t m, cs_rng *rng)
+{
+    for (size_t i = 0; i < m; i++)
+        wt[i] = 0;
+    for (size_t i = 0; i < m; i++)
+        wt[rng_below(rng, m)] += 1;
+    if (m < 8) /* too few points to leave any out */
+        for (size_t i = 0; i < m; i++)
+            wt[i] += 1;
 }
 
 static void net_fit(predict_model *md, const combo_t *x, const double *ys, size_t m, cs_rng *rng,
@@ -457,14 +516,7 @@ static void net_fit(predict_model *md, const combo_t *x, const double *ys, size_
             for (int j = 0; j < md->d; j++)
                 P[l.ws + j] = ENS_LINEAR_PRIOR * rng_normal(rng);
         if (ens) {
-            /* Bootstrap: m draws with replacement; points never drawn are out of bag. */
-            for (size_t i = 0; i < m; i++)
-                wt[i] = 0;
-            for (size_t i = 0; i < m; i++)
-                wt[rng_below(rng, m)] += 1;
-            if (m < 8) /* too few points to leave any out */
-                for (size_t i = 0; i < m; i++)
-                    wt[i] += 1;
+            bootstrap(wt, m, rng);
         } else {
             for (size_t i = 0; i < m; i++)
                 wt[i] = 1;
@@ -514,6 +566,7 @@ static double multi_eval(const predict_model *md, const double *P, combo_t c, in
     int H = md->hidden, a[COMBO_MAX_DATASETS];
     int r = members_of(c, md->n, a);
     double h[64];
+    /* hidden_in's loop, written out: gcc cannot see that members_of filled a[0..r) */
     for (int u = 0; u < H; u++)
         h[u] = P[l.b1 + u];
     for (int i = 0; i < r; i++)
@@ -537,10 +590,10 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
     int n = md->n, H = md->hidden, T = md->target;
     multi_layout l = mlayout(n, H);
     size_t np = l.size, m = runs->m;
-    double *g = xmalloc(np * sizeof *g), *mo = xcalloc(np, sizeof *mo), *ve = xcalloc(np, sizeof *ve);
-    double *best = xmalloc(np * sizeof *best), *anchor = xmalloc(np * sizeof *anchor);
-    memcpy(best, P, np * sizeof *best);
-    memcpy(anchor, P, np * sizeof *anchor);
+    adam_state o;
+    adam_init(&o, P, np);
+    double *g = o.g;
+    const double *anchor = o.anchor;
     double wsum = 0;
     size_t oob = 0;
     for (size_t i = 0; i < m; i++)
@@ -549,10 +602,7 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
                 wsum += wt[i] * (d == T ? MULTI_TARGET_WEIGHT : 1);
                 oob += wt[i] == 0 && d == T;
             }
-    double best_oob = INFINITY;
-    int since = 0;
-    const double b1c = 0.9, b2c = 0.999;
-    double b1t = 1, b2t = 1, h[64], z[64], dz[64];
+    double h[64], z[64], dz[64];
     int a[COMBO_MAX_DATASETS];
     for (int e = 0; e < epochs && wsum > 0; e++) {
         memset(g, 0, np * sizeof *g);
@@ -560,11 +610,7 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
             if (wt[i] == 0)
                 continue;
             int r = members_of(runs->combo[i], n, a);
-            for (int u = 0; u < H; u++)
-                h[u] = P[l.b1 + u];
-            for (int k = 0; k < r; k++)
-                for (int u = 0; u < H; u++)
-                    h[u] += P[l.W1 + (size_t)a[k] * H + u];
+            hidden_in(P + l.W1, P + l.b1, H, a, r, h);
             for (int u = 0; u < H; u++) {
                 z[u] = tanh(h[u]);
                 dz[u] = 0;
@@ -602,13 +648,7 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
             for (size_t j = 0; j < np; j++)
                 if (j < l.b1 || (j >= l.w2 && j < l.b2) || j >= l.ws)
                     g[j] += 2 * decay * (P[j] - anchor[j]);
-        b1t *= b1c;
-        b2t *= b2c;
-        for (size_t j = 0; j < np; j++) {
-            mo[j] = b1c * mo[j] + (1 - b1c) * g[j];
-            ve[j] = b2c * ve[j] + (1 - b2c) * g[j] * g[j];
-            P[j] -= lr * (mo[j] / (1 - b1t)) / (sqrt(ve[j] / (1 - b2t)) + 1e-8);
-        }
+        adam_step(&o, P, np, lr);
         if (oob >= 3 && (e + 1) % 10 == 0) {
             double err = 0;
             for (size_t i = 0; i < m; i++)
@@ -616,22 +656,11 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
                     double d = multi_eval(md, P, runs->combo[i], T) - ys[i * n + T];
                     err += d * d;
                 }
-            if (err < best_oob) {
-                best_oob = err;
-                memcpy(best, P, np * sizeof *best);
-                since = 0;
-            } else if (++since >= 5) {
+            if (adam_stalled(&o, P, err))
                 break;
-            }
         }
     }
-    if (oob >= 3 && best_oob < INFINITY)
-        memcpy(P, best, np * sizeof *best);
-    free(g);
-    free(mo);
-    free(ve);
-    free(best);
-    free(anchor);
+    adam_finish(&o, P, oob >= 3);
 }
 
 /* Standardizes every dataset's scores by its own mean and the pooled spread, fits the members. */
@@ -687,13 +716,7 @@ static void multi_fit(predict_model *md, const predict_runs *runs, cs_rng *rng, 
             P[j] = rng_normal(rng) / sqrt((double)H);
         for (size_t j = l.ws; j < l.size; j++)
             P[j] = ENS_LINEAR_PRIOR * rng_normal(rng);
-        for (size_t i = 0; i < m; i++)
-            wt[i] = 0;
-        for (size_t i = 0; i < m; i++)
-            wt[rng_below(rng, m)] += 1;
-        if (m < 8)
-            for (size_t i = 0; i < m; i++)
-                wt[i] += 1;
+        bootstrap(wt, m, rng);
         multi_train(md, P, runs, ys, wt, epochs, 0.02, 1e-3);
     }
     free(wt);
@@ -925,6 +948,33 @@ double predict_spearman(const double *a, const double *b, size_t m)
     return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : NAN;
 }
 
+/* Shuffles the m point indices idx by seed (point i of the shuffle is in fold i % k) and
+ * returns k: folds, but at least 2 and at most m. */
+static size_t cv_shuffle(size_t *idx, size_t m, int folds, uint64_t seed)
+{
+    size_t k = (size_t)folds < m ? (size_t)folds : m;
+    if (k < 2)
+        k = 2;
+    cs_rng rng;
+    rng_seed(&rng, seed, 0xc5);
+    for (size_t i = m - 1; i > 0; i--) {
+        size_t j = rng_below(&rng, i + 1), t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+    return k;
+}
+
+/* The cross-validation figures of m held-out predictions against the truth. */
+static void cv_figures(const double *pred, const double *truth, size_t m, double *spearman, double *mae)
+{
+    double e = 0;
+    for (size_t i = 0; i < m; i++)
+        e += fabs(pred[i] - truth[i]);
+    *mae = e / (double)m;
+    *spearman = predict_spearman(pred, truth, m);
+}
+
 bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const double *y, size_t m,
                 int folds, uint64_t seed, double *spearman, double *mae)
 {
@@ -932,19 +982,10 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
     *mae = NAN;
     if (m < 4)
         return false;
-    size_t k = (size_t)folds < m ? (size_t)folds : m;
-    if (k < 2)
-        k = 2;
     size_t *perm = xmalloc(m * sizeof *perm);
     for (size_t i = 0; i < m; i++)
         perm[i] = i;
-    cs_rng rng;
-    rng_seed(&rng, seed, 0xc5);
-    for (size_t i = m - 1; i > 0; i--) {
-        size_t j = rng_below(&rng, i + 1), t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
-    }
+    size_t k = cv_shuffle(perm, m, folds, seed);
     combo_t *tx = xmalloc(m * sizeof *tx);
     double *ty = xmalloc(m * sizeof *ty), *pred = xmalloc(m * sizeof *pred);
     bool ok = true;
@@ -966,13 +1007,8 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
         }
         predict_free(md);
     }
-    if (ok) {
-        double e = 0;
-        for (size_t i = 0; i < m; i++)
-            e += fabs(pred[i] - y[i]);
-        *mae = e / (double)m;
-        *spearman = predict_spearman(pred, y, m);
-    }
+    if (ok)
+        cv_figures(pred, y, m, spearman, mae);
     free(perm);
     free(tx);
     free(ty);
@@ -1003,16 +1039,7 @@ bool predict_cv_runs(predict_kind kind, int target, const predict_runs *runs, in
         free(idx);
         return false;
     }
-    size_t k = (size_t)folds < m ? (size_t)folds : m;
-    if (k < 2)
-        k = 2;
-    cs_rng rng;
-    rng_seed(&rng, seed, 0xc5);
-    for (size_t i = m - 1; i > 0; i--) {
-        size_t j = rng_below(&rng, i + 1), t = idx[i];
-        idx[i] = idx[j];
-        idx[j] = t;
-    }
+    size_t k = cv_shuffle(idx, m, folds, seed);
     double *sc = xmalloc(runs->m * (size_t)n * sizeof *sc);
     double *pred = xmalloc(m * sizeof *pred), *truth = xmalloc(m * sizeof *truth);
     for (size_t f = 0; f < k; f++) {
@@ -1028,11 +1055,7 @@ bool predict_cv_runs(predict_kind kind, int target, const predict_runs *runs, in
         }
         predict_free(md);
     }
-    double e = 0;
-    for (size_t i = 0; i < m; i++)
-        e += fabs(pred[i] - truth[i]);
-    *mae = e / (double)m;
-    *spearman = predict_spearman(pred, truth, m);
+    cv_figures(pred, truth, m, spearman, mae);
     free(sc);
     free(pred);
     free(truth);

@@ -570,18 +570,40 @@ static void keep_mode(int fd, const char *path)
         (void)fchmod(fd, st.st_mode & 07777);
 }
 
-bool file_write_atomic(const char *path, const char *data, size_t len, cs_error *err)
+/* Opens a new temporary file beside path (its name, to free, in *tmp) with path's permissions
+ * when path exists. -1 with errno set when it cannot. */
+static int open_tmp(const char *path, char **tmp)
 {
     size_t n = strlen(path) + 32;
-    char *tmp = xmalloc(n);
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    *tmp = xmalloc(n);
+    snprintf(*tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(*tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0)
+        keep_mode(fd, path);
+    return fd;
+}
+
+/* Flushes the directory holding path, so that a rename into it survives a crash. */
+static void sync_dir(const char *path)
+{
+    char *d = dir_of(path);
+    int dfd = open(d, O_RDONLY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(d);
+}
+
+bool file_write_atomic(const char *path, const char *data, size_t len, cs_error *err)
+{
+    char *tmp;
+    int fd = open_tmp(path, &tmp);
     if (fd < 0) {
         error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
         free(tmp);
         return false;
     }
-    keep_mode(fd, path);
     size_t off = 0;
     while (off < len) {
         ssize_t w = write(fd, data + off, len - off);
@@ -609,14 +631,7 @@ bool file_write_atomic(const char *path, const char *data, size_t len, cs_error 
         return false;
     }
     free(tmp);
-    /* Flush the directory too, so that the rename itself survives a crash. */
-    char *d = dir_of(path);
-    int dfd = open(d, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    free(d);
+    sync_dir(path);
     return true;
 }
 
@@ -675,13 +690,8 @@ bool study_json_save(study *s, cs_error *err)
 
 bool file_atomic_open(file_atomic *a, const char *path, cs_error *err)
 {
-    size_t n = strlen(path) + 32;
     a->path = text_dup(path);
-    a->tmp = xmalloc(n);
-    snprintf(a->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0)
-        keep_mode(fd, path);
+    int fd = open_tmp(path, &a->tmp);
     a->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!a->fp) {
         error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
@@ -726,17 +736,10 @@ bool file_atomic_commit(file_atomic *a, cs_error *err)
     a->fp = NULL;
     if (ok && rename(a->tmp, a->path) != 0)
         ok = error_set(err, a->path, 0, 0, "cannot replace: %s", strerror(errno));
-    if (!ok) {
+    if (ok)
+        sync_dir(a->path);
+    else
         unlink(a->tmp);
-    } else {
-        char *d = dir_of(a->path);
-        int dfd = open(d, O_RDONLY);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        free(d);
-    }
     file_atomic_release(a);
     return ok;
 }

@@ -396,6 +396,64 @@ static bool feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
     return !r->failed;
 }
 
+typedef struct feeder {
+    reader *r;
+    struct csv_parser *p;
+} feeder;
+
+/* table_read_lines' callback: feeds one line, then counts it if it was a whole one. */
+static bool feed_line(void *ctx, const char *line, size_t len)
+{
+    feeder *fd = ctx;
+    bool ok = feed(fd->r, fd->p, line, len);
+    fd->r->line += line[len - 1] == '\n';
+    return ok;
+}
+
+bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, const char *line, size_t len),
+                      void *ctx, bool *any, cs_error *err)
+{
+    char chunk[1 << 16];
+    char *line = NULL;
+    size_t line_len = 0, line_cap = 0;
+    bool first = true, ok = true;
+    size_t n;
+    *any = false;
+    while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        const char *c = chunk;
+        if (first) {
+            first = false;
+            if (n >= 3 && memcmp(c, "\xEF\xBB\xBF", 3) == 0)
+                c += 3, n -= 3;
+        }
+        if (n)
+            *any = true;
+        while (ok && n > 0) {
+            const char *nl = memchr(c, '\n', n);
+            size_t take = nl ? (size_t)(nl - c) + 1 : n;
+            if (line_len + take > line_cap) {
+                while (line_len + take > line_cap)
+                    line_cap = line_cap ? line_cap * 2 : 4096;
+                line = xrealloc(line, line_cap);
+            }
+            memcpy(line + line_len, c, take);
+            line_len += take;
+            c += take;
+            n -= take;
+            if (nl) {
+                ok = on_line(ctx, line, line_len);
+                line_len = 0;
+            }
+        }
+    }
+    if (ok && ferror(f))
+        ok = error_set(err, file, 0, 0, "read error: %s", strerror(errno));
+    if (ok && line_len)
+        ok = on_line(ctx, line, line_len);
+    free(line);
+    return ok;
+}
+
 bool table_read(study *s, const char *path, const char *display, cs_error *err)
 {
     const char *file = display ? display : path;
@@ -411,45 +469,9 @@ bool table_read(study *s, const char *path, const char *display, cs_error *err)
     reader r = {.s = s, .file = file, .err = err, .line = 1, .row_line = 1, .row_start = 1};
 
     /* Lines are handed to libcsv one at a time so that every callback knows its line. */
-    char chunk[1 << 16];
-    char *line = NULL;
-    size_t line_len = 0, line_cap = 0;
-    bool first = true, any = false, ok = true;
-    size_t n;
-    while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        const char *c = chunk;
-        if (first) {
-            first = false;
-            if (n >= 3 && memcmp(c, "\xEF\xBB\xBF", 3) == 0)
-                c += 3, n -= 3;
-        }
-        if (n)
-            any = true;
-        while (n > 0) {
-            const char *nl = memchr(c, '\n', n);
-            size_t take = nl ? (size_t)(nl - c) + 1 : n;
-            if (line_len + take > line_cap) {
-                while (line_len + take > line_cap)
-                    line_cap = line_cap ? line_cap * 2 : 4096;
-                line = xrealloc(line, line_cap);
-            }
-            memcpy(line + line_len, c, take);
-            line_len += take;
-            c += take;
-            n -= take;
-            if (nl) {
-                ok = feed(&r, &p, line, line_len);
-                line_len = 0;
-                r.line++;
-                if (!ok)
-                    break;
-            }
-        }
-    }
-    if (ok && ferror(f))
-        ok = error_set(err, file, 0, 0, "read error: %s", strerror(errno));
-    if (ok && line_len)
-        ok = feed(&r, &p, line, line_len);
+    bool any;
+    feeder fd = {&r, &p};
+    bool ok = table_read_lines(f, file, feed_line, &fd, &any, err);
     if (ok && csv_fini(&p, on_field, on_row, &r) != 0 && !r.failed) {
         ok = error_set(err, file, r.quote_line ? r.quote_line : r.row_start, r.quote_col,
                        "unterminated quoted field (it opens here)");
@@ -459,7 +481,6 @@ bool table_read(study *s, const char *path, const char *display, cs_error *err)
         ok = false;
     if (ok && (!any || !r.have_header))
         ok = error_set(err, file, 1, 1, "empty file (expected a header row)");
-    free(line);
     csv_free(&p);
     reader_done(&r);
     fclose(f);

@@ -131,6 +131,20 @@ static int space_tab(unsigned char c) { return c == '\t'; }
 static int space_blank(unsigned char c) { return c == ' '; }
 static int space_both(unsigned char c) { return c == ' ' || c == '\t'; }
 
+typedef struct rr_feeder {
+    rowreader *r;
+    struct csv_parser *p;
+} rr_feeder;
+
+/* table_read_lines' callback: feeds one line, then counts it if it was a whole one. */
+static bool rr_feed_line(void *ctx, const char *line, size_t len)
+{
+    rr_feeder *fd = ctx;
+    bool ok = rr_feed(fd->r, fd->p, line, len);
+    fd->r->line += line[len - 1] == '\n';
+    return ok;
+}
+
 /* Reads every record of path, calling r->row for each. */
 static bool rr_read(rowreader *r, const char *path)
 {
@@ -148,41 +162,9 @@ static bool rr_read(rowreader *r, const char *path)
     r->file = path;
     r->line = r->row_line = r->row_start = 1;
 
-    char chunk[1 << 16];
-    char *line = NULL;
-    size_t line_len = 0, line_cap = 0, n;
-    bool first = true, any = false, ok = true;
-    while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        const char *c = chunk;
-        if (first) {
-            first = false;
-            if (n >= 3 && memcmp(c, "\xEF\xBB\xBF", 3) == 0)
-                c += 3, n -= 3;
-        }
-        any = any || n > 0;
-        while (ok && n > 0) {
-            const char *nl = memchr(c, '\n', n);
-            size_t take = nl ? (size_t)(nl - c) + 1 : n;
-            if (line_len + take > line_cap) {
-                while (line_len + take > line_cap)
-                    line_cap = line_cap ? line_cap * 2 : 4096;
-                line = xrealloc(line, line_cap);
-            }
-            memcpy(line + line_len, c, take);
-            line_len += take;
-            c += take;
-            n -= take;
-            if (nl) {
-                ok = rr_feed(r, &p, line, line_len);
-                line_len = 0;
-                r->line++;
-            }
-        }
-    }
-    if (ok && ferror(f))
-        ok = error_set(r->err, path, 0, 0, "read error: %s", strerror(errno));
-    if (ok && line_len)
-        ok = rr_feed(r, &p, line, line_len);
+    bool any;
+    rr_feeder fd = {r, &p};
+    bool ok = table_read_lines(f, path, rr_feed_line, &fd, &any, r->err);
     if (ok && csv_fini(&p, rr_on_field, rr_on_row, r) != 0 && !r->failed) {
         ok = error_set(r->err, path, r->quote_line ? r->quote_line : r->row_start, r->quote_col,
                        "unterminated quoted field (it opens here)");
@@ -190,7 +172,6 @@ static bool rr_read(rowreader *r, const char *path)
     }
     if (ok && !r->failed && (!any || r->rows == 0))
         ok = error_set(r->err, path, 1, 1, "empty file");
-    free(line);
     csv_free(&p);
     fclose(f);
     free(r->arena);

@@ -201,6 +201,55 @@ static void test_field_column(void **state)
     assert_int_equal(table_field_column_delim("a\t\tb", 4, 2, '\t'), 4);
 }
 
+/* Collects the lines table_read_lines hands over, joined by '|'; stops after `stop` lines. */
+typedef struct lines_seen {
+    char text[256];
+    int n, stop;
+} lines_seen;
+
+static bool collect_line(void *ctx, const char *line, size_t len)
+{
+    lines_seen *ls = ctx;
+    size_t k = strlen(ls->text);
+    snprintf(ls->text + k, sizeof ls->text - k, "%s%.*s", ls->n ? "|" : "", (int)len, line);
+    return ++ls->n != ls->stop;
+}
+
+static void read_lines(const char *text, size_t len, lines_seen *ls, bool *ok, bool *any)
+{
+    cs_error e;
+    FILE *f = fopen(put(text, len), "rb");
+    assert_non_null(f);
+    *ok = table_read_lines(f, "t.csv", collect_line, ls, any, &e);
+    fclose(f);
+    unlink(path);
+}
+
+static void test_read_lines(void **state)
+{
+    (void)state;
+    bool ok, any;
+    lines_seen ls = {"", 0, 0};
+    /* The mark is skipped, each line keeps its '\n', the last may have none. */
+    read_lines("\xEF\xBB\xBF" "a,b\r\n\nc", 10, &ls, &ok, &any);
+    assert_true(ok);
+    assert_true(any);
+    assert_int_equal(ls.n, 3);
+    assert_string_equal(ls.text, "a,b\r\n|\n|c");
+    /* A callback that returns false stops the reading. */
+    ls = (lines_seen){"", 0, 2};
+    read_lines("x\ny\nz\n", 6, &ls, &ok, &any);
+    assert_false(ok);
+    assert_int_equal(ls.n, 2);
+    assert_string_equal(ls.text, "x\n|y\n");
+    /* A file with the mark alone holds nothing. */
+    ls = (lines_seen){"", 0, 0};
+    read_lines("\xEF\xBB\xBF", 3, &ls, &ok, &any);
+    assert_true(ok);
+    assert_false(any);
+    assert_int_equal(ls.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_fixed_datasets),
         cmocka_unit_test(test_chunk_boundaries),
         cmocka_unit_test(test_field_column),
+        cmocka_unit_test(test_read_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
