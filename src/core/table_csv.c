@@ -399,6 +399,7 @@ static bool feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
 typedef struct feeder {
     reader *r;
     struct csv_parser *p;
+    char *tail; /* a copy of the last line when it has no '\n' (see feed_line) */
 } feeder;
 
 /* table_read_lines' callback: feeds one line, then counts it if it was a whole one. */
@@ -407,6 +408,13 @@ static bool feed_line(void *ctx, const char *line, size_t len)
     feeder *fd = ctx;
     bool ok = feed(fd->r, fd->p, line, len);
     fd->r->line += line[len - 1] == '\n';
+    if (ok && line[len - 1] != '\n') {
+        /* The last line: csv_fini completes its row, and may report a problem located on it,
+         * after table_read_lines has freed line. Point the reader at a copy that outlives it. */
+        fd->tail = xmalloc(len);
+        memcpy(fd->tail, line, len);
+        fd->r->line_text = fd->tail;
+    }
     return ok;
 }
 
@@ -470,7 +478,7 @@ bool table_read(study *s, const char *path, const char *display, cs_error *err)
 
     /* Lines are handed to libcsv one at a time so that every callback knows its line. */
     bool any;
-    feeder fd = {&r, &p};
+    feeder fd = {&r, &p, NULL};
     bool ok = table_read_lines(f, file, feed_line, &fd, &any, err);
     if (ok && csv_fini(&p, on_field, on_row, &r) != 0 && !r.failed) {
         ok = error_set(err, file, r.quote_line ? r.quote_line : r.row_start, r.quote_col,
@@ -483,6 +491,7 @@ bool table_read(study *s, const char *path, const char *display, cs_error *err)
         ok = error_set(err, file, 1, 1, "empty file (expected a header row)");
     csv_free(&p);
     reader_done(&r);
+    free(fd.tail);
     fclose(f);
     return ok && !r.failed;
 }
