@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "comboscope/text.h"
+
 static const struct role_info {
     const char *key;
     char code;
@@ -102,11 +104,15 @@ static const char *parse_style(char *spec, theme_style *st, char *why, size_t nw
             else if (colors == 2)
                 s.bg = (short)c, colors = 3;
             else {
-                snprintf(why, nwhy, "unexpected colour '%.40s' (write FG on BG)", w);
+                char safe[41];
+                snprintf(why, nwhy, "unexpected colour '%s' (write FG on BG)",
+                         text_sanitize(w, safe, sizeof safe));
                 return why;
             }
         } else {
-            snprintf(why, nwhy, "unknown colour or attribute '%.40s'", w);
+            /* The word comes from the file: no escape sequence may reach the terminal. */
+            char safe[41];
+            snprintf(why, nwhy, "unknown colour or attribute '%s'", text_sanitize(w, safe, sizeof safe));
             return why;
         }
     }
@@ -162,7 +168,8 @@ bool theme_load(theme *t, const char *path, cs_error *err)
         }
         int r = theme_role_find(p);
         if (r < 0) {
-            ok = error_set(err, path, lineno, 0, "unknown role '%.60s'", p);
+            char safe[61];
+            ok = error_set(err, path, lineno, 0, "unknown role '%s'", text_sanitize(p, safe, sizeof safe));
             break;
         }
         const char *bad = parse_style(eq + 1, &t->role[r], why, sizeof why);

@@ -12,3 +12,18 @@ printf '1\t2\n0.1\t\n\tx' >"$TMP/lastline.txt"
 run_cs import standley --names a,b "$TMP/lastline.txt" -o "$TMP/x.csv"
 expect_status 1; expect_one_line_err
 expect_err 'lastline.txt:3:2: b: "x" is not a number'
+
+# Found by the explorer mutation run (tests/fuzz/explore-mutate.sh): a theme file's words were
+# echoed raw in its errors, so a file could send escape sequences to the terminal.
+case_begin "fuzz: escape sequences in a theme file are not echoed"
+printf 'normal = \033[2Jred\n' >"$TMP/esc-colour.theme"
+run_cs --theme "$TMP/esc-colour.theme" "$ROOT/sample-results/biomed12/study.json"
+expect_status 1; expect_one_line_err; expect_err "esc-colour.theme:1: unknown colour or attribute '\\?\\[2Jred'"
+expect_true eval '! grep -q "$(printf "\033")" "$TMP/err"'
+printf '\033]0;title\007 = red\n' >"$TMP/esc-role.theme"
+run_cs --theme "$TMP/esc-role.theme" "$ROOT/sample-results/biomed12/study.json"
+expect_status 1; expect_one_line_err; expect_err "esc-role.theme:1: unknown role '\\?\\]0;title\\?'"
+expect_true eval '! grep -q "$(printf "\033")" "$TMP/err"'
+printf 'normal = red \033[31m\n' >"$TMP/esc-extra.theme"
+run_cs --theme "$TMP/esc-extra.theme" "$ROOT/sample-results/biomed12/study.json"
+expect_status 1; expect_one_line_err; expect_true eval '! grep -q "$(printf "\033")" "$TMP/err"'
