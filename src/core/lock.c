@@ -48,8 +48,12 @@ static void parse_info(const char *text, lock_info *out)
         char *val = strchr(line, ' ');
         if (val) {
             *val++ = '\0';
-            if (strcmp(line, "pid") == 0)
-                out->pid = strtol(val, NULL, 10);
+            if (strcmp(line, "pid") == 0) {
+                /* A pid no process can have names nobody (cast to pid_t it would wrap to
+                 * another process, or to -1: every one). */
+                long pid = strtol(val, NULL, 10);
+                out->pid = pid > 0 && pid == (long)(pid_t)pid ? pid : 0;
+            }
             else if (strcmp(line, "user") == 0)
                 snprintf(out->user, sizeof out->user, "%s", val);
             else if (strcmp(line, "host") == 0)
@@ -188,13 +192,13 @@ void lock_release(study_lock *l)
 
 char *lock_describe(const lock_info *h, char *buf, size_t n)
 {
-    char user[64], host[256];
+    char user[64], host[256], when[32];
     if (h->pid <= 0) {
         snprintf(buf, n, "another comboscope (not yet identified)");
         return buf;
     }
     snprintf(buf, n, "%s@%s, pid %ld, since %s%s", text_sanitize(h->user, user, sizeof user),
-             text_sanitize(h->host, host, sizeof host), h->pid, h->time[0] ? h->time : "?",
+             text_sanitize(h->host, host, sizeof host), h->pid, h->time[0] ? text_sanitize(h->time, when, sizeof when) : "?",
              h->alive ? "" : " (not running)");
     return buf;
 }

@@ -244,6 +244,35 @@ static void test_other_users_lock_file(void **state)
     free(lp);
 }
 
+/* Found by the lock fuzzer (tests/fuzz/fuzz_lock.c): a crafted lock file's time went to the
+ * terminal unsanitized, and a pid beyond pid_t wrapped to another process (-1: every one). */
+static void test_crafted_lock_file(void **state)
+{
+    (void)state;
+    char host[256];
+    gethostname(host, sizeof host);
+    char *lp = lock_path_of(journal_path);
+    FILE *f = fopen(lp, "w");
+    assert_non_null(f);
+    fprintf(f, "pid 7\nuser \033[31mmallory\nhost %s\ntime \033[2J\033]0;pwned\007\n", host);
+    fclose(f);
+    lock_info h;
+    assert_true(lock_holder(journal_path, &h));
+    char buf[400];
+    lock_describe(&h, buf, sizeof buf);
+    for (const char *c = buf; *c; c++)
+        assert_true((unsigned char)*c >= 0x20 && *c != 0x7f);
+    assert_non_null(strstr(buf, "?[2J?]0;pwned?"));
+
+    f = fopen(lp, "w");
+    assert_non_null(f);
+    fprintf(f, "pid 4294967295\nuser x\nhost %s\ntime 2026-01-01T00:00:00Z\n", host);
+    fclose(f);
+    assert_false(lock_holder(journal_path, &h)); /* no pid a process can have: names nobody */
+    assert_true(h.pid == 0);
+    free(lp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +281,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stale_file_does_not_block, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_many_processes_one_winner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_users_lock_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_crafted_lock_file, setup, teardown),
     };
     return cmocka_run_group_tests_name("lock", tests, NULL, NULL);
 }
