@@ -53,7 +53,7 @@ CORE_LIB = $(BUILD)/libcomboscope.a
 BIN      = $(if $(filter 1,$(SANITIZE)),$(BUILD)/$(PROG),$(PROG))
 
 .PHONY: all deps run check test unit-tests cli-tests lint-man check-layering bench \
-        install uninstall clean update-golden
+        install uninstall clean update-golden fuzz fuzz-build
 
 all: $(BIN)
 
@@ -120,6 +120,22 @@ lint-man:
 update-golden: all
 	@tests/golden/run.sh $(abspath $(BIN)) --update
 
+# make fuzz: the libFuzzer harnesses of tests/fuzz/ (see its README), each run FUZZ_SECONDS on
+# its seed corpus. Needs clang; not part of `make check`.
+FUZZ_SECONDS ?= 30
+FUZZ_CC      ?= clang
+FUZZ_SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_BIN      = $(patsubst tests/fuzz/%.c,build-fuzz/tests/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) CFLAGS='-O1 -g' \
+	  SANFLAGS='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' $(FUZZ_BIN)
+build-fuzz/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(CORE_LIB) \
+	      $(ALL_LDFLAGS) -fsanitize=fuzzer $(CJSON_LIBS) $(CSV_LIBS) -lm
+fuzz: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/bench
@@ -142,6 +158,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san $(PROG)
+	rm -rf build build-san build-fuzz $(PROG)
 
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(TEST_BIN:=.d)
