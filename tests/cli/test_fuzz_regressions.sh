@@ -7,11 +7,16 @@ run_cs check "$TMP/lastline.csv"
 expect_status 1; expect_one_line_err; expect_no_out
 expect_err 'lastline.csv:3:5: f1: "x" is not a number'
 
-case_begin "fuzz: a bad cell on a last line without a newline (import standley)"
+case_begin "fuzz: a bad last line without a newline (import standley, mtgnet)"
 printf '1\t2\n0.1\t\n\tx' >"$TMP/lastline.txt"
 run_cs import standley --names a,b "$TMP/lastline.txt" -o "$TMP/x.csv"
 expect_status 1; expect_one_line_err
 expect_err 'lastline.txt:3:2: b: "x" is not a number'
+printf '1 0 1\n0 1' >"$TMP/lastline-mask.txt"
+printf '0.1 0 0.2\n0 0.3 -0.1\n' >"$TMP/gain.txt"
+run_cs import mtgnet "$TMP/lastline-mask.txt" "$TMP/gain.txt" -o -
+expect_status 1; expect_one_line_err
+expect_err 'lastline-mask.txt:2:4: 2 cells where there are 3 tasks'
 
 # Found by the explorer mutation run (tests/fuzz/explore-mutate.sh): a theme file's words were
 # echoed raw in its errors, so a file could send escape sequences to the terminal.
