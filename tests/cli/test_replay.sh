@@ -14,7 +14,7 @@ expect_status 2; expect_one_line_err
 case_begin "replay --all prints every target and the speedups"
 run_cs replay "$TMP/full.csv" --all --seeds 3
 expect_status 0
-expect_out "predictor ensemble, acquisition ucb, batch 1, init paper, 3 seeds"
+expect_out "predictor ensemble, acquisition ucb, batch 1, init auto, 3 seeds"
 expect_true [ "$(grep -cE '^T[12]_d0[1-6] +32 \|' "$TMP/out")" = 6 ]
 expect_out "^speedup over random \(geometric mean over targets of random / median\): best [0-9.]+x, top 1% [0-9.]+x"
 
@@ -58,6 +58,15 @@ expect_status 1; expect_one_line_err; expect_err "unknown acquisition 'best'"
 case_begin "target not in the table"
 run_cs replay "$TMP/full.csv" --target NOPE
 expect_status 1; expect_one_line_err; expect_err "target 'NOPE' is not a dataset of the table"
+
+case_begin "replay --init alone and paper: alone's single run is counted, paper's six are"
+run_cs replay "$TMP/full.csv" --target T1_d01 --seeds 2 --init alone --predictor random --budget 1 --json
+expect_status 0; expect_out '"init":"alone"'
+"$CS" synth --datasets 5 --seed 3 -o "$TMP/five.csv" >/dev/null 2>&1
+run_cs replay "$TMP/five.csv" --target T1_d01 --seeds 2 --init paper --predictor random --budget 6 --json
+expect_status 0; expect_out '"runs_to_best":\{"median":(6|null),'
+run_cs replay "$TMP/five.csv" --target T1_d01 --seeds 2 --predictor random --budget 1 --json
+expect_status 0; expect_out '"init":"auto"'; expect_out '"runs_to_best":\{"median":(1|null),'
 
 case_begin "bad --init and --target with --all are usage errors"
 run_cs replay "$TMP/full.csv" --init grid
