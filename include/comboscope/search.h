@@ -97,7 +97,7 @@ typedef enum search_design_kind {
 } search_design_kind;
 
 /* auto: the paper's design unless it would take more than 1/SEARCH_AUTO_SHARE of the
- * target's lattice (5 datasets or fewer in practice), then the target alone. */
+ * target's lattice (possible only with 6 datasets or fewer), then the target alone. */
 #define SEARCH_AUTO_SHARE 4
 
 typedef struct search_design {
