@@ -84,6 +84,12 @@ void round_session_free(round_session *rs);
  * initial design (search.h), without predictions. False with err set. */
 bool round_propose(round_session *rs, int target, cs_error *err);
 
+/* How many measured runs proposing a round for target would fit the predictor on: what
+ * round_propose (or a re-proposal, a commit, a poll that proposes again) is about to cost, so
+ * that the caller can say so before a slow fit. An uncommitted round in the journal counts
+ * for its own target. 0 when nothing would be fitted (fewer than 4 runs, a complete lattice). */
+size_t round_fit_runs(const round_session *rs, int target);
+
 /* Changes the settings and proposes again; false with err set when a decision already stands
  * on the batch (undo first) or the search fails. */
 bool round_set_predictor(round_session *rs, predict_kind k, cs_error *err);

@@ -395,6 +395,23 @@ bool round_propose(round_session *rs, int target, cs_error *err)
     return propose_new(rs, err);
 }
 
+size_t round_fit_runs(const round_session *rs, int target)
+{
+    const journal_round *r = rs->journal ? journal_round_find(rs->journal, journal_current_round(rs->journal)) : NULL;
+    if (r && !r->committed && r->target >= 0)
+        target = r->target;
+    if (target < 0 || target >= rs->study->n_datasets)
+        return 0;
+    combo_t *x;
+    double *y;
+    size_t m = study_target_points(rs->study, target, &x, &y);
+    /* as propose_new decides (a reopened round fits even a complete lattice: it is rare) */
+    bool none_left = rs->study->n_datasets <= 63 && search_remaining(rs->study->n_datasets, target, x, m) == 0;
+    free(x);
+    free(y);
+    return m < ROUND_MIN_FIT || (none_left && !(r && !r->committed && r->n_suggestions > 0)) ? 0 : m;
+}
+
 static bool decided_any(const round_session *rs)
 {
     for (size_t i = 0; i < rs->n_items; i++)

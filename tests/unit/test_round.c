@@ -430,6 +430,31 @@ static void test_bare_table_is_read_only(void **state)
     study_free(s);
 }
 
+/* What a fit is about to cost: the target's measured runs, 0 when nothing would be fitted. */
+static void test_fit_runs(void **state)
+{
+    (void)state;
+    cs_error err;
+    study *s = open_study();
+    round_session *rs = open_session(s, false, NULL);
+    assert_int_equal(round_fit_runs(rs, 0), 6);  /* A, A+B, A+C, A+D, A+E, A+B+C */
+    assert_int_equal(round_fit_runs(rs, 1), 0);  /* B: 3 runs, the initial design instead */
+    assert_int_equal(round_fit_runs(rs, -1), 0);
+    assert_true(round_propose(rs, 0, &err));
+    assert_int_equal(rs->measured, round_fit_runs(rs, 0));
+    /* an open round for A (a decision stands) is what a proposal for B reopens */
+    assert_true(round_accept(rs, 0, &err));
+    assert_int_equal(round_fit_runs(rs, 1), 6);
+    round_session_free(rs);
+    study_free(s);
+    s = study_open(at("complete.csv"), NULL, &err);
+    assert_non_null(s);
+    rs = open_session(s, false, NULL);
+    assert_int_equal(round_fit_runs(rs, 0), 0); /* every combination measured */
+    round_session_free(rs);
+    study_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +465,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_table_reported_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_round_is_the_initial_design, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_table_is_read_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fit_runs, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
