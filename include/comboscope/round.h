@@ -64,7 +64,17 @@ typedef struct round_session {
     round_item *items;
     size_t n_items;
     study_target_summary summary; /* the target's baseline and best measured */
+    /* What the fitted model expects is still to be gained (up to ROUND_PROSPECT_MAX datasets,
+     * where every unmeasured combination of the target is scored): the unmeasured combination
+     * with the best predicted score, and that score's gain over the best measured
+     * (sign-adjusted by the study's goal: positive means better; negative when the model
+     * expects nothing better). Follows results coming back; cleared with the model. */
+    bool has_prospect;
+    combo_t prospect;
+    double prospect_mean, prospect_sd, prospect_gain;
 } round_session;
+
+#define ROUND_PROSPECT_MAX 13
 
 /* Opens the session on s (borrowed; it must outlive the session unless a reload replaces it):
  * takes the lock and opens the journal writable unless read_only or another process holds the

@@ -455,6 +455,43 @@ static void test_fit_runs(void **state)
     study_free(s);
 }
 
+/* What the model expects is still to be gained: the best predicted unmeasured combination. */
+static void test_prospect(void **state)
+{
+    (void)state;
+    cs_error err;
+    study *s = open_study();
+    round_session *rs = open_session(s, false, NULL);
+    assert_false(rs->has_prospect);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(rs->has_prospect);
+    assert_true(rs->prospect & A);
+    double v;
+    assert_false(study_score(s, rs->prospect, 0, &v)); /* unmeasured */
+    double mean, sd, best = -1;
+    combo_t arg = 0;
+    for (combo_t c = A; c < 32; c++) {
+        if (!(c & A) || study_score(s, c, 0, &v))
+            continue;
+        assert_true(round_score(rs, c, &mean, &sd));
+        if (mean > best)
+            best = mean, arg = c;
+    }
+    assert_true(arg == rs->prospect);
+    assert_true(fabs(rs->prospect_mean - best) < 1e-12);
+    assert_true(fabs(rs->prospect_gain - (best - rs->summary.best)) < 1e-12);
+    /* too few runs for B: nothing fitted, no prospect */
+    assert_true(round_set_batch(rs, 3, &err));
+    assert_true(rs->has_prospect);
+    round_session_free(rs);
+    rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 1, &err));
+    assert_null(rs->model);
+    assert_false(rs->has_prospect);
+    round_session_free(rs);
+    study_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +503,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_first_round_is_the_initial_design, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_table_is_read_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fit_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prospect, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
