@@ -64,12 +64,8 @@ typedef struct round_session {
     round_item *items;
     size_t n_items;
     study_target_summary summary; /* the target's baseline and best measured */
-    /* What the fitted model expects is still to be gained (up to ROUND_PROSPECT_MAX datasets,
-     * where every unmeasured combination of the target is scored): the unmeasured combination
-     * with the best predicted score, and that score's gain over the best measured
-     * (sign-adjusted by the study's goal: positive means better; negative when the model
-     * expects nothing better). Follows results coming back; cleared with the model. */
-    bool has_prospect;
+    /* round_prospect's cache: known is cleared by every fit and reload */
+    bool prospect_known, has_prospect;
     combo_t prospect;
     double prospect_mean, prospect_sd, prospect_gain;
 } round_session;
@@ -127,6 +123,14 @@ bool round_commit(round_session *rs, size_t *queued, cs_error *err);
 /* The prediction of the fitted model for combination c (which must contain the target); false
  * when no model is fitted. For the combination editor: cheap, no refit. */
 bool round_score(const round_session *rs, combo_t c, double *mean, double *sd);
+
+/* What the fitted model expects is still to be gained for rs->target: the unmeasured
+ * combination with the best predicted score (*c, *mean) and that score's gain over the best
+ * measured (*gain, sign-adjusted by the study's goal: negative when the model expects nothing
+ * better). Every unmeasured combination is scored, so only up to ROUND_PROSPECT_MAX datasets;
+ * done on the first call after a fit or a reload (tenths of a second with a large ensemble,
+ * so not as part of the fit), then cached. False when there is none (no model). */
+bool round_prospect(round_session *rs, combo_t *c, double *mean, double *gain);
 
 /* Datasets added to and removed from the target's best measured combination to get c. */
 void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t *removed);

@@ -135,7 +135,7 @@ static void round_clear(round_session *rs)
     rs->design = false;
     rs->has_cv = false;
     rs->cv_spearman = rs->cv_mae = NAN;
-    rs->has_prospect = false;
+    rs->prospect_known = rs->has_prospect = false;
 }
 
 void round_session_free(round_session *rs)
@@ -216,33 +216,6 @@ static size_t excluded(const journal *j, int target, combo_t c)
     return c ? 0 : n;
 }
 
-/* The prospect (round.h): every unmeasured combination of the target scored by the model. */
-static void prospect_update(round_session *rs)
-{
-    const study *s = rs->study;
-    rs->has_prospect = false;
-    if (!rs->model || rs->target < 0 || !rs->summary.has_best || s->n_datasets > ROUND_PROSPECT_MAX)
-        return;
-    bool min = s->goal == GOAL_MIN;
-    combo_t t = combo_single(rs->target), others = combo_all(s->n_datasets) & ~t;
-    /* every subset of the other datasets, the empty one included (the target alone) */
-    combo_t sub = 0;
-    do {
-        combo_t c = sub | t;
-        double v, mean, sd;
-        if (!study_score(s, c, rs->target, &v) && round_score(rs, c, &mean, &sd) && isfinite(mean) &&
-            (!rs->has_prospect || (min ? mean < rs->prospect_mean : mean > rs->prospect_mean))) {
-            rs->has_prospect = true;
-            rs->prospect = c;
-            rs->prospect_mean = mean;
-            rs->prospect_sd = sd;
-        }
-        sub = (sub - others) & others;
-    } while (sub);
-    if (rs->has_prospect)
-        rs->prospect_gain = min ? rs->summary.best - rs->prospect_mean : rs->prospect_mean - rs->summary.best;
-}
-
 /* Fits the model and the cross-validation on the target's measured points. */
 static bool fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_error *err)
 {
@@ -266,7 +239,7 @@ static bool fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_err
     }
     rs->has_cv = predict_cv(rs->settings.predictor, s->n_datasets, rs->target, x, y, m, ROUND_CV_FOLDS,
                             rs->settings.seed, &rs->cv_spearman, &rs->cv_mae);
-    prospect_update(rs);
+    rs->prospect_known = false;
     *xo = x;
     *yo = y;
     *mo = m;
@@ -646,6 +619,41 @@ bool round_score(const round_session *rs, combo_t c, double *mean, double *sd)
     return true;
 }
 
+bool round_prospect(round_session *rs, combo_t *out, double *out_mean, double *out_gain)
+{
+    const study *s = rs->study;
+    if (!rs->prospect_known) {
+        rs->prospect_known = true;
+        rs->has_prospect = false;
+        if (rs->model && rs->target >= 0 && rs->summary.has_best && s->n_datasets <= ROUND_PROSPECT_MAX) {
+            bool min = s->goal == GOAL_MIN;
+            combo_t t = combo_single(rs->target), others = combo_all(s->n_datasets) & ~t;
+            /* every subset of the other datasets, the empty one included (the target alone) */
+            combo_t sub = 0;
+            do {
+                combo_t c = sub | t;
+                double v, mean, sd;
+                if (!study_score(s, c, rs->target, &v) && round_score(rs, c, &mean, &sd) && isfinite(mean) &&
+                    (!rs->has_prospect || (min ? mean < rs->prospect_mean : mean > rs->prospect_mean))) {
+                    rs->has_prospect = true;
+                    rs->prospect = c;
+                    rs->prospect_mean = mean;
+                    rs->prospect_sd = sd;
+                }
+                sub = (sub - others) & others;
+            } while (sub);
+            if (rs->has_prospect)
+                rs->prospect_gain = min ? rs->summary.best - rs->prospect_mean : rs->prospect_mean - rs->summary.best;
+        }
+    }
+    if (rs->has_prospect) {
+        *out = rs->prospect;
+        *out_mean = rs->prospect_mean;
+        *out_gain = rs->prospect_gain;
+    }
+    return rs->has_prospect;
+}
+
 void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t *removed)
 {
     combo_t best = rs->summary.has_best ? rs->summary.best_combo : combo_single(rs->target);
@@ -708,7 +716,7 @@ int round_poll(round_session *rs, bool force, cs_error *err)
         } else {
             study_target_summarize(rs->study, rs->target, &rs->summary);
             items_settle(rs);
-            prospect_update(rs); /* the prospect may be measured now, or the best moved */
+            rs->prospect_known = false; /* the prospect may be measured now, or the best moved */
         }
     }
     return (int)recorded;

@@ -109,12 +109,13 @@ static void draw_summary(app *a, ui_rect r)
 }
 
 /* What the predictor expects is still to be gained for the current target: the round model's
- * prospect (core: round.h), shown only when it has a model fitted for this target, never
- * fitted here (start-up stays fast); otherwise where to get one. */
+ * prospect (core: round_prospect, which scores the unmeasured combinations once per fit),
+ * shown only when it has a model fitted for this target, never fitted here (start-up stays
+ * fast); otherwise where to get one. */
 static void draw_prospect(app *a, int y, int x, int w)
 {
     const study *s = a->study;
-    const round_session *rs = a->session;
+    round_session *rs = a->session;
     if (a->target < 0 || !rs || w < 20)
         return;
     char line[512], combo[256], mean[32], gain[32], name[128];
@@ -126,9 +127,11 @@ static void draw_prospect(app *a, int y, int x, int w)
         ui_text(y, x, w, ROLE_DIM, line);
         return;
     }
-    if (!rs->has_prospect)
+    combo_t best;
+    double mean_v, gain_v;
+    if (!round_prospect(rs, &best, &mean_v, &gain_v)) /* scored once per fit, then cached */
         return;
-    combo_t with = rs->prospect & ~combo_single(a->target);
+    combo_t with = best & ~combo_single(a->target);
     if (with) {
         combo[0] = '+';
         study_combo_format(s, with, combo + 1, sizeof combo - 1);
@@ -137,8 +140,7 @@ static void draw_prospect(app *a, int y, int x, int w)
     }
     /* the combination last: on a narrow screen it is what the ellipsis cuts */
     snprintf(line, sizeof line, "predicted for %s: ~%s over the best measured, ~%s with %s", name,
-             ui_fmt_gain(gain, sizeof gain, true, rs->prospect_gain),
-             ui_fmt_score(mean, sizeof mean, true, rs->prospect_mean), combo);
+             ui_fmt_gain(gain, sizeof gain, true, gain_v), ui_fmt_score(mean, sizeof mean, true, mean_v), combo);
     ui_text(y, x, w, ROLE_PREDICTED, line);
 }
 

@@ -462,12 +462,16 @@ static void test_prospect(void **state)
     cs_error err;
     study *s = open_study();
     round_session *rs = open_session(s, false, NULL);
-    assert_false(rs->has_prospect);
+    combo_t pc;
+    double pmean, pgain;
+    assert_false(round_prospect(rs, &pc, &pmean, &pgain)); /* no model yet */
     assert_true(round_propose(rs, 0, &err));
-    assert_true(rs->has_prospect);
-    assert_true(rs->prospect & A);
+    assert_false(rs->prospect_known); /* not part of the fit: scored on demand */
+    assert_true(round_prospect(rs, &pc, &pmean, &pgain));
+    assert_true(rs->prospect_known);
+    assert_true(pc & A);
     double v;
-    assert_false(study_score(s, rs->prospect, 0, &v)); /* unmeasured */
+    assert_false(study_score(s, pc, 0, &v)); /* unmeasured */
     double mean, sd, best = -1;
     combo_t arg = 0;
     for (combo_t c = A; c < 32; c++) {
@@ -477,17 +481,19 @@ static void test_prospect(void **state)
         if (mean > best)
             best = mean, arg = c;
     }
-    assert_true(arg == rs->prospect);
-    assert_true(fabs(rs->prospect_mean - best) < 1e-12);
-    assert_true(fabs(rs->prospect_gain - (best - rs->summary.best)) < 1e-12);
-    /* too few runs for B: nothing fitted, no prospect */
-    assert_true(round_set_batch(rs, 3, &err));
-    assert_true(rs->has_prospect);
+    assert_true(arg == pc);
+    assert_true(fabs(pmean - best) < 1e-12);
+    assert_true(fabs(pgain - (best - rs->summary.best)) < 1e-12);
+    /* a re-proposal refits: scored again on demand */
+    assert_true(round_set_batch(rs, 2, &err));
+    assert_false(rs->prospect_known);
+    assert_true(round_prospect(rs, &pc, &pmean, &pgain));
     round_session_free(rs);
+    /* too few runs for B: nothing fitted, no prospect */
     rs = open_session(s, false, NULL);
     assert_true(round_propose(rs, 1, &err));
     assert_null(rs->model);
-    assert_false(rs->has_prospect);
+    assert_false(round_prospect(rs, &pc, &pmean, &pgain));
     round_session_free(rs);
     study_free(s);
 }
