@@ -1,7 +1,8 @@
 # The explorer says what it is doing before a fit that takes a while: "fitting KIND on N
 # runs..." is on the screen (the status line, sent at once) before the Round model fits on
 # APP_FIT_NOTICE_RUNS (200) runs or more, and the fit after a target change waits until the
-# Round view is shown. The script command `notices` dumps the screen at each notice.
+# Round view is shown. The script command `notices` dumps the screen at each notice; a tmux
+# case checks the notice on a real terminal while a fit of about a second runs.
 
 N="$TMP/notice"
 mkdir -p "$N"
@@ -44,3 +45,33 @@ expect_status 0
 [ "$(notices)" = 0 ] || _case_fail "a notice for a quick fit"
 grep -q "Round 5 *target RE_BioRED" "$TMP/out" || _case_fail "the round was not proposed"
 case_end
+
+# Under a real terminal (tmux): the notice reaches the screen while the fit runs (about a
+# second on 1,500 runs), and the Round view replaces it when the fit is done.
+if command -v tmux >/dev/null 2>&1; then
+case_begin "fit notice: on a real terminal the notice is on screen during the fit"
+"$CS" synth --preset biomed12 --runs 3000 --seed 4 -o "$N/r3000.csv" 2>"$TMP/err"
+SOCK="cs-notice-$$"
+tmn() { tmux -L "$SOCK" -f /dev/null "$@"; }
+tmn new-session -d -s nt -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
+tmn send-keys -t nt "'$CS' --read-only '$N/r3000.csv'" Enter
+seen_for() { # REGEX SECONDS: polls the pane every 0.05 s
+    local i
+    for i in $(seq "$(($2 * 20))"); do
+        tmn capture-pane -p -t nt | grep -Eq -- "$1" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+if seen_for "1 Study .* 6 Table" 10; then
+    tmn send-keys -t nt 4
+    seen_for "fitting ensemble on [0-9]+ runs" 10 || _case_fail "no notice on screen while fitting"
+    seen_for "Round 1 +target" 60 || _case_fail "the Round view never came"
+    tmn capture-pane -p -t nt | grep -q "fitting ensemble" && _case_fail "the notice stayed after the fit"
+else
+    _case_fail "the explorer did not start"
+fi
+tmn send-keys -t nt q
+tmn kill-server 2>/dev/null
+case_end
+fi
