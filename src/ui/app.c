@@ -219,8 +219,6 @@ static int poll_results(app *a, bool force)
         return UI_UNHANDLED;
     cs_error err;
     const study *before = a->study;
-    if (force)
-        app_notice_fit(a, a->session->target, a->session->settings.predictor);
     int n = round_poll(a->session, force, &err);
     if (n < 0) {
         app_message(a, true, "%s", err.msg);
