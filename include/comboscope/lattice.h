@@ -159,6 +159,29 @@ void lattice_scale_of(const study *s, int m, int target, lattice_scale *out);
 bool lattice_top_gain(const study *s, int m, int target, const lattice_scale *sc, double fraction,
                       double *out);
 
+/* What the Lattice view calls good, cycled with a key: a gain above zero, or one in the top
+ * 10% or 1% of the target's measured gains. The same cut applies to predicted gains, so that
+ * predictions that pass it ("predicted good") stand apart from those that do not. */
+typedef enum lattice_cut { LATTICE_CUT_ZERO, LATTICE_CUT_TOP10, LATTICE_CUT_TOP1, LATTICE_CUT_COUNT } lattice_cut;
+
+typedef struct lattice_cutoff {
+    lattice_cut cut;
+    bool known;    /* a top cut with something measured (always true for LATTICE_CUT_ZERO) */
+    double gain;   /* top cuts: the gain at or above which a cell is good (lattice_top_gain) */
+} lattice_cutoff;
+
+/* "gain > 0", "top 10%", "top 1%". */
+const char *lattice_cut_name(lattice_cut cut);
+
+/* The cutoff of cut for target under metric m on scale sc. */
+void lattice_cutoff_of(const study *s, int m, int target, const lattice_scale *sc, lattice_cut cut,
+                       lattice_cutoff *out);
+
+/* Whether a gain (measured, or predicted for an unmeasured combination) is good under c: above
+ * what prints as +0.0000 for the zero cut, at or above the cutoff for a known top cut, never
+ * for an unknown one. */
+bool lattice_cutoff_good(const lattice_cutoff *c, double gain);
+
 typedef struct lattice_hasse {
     int n_datasets, target, metric;
     bool complete;            /* every combination is listed (n_datasets <= LATTICE_FULL_MAX) */

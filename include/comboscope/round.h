@@ -64,7 +64,13 @@ typedef struct round_session {
     round_item *items;
     size_t n_items;
     study_target_summary summary; /* the target's baseline and best measured */
+    /* round_prospect's cache: known is cleared by every fit and reload */
+    bool prospect_known, has_prospect;
+    combo_t prospect;
+    double prospect_mean, prospect_sd, prospect_gain;
 } round_session;
+
+#define ROUND_PROSPECT_MAX 13
 
 /* Opens the session on s (borrowed; it must outlive the session unless a reload replaces it):
  * takes the lock and opens the journal writable unless read_only or another process holds the
@@ -83,6 +89,12 @@ void round_session_free(round_session *rs);
  * runs for the target nothing is fitted: the batch is the unmeasured part of the `paper`
  * initial design (search.h), without predictions. False with err set. */
 bool round_propose(round_session *rs, int target, cs_error *err);
+
+/* How many measured runs proposing a round for target would fit the predictor on: what
+ * round_propose (or a re-proposal, a commit, a poll that proposes again) is about to cost, so
+ * that the caller can say so before a slow fit. An uncommitted round in the journal counts
+ * for its own target. 0 when nothing would be fitted (fewer than 4 runs, a complete lattice). */
+size_t round_fit_runs(const round_session *rs, int target);
 
 /* Changes the settings and proposes again; false with err set when a decision already stands
  * on the batch (undo first) or the search fails. */
@@ -111,6 +123,14 @@ bool round_commit(round_session *rs, size_t *queued, cs_error *err);
 /* The prediction of the fitted model for combination c (which must contain the target); false
  * when no model is fitted. For the combination editor: cheap, no refit. */
 bool round_score(const round_session *rs, combo_t c, double *mean, double *sd);
+
+/* What the fitted model expects is still to be gained for rs->target: the unmeasured
+ * combination with the best predicted score (*c, *mean) and that score's gain over the best
+ * measured (*gain, sign-adjusted by the study's goal: negative when the model expects nothing
+ * better). Every unmeasured combination is scored, so only up to ROUND_PROSPECT_MAX datasets;
+ * done on the first call after a fit or a reload (tenths of a second with a large ensemble,
+ * so not as part of the fit), then cached. False when there is none (no model). */
+bool round_prospect(round_session *rs, combo_t *c, double *mean, double *gain);
 
 /* Datasets added to and removed from the target's best measured combination to get c. */
 void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t *removed);

@@ -88,14 +88,24 @@ int search_round_model(const search_settings *s, const predict_model *model, int
                        search_info *info);
 
 /* Initial designs. */
-typedef enum search_design_kind { DESIGN_SINGLES, DESIGN_PAPER, DESIGN_RANDOM } search_design_kind;
+typedef enum search_design_kind {
+    DESIGN_SINGLES,
+    DESIGN_PAPER,
+    DESIGN_RANDOM,
+    DESIGN_ALONE,
+    DESIGN_AUTO
+} search_design_kind;
+
+/* auto: the paper's design unless it would take more than 1/SEARCH_AUTO_SHARE of the
+ * target's lattice (possible only with 6 datasets or fewer), then the target alone. */
+#define SEARCH_AUTO_SHARE 4
 
 typedef struct search_design {
     search_design_kind kind;
     int count; /* random:N */
 } search_design;
 
-/* Parses "singles", "paper" or "random:N" (N >= 1). */
+/* Parses "auto", "paper", "singles", "alone" or "random:N" (N >= 1). */
 bool search_design_parse(const char *text, search_design *out);
 
 /* Writes the design's name ("random:12") into buf (size n); returns buf. */
@@ -104,12 +114,16 @@ char *search_design_format(const search_design *d, char *buf, size_t n);
 /* The initial design for target among n datasets whose task types are task[0..n-1] (any
  * grouping): only combinations containing the target, distinct, in a fixed order.
  *   singles  the target alone, then the target with each other dataset alone;
+ *   alone    the target alone (one run: the model speaks from the second run on);
  *   paper    DESIGN.md section 1's generator over all datasets: every single, every pair and
  *            the whole set within each task type, the union of every two task types, one
  *            dataset from each task type (the i-th of each, for each i), and all datasets;
  *            restricted to the combinations containing the target;
  *   random:N N distinct random combinations containing the target (fewer if the lattice is
- *            smaller).
+ *            smaller);
+ *   auto     paper, unless paper's design for this target is more than a quarter of the
+ *            lattice (1/SEARCH_AUTO_SHARE), then alone: on a tiny lattice the paper's generator
+ *            spends a third of it before any model speaks (replay: BENCHMARKS.md, search).
  * Returns a new array (caller frees) and its length in *count. */
 combo_t *search_initial_design(const search_design *d, int n, int target, const int *task,
                                uint64_t seed, size_t *count);

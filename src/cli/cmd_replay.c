@@ -25,7 +25,7 @@ static const char replay_help[] =
     "  --predictor NAME    ensemble (default), mlp, additive, pairwise, random, multi\n"
     "  --acquisition NAME  ucb (default), mean, ei, thompson\n"
     "  --batch B           suggestions per round (default 1)\n"
-    "  --init DESIGN       paper (default), singles, random:N\n"
+    "  --init DESIGN       auto (default), paper, singles, alone, random:N\n"
     "  --budget N          stop each search after N runs\n"
     "  --patience R        stop after R rounds without improvement (1: the paper's rule)\n"
     "  --seeds N           searches per target (default 10)\n"
@@ -57,7 +57,7 @@ int cmd_replay(int argc, char **argv)
         {"goal", required_argument, NULL, 'g'},     {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
     };
-    const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL, *init_name = "paper";
+    const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL, *init_name = "auto";
     bool all = false, json = false;
     long batch = 1, budget = 0, patience = 0, seeds = 10, seed = 1;
     study_open_options opt = {0};
@@ -111,11 +111,11 @@ int cmd_replay(int argc, char **argv)
     const char *path = argv[optind];
     char safe[1024];
     replay_options ro = {{PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, (int)batch, (uint64_t)seed, false},
-                         {DESIGN_PAPER, 0}, (size_t)budget, (int)patience, (int)seeds};
+                         {DESIGN_AUTO, 0}, (size_t)budget, (int)patience, (int)seeds};
     if (!cli_search_names(path, pred_name, acq_name, &ro.search))
         return EXIT_INVALID;
     if (!search_design_parse(init_name, &ro.init))
-        return cli_usage_error("replay", "--init must be paper, singles or random:N");
+        return cli_usage_error("replay", "--init must be auto, paper, singles, alone or random:N");
     cs_error err;
     study *s = study_open(path, &opt, &err);
     if (!s) {

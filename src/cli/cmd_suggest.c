@@ -162,13 +162,14 @@ int cmd_suggest(int argc, char **argv)
         goto done;
     }
     /* Nothing measured for the target: a model knows nothing yet, so the first runs are the
-     * paper's initial design (DESIGN.md section 1), unscored. */
+     * initial design, unscored: `auto`, the paper's (DESIGN.md section 1) unless the lattice is
+     * so small that it would take more than a quarter of it, then the target alone. */
     size_t design_size = 0;
     if (m == 0) {
         int task[COMBO_MAX_DATASETS];
         for (int d = 0; d < n; d++)
             task[d] = s->datasets[d].task;
-        search_design pd = {DESIGN_PAPER, 0};
+        search_design pd = {DESIGN_AUTO, 0};
         combo_t *dz = search_initial_design(&pd, n, target, task, st.seed, &design_size);
         got = design_size < (size_t)st.batch ? (int)design_size : st.batch;
         for (int i = 0; i < got; i++)
@@ -212,8 +213,8 @@ int cmd_suggest(int argc, char **argv)
             printf("predictor    %s  (cross-validation needs at least 4 runs; %zu measured)\n",
                    predict_kind_name(st.predictor), m);
         if (design_size)
-            printf("acquisition  none yet  (no runs of the target: the first %d of the %zu runs of the paper's initial design)\n",
-                   got, design_size);
+            printf("acquisition  none yet  (no runs of the target: the first %d of the %zu runs of the initial design, %s)\n",
+                   got, design_size, design_size == 1 ? "the target alone on this small lattice" : "the paper's");
         else
             printf("acquisition  %s  (%llu candidates %s)\n", search_acquisition_name(st.acquisition),
                    (unsigned long long)info.candidates,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/table_csv.h"
 #include "comboscope/text.h"
 
 typedef struct rows_ctx {
@@ -50,6 +51,26 @@ static void on_row(int term, void *p)
     r->n = 0;
 }
 
+/* table_read_lines' callback: one line (a byte-order mark already skipped) to libcsv. */
+typedef struct rows_feed {
+    struct csv_parser *p;
+    rows_ctx *r;
+    const char *file;
+    cs_error *err;
+} rows_feed;
+
+static bool feed_line(void *ctx, const char *line, size_t len)
+{
+    rows_feed *fd = ctx;
+    rows_ctx *r = fd->r;
+    if (fd->p->pstate == 0) /* libcsv's ROW_NOT_BEGUN: a row starting now starts on this line */
+        r->row_start = r->line;
+    if (csv_parse(fd->p, line, len, on_field, on_row, r) != len && !r->stopped)
+        return error_set(fd->err, fd->file, r->line, 0, "malformed CSV: %s", csv_strerror(csv_error(fd->p)));
+    r->line++;
+    return !r->stopped;
+}
+
 bool csv_each_row(const char *path, const char *display, csv_row_fn fn, void *ctx, cs_error *err)
 {
     const char *file = display ? display : path;
@@ -62,28 +83,15 @@ bool csv_each_row(const char *path, const char *display, csv_row_fn fn, void *ct
         return error_set(err, file, 0, 0, "cannot initialise the CSV parser");
     }
     rows_ctx r = {.fn = fn, .ctx = ctx, .err = err, .line = 1, .row_start = 1, .row_line = 1};
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    bool ok = true;
-    while (ok && !r.stopped && (n = getline(&line, &cap, f)) > 0) {
-        const char *data = line;
-        if (r.line == 1 && n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-            data += 3, n -= 3;
-        if (p.pstate == 0) /* libcsv's ROW_NOT_BEGUN: a row starting now starts on this line */
-            r.row_start = r.line;
-        if (csv_parse(&p, data, (size_t)n, on_field, on_row, &r) != (size_t)n && !r.stopped)
-            ok = error_set(err, file, r.line, 0, "malformed CSV: %s", csv_strerror(csv_error(&p)));
-        r.line++;
-    }
-    if (ok && !r.stopped && ferror(f))
-        ok = error_set(err, file, 0, 0, "read error: %s", strerror(errno));
-    if (ok && !r.stopped && csv_fini(&p, on_field, on_row, &r) != 0)
+    rows_feed fd = {&p, &r, file, err};
+    bool any;
+    /* false: a syntax error, a read error (err set by table_read_lines) or fn stopped */
+    bool ok = table_read_lines(f, file, feed_line, &fd, &any, err);
+    if (ok && csv_fini(&p, on_field, on_row, &r) != 0)
         ok = error_set(err, file, r.row_start, 0, "unterminated quoted field (started on this line)");
     for (int i = 0; i < r.n; i++)
         free(r.fields[i]);
     free(r.fields);
-    free(line);
     csv_free(&p);
     fclose(f);
     return ok && !r.stopped;

@@ -316,6 +316,28 @@ bool lattice_top_gain(const study *s, int m, int target, const lattice_scale *sc
     return true;
 }
 
+const char *lattice_cut_name(lattice_cut cut)
+{
+    static const char *const names[LATTICE_CUT_COUNT] = {"gain > 0", "top 10%", "top 1%"};
+    return cut >= 0 && cut < LATTICE_CUT_COUNT ? names[cut] : "?";
+}
+
+void lattice_cutoff_of(const study *s, int m, int target, const lattice_scale *sc, lattice_cut cut,
+                       lattice_cutoff *out)
+{
+    static const double fraction[LATTICE_CUT_COUNT] = {0, 0.10, 0.01};
+    out->cut = cut;
+    out->gain = 0;
+    out->known = cut == LATTICE_CUT_ZERO || lattice_top_gain(s, m, target, sc, fraction[cut], &out->gain);
+}
+
+bool lattice_cutoff_good(const lattice_cutoff *c, double gain)
+{
+    if (c->cut == LATTICE_CUT_ZERO)
+        return gain > 5e-5; /* what prints as +0.0000 is not a gain */
+    return c->known && gain >= c->gain;
+}
+
 /* Sorting the by-size layout: size, then measured first and best first, then by mask. */
 typedef struct hasse_item {
     combo_t combo;

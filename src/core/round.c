@@ -135,6 +135,7 @@ static void round_clear(round_session *rs)
     rs->design = false;
     rs->has_cv = false;
     rs->cv_spearman = rs->cv_mae = NAN;
+    rs->prospect_known = rs->has_prospect = false;
 }
 
 void round_session_free(round_session *rs)
@@ -238,6 +239,7 @@ static bool fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_err
     }
     rs->has_cv = predict_cv(rs->settings.predictor, s->n_datasets, rs->target, x, y, m, ROUND_CV_FOLDS,
                             rs->settings.seed, &rs->cv_spearman, &rs->cv_mae);
+    rs->prospect_known = false;
     *xo = x;
     *yo = y;
     *mo = m;
@@ -393,6 +395,23 @@ bool round_propose(round_session *rs, int target, cs_error *err)
     if (r && !r->committed && r->n_suggestions > 0)
         return load_from_journal(rs, r, err);
     return propose_new(rs, err);
+}
+
+size_t round_fit_runs(const round_session *rs, int target)
+{
+    const journal_round *r = rs->journal ? journal_round_find(rs->journal, journal_current_round(rs->journal)) : NULL;
+    if (r && !r->committed && r->target >= 0)
+        target = r->target;
+    if (target < 0 || target >= rs->study->n_datasets)
+        return 0;
+    combo_t *x;
+    double *y;
+    size_t m = study_target_points(rs->study, target, &x, &y);
+    /* as propose_new decides (a reopened round fits even a complete lattice: it is rare) */
+    bool none_left = rs->study->n_datasets <= 63 && search_remaining(rs->study->n_datasets, target, x, m) == 0;
+    free(x);
+    free(y);
+    return m < ROUND_MIN_FIT || (none_left && !(r && !r->committed && r->n_suggestions > 0)) ? 0 : m;
 }
 
 static bool decided_any(const round_session *rs)
@@ -600,6 +619,41 @@ bool round_score(const round_session *rs, combo_t c, double *mean, double *sd)
     return true;
 }
 
+bool round_prospect(round_session *rs, combo_t *out, double *out_mean, double *out_gain)
+{
+    const study *s = rs->study;
+    if (!rs->prospect_known) {
+        rs->prospect_known = true;
+        rs->has_prospect = false;
+        if (rs->model && rs->target >= 0 && rs->summary.has_best && s->n_datasets <= ROUND_PROSPECT_MAX) {
+            bool min = s->goal == GOAL_MIN;
+            combo_t t = combo_single(rs->target), others = combo_all(s->n_datasets) & ~t;
+            /* every subset of the other datasets, the empty one included (the target alone) */
+            combo_t sub = 0;
+            do {
+                combo_t c = sub | t;
+                double v, mean, sd;
+                if (!study_score(s, c, rs->target, &v) && round_score(rs, c, &mean, &sd) && isfinite(mean) &&
+                    (!rs->has_prospect || (min ? mean < rs->prospect_mean : mean > rs->prospect_mean))) {
+                    rs->has_prospect = true;
+                    rs->prospect = c;
+                    rs->prospect_mean = mean;
+                    rs->prospect_sd = sd;
+                }
+                sub = (sub - others) & others;
+            } while (sub);
+            if (rs->has_prospect)
+                rs->prospect_gain = min ? rs->summary.best - rs->prospect_mean : rs->prospect_mean - rs->summary.best;
+        }
+    }
+    if (rs->has_prospect) {
+        *out = rs->prospect;
+        *out_mean = rs->prospect_mean;
+        *out_gain = rs->prospect_gain;
+    }
+    return rs->has_prospect;
+}
+
 void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t *removed)
 {
     combo_t best = rs->summary.has_best ? rs->summary.best_combo : combo_single(rs->target);
@@ -662,6 +716,7 @@ int round_poll(round_session *rs, bool force, cs_error *err)
         } else {
             study_target_summarize(rs->study, rs->target, &rs->summary);
             items_settle(rs);
+            rs->prospect_known = false; /* the prospect may be measured now, or the best moved */
         }
     }
     return (int)recorded;

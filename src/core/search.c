@@ -449,6 +449,14 @@ bool search_design_parse(const char *text, search_design *out)
         *out = (search_design){DESIGN_SINGLES, 0};
         return true;
     }
+    if (strcmp(text, "alone") == 0) {
+        *out = (search_design){DESIGN_ALONE, 0};
+        return true;
+    }
+    if (strcmp(text, "auto") == 0) {
+        *out = (search_design){DESIGN_AUTO, 0};
+        return true;
+    }
     if (strcmp(text, "paper") == 0) {
         *out = (search_design){DESIGN_PAPER, 0};
         return true;
@@ -466,10 +474,11 @@ bool search_design_parse(const char *text, search_design *out)
 
 char *search_design_format(const search_design *d, char *buf, size_t n)
 {
+    static const char *const names[] = {"singles", "paper", "random", "alone", "auto"};
     if (d->kind == DESIGN_RANDOM)
         snprintf(buf, n, "random:%d", d->count);
     else
-        snprintf(buf, n, "%s", d->kind == DESIGN_SINGLES ? "singles" : "paper");
+        snprintf(buf, n, "%s", (unsigned)d->kind < 5 ? names[d->kind] : "?");
     return buf;
 }
 
@@ -494,6 +503,15 @@ static void design_add(design_out *o, combo_t c)
 combo_t *search_initial_design(const search_design *d, int n, int target, const int *task,
                                uint64_t seed, size_t *count)
 {
+    if (d->kind == DESIGN_AUTO) {
+        search_design paper = {DESIGN_PAPER, 0}, alone = {DESIGN_ALONE, 0};
+        combo_t *v = search_initial_design(&paper, n, target, task, seed, count);
+        uint64_t lattice = n <= 63 ? combo_lattice_size(n) : UINT64_MAX;
+        if ((uint64_t)*count * SEARCH_AUTO_SHARE <= lattice)
+            return v;
+        free(v);
+        return search_initial_design(&alone, n, target, task, seed, count);
+    }
     design_out o = {0};
     o.target = target;
     set_init(&o.seen, 64);
@@ -502,6 +520,8 @@ combo_t *search_initial_design(const search_design *d, int n, int target, const 
         design_add(&o, combo_single(target));
         for (int i = 0; i < n; i++)
             design_add(&o, combo_single(target) | combo_single(i));
+    } else if (d->kind == DESIGN_ALONE) {
+        design_add(&o, combo_single(target));
     } else if (d->kind == DESIGN_PAPER) {
         /* Task types in order of first appearance, with their members in dataset order. */
         int nt = 0, tid[COMBO_MAX_DATASETS];

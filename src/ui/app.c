@@ -138,6 +138,31 @@ void app_message(app *a, bool error, const char *fmt, ...)
     a->message_error = error;
 }
 
+/* Draws msg over the status line of the frame on screen and sends it now: for work that
+ * holds the loop (a fit), so that the user sees why the keys wait. */
+static void app_notice(app *a, const char *msg)
+{
+    if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES)
+        return;
+    int y = LINES - 1;
+    ui_fill(y, 0, COLS, ROLE_MESSAGE);
+    ui_text(y, 1, COLS - 2, ROLE_MESSAGE, msg);
+    wnoutrefresh(stdscr);
+    doupdate();
+    if (a->dump_notices)
+        ui_dump(stdout, "notice");
+}
+
+void app_notice_fit(app *a, int target, int kind)
+{
+    size_t n = a->session ? round_fit_runs(a->session, target) : 0;
+    if (n < APP_FIT_NOTICE_RUNS)
+        return;
+    char msg[128];
+    snprintf(msg, sizeof msg, "fitting %s on %zu runs%s", predict_kind_name((predict_kind)kind), n, a->g->ellipsis);
+    app_notice(a, msg);
+}
+
 void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const char *initial)
 {
     a->prompt = kind;
@@ -232,7 +257,11 @@ static int show_view(app *a, enum view_id id)
     }
     a->view = id;
     a->help = false;
-    view_state(a, id);
+    const struct view_ops *ops = app_view_ops(id);
+    bool opened = a->state[id] != NULL;
+    void *st = view_state(a, id);
+    if (opened && ops->show)
+        ops->show(a, st);
     return UI_HANDLED | UI_REDRAW;
 }
 
@@ -586,7 +615,7 @@ typedef struct script {
     int n_pending, next;
 } script;
 
-enum script_step { STEP_KEY, STEP_DUMP, STEP_RESIZE, STEP_CLICK, STEP_END, STEP_ERROR };
+enum script_step { STEP_KEY, STEP_DUMP, STEP_RESIZE, STEP_CLICK, STEP_NOTICES, STEP_END, STEP_ERROR };
 
 /* Reads script lines until one yields a key, a dump, a resize, or the end. */
 static enum script_step script_next(script *sc, int *key, char *arg, size_t narg, cs_error *err)
@@ -630,9 +659,11 @@ static enum script_step script_next(script *sc, int *key, char *arg, size_t narg
         } else if (strcmp(p, "click") == 0) {
             snprintf(arg, narg, "%s", rest);
             return STEP_CLICK;
+        } else if (strcmp(p, "notices") == 0) {
+            return STEP_NOTICES;
         } else {
             return error_set(err, sc->path, sc->line, 0,
-                             "unknown command '%.40s' (key, type, dump, resize, click)", p), STEP_ERROR;
+                             "unknown command '%.40s' (key, type, dump, resize, click, notices)", p), STEP_ERROR;
         }
     }
 }
@@ -657,6 +688,10 @@ static int run_loop(app *a, script *sc, cs_error *err)
                 return 1;
             if (st == STEP_DUMP) {
                 ui_dump(stdout, arg);
+                continue;
+            }
+            if (st == STEP_NOTICES) {
+                a->dump_notices = true;
                 continue;
             }
             if (st == STEP_RESIZE) {

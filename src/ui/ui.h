@@ -61,6 +61,8 @@ enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* fre
  *   click   (optional, --mouse) a button-1 click at screen cell (y, x) inside r.
  *   scope_now (optional) the scope of the keys right now, when a mode of the view (an editor)
  *           has keys of its own; NULL: always `scope`.
+ *   show    (optional) the view is about to be shown (switched to): work put off until then
+ *           (the Round view's fit after a target change) is done here, before the frame.
  *   reload  (optional) the study was reloaded (results came back): drop anything derived
  *           from the old one. Views without it are closed and opened again. */
 struct view_ops {
@@ -76,6 +78,7 @@ struct view_ops {
     int (*click)(struct app *app, void *state, ui_rect r, int y, int x);
     enum action_scope (*scope_now)(struct app *app, void *state);
     void (*reload)(struct app *app, void *state);
+    void (*show)(struct app *app, void *state);
     void (*done)(void *state);
 };
 
@@ -144,7 +147,11 @@ typedef struct app {
     const struct lattice_predictions *predictions;
     /* The journal, its lock, the current round and results coming back (round.h). */
     struct round_session *session;
+    bool dump_notices;   /* golden-test mode: each busy notice also dumps the screen */
 } app;
+
+/* Fits with at least this many runs get a notice first (about 0.1 s with the ensemble). */
+#define APP_FIT_NOTICE_RUNS 200
 
 /* The ops of view id, or NULL if that view does not exist (yet). */
 const struct view_ops *app_view_ops(enum view_id id);
@@ -159,6 +166,12 @@ void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format
 /* The session's study changed (a reload after results came back): a->study follows it and
  * every open view is told (reload op) or closed, to be opened again when shown. */
 void app_study_reloaded(app *a);
+
+/* Before a call that may fit the predictor for target (round_propose and its kin): when the
+ * round model says the fit takes APP_FIT_NOTICE_RUNS runs or more, draws "fitting KIND on N
+ * runs..." in the status line and sends it to the terminal at once, so that the wait is
+ * explained. kind is the predictor about to be fitted. */
+void app_notice_fit(app *a, int target, int kind);
 
 /* Opens a prompt in the status line for the current view (its prompt op gets every edit). */
 void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const char *initial);

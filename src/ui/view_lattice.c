@@ -13,7 +13,8 @@
  *              measured but not good, or not measured. Dots mark good (bold, or the heat
  *              colour of the better half), blank is measured but not good, lines are
  *              unmeasured (dim or grey: a quiet texture that still shows the grid's extent
- *              in a study that has measured little), '~' a prediction. So the good region
+ *              in a study that has measured little), '+' or '~' a prediction
+ *              (predicted good or not, see below). So the good region
  *              reads as dots on a clean ground. Half blocks alone (filled or not) cannot
  *              hold three states per half, hence ASCII glyphs in UTF-8 too: they read the
  *              same in every font.
@@ -30,7 +31,11 @@
  * scores, gains, neighbours and orders come from the core.
  * Predictions: when the app holds a predictor's scores (app.predictions, the lattice.h hook),
  * unmeasured cells with a prediction take the predicted role (never a heat colour, so that a
- * prediction cannot pass for a measurement), and the panel and the list mark them with '~'. */
+ * prediction cannot pass for a measurement), told apart by the predicted gain under the same
+ * cut (core: lattice_cutoff_good): bold half blocks or '+' where the predictor expects a gain
+ * that passes it, dots or '~' where not, so that a lattice predicted almost everywhere is not
+ * one flat wall. The panel and the list mark predictions with '~'; the legend names them only
+ * while some are on screen. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -54,14 +59,12 @@ typedef struct lattice_view {
     int toggle_match; /* the dataset the toggle prompt's text names, -1 for none */
     bool toggling;    /* the toggle prompt is open */
     bool zoom;        /* one cell per character (the ramp) rather than two */
-    int cut;          /* what pair glyphs call good: CUT_ZERO, CUT_TOP10 or CUT_TOP1 */
-    bool cut_ok;      /* cut_gain is known (something is measured) */
-    double cut_gain;  /* for the top cuts: the gain at or above which a cell is good */
+    lattice_cut cut;  /* what is called good (pair glyphs, predictions): cycled with a key */
+    lattice_cutoff cutoff;
+    /* cells drawn in the last frame with a prediction, and those predicted good: the legend
+     * names the predicted glyphs only when some are on screen */
+    size_t shown_predicted, shown_predicted_good;
 } lattice_view;
-
-enum { CUT_ZERO, CUT_TOP10, CUT_TOP1, CUT_COUNT };
-static const double cut_fraction[CUT_COUNT] = {0, 0.10, 0.01};
-static const char *const cut_name[CUT_COUNT] = {"gain > 0", "top 10%", "top 1%"};
 
 /* Two cells per character without half-block colours: [upper][lower] by the class of each
  * half. Dots are good, a dot where the good cell is (' upper, . lower, : both); lines are
@@ -76,6 +79,9 @@ static const char *const pair_glyphs[3][3] = {
     [HALF_MEASURED] = {".", " ", "_"},
     [HALF_NONE] =     {"!", "-", "="},
 };
+/* Pairs with no measured half but a prediction: their own family, by the predicted gain under
+ * the same cut, '+' when a half is predicted good, '~' when none is. */
+static const char pair_predicted_good[] = "+";
 static const char pair_predicted[] = "~";
 
 /* Heat ramps for one cell per character, most negative to most positive, and the glyph of
@@ -126,8 +132,7 @@ static void lattice_rebuild(app *a, lattice_view *v)
     v->target = a->target;
     lattice_grid_init(&v->grid, s->n_datasets, v->target);
     lattice_scale_of(s, v->metric, v->target, &v->scale);
-    v->cut_ok = v->cut == CUT_ZERO ||
-                lattice_top_gain(s, v->metric, v->target, &v->scale, cut_fraction[v->cut], &v->cut_gain);
+    lattice_cutoff_of(s, v->metric, v->target, &v->scale, v->cut, &v->cutoff);
     if (v->hasse_ready)
         lattice_hasse_done(&v->hasse);
     v->hasse_ready = false;
@@ -173,15 +178,9 @@ static const lattice_predictions *predictions(const app *a, const lattice_view *
  * it is not measured but predicted. */
 enum { PREDICTED = 100 };
 
-static bool gain_good(const lattice_view *v, double gain)
-{
-    if (v->cut == CUT_ZERO)
-        return gain > 5e-5; /* what prints as +0.0000 is not a gain */
-    return v->cut_ok && gain >= v->cut_gain;
-}
-
-/* good (may be NULL) is set when c is measured and its gain passes the cut. */
-static int cell_level(const app *a, const lattice_view *v, combo_t c, bool *good)
+/* good (may be NULL) is set when c's gain, measured or else predicted, passes the cut (core:
+ * lattice_cutoff_good). Counts the predicted cells drawn, for the legend. */
+static int cell_level(const app *a, lattice_view *v, combo_t c, bool *good)
 {
     const study_stat *st = study_stat_of(a->study, c, v->target, v->metric);
     if (good)
@@ -189,13 +188,20 @@ static int cell_level(const app *a, const lattice_view *v, combo_t c, bool *good
     if (st) {
         double gain = lattice_gain(v->scale.goal, st->mean, v->scale.reference);
         if (good)
-            *good = gain_good(v, gain);
+            *good = lattice_cutoff_good(&v->cutoff, gain);
         return ui_heat_level(gain, v->scale.range);
     }
     const lattice_predictions *pr = predictions(a, v);
     double mean, spread;
-    if (pr && pr->predict && pr->predict(pr->ctx, v->target, c, &mean, &spread) && isfinite(mean))
-        return PREDICTED + ui_heat_level(lattice_gain(v->scale.goal, mean, v->scale.reference), v->scale.range);
+    if (pr && pr->predict && pr->predict(pr->ctx, v->target, c, &mean, &spread) && isfinite(mean)) {
+        double gain = lattice_gain(v->scale.goal, mean, v->scale.reference);
+        bool g = lattice_cutoff_good(&v->cutoff, gain);
+        if (good)
+            *good = g;
+        v->shown_predicted++;
+        v->shown_predicted_good += g;
+        return PREDICTED + ui_heat_level(gain, v->scale.range);
+    }
     return -1;
 }
 
@@ -213,10 +219,13 @@ static void draw_cell1(const app *a, int y, int x, int level, bool cursor)
     ui_glyph(y, x, at, ramp_glyph(a, l));
 }
 
-/* Two cells per character (half blocks). A half without a measurement but with a prediction
- * is drawn in the predicted role; the half-block colour pairs carry measured levels only. */
-static void draw_cell2(const app *a, int y, int x, int top, int bottom, bool has_bottom, bool cur_top,
-                       bool cur_bottom)
+/* Two cells per character (half blocks). The half-block colour pairs carry measured levels
+ * only. A character with no measured half but a prediction is drawn in the predicted role, by
+ * the predicted gain under the cut: the halves predicted good as bold blocks, a character with
+ * none predicted good as a quiet dot, so that a lattice predicted almost everywhere still shows
+ * where the predictor expects gains. */
+static void draw_cell2(const app *a, int y, int x, int top, bool top_good, int bottom, bool bottom_good,
+                       bool has_bottom, bool cur_top, bool cur_bottom)
 {
     if (cur_top || cur_bottom) {
         /* the cursor's half shows the cursor role's background, the other half its
@@ -227,11 +236,14 @@ static void draw_cell2(const app *a, int y, int x, int top, int bottom, bool has
     bool ptop = top >= PREDICTED, pbottom = has_bottom && bottom >= PREDICTED;
     if (ptop || pbottom) {
         bool mtop = top >= 0 && !ptop, mbottom = has_bottom && bottom >= 0 && !pbottom;
+        bool gtop = ptop && top_good, gbottom = pbottom && bottom_good;
         if (mtop || mbottom) /* the measured half wins the colour; the other stays grey */
             ui_glyph(y, x, ui_heat_attr(mtop ? top : -1, mbottom ? bottom : -1), a->g->half_upper);
+        else if (gtop || gbottom)
+            ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED) | A_BOLD,
+                     gtop && gbottom ? a->g->full_block : gtop ? a->g->half_upper : a->g->half_lower);
         else
-            ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED),
-                     ptop && pbottom ? a->g->full_block : ptop ? a->g->half_upper : a->g->half_lower);
+            ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED), ramp_glyph(a, -1));
         return;
     }
     if (!has_bottom)
@@ -251,10 +263,13 @@ static void draw_pair(int y, int x, int top, bool top_good, int bottom, bool bot
     /* no lower cell at all (an odd count): drawn as blank, not as "unmeasured" */
     int cb = !has_bottom ? HALF_MEASURED : !mbottom ? HALF_NONE : bottom_good ? HALF_GOOD : HALF_MEASURED;
     bool predicted = !mtop && !mbottom && (top >= PREDICTED || (has_bottom && bottom >= PREDICTED));
-    const char *glyph = predicted ? pair_predicted : pair_glyphs[ct][cb];
+    bool predicted_good = predicted && ((top >= PREDICTED && top_good) || (has_bottom && bottom >= PREDICTED && bottom_good));
+    const char *glyph = predicted_good ? pair_predicted_good : predicted ? pair_predicted : pair_glyphs[ct][cb];
     attr_t at;
     if (cursor)
         at = ui_role_attr(ROLE_CURSOR);
+    else if (predicted_good)
+        at = ui_role_attr(ROLE_PREDICTED) | A_BOLD;
     else if (ct == HALF_GOOD || cb == HALF_GOOD) /* ASCII with colour: the heat of the better half */
         at = heat_colors() ? ui_role_attr((theme_role)(ROLE_HEAT_N3 + (!mbottom || (mtop && top > bottom) ? top : bottom)))
                            : ui_role_attr(ROLE_GOOD);
@@ -340,7 +355,7 @@ static void draw_grid(app *a, lattice_view *v, const geom *g)
             if (pair_mode(a, v))
                 draw_pair(sy, sx, top, top_good, bottom, bottom_good, has_bottom, cur_top || cur_bottom);
             else
-                draw_cell2(a, sy, sx, top, bottom, has_bottom, cur_top, cur_bottom);
+                draw_cell2(a, sy, sx, top, top_good, bottom, bottom_good, has_bottom, cur_top, cur_bottom);
         }
     }
 }
@@ -408,7 +423,7 @@ static void draw_hasse(app *a, lattice_view *v, const geom *g)
                 if (pair_mode(a, v))
                     draw_pair(sy, sx, top, top_good, bottom, bottom_good, has_bottom, cur_top || cur_bottom);
                 else
-                    draw_cell2(a, sy, sx, top, bottom, has_bottom, cur_top, cur_bottom);
+                    draw_cell2(a, sy, sx, top, top_good, bottom, bottom_good, has_bottom, cur_top, cur_bottom);
             }
         }
         x += w + 1;
@@ -524,7 +539,7 @@ static void draw_panel(app *a, lattice_view *v, const geom *g)
 }
 
 /* The legend of pair glyphs: what the dots and lines mean under the current cut. */
-static int draw_pair_legend(app *a, lattice_view *v, int y, int x, int end)
+static int draw_pair_legend(lattice_view *v, int y, int x, int end)
 {
     int x0 = x;
     char buf[64], num[32];
@@ -536,28 +551,33 @@ static int draw_pair_legend(app *a, lattice_view *v, int y, int x, int end)
                             pair_glyphs[HALF_NONE][HALF_NONE]};
     for (int i = 0; i < 3 && x + 2 <= end; i++, x += 2)
         ui_glyph(y, x, good, dots[i]);
-    if (v->cut == CUT_ZERO)
-        snprintf(buf, sizeof buf, "%s", cut_name[v->cut]);
-    else if (v->cut_ok)
-        snprintf(buf, sizeof buf, "%s (gain >= %s)", cut_name[v->cut], ui_fmt_gain(num, sizeof num, true, v->cut_gain));
+    if (v->cut == LATTICE_CUT_ZERO)
+        snprintf(buf, sizeof buf, "%s", lattice_cut_name(v->cut));
+    else if (v->cutoff.known)
+        snprintf(buf, sizeof buf, "%s (gain >= %s)", lattice_cut_name(v->cut),
+                 ui_fmt_gain(num, sizeof num, true, v->cutoff.gain));
     else
-        snprintf(buf, sizeof buf, "%s (none measured)", cut_name[v->cut]);
+        snprintf(buf, sizeof buf, "%s (none measured)", lattice_cut_name(v->cut));
     x += ui_text(y, x, end - x, ROLE_GOOD, buf) + 2;
     for (int i = 0; i < 3 && x + 2 <= end; i++, x += 2)
         ui_glyph(y, x, none, lines[i]);
     x += ui_text(y, x, end - x, ROLE_DIM, "unmeasured") + 2;
+    if (v->shown_predicted && x + 23 <= end) {
+        /* only when predictions are on screen: before the Round view fits, none are */
+        ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED) | A_BOLD, pair_predicted_good);
+        x += 2;
+        x += ui_text(y, x, end - x, ROLE_PREDICTED, "predicted good") + 2;
+        ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED), pair_predicted);
+        x += 2;
+        x += ui_text(y, x, end - x, ROLE_PREDICTED, "not") + 2;
+    }
     if (x + 10 <= end) {
         ui_glyph(y, x, good, pair_glyphs[HALF_GOOD][HALF_NONE]);
         ui_glyph(y, x + 2, good, pair_glyphs[HALF_NONE][HALF_GOOD]);
         x += 4;
         x += ui_text(y, x, end - x, ROLE_DIM, "mixed") + 2;
     }
-    if (predictions(a, v) && x + 12 <= end) {
-        ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED), pair_predicted);
-        x += 2;
-        x += ui_text(y, x, end - x, ROLE_PREDICTED, "predicted") + 2;
-    }
-    if (x + 8 <= end)
+    if (x + 12 <= end)
         x += ui_text(y, x, end - x, ROLE_DIM, "blank: below") + 2;
     return x - x0;
 }
@@ -581,13 +601,33 @@ static int draw_ramp_legend(app *a, lattice_view *v, const geom *g, int y, int x
     ui_glyph(y, x, ui_role_attr(ROLE_UNMEASURED), g->cell_h == 2 ? a->g->full_block : ramp_glyph(a, -1));
     x += 2;
     x += ui_text(y, x, end - x, ROLE_DIM, "unmeasured") + 2;
+    if (!v->shown_predicted)
+        return x - x0; /* predictions are named only when some are on screen */
+    if (g->cell_h == 1) { /* one cell per character: the predicted level's ramp glyph */
+        if (x + 11 <= end) {
+            ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED), ramp_glyph(a, THEME_HEAT_LEVELS - 2));
+            x += 2;
+            x += ui_text(y, x, end - x, ROLE_PREDICTED, "predicted") + 2;
+        }
+        return x - x0;
+    }
+    char buf[48];
+    snprintf(buf, sizeof buf, "predicted %s", lattice_cut_name(v->cut));
+    if (x + ui_text_width(buf) + 9 <= end) {
+        ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED) | A_BOLD, a->g->full_block);
+        x += 2;
+        x += ui_text(y, x, end - x, ROLE_PREDICTED, buf) + 2;
+        ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED), ramp_glyph(a, -1));
+        x += 2;
+        x += ui_text(y, x, end - x, ROLE_PREDICTED, "not") + 2;
+    }
     return x - x0;
 }
 
 static void draw_legend(app *a, lattice_view *v, const geom *g, ui_rect r)
 {
     int y = g->legend_y, x = r.x;
-    x += pair_mode(a, v) ? draw_pair_legend(a, v, y, x, r.x + r.w) : draw_ramp_legend(a, v, g, y, x, r.x + r.w);
+    x += pair_mode(a, v) ? draw_pair_legend(v, y, x, r.x + r.w) : draw_ramp_legend(a, v, g, y, x, r.x + r.w);
     if (v->by_size && r.x + r.w - x > 10) {
         /* the by-size layout has no side panel: the combination goes here */
         lattice_point p;
@@ -676,6 +716,7 @@ static void lattice_draw(app *a, void *state, ui_rect r)
     if (v->target != a->target)
         lattice_target(a, v);
     geom g = lattice_geom(a, v, r);
+    v->shown_predicted = v->shown_predicted_good = 0;
     draw_title(a, v, &g, r);
     if (v->by_size)
         draw_hasse(a, v, &g);
@@ -798,16 +839,17 @@ static int lattice_action(app *a, void *state, enum action act)
                                             : "two cells per character: the whole lattice");
         return UI_HANDLED | UI_REDRAW;
     case ACTION_LATTICE_CUT: {
-        v->cut = (v->cut + 1) % CUT_COUNT;
+        v->cut = (lattice_cut)((v->cut + 1) % LATTICE_CUT_COUNT);
         lattice_rebuild(a, v);
         char num[32];
-        if (v->cut != CUT_ZERO && v->cut_ok)
-            app_message(a, false, "good: %s, gain >= %s%s", cut_name[v->cut],
-                        ui_fmt_gain(num, sizeof num, true, v->cut_gain),
-                        pair_mode(a, v) ? "" : " (marked in the ASCII and no-colour glyphs)");
+        /* colour shows measured gains by heat: the cut marks predictions there, and every
+         * cell in the ASCII and no-colour glyphs */
+        const char *where = pair_mode(a, v) ? "" : " (marks predictions; all cells in ASCII and no colour)";
+        if (v->cut != LATTICE_CUT_ZERO && v->cutoff.known)
+            app_message(a, false, "good: %s, gain >= %s%s", lattice_cut_name(v->cut),
+                        ui_fmt_gain(num, sizeof num, true, v->cutoff.gain), where);
         else
-            app_message(a, false, "good: %s%s", cut_name[v->cut],
-                        pair_mode(a, v) ? "" : " (marked in the ASCII and no-colour glyphs)");
+            app_message(a, false, "good: %s%s", lattice_cut_name(v->cut), where);
         return UI_HANDLED | UI_REDRAW;
     }
     case ACTION_LATTICE_METRIC:

@@ -17,7 +17,9 @@ enum ask { ASK_NONE, ASK_REASON, ASK_NOTE, ASK_RESULT, ASK_NAME };
 typedef struct round_view {
     size_t cursor;
     size_t top;          /* first suggestion shown */
-    bool proposed;       /* round_propose ran (once, lazily: fitting takes a moment) */
+    bool proposed;       /* round_propose ran for the current target (lazily: fitting takes a
+                          * moment, so a target change while another view is shown waits
+                          * until this one is shown again) */
     char problem[ERROR_MSG_MAX]; /* why there is no batch, or "" */
     /* the combination editor (override) */
     bool editing;
@@ -39,6 +41,7 @@ static void propose(app *a, round_view *v)
         snprintf(v->problem, sizeof v->problem, "the study has no target");
         return;
     }
+    app_notice_fit(a, a->target, a->session->settings.predictor);
     if (!round_propose(a->session, a->target, &err))
         snprintf(v->problem, sizeof v->problem, "%s", err.msg);
     if (a->session->study != a->study)
@@ -69,7 +72,16 @@ static void round_target(app *a, void *state)
 {
     round_view *v = state;
     v->editing = false;
-    propose(a, v);
+    v->proposed = false;
+    if (a->view == VIEW_ROUND)
+        propose(a, v);
+}
+
+static void round_show(app *a, void *state)
+{
+    round_view *v = state;
+    if (!v->proposed)
+        propose(a, v);
 }
 
 static void round_reload(app *a, void *state)
@@ -516,6 +528,7 @@ static int round_action(app *a, void *state, enum action act)
     case ACTION_ROUND_COMMIT: {
         size_t queued;
         int number = rs->number;
+        app_notice_fit(a, rs->target, rs->settings.predictor);
         bool ok = round_commit(rs, &queued, &err);
         if (rs->study != a->study)
             app_study_reloaded(a);
@@ -534,6 +547,9 @@ static int round_action(app *a, void *state, enum action act)
     case ACTION_ROUND_BATCH_MORE:
     case ACTION_ROUND_BATCH_LESS: {
         bool ok;
+        app_notice_fit(a, rs->target,
+                       act == ACTION_ROUND_PREDICTOR ? (int)((rs->settings.predictor + 1) % PREDICT_N_KINDS)
+                                                     : (int)rs->settings.predictor);
         if (act == ACTION_ROUND_PREDICTOR)
             ok = round_set_predictor(rs, (predict_kind)((rs->settings.predictor + 1) % PREDICT_N_KINDS), &err);
         else if (act == ACTION_ROUND_ACQUISITION)
@@ -570,6 +586,7 @@ static int round_action(app *a, void *state, enum action act)
         return UI_HANDLED | UI_REDRAW;
     }
     case ACTION_ROUND_RELOAD: {
+        app_notice_fit(a, rs->target, rs->settings.predictor);
         int got = round_poll(rs, true, &err);
         if (rs->study != a->study)
             app_study_reloaded(a);
@@ -641,6 +658,7 @@ static int round_prompt(app *a, void *state, enum prompt_kind kind, const char *
         saved(a, round_note(rs, v->ask_item, text, &err), &err, v->ask_item == (size_t)-1 ? "note" : what);
         break;
     case ASK_RESULT: {
+        app_notice_fit(a, rs->target, rs->settings.predictor);
         bool ok = round_enter_result(rs, v->ask_run, text, &err);
         if (rs->study != a->study)
             app_study_reloaded(a);
@@ -679,5 +697,6 @@ const struct view_ops view_round_ops = {
     .target = round_target,
     .scope_now = round_scope_now,
     .reload = round_reload,
+    .show = round_show,
     .done = round_done,
 };

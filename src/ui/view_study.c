@@ -1,13 +1,16 @@
 /* view_study: the study at a glance. Datasets grouped by task type; for each target its
  * baseline, its best measured combination and that combination's gain, how many of its
- * combinations are measured, and how many are left. The numbers come from
- * study_target_summarize (core); this file only lays them out. */
+ * combinations are measured, and how many are left; above the table, for the current target,
+ * what the predictor expects is still to be gained once the round model has fitted one. The
+ * numbers come from study_target_summarize and the round model (core); this file only lays
+ * them out. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
 
@@ -105,6 +108,42 @@ static void draw_summary(app *a, ui_rect r)
     ui_text(r.y + 1, r.x + 1, r.w - 2, ROLE_DIM, line);
 }
 
+/* What the predictor expects is still to be gained for the current target: the round model's
+ * prospect (core: round_prospect, which scores the unmeasured combinations once per fit),
+ * shown only when it has a model fitted for this target, never fitted here (start-up stays
+ * fast); otherwise where to get one. */
+static void draw_prospect(app *a, int y, int x, int w)
+{
+    const study *s = a->study;
+    round_session *rs = a->session;
+    if (a->target < 0 || !rs || w < 20)
+        return;
+    char line[512], combo[256], mean[32], gain[32], name[128];
+    text_sanitize(s->datasets[a->target].name, name, sizeof name);
+    if (rs->target != a->target || (!rs->model && rs->design)) {
+        snprintf(line, sizeof line, "still to be gained for %s: %s", name,
+                 rs->target != a->target ? "the Round view (4) fits a predictor"
+                                         : "too few runs to fit a predictor (the initial design first)");
+        ui_text(y, x, w, ROLE_DIM, line);
+        return;
+    }
+    combo_t best;
+    double mean_v, gain_v;
+    if (!round_prospect(rs, &best, &mean_v, &gain_v)) /* scored once per fit, then cached */
+        return;
+    combo_t with = best & ~combo_single(a->target);
+    if (with) {
+        combo[0] = '+';
+        study_combo_format(s, with, combo + 1, sizeof combo - 1);
+    } else {
+        snprintf(combo, sizeof combo, "(alone)");
+    }
+    /* the combination last: on a narrow screen it is what the ellipsis cuts */
+    snprintf(line, sizeof line, "predicted for %s: ~%s over the best measured, ~%s with %s", name,
+             ui_fmt_gain(gain, sizeof gain, true, gain_v), ui_fmt_score(mean, sizeof mean, true, mean_v), combo);
+    ui_text(y, x, w, ROLE_PREDICTED, line);
+}
+
 static void draw_header(int y, int x, study_cols c, int w)
 {
     ui_fill(y, x, w, ROLE_HEADER);
@@ -193,11 +232,14 @@ static void study_draw(app *a, void *state, ui_rect r)
         v->top = v->cursor - list_h + 1;
     for (int i = 0; i < list_h && v->top + i < v->n_rows; i++)
         draw_row(a, &v->rows[v->top + i], list_y + i, r.x, c, r.w, v->top + i == v->cursor, v->search);
+    int more_w = 0;
     if (v->n_rows > list_h) {
         char more[32];
         snprintf(more, sizeof more, " %d/%d ", v->cursor + 1, v->n_rows);
+        more_w = ui_text_width(more);
         ui_text_right(r.y + 2, r.x, r.w - 1, ROLE_DIM, more);
     }
+    draw_prospect(a, r.y + 2, r.x + 1, r.w - 2 - more_w);
 }
 
 /* Moves the cursor by delta dataset rows (skipping task headers), clamped. */

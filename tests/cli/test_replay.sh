@@ -14,7 +14,7 @@ expect_status 2; expect_one_line_err
 case_begin "replay --all prints every target and the speedups"
 run_cs replay "$TMP/full.csv" --all --seeds 3
 expect_status 0
-expect_out "predictor ensemble, acquisition ucb, batch 1, init paper, 3 seeds"
+expect_out "predictor ensemble, acquisition ucb, batch 1, init auto, 3 seeds"
 expect_true [ "$(grep -cE '^T[12]_d0[1-6] +32 \|' "$TMP/out")" = 6 ]
 expect_out "^speedup over random \(geometric mean over targets of random / median\): best [0-9.]+x, top 1% [0-9.]+x"
 
@@ -58,6 +58,22 @@ expect_status 1; expect_one_line_err; expect_err "unknown acquisition 'best'"
 case_begin "target not in the table"
 run_cs replay "$TMP/full.csv" --target NOPE
 expect_status 1; expect_one_line_err; expect_err "target 'NOPE' is not a dataset of the table"
+
+case_begin "replay on a 16-lattice: auto starts from the target alone, paper spends 6 runs first"
+# Standley et al.'s real table: for normals (n) training alone is the best of its 16.
+"$CS" import standley tests/fixtures/standley/results.txt -o "$TMP/st.csv" >/dev/null 2>&1
+run_cs replay "$TMP/st.csv" --target n --seeds 2 --json
+expect_status 0; expect_out '"init":"auto"'; expect_out '"runs_to_best":\{"median":1,"p90":1\}'
+run_cs replay "$TMP/st.csv" --target n --seeds 2 --init paper --json
+expect_status 0; expect_out '"runs_to_best":\{"median":6,"p90":6\}'
+run_cs replay "$TMP/st.csv" --target n --seeds 2 --init alone --predictor random --budget 1 --json
+expect_status 0; expect_out '"init":"alone"'; expect_out '"runs_to_best":\{"median":1,"p90":1\}'
+run_cs replay "$TMP/full.csv" --target T1_d01 --seeds 1 --json
+expect_status 0; expect_out '"init":"auto"'
+cp "$TMP/out" "$TMP/a"
+run_cs replay "$TMP/full.csv" --target T1_d01 --seeds 1 --init paper --json
+expect_status 0
+expect_true [ "$(sed 's/"init":"[a-z]*"//' "$TMP/a")" = "$(sed 's/"init":"[a-z]*"//' "$TMP/out")" ]
 
 case_begin "bad --init and --target with --all are usage errors"
 run_cs replay "$TMP/full.csv" --init grid

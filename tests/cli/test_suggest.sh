@@ -103,11 +103,19 @@ run_cs suggest "$TMP/d33.csv" --predictor pairwise
 expect_status 1; expect_one_line_err; expect_err "d33.csv: the pairwise predictor supports up to 32 datasets \(this study has 33\)"
 
 case_begin "no runs of the target yet: the paper's initial design, unscored"
-printf 'combination,dataset,f1\nA_1,A_1,0.5\nA_1+A_2,A_1,0.6\nA_1+B_1,A_1,0.55\nB_2,B_2,0.4\n' >"$TMP/fresh.csv"
+printf 'combination,dataset,f1\nA_1,A_1,0.5\nA_1+A_2,A_1,0.6\nA_1+B_1,A_1,0.55\nB_2,B_2,0.4\nA_3,A_3,0.3\nB_3,B_3,0.2\n' >"$TMP/fresh.csv"
 run_cs suggest "$TMP/fresh.csv" --target B_1 -k 3
 expect_status 0
-expect_out "^acquisition +none yet +\(no runs of the target: the first 3 of the [0-9]+ runs of the paper's initial design\)"
+expect_out "^acquisition +none yet +\(no runs of the target: the first 3 of the 6 runs of the initial design, the paper's\)"
 expect_out "^ +1 +- +- +- +B_1$"
 run_cs suggest "$TMP/fresh.csv" --target B_1 -k 2 --json
 expect_status 0
 expect_out '"suggestions":\[\{"combination":"B_1","predicted":null,"sd":null,"acquisition":null\},\{"combination":"B_1\+B_2","predicted":null'
+
+case_begin "no runs yet on a tiny lattice (4 datasets, 8 combinations): the target alone"
+printf 'combination,dataset,f1\nA_1,A_1,0.5\nA_1+A_2,A_1,0.6\nA_1+B_1,A_1,0.55\nB_2,B_2,0.4\n' >"$TMP/tiny.csv"
+run_cs suggest "$TMP/tiny.csv" --target B_1 -k 3
+expect_status 0
+expect_out "^acquisition +none yet +\(no runs of the target: the first 1 of the 1 runs of the initial design, the target alone on this small lattice\)"
+expect_out "^ +1 +- +- +- +B_1$"
+expect_true [ "$(grep -cE '^ +[0-9]+ +- ' "$TMP/out")" = 1 ]

@@ -377,6 +377,43 @@ static void test_top_gain(void **state)
     study_free(s);
 }
 
+/* The cut that the view cycles: names, cutoffs from lattice_top_gain, and one test of "good"
+ * for measured and predicted gains alike. */
+static void test_cutoff(void **state)
+{
+    (void)state;
+    study *s = additive(6, "f1", NULL);
+    lattice_scale sc;
+    lattice_scale_of(s, s->metric, 2, &sc);
+    assert_string_equal(lattice_cut_name(LATTICE_CUT_ZERO), "gain > 0");
+    assert_string_equal(lattice_cut_name(LATTICE_CUT_TOP10), "top 10%");
+    assert_string_equal(lattice_cut_name(LATTICE_CUT_TOP1), "top 1%");
+    lattice_cutoff c;
+    lattice_cutoff_of(s, s->metric, 2, &sc, LATTICE_CUT_ZERO, &c);
+    assert_true(c.known);
+    assert_false(lattice_cutoff_good(&c, 0.00004)); /* prints as +0.0000 */
+    assert_true(lattice_cutoff_good(&c, 0.0001));
+    assert_false(lattice_cutoff_good(&c, -0.01));
+    double top10, top1;
+    assert_true(lattice_top_gain(s, s->metric, 2, &sc, 0.10, &top10));
+    assert_true(lattice_top_gain(s, s->metric, 2, &sc, 0.01, &top1));
+    lattice_cutoff_of(s, s->metric, 2, &sc, LATTICE_CUT_TOP10, &c);
+    assert_true(c.known);
+    near(c.gain, top10);
+    assert_true(lattice_cutoff_good(&c, top10));
+    assert_false(lattice_cutoff_good(&c, top10 - 1e-6));
+    lattice_cutoff_of(s, s->metric, 2, &sc, LATTICE_CUT_TOP1, &c);
+    near(c.gain, top1);
+    assert_true(top1 >= top10);
+    /* a predicted gain above the best measured passes every cut */
+    assert_true(lattice_cutoff_good(&c, top1 + 0.5));
+    /* nothing measured: a top cut is unknown and nothing is good under it */
+    lattice_cutoff_of(s, 5, 2, &sc, LATTICE_CUT_TOP10, &c);
+    assert_false(c.known);
+    assert_false(lattice_cutoff_good(&c, 1.0));
+    study_free(s);
+}
+
 /* A predictor that knows the additive truth, for the rows keep_some leaves out; it declines
  * {0,1,3} so that one neighbour stays unknown. */
 static bool truth(void *ctx, int target, combo_t c, double *mean, double *spread)
@@ -530,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_neighbours_partial),
         cmocka_unit_test(test_best),
         cmocka_unit_test(test_top_gain),
+        cmocka_unit_test(test_cutoff),
         cmocka_unit_test(test_neighbours_with_predictions),
         cmocka_unit_test(test_hasse_complete),
         cmocka_unit_test(test_hasse_min_goal_and_unmeasured),

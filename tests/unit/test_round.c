@@ -430,6 +430,74 @@ static void test_bare_table_is_read_only(void **state)
     study_free(s);
 }
 
+/* What a fit is about to cost: the target's measured runs, 0 when nothing would be fitted. */
+static void test_fit_runs(void **state)
+{
+    (void)state;
+    cs_error err;
+    study *s = open_study();
+    round_session *rs = open_session(s, false, NULL);
+    assert_int_equal(round_fit_runs(rs, 0), 6);  /* A, A+B, A+C, A+D, A+E, A+B+C */
+    assert_int_equal(round_fit_runs(rs, 1), 0);  /* B: 3 runs, the initial design instead */
+    assert_int_equal(round_fit_runs(rs, -1), 0);
+    assert_true(round_propose(rs, 0, &err));
+    assert_int_equal(rs->measured, round_fit_runs(rs, 0));
+    /* an open round for A (a decision stands) is what a proposal for B reopens */
+    assert_true(round_accept(rs, 0, &err));
+    assert_int_equal(round_fit_runs(rs, 1), 6);
+    round_session_free(rs);
+    study_free(s);
+    s = study_open(at("complete.csv"), NULL, &err);
+    assert_non_null(s);
+    rs = open_session(s, false, NULL);
+    assert_int_equal(round_fit_runs(rs, 0), 0); /* every combination measured */
+    round_session_free(rs);
+    study_free(s);
+}
+
+/* What the model expects is still to be gained: the best predicted unmeasured combination. */
+static void test_prospect(void **state)
+{
+    (void)state;
+    cs_error err;
+    study *s = open_study();
+    round_session *rs = open_session(s, false, NULL);
+    combo_t pc;
+    double pmean, pgain;
+    assert_false(round_prospect(rs, &pc, &pmean, &pgain)); /* no model yet */
+    assert_true(round_propose(rs, 0, &err));
+    assert_false(rs->prospect_known); /* not part of the fit: scored on demand */
+    assert_true(round_prospect(rs, &pc, &pmean, &pgain));
+    assert_true(rs->prospect_known);
+    assert_true(pc & A);
+    double v;
+    assert_false(study_score(s, pc, 0, &v)); /* unmeasured */
+    double mean, sd, best = -1;
+    combo_t arg = 0;
+    for (combo_t c = A; c < 32; c++) {
+        if (!(c & A) || study_score(s, c, 0, &v))
+            continue;
+        assert_true(round_score(rs, c, &mean, &sd));
+        if (mean > best)
+            best = mean, arg = c;
+    }
+    assert_true(arg == pc);
+    assert_true(fabs(pmean - best) < 1e-12);
+    assert_true(fabs(pgain - (best - rs->summary.best)) < 1e-12);
+    /* a re-proposal refits: scored again on demand */
+    assert_true(round_set_batch(rs, 2, &err));
+    assert_false(rs->prospect_known);
+    assert_true(round_prospect(rs, &pc, &pmean, &pgain));
+    round_session_free(rs);
+    /* too few runs for B: nothing fitted, no prospect */
+    rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 1, &err));
+    assert_null(rs->model);
+    assert_false(round_prospect(rs, &pc, &pmean, &pgain));
+    round_session_free(rs);
+    study_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +508,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_table_reported_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_round_is_the_initial_design, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_table_is_read_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fit_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prospect, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,6 +286,41 @@ static void test_initial_designs(void **state)
     assert_int_equal(n, 5); /* {0}, three pairs, all */
     free(v);
 
+    /* alone: one run, the target alone. */
+    char name[32];
+    assert_true(search_design_parse("alone", &d) && d.kind == DESIGN_ALONE);
+    assert_string_equal(search_design_format(&d, name, sizeof name), "alone");
+    v = search_initial_design(&d, 12, 5, task, 1, &n);
+    assert_int_equal(n, 1);
+    assert_true(v[0] == C(5));
+    free(v);
+    /* auto: the paper's design while it is at most a quarter of the lattice, else alone. */
+    assert_true(search_design_parse("auto", &d) && d.kind == DESIGN_AUTO);
+    assert_string_equal(search_design_format(&d, name, sizeof name), "auto");
+    v = search_initial_design(&d, 12, 0, task, 1, &n); /* 9 of 2048: the paper's */
+    assert_int_equal(n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < n; i++)
+        assert_true(has(v, n, want[i]));
+    free(v);
+    v = search_initial_design(&d, 6, 2, (int[]){0, 0, 0, 1, 1, 1}, 1, &n); /* 6 of 32 */
+    assert_int_equal(n, 6);
+    free(v);
+    v = search_initial_design(&d, 5, 4, (int[]){7, 7, 7, 2, 2}, 1, &n); /* 4 of 16: a quarter */
+    assert_int_equal(n, 4);
+    free(v);
+    /* Five datasets of one type (as in Standley et al.): the paper's design would be 6 of
+     * the 16 combinations, so the target alone. */
+    for (int t = 0; t < 5; t++) {
+        v = search_initial_design(&d, 5, t, (int[]){0, 0, 0, 0, 0}, 1, &n);
+        assert_int_equal(n, 1);
+        assert_true(v[0] == C(t));
+        free(v);
+    }
+    v = search_initial_design(&d, 1, 0, (int[]){0}, 1, &n); /* a lattice of one */
+    assert_int_equal(n, 1);
+    assert_true(v[0] == C(0));
+    free(v);
+
     assert_true(search_design_parse("random:10", &d) && d.kind == DESIGN_RANDOM && d.count == 10);
     assert_false(search_design_parse("random:0", &d));
     assert_false(search_design_parse("random:", &d));
