@@ -26,9 +26,11 @@ long table_field_column_delim(const char *line, size_t len, int field, char deli
 
 /* Reads the open file f line by line (a UTF-8 byte-order mark at its start skipped) and hands
  * each line, its '\n' included (the last may have none), to on_line until one returns false.
- * *any tells whether f held more than the mark. Returns false when on_line did, or with err
- * set ("FILE: read error: ...", file naming f) when reading failed. */
+ * Then on_end (if not NULL) runs while the last line handed over is still valid, so that a
+ * parser's final step may still point into it. *any tells whether f held more than the mark.
+ * Returns false when on_line or on_end did, or with err set ("FILE: read error: ...", file
+ * naming f) when reading failed. */
 bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, const char *line, size_t len),
-                      void *ctx, bool *any, cs_error *err);
+                      bool (*on_end)(void *ctx), void *ctx, bool *any, cs_error *err);
 
 #endif

@@ -86,7 +86,7 @@ bool csv_each_row(const char *path, const char *display, csv_row_fn fn, void *ct
     rows_feed fd = {&p, &r, file, err};
     bool any;
     /* false: a syntax error, a read error (err set by table_read_lines) or fn stopped */
-    bool ok = table_read_lines(f, file, feed_line, &fd, &any, err);
+    bool ok = table_read_lines(f, file, feed_line, NULL, &fd, &any, err);
     if (ok && csv_fini(&p, on_field, on_row, &r) != 0)
         ok = error_set(err, file, r.row_start, 0, "unterminated quoted field (started on this line)");
     for (int i = 0; i < r.n; i++)

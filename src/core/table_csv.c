@@ -399,7 +399,6 @@ static bool feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
 typedef struct feeder {
     reader *r;
     struct csv_parser *p;
-    char *tail; /* a copy of the last line when it has no '\n' (see feed_line) */
 } feeder;
 
 /* table_read_lines' callback: feeds one line, then counts it if it was a whole one. */
@@ -408,18 +407,25 @@ static bool feed_line(void *ctx, const char *line, size_t len)
     feeder *fd = ctx;
     bool ok = feed(fd->r, fd->p, line, len);
     fd->r->line += line[len - 1] == '\n';
-    if (ok && line[len - 1] != '\n') {
-        /* The last line: csv_fini completes its row, and may report a problem located on it,
-         * after table_read_lines has freed line. Point the reader at a copy that outlives it. */
-        fd->tail = xmalloc(len);
-        memcpy(fd->tail, line, len);
-        fd->r->line_text = fd->tail;
-    }
     return ok;
 }
 
+/* table_read_lines' last step: csv_fini completes a last row without '\n', and a problem it
+ * reports may be located on that line, which is still valid here. */
+static bool feed_end(void *ctx)
+{
+    feeder *fd = ctx;
+    reader *r = fd->r;
+    if (csv_fini(fd->p, on_field, on_row, r) != 0 && !r->failed) {
+        r->failed = true;
+        return error_set(r->err, r->file, r->quote_line ? r->quote_line : r->row_start, r->quote_col,
+                         "unterminated quoted field (it opens here)");
+    }
+    return !r->failed;
+}
+
 bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, const char *line, size_t len),
-                      void *ctx, bool *any, cs_error *err)
+                      bool (*on_end)(void *ctx), void *ctx, bool *any, cs_error *err)
 {
     char chunk[1 << 16];
     char *line = NULL;
@@ -458,6 +464,8 @@ bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, cons
         ok = error_set(err, file, 0, 0, "read error: %s", strerror(errno));
     if (ok && line_len)
         ok = on_line(ctx, line, line_len);
+    if (ok && on_end)
+        ok = on_end(ctx);
     free(line);
     return ok;
 }
@@ -478,20 +486,14 @@ bool table_read(study *s, const char *path, const char *display, cs_error *err)
 
     /* Lines are handed to libcsv one at a time so that every callback knows its line. */
     bool any;
-    feeder fd = {&r, &p, NULL};
-    bool ok = table_read_lines(f, file, feed_line, &fd, &any, err);
-    if (ok && csv_fini(&p, on_field, on_row, &r) != 0 && !r.failed) {
-        ok = error_set(err, file, r.quote_line ? r.quote_line : r.row_start, r.quote_col,
-                       "unterminated quoted field (it opens here)");
-        r.failed = true;
-    }
+    feeder fd = {&r, &p};
+    bool ok = table_read_lines(f, file, feed_line, feed_end, &fd, &any, err);
     if (ok && r.failed)
         ok = false;
     if (ok && (!any || !r.have_header))
         ok = error_set(err, file, 1, 1, "empty file (expected a header row)");
     csv_free(&p);
     reader_done(&r);
-    free(fd.tail);
     fclose(f);
     return ok && !r.failed;
 }

@@ -134,7 +134,6 @@ static int space_both(unsigned char c) { return c == ' ' || c == '\t'; }
 typedef struct rr_feeder {
     rowreader *r;
     struct csv_parser *p;
-    char *tail; /* a copy of the last line when it has no '\n' (see rr_feed_line) */
 } rr_feeder;
 
 /* table_read_lines' callback: feeds one line, then counts it if it was a whole one. */
@@ -143,14 +142,21 @@ static bool rr_feed_line(void *ctx, const char *line, size_t len)
     rr_feeder *fd = ctx;
     bool ok = rr_feed(fd->r, fd->p, line, len);
     fd->r->line += line[len - 1] == '\n';
-    if (ok && line[len - 1] != '\n') {
-        /* The last line: csv_fini completes its row, and may report a problem located on it,
-         * after table_read_lines has freed line. Point the reader at a copy that outlives it. */
-        fd->tail = xmalloc(len);
-        memcpy(fd->tail, line, len);
-        fd->r->line_text = fd->tail;
-    }
     return ok;
+}
+
+/* table_read_lines' last step: csv_fini completes a last row without '\n', and a problem it
+ * reports may be located on that line, which is still valid here. */
+static bool rr_feed_end(void *ctx)
+{
+    rr_feeder *fd = ctx;
+    rowreader *r = fd->r;
+    if (csv_fini(fd->p, rr_on_field, rr_on_row, r) != 0 && !r->failed) {
+        r->failed = true;
+        return error_set(r->err, r->file, r->quote_line ? r->quote_line : r->row_start, r->quote_col,
+                         "unterminated quoted field (it opens here)");
+    }
+    return !r->failed;
 }
 
 /* Reads every record of path, calling r->row for each. */
@@ -171,18 +177,12 @@ static bool rr_read(rowreader *r, const char *path)
     r->line = r->row_line = r->row_start = 1;
 
     bool any;
-    rr_feeder fd = {r, &p, NULL};
-    bool ok = table_read_lines(f, path, rr_feed_line, &fd, &any, r->err);
-    if (ok && csv_fini(&p, rr_on_field, rr_on_row, r) != 0 && !r->failed) {
-        ok = error_set(r->err, path, r->quote_line ? r->quote_line : r->row_start, r->quote_col,
-                       "unterminated quoted field (it opens here)");
-        r->failed = true;
-    }
+    rr_feeder fd = {r, &p};
+    bool ok = table_read_lines(f, path, rr_feed_line, rr_feed_end, &fd, &any, r->err);
     if (ok && !r->failed && (!any || r->rows == 0))
         ok = error_set(r->err, path, 1, 1, "empty file");
     csv_free(&p);
     fclose(f);
-    free(fd.tail);
     r->line_text = NULL;
     free(r->arena);
     free(r->off);

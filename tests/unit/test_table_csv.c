@@ -220,7 +220,7 @@ static void read_lines(const char *text, size_t len, lines_seen *ls, bool *ok, b
     cs_error e;
     FILE *f = fopen(put(text, len), "rb");
     assert_non_null(f);
-    *ok = table_read_lines(f, "t.csv", collect_line, ls, any, &e);
+    *ok = table_read_lines(f, "t.csv", collect_line, NULL, ls, any, &e);
     fclose(f);
     unlink(path);
 }
