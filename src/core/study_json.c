@@ -653,11 +653,19 @@ bool study_json_save(study *s, cs_error *err)
         set_item(root, "name", cJSON_CreateString(s->name));
     if (s->metric >= 0)
         set_item(root, "metric", cJSON_CreateString(s->metrics[s->metric]));
-    set_item(root, "goal", cJSON_CreateString(s->goal == GOAL_MIN ? "min" : "max"));
-    cJSON *targets = cJSON_CreateArray();
-    for (int i = 0; i < s->n_targets; i++)
-        cJSON_AddItemToArray(targets, cJSON_CreateString(s->datasets[s->targets[i]].name));
-    set_item(root, "targets", targets);
+    /* A goal or target list the file left to the defaults stays implicit, so that the file
+     * keeps meaning "every dataset" (and the inferred goal) when the tables change. */
+    if (s->goal_set || cJSON_GetObjectItemCaseSensitive(root, "goal"))
+        set_item(root, "goal", cJSON_CreateString(s->goal == GOAL_MIN ? "min" : "max"));
+    bool default_targets = s->n_targets == s->n_datasets;
+    for (int i = 0; default_targets && i < s->n_targets; i++)
+        default_targets = s->targets[i] == i;
+    if (!default_targets || cJSON_GetObjectItemCaseSensitive(root, "targets")) {
+        cJSON *targets = cJSON_CreateArray();
+        for (int i = 0; i < s->n_targets; i++)
+            cJSON_AddItemToArray(targets, cJSON_CreateString(s->datasets[s->targets[i]].name));
+        set_item(root, "targets", targets);
+    }
     cJSON *search = cJSON_GetObjectItemCaseSensitive(root, "search");
     if (!search || !cJSON_IsObject(search)) {
         search = cJSON_CreateObject();

@@ -148,6 +148,39 @@ static void test_save_keeps_unknown_keys(void **state)
     study_free(s);
 }
 
+/* A study file that leaves the targets and the goal to the defaults keeps them implicit when
+ * saved; targets the user narrowed are written. */
+static void test_save_keeps_defaults_implicit(void **state)
+{
+    (void)state;
+    put("study.json", "{\"comboscope\": 1, \"tables\": [\"runs.csv\"]}\n");
+    put("runs.csv", "combination,dataset,loss\nA,A,0.5\nA+B,B,0.4\nB,B,0.3\n");
+    char p[128];
+    snprintf(p, sizeof p, "%s/study.json", dir);
+    cs_error e;
+    study *s = study_open(p, NULL, &e);
+    assert_non_null(s);
+    assert_int_equal(s->n_targets, 2);
+    assert_int_equal(s->goal, GOAL_MIN);
+    assert_true(study_json_save(s, &e));
+    char *text = slurp("study.json");
+    assert_null(strstr(text, "\"targets\""));
+    assert_null(strstr(text, "\"goal\""));
+    free(text);
+    s->n_targets = 1;
+    s->targets[0] = 1;
+    assert_true(study_json_save(s, &e));
+    study_free(s);
+    text = slurp("study.json");
+    assert_non_null(strstr(text, "\"targets\""));
+    free(text);
+    s = study_open(p, NULL, &e);
+    assert_non_null(s);
+    assert_int_equal(s->n_targets, 1);
+    assert_int_equal(s->targets[0], 1);
+    study_free(s);
+}
+
 static void test_atomic_write(void **state)
 {
     (void)state;
@@ -241,6 +274,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_keeps_unknown_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_keeps_defaults_implicit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_atomic_write, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test(test_paths),
