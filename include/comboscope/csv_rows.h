@@ -18,6 +18,28 @@ typedef bool (*csv_row_fn)(const char *const *fields, int n, long line, void *ct
  * returns false. */
 bool csv_each_row(const char *path, const char *display, csv_row_fn fn, void *ctx, cs_error *err);
 
+/* The fields of one CSV row as libcsv hands them over (CSV_EMPTY_IS_NULL): copied into one
+ * arena, an empty unquoted field kept apart as NULL. Embed zeroed; csv_fields_reset between
+ * rows, csv_fields_free at the end. */
+typedef struct csv_fields {
+    char *arena;
+    size_t len, cap;
+    size_t *off;
+    bool *null;
+    int n, cap_n;
+} csv_fields;
+
+/* Appends one field (data NULL: an empty unquoted field). */
+void csv_fields_add(csv_fields *f, const void *data, size_t len);
+
+/* Field i (0 <= i < f->n), '\0'-terminated, or NULL for an empty unquoted field. Valid until
+ * the next csv_fields_add or csv_fields_reset. */
+const char *csv_fields_get(const csv_fields *f, int i);
+
+/* Empties f for the next row, keeping its memory; csv_fields_free releases it. */
+void csv_fields_reset(csv_fields *f);
+void csv_fields_free(csv_fields *f);
+
 /* A growable text buffer. */
 typedef struct csv_buf {
     char *data;

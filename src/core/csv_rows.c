@@ -15,9 +15,9 @@ typedef struct rows_ctx {
     cs_error *err;
     bool stopped;
     long line, row_start, row_line;
-    char **fields;
-    bool *null;
-    int n, cap;
+    csv_fields row;
+    const char **ptrs; /* the row's fields as fn takes them */
+    int ptr_cap;
 } rows_ctx;
 
 static void on_field(void *data, size_t len, void *p)
@@ -25,30 +25,24 @@ static void on_field(void *data, size_t len, void *p)
     rows_ctx *r = p;
     if (r->stopped)
         return;
-    if (r->n == 0)
+    if (r->row.n == 0)
         r->row_line = r->row_start;
-    if (r->n == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 16;
-        r->fields = xrealloc(r->fields, (size_t)r->cap * sizeof *r->fields);
-    }
-    char *f = NULL;
-    if (data) {
-        f = xmalloc(len + 1);
-        memcpy(f, data, len);
-        f[len] = '\0';
-    }
-    r->fields[r->n++] = f;
+    csv_fields_add(&r->row, data, len);
 }
 
 static void on_row(int term, void *p)
 {
     (void)term;
     rows_ctx *r = p;
-    if (!r->stopped && !r->fn((const char *const *)r->fields, r->n, r->row_line, r->ctx, r->err))
+    if (r->row.n > r->ptr_cap) {
+        r->ptr_cap = r->row.n;
+        r->ptrs = xrealloc(r->ptrs, (size_t)r->ptr_cap * sizeof *r->ptrs);
+    }
+    for (int i = 0; i < r->row.n; i++)
+        r->ptrs[i] = csv_fields_get(&r->row, i);
+    if (!r->stopped && !r->fn(r->ptrs, r->row.n, r->row_line, r->ctx, r->err))
         r->stopped = true;
-    for (int i = 0; i < r->n; i++)
-        free(r->fields[i]);
-    r->n = 0;
+    csv_fields_reset(&r->row);
 }
 
 /* table_read_lines' callback: one line (a byte-order mark already skipped) to libcsv. */
@@ -89,12 +83,50 @@ bool csv_each_row(const char *path, const char *display, csv_row_fn fn, void *ct
     bool ok = table_read_lines(f, file, feed_line, NULL, &fd, &any, err);
     if (ok && csv_fini(&p, on_field, on_row, &r) != 0)
         ok = error_set(err, file, r.row_start, 0, "unterminated quoted field (started on this line)");
-    for (int i = 0; i < r.n; i++)
-        free(r.fields[i]);
-    free(r.fields);
+    csv_fields_free(&r.row);
+    free(r.ptrs);
     csv_free(&p);
     fclose(f);
     return ok && !r.stopped;
+}
+
+void csv_fields_add(csv_fields *f, const void *data, size_t len)
+{
+    if (f->n == f->cap_n) {
+        f->cap_n = f->cap_n ? f->cap_n * 2 : 16;
+        f->off = xrealloc(f->off, (size_t)f->cap_n * sizeof *f->off);
+        f->null = xrealloc(f->null, (size_t)f->cap_n * sizeof *f->null);
+    }
+    while (f->len + len + 1 > f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 256;
+        f->arena = xrealloc(f->arena, f->cap);
+    }
+    f->off[f->n] = f->len;
+    f->null[f->n] = data == NULL;
+    if (data)
+        memcpy(f->arena + f->len, data, len);
+    f->arena[f->len + len] = '\0';
+    f->len += len + 1;
+    f->n++;
+}
+
+const char *csv_fields_get(const csv_fields *f, int i)
+{
+    return f->null[i] ? NULL : f->arena + f->off[i];
+}
+
+void csv_fields_reset(csv_fields *f)
+{
+    f->n = 0;
+    f->len = 0;
+}
+
+void csv_fields_free(csv_fields *f)
+{
+    free(f->arena);
+    free(f->off);
+    free(f->null);
+    *f = (csv_fields){0};
 }
 
 void csv_buf_add(csv_buf *b, const char *s, size_t n)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "comboscope/csv_rows.h"
 #include "comboscope/text.h"
 
 enum col_kind {
@@ -36,12 +37,7 @@ typedef struct reader {
     const char *line_text;
     size_t line_len;
 
-    /* fields of the current row, copied into one arena */
-    char *arena;
-    size_t arena_len, arena_cap;
-    size_t *field_off;
-    bool *field_null;
-    int n_fields, cap_fields;
+    csv_fields row; /* fields of the current row */
 
     bool have_header;
     column *cols;
@@ -110,7 +106,7 @@ static bool fail_at(reader *r, int field, const char *fmt, const char *a, const 
 
 static const char *field(const reader *r, int i)
 {
-    return r->field_null[i] ? NULL : r->arena + r->field_off[i];
+    return csv_fields_get(&r->row, i);
 }
 
 static void on_field(void *data, size_t len, void *p)
@@ -118,25 +114,9 @@ static void on_field(void *data, size_t len, void *p)
     reader *r = p;
     if (r->failed)
         return;
-    if (r->n_fields == 0)
+    if (r->row.n == 0)
         r->row_line = r->row_start;
-    if (r->n_fields == r->cap_fields) {
-        r->cap_fields = r->cap_fields ? r->cap_fields * 2 : 16;
-        r->field_off = xrealloc(r->field_off, (size_t)r->cap_fields * sizeof *r->field_off);
-        r->field_null = xrealloc(r->field_null, (size_t)r->cap_fields * sizeof *r->field_null);
-    }
-    if (r->arena_len + len + 1 > r->arena_cap) {
-        while (r->arena_len + len + 1 > r->arena_cap)
-            r->arena_cap = r->arena_cap ? r->arena_cap * 2 : 256;
-        r->arena = xrealloc(r->arena, r->arena_cap);
-    }
-    r->field_off[r->n_fields] = r->arena_len;
-    r->field_null[r->n_fields] = data == NULL;
-    if (data)
-        memcpy(r->arena + r->arena_len, data, len);
-    r->arena[r->arena_len + len] = '\0';
-    r->arena_len += len + 1;
-    r->n_fields++;
+    csv_fields_add(&r->row, data, len);
 }
 
 static bool is_known(const char *name, const char *const *list, size_t n)
@@ -150,11 +130,11 @@ static bool is_known(const char *name, const char *const *list, size_t n)
 static void read_header(reader *r)
 {
     study *s = r->s;
-    r->cols = xcalloc((size_t)r->n_fields, sizeof *r->cols);
-    r->n_cols = r->n_fields;
+    r->cols = xcalloc((size_t)r->row.n, sizeof *r->cols);
+    r->n_cols = r->row.n;
     r->c_combination = r->c_dataset = r->c_task = -1;
     char safe[128];
-    for (int i = 0; i < r->n_fields; i++) {
+    for (int i = 0; i < r->row.n; i++) {
         const char *raw = field(r, i);
         const char *name = raw ? raw : "";
         column *c = &r->cols[i];
@@ -254,10 +234,10 @@ static void read_row(reader *r)
 {
     study *s = r->s;
     char safe[128], num[32];
-    if (r->n_fields != r->n_cols) {
-        snprintf(num, sizeof num, "%d", r->n_fields);
+    if (r->row.n != r->n_cols) {
+        snprintf(num, sizeof num, "%d", r->row.n);
         snprintf(safe, sizeof safe, "%d", r->n_cols);
-        fail_at(r, r->n_fields > r->n_cols ? r->n_cols : r->n_fields,
+        fail_at(r, r->row.n > r->n_cols ? r->n_cols : r->row.n,
                 "ragged row: %s fields where the header has %s", num, safe);
         return;
     }
@@ -348,8 +328,7 @@ static void on_row(int term, void *p)
     (void)term;
     reader *r = p;
     if (r->failed) {
-        r->n_fields = 0;
-        r->arena_len = 0;
+        csv_fields_reset(&r->row);
         return;
     }
     if (!r->have_header) {
@@ -358,8 +337,7 @@ static void on_row(int term, void *p)
     } else {
         read_row(r);
     }
-    r->n_fields = 0;
-    r->arena_len = 0;
+    csv_fields_reset(&r->row);
 }
 
 static void reader_done(reader *r)
@@ -367,9 +345,7 @@ static void reader_done(reader *r)
     for (int i = 0; i < r->n_cols; i++)
         free(r->cols[i].name);
     free(r->cols);
-    free(r->arena);
-    free(r->field_off);
-    free(r->field_null);
+    csv_fields_free(&r->row);
     free(r->last_combo_text);
 }
 
@@ -380,18 +356,18 @@ static bool feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
     if (p->pstate == 0) /* libcsv's ROW_NOT_BEGUN: a row starting now starts on this line */
         r->row_start = r->line;
     bool in_quotes = p->pstate == 2 && p->quoted; /* libcsv: FIELD_BEGUN inside quotes */
-    int fields_before = r->n_fields; /* fields of the current row completed on earlier lines */
+    int fields_before = r->row.n; /* fields of the current row completed on earlier lines */
     if (csv_parse(p, buf, len, on_field, on_row, r) != len && !r->failed) {
         r->row_line = r->line;
         /* The field being read when libcsv gave up, counted from this line's start. */
-        return fail_at(r, r->n_fields - fields_before,
+        return fail_at(r, r->row.n - fields_before,
                        "malformed CSV: %s (a quote inside an unquoted field, or text after a closing quote)",
                        csv_strerror(csv_error(p)), NULL);
     }
     if (!in_quotes && p->pstate == 2 && p->quoted) {
         /* A quoted field opened on this line and is still open: remember where. */
         r->quote_line = r->line;
-        r->quote_col = table_field_column(buf, len, r->n_fields - fields_before);
+        r->quote_col = table_field_column(buf, len, r->row.n - fields_before);
     }
     return !r->failed;
 }

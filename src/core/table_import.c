@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "comboscope/table_csv.h"
+#include "comboscope/csv_rows.h"
 #include "comboscope/text.h"
 
 /* --- a line-tracking row reader over libcsv, for any delimiter ------------------------- */
@@ -25,12 +26,9 @@ struct rowreader {
     const char *line_text;
     size_t line_len;
 
-    char *arena;
-    size_t arena_len, arena_cap;
-    size_t *off;
-    bool *null;
+    csv_fields fields; /* the kept fields of the current row */
     int *raw; /* index of each kept field among all fields of its line, for columns */
-    int n, cap, n_raw;
+    int raw_cap, n_raw;
     long rows; /* records seen so far, this one included */
 
     void (*row)(rowreader *r, void *ctx);
@@ -39,7 +37,7 @@ struct rowreader {
 
 static const char *rr_field(const rowreader *r, int i)
 {
-    return r->null[i] ? NULL : r->arena + r->off[i];
+    return csv_fields_get(&r->fields, i);
 }
 
 /* Records the first error, at field (or no column for field < 0) of the current row. */
@@ -51,7 +49,7 @@ static bool rr_fail(rowreader *r, int field, const char *fmt, ...)
     r->failed = true;
     long col = 0;
     if (field >= 0 && r->row_line == r->line && r->line_text) {
-        int raw = field < r->n ? r->raw[field] : r->n_raw;
+        int raw = field < r->fields.n ? r->raw[field] : r->n_raw;
         col = table_field_column_delim(r->line_text, r->line_len, raw, r->delim);
     }
     char msg[ERROR_MSG_MAX];
@@ -72,36 +70,24 @@ static void rr_on_field(void *data, size_t len, void *p)
     int raw = r->n_raw++;
     if (r->collapse && !data)
         return;
-    if (r->n == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 16;
-        r->off = xrealloc(r->off, (size_t)r->cap * sizeof *r->off);
-        r->null = xrealloc(r->null, (size_t)r->cap * sizeof *r->null);
-        r->raw = xrealloc(r->raw, (size_t)r->cap * sizeof *r->raw);
+    if (r->fields.n == r->raw_cap) {
+        r->raw_cap = r->raw_cap ? r->raw_cap * 2 : 16;
+        r->raw = xrealloc(r->raw, (size_t)r->raw_cap * sizeof *r->raw);
     }
-    while (r->arena_len + len + 1 > r->arena_cap) {
-        r->arena_cap = r->arena_cap ? r->arena_cap * 2 : 256;
-        r->arena = xrealloc(r->arena, r->arena_cap);
-    }
-    r->off[r->n] = r->arena_len;
-    r->null[r->n] = data == NULL;
-    r->raw[r->n] = raw;
-    if (data)
-        memcpy(r->arena + r->arena_len, data, len);
-    r->arena[r->arena_len + len] = '\0';
-    r->arena_len += len + 1;
-    r->n++;
+    r->raw[r->fields.n] = raw;
+    csv_fields_add(&r->fields, data, len);
 }
 
 static void rr_on_row(int term, void *p)
 {
     (void)term;
     rowreader *r = p;
-    if (!r->failed && r->n > 0) { /* a line of delimiters only is a blank line */
+    if (!r->failed && r->fields.n > 0) { /* a line of delimiters only is a blank line */
         r->rows++;
         r->row(r, r->ctx);
     }
-    r->n = r->n_raw = 0;
-    r->arena_len = 0;
+    csv_fields_reset(&r->fields);
+    r->n_raw = 0;
 }
 
 static bool rr_feed(rowreader *r, struct csv_parser *p, const char *buf, size_t len)
@@ -184,16 +170,10 @@ static bool rr_read(rowreader *r, const char *path)
     csv_free(&p);
     fclose(f);
     r->line_text = NULL;
-    free(r->arena);
-    free(r->off);
-    free(r->null);
+    csv_fields_free(&r->fields);
     free(r->raw);
-    r->arena = NULL;
-    r->off = NULL;
-    r->null = NULL;
     r->raw = NULL;
-    r->cap = r->n = 0;
-    r->arena_cap = r->arena_len = 0;
+    r->raw_cap = 0;
     return ok && !r->failed;
 }
 
@@ -329,16 +309,16 @@ static void standley_row(rowreader *r, void *p)
 {
     standley_ctx *c = p;
     if (r->rows == 1 && !c->names_given) {
-        if (r->n != 5)
-            return (void)rr_fail(r, -1, "%d columns: give their names with --names (the default s,d,n,k,e is for 5)", r->n);
+        if (r->fields.n != 5)
+            return (void)rr_fail(r, -1, "%d columns: give their names with --names (the default s,d,n,k,e is for 5)", r->fields.n);
     }
-    if (r->n != c->n_names) {
-        rr_fail(r, r->n < c->n_names ? r->n : c->n_names, "%d cells where there are %d task names", r->n,
+    if (r->fields.n != c->n_names) {
+        rr_fail(r, r->fields.n < c->n_names ? r->fields.n : c->n_names, "%d cells where there are %d task names", r->fields.n,
                 c->n_names);
         return;
     }
     combo_t combo = 0;
-    for (int i = 0; i < r->n; i++) {
+    for (int i = 0; i < r->fields.n; i++) {
         const char *v = rr_field(r, i);
         if (!v || !*v)
             continue;
@@ -353,7 +333,7 @@ static void standley_row(rowreader *r, void *p)
     char cname[COMBO_MAX_DATASETS * 130], run[32];
     combo_name(c->names, combo, cname, sizeof cname);
     snprintf(run, sizeof run, "r%04ld", r->rows - 1);
-    for (int i = 0; i < r->n; i++) {
+    for (int i = 0; i < r->fields.n; i++) {
         if (!combo_has(combo, i))
             continue;
         char *v = (char *)rr_field(r, i);
@@ -405,15 +385,15 @@ static void mtg_mask_row(rowreader *r, void *p)
 {
     mtg_ctx *c = p;
     if (r->rows == 1 && c->n_tasks == 0) {
-        if (r->n > COMBO_MAX_DATASETS)
-            return (void)rr_fail(r, COMBO_MAX_DATASETS, "%d tasks: at most %d datasets", r->n, COMBO_MAX_DATASETS);
-        c->n_tasks = r->n;
+        if (r->fields.n > COMBO_MAX_DATASETS)
+            return (void)rr_fail(r, COMBO_MAX_DATASETS, "%d tasks: at most %d datasets", r->fields.n, COMBO_MAX_DATASETS);
+        c->n_tasks = r->fields.n;
     }
-    if (r->n != c->n_tasks)
-        return (void)rr_fail(r, r->n < c->n_tasks ? r->n : c->n_tasks, "%d cells where there are %d tasks",
-                             r->n, c->n_tasks);
+    if (r->fields.n != c->n_tasks)
+        return (void)rr_fail(r, r->fields.n < c->n_tasks ? r->fields.n : c->n_tasks, "%d cells where there are %d tasks",
+                             r->fields.n, c->n_tasks);
     combo_t m = 0;
-    for (int i = 0; i < r->n; i++) {
+    for (int i = 0; i < r->fields.n; i++) {
         char *v = trim((char *)rr_field(r, i));
         if (strcmp(v, "1") == 0 || strcmp(v, "1.0") == 0)
             m |= combo_single(i);
@@ -436,11 +416,11 @@ static void mtg_gain_row(rowreader *r, void *p)
     mtg_ctx *c = p;
     if (r->rows > c->n_masks)
         return (void)rr_fail(r, -1, "more rows than the %ld of the mask file %s", c->n_masks, c->mask_file);
-    if (r->n != c->n_tasks)
-        return (void)rr_fail(r, r->n < c->n_tasks ? r->n : c->n_tasks, "%d cells where the mask file has %d",
-                             r->n, c->n_tasks);
+    if (r->fields.n != c->n_tasks)
+        return (void)rr_fail(r, r->fields.n < c->n_tasks ? r->fields.n : c->n_tasks, "%d cells where the mask file has %d",
+                             r->fields.n, c->n_tasks);
     combo_t m = c->masks[r->rows - 1];
-    for (int i = 0; i < r->n; i++) {
+    for (int i = 0; i < r->fields.n; i++) {
         const char *v = rr_field(r, i);
         if (!check_number(r, i, v, c->names[i]))
             return;
@@ -455,7 +435,7 @@ static void mtg_gain_row(rowreader *r, void *p)
     char cname[COMBO_MAX_DATASETS * 130], run[32];
     combo_name(c->names, m, cname, sizeof cname);
     snprintf(run, sizeof run, "r%04ld", r->rows);
-    for (int i = 0; i < r->n; i++) {
+    for (int i = 0; i < r->fields.n; i++) {
         if (!combo_has(m, i))
             continue;
         put_field(c->w, run, false);
@@ -515,14 +495,14 @@ typedef struct wide_ctx {
 static void wide_header(rowreader *r, wide_ctx *c)
 {
     char safe[128];
-    c->n_cols = r->n;
-    c->header = xcalloc((size_t)r->n, sizeof *c->header);
+    c->n_cols = r->fields.n;
+    c->header = xcalloc((size_t)r->fields.n, sizeof *c->header);
     c->run_col = -1;
-    for (int i = 0; i < r->n; i++) {
+    for (int i = 0; i < r->fields.n; i++) {
         const char *h = rr_field(r, i);
         c->header[i] = text_dup(trim((char *)(h ? h : "")));
     }
-    for (int i = 0; i < r->n; i++) {
+    for (int i = 0; i < r->fields.n; i++) {
         const char *h = c->header[i];
         if (!h[0])
             return (void)rr_fail(r, i, "column %d has no name", i + 1);
@@ -534,7 +514,7 @@ static void wide_header(rowreader *r, wide_ctx *c)
                 return (void)rr_fail(r, i, "duplicate column \"%s\"", text_sanitize(h, safe, sizeof safe));
     }
     /* Membership columns first: every column without a ':' that is not a known text column. */
-    for (int i = 0; i < r->n; i++) {
+    for (int i = 0; i < r->fields.n; i++) {
         const char *h = c->header[i];
         bool text = false;
         for (size_t k = 0; k < sizeof wide_text / sizeof *wide_text; k++)
@@ -559,7 +539,7 @@ static void wide_header(rowreader *r, wide_ctx *c)
         return (void)rr_fail(r, -1, "no dataset columns (a 0/1 column named by each dataset)");
     /* Then the score columns DATASET:METRIC. */
     for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < r->n; i++) {
+        for (int i = 0; i < r->fields.n; i++) {
             const char *h = c->header[i];
             const char *colon = strrchr(h, ':');
             if (!colon)
@@ -627,9 +607,9 @@ static void wide_row(rowreader *r, void *p)
         wide_header(r, c);
         return;
     }
-    if (r->n != c->n_cols)
-        return (void)rr_fail(r, r->n < c->n_cols ? r->n : c->n_cols,
-                             "ragged row: %d fields where the header has %d", r->n, c->n_cols);
+    if (r->fields.n != c->n_cols)
+        return (void)rr_fail(r, r->fields.n < c->n_cols ? r->fields.n : c->n_cols,
+                             "ragged row: %d fields where the header has %d", r->fields.n, c->n_cols);
     combo_t combo = 0;
     for (int d = 0; d < c->n_datasets; d++) {
         int i = c->member_col[d];

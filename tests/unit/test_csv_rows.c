@@ -65,6 +65,33 @@ static void test_rows_and_lines(void **state)
     assert_string_equal(s.text, "1:run|combination;2:r1|A\nB;5:r2|~|x;6:r3|q\"q;");
 }
 
+/* csv_fields keeps an empty unquoted field (NULL) apart from a quoted empty one (""), grows past
+ * its first arena, and is reused row after row. */
+static void test_fields(void **state)
+{
+    (void)state;
+    csv_fields f = {0};
+    for (int row = 0; row < 3; row++) {
+        csv_fields_add(&f, "run", 3);
+        csv_fields_add(&f, NULL, 0);
+        csv_fields_add(&f, "", 0);
+        char big[1000];
+        memset(big, 'x', sizeof big);
+        for (int i = 0; i < 40; i++)
+            csv_fields_add(&f, big, (size_t)i * 20);
+        assert_int_equal(f.n, 43);
+        assert_string_equal(csv_fields_get(&f, 0), "run");
+        assert_null(csv_fields_get(&f, 1));
+        assert_non_null(csv_fields_get(&f, 2));
+        assert_string_equal(csv_fields_get(&f, 2), "");
+        assert_int_equal(strlen(csv_fields_get(&f, 42)), 39 * 20);
+        csv_fields_reset(&f);
+        assert_int_equal(f.n, 0);
+    }
+    csv_fields_free(&f);
+    assert_null(f.arena);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -89,6 +116,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_and_lines),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
