@@ -57,13 +57,13 @@ expect_status 0; expect_out '"pool":true'
 # part.csv has 20 runs: the pool of T1_d01 is the runs that contain it, far below the 32 of its lattice.
 expect_true [ "$(sed -E 's/.*"lattice":([0-9]+).*/\1/' "$TMP/out")" -lt 32 ]
 
-case_begin "unknown predictor"
+case_begin "unknown predictor is a usage error (2, as every bad option value)"
 run_cs replay "$TMP/full.csv" --predictor nn
-expect_status 1; expect_one_line_err; expect_err "unknown predictor 'nn'"
+expect_status 2; expect_one_line_err; expect_err "unknown predictor 'nn'"
 
 case_begin "unknown acquisition"
 run_cs replay "$TMP/full.csv" --acquisition best
-expect_status 1; expect_one_line_err; expect_err "unknown acquisition 'best'"
+expect_status 2; expect_one_line_err; expect_err "unknown acquisition 'best'"
 
 case_begin "target not in the table"
 run_cs replay "$TMP/full.csv" --target NOPE
