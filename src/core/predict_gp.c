@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/linalg.h"
 #include "comboscope/rng.h"
 #include "comboscope/text.h"
 
@@ -31,51 +32,8 @@ double gp_kernel(const gp_hyper *h, uint64_t a, uint64_t b)
     return h->sf2 * exp(-h->theta * hamming(a, b));
 }
 
-/* In-place Cholesky of the p x p matrix A (lower triangle, row-major); false if not positive
- * definite. */
-static bool cholesky(double *A, size_t p)
-{
-    for (size_t j = 0; j < p; j++) {
-        double *rj = A + j * p;
-        double s = rj[j];
-        for (size_t k = 0; k < j; k++)
-            s -= rj[k] * rj[k];
-        if (!(s > 0))
-            return false;
-        double l = sqrt(s);
-        rj[j] = l;
-        for (size_t i = j + 1; i < p; i++) {
-            double *ri = A + i * p, t = ri[j];
-            for (size_t k = 0; k < j; k++)
-                t -= ri[k] * rj[k];
-            ri[j] = t / l;
-        }
-    }
-    return true;
-}
-
-/* Solves L z = b in place (forward substitution). */
-static void forward(const double *L, size_t p, double *b)
-{
-    for (size_t i = 0; i < p; i++) {
-        const double *ri = L + i * p;
-        double s = b[i];
-        for (size_t k = 0; k < i; k++)
-            s -= ri[k] * b[k];
-        b[i] = s / ri[i];
-    }
-}
-
-/* Solves L^T z = b in place (back substitution). */
-static void backward(const double *L, size_t p, double *b)
-{
-    for (size_t i = p; i-- > 0;) {
-        double s = b[i];
-        for (size_t k = i + 1; k < p; k++)
-            s -= L[k * p + i] * b[k];
-        b[i] = s / L[i * p + i];
-    }
-}
+static bool cholesky(double *A, size_t p) { return linalg_cholesky(A, (int)p); }
+static void forward(const double *L, size_t p, double *b) { linalg_tri_solve_lower(L, (int)p, b); }
 
 /* Factors sf2 (R + lambda I) into L, with R from the distance matrix H; adds jitter until it
  * factors. Returns the jitter added (relative to sf2). */
@@ -205,8 +163,8 @@ gp_model *gp_fit(int d, const uint64_t *x, const double *y, size_t m, const gp_h
         g->kt[k] = g->h.sf2 * exp(-g->h.theta * k);
     g->alpha = xmalloc((m ? m : 1) * sizeof *g->alpha);
     memcpy(g->alpha, y, m * sizeof *y);
-    forward(g->L, m, g->alpha);
-    backward(g->L, m, g->alpha);
+    if (m)
+        linalg_chol_solve(g->L, (int)m, g->alpha);
 
     /* Prior draws from random Walsh features: dimension i enters a feature with probability
      * p = (1 - e^-theta) / 2, so E[chi_S(a) chi_S(b)] = prod over differing bits of (1 - 2p)
@@ -224,21 +182,26 @@ gp_model *gp_fit(int d, const uint64_t *x, const double *y, size_t m, const gp_h
         g->feat[q] = mask;
         g->w[q] = scale * rng_normal(&rng);
     }
+    /* B (m x GP_PAIRS): each pair's prior draw at the runs plus a noise draw, solved at once. */
     g->u = xmalloc((size_t)GP_PAIRS * (m ? m : 1) * sizeof *g->u);
+    double *B = xmalloc((size_t)GP_PAIRS * (m ? m : 1) * sizeof *B);
     double noise = sqrt(g->h.sf2 * g->h.lambda);
     for (int q = 0; q < GP_PAIRS; q++) {
-        double *u = g->u + (size_t)q * m;
+        const uint64_t *fm = g->feat + (size_t)q * GP_FEATURES;
+        const double *fw = g->w + (size_t)q * GP_FEATURES;
         for (size_t i = 0; i < m; i++) {
             double f = 0;
-            const uint64_t *fm = g->feat + (size_t)q * GP_FEATURES;
-            const double *fw = g->w + (size_t)q * GP_FEATURES;
             for (int j = 0; j < GP_FEATURES; j++)
                 f += __builtin_popcountll(x[i] & fm[j]) & 1 ? -fw[j] : fw[j];
-            u[i] = f + noise * rng_normal(&rng);
+            B[i * GP_PAIRS + (size_t)q] = f + noise * rng_normal(&rng);
         }
-        forward(g->L, m, u);
-        backward(g->L, m, u);
     }
+    if (m)
+        linalg_chol_solve_many(g->L, (int)m, B, GP_PAIRS);
+    for (int q = 0; q < GP_PAIRS; q++)
+        for (size_t i = 0; i < m; i++)
+            g->u[(size_t)q * m + i] = B[i * GP_PAIRS + (size_t)q];
+    free(B);
     free(H);
     free(z);
     return g;
@@ -268,7 +231,8 @@ void gp_posterior(const gp_model *g, uint64_t x, double *mean, double *var)
         k[i] = g->kt[hamming(x, g->x[i])];
         mu += k[i] * g->alpha[i];
     }
-    forward(g->L, m, k);
+    if (m)
+        forward(g->L, m, k);
     double v = g->h.sf2;
     for (size_t i = 0; i < m; i++)
         v -= k[i] * k[i];
