@@ -17,6 +17,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
+int cmd_withdraw(int argc, char **argv);
 /* Opens the explorer: argv holds the options and the path (argv[0] is the program). Returns
  * the exit status, or -1 when --help was asked (main prints the usage). */
 int cmd_explore(int argc, char **argv);
