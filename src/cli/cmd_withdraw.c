@@ -1,7 +1,5 @@
 /* comboscope withdraw: take queued runs back before they start (the `w` key of the Round view,
  * for scripts). All or nothing: every RUN is checked before any is withdrawn. */
-#define _GNU_SOURCE
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +11,13 @@
 #include "comboscope/text.h"
 
 static const char withdraw_help[] =
-    "usage: comboscope withdraw STUDY.json RUN...\n\n"
+    "usage: comboscope withdraw STUDY RUN...\n\n"
     "Take queued runs back before they start: each RUN (a run id, as `comboscope queue` lists\n"
     "them) gets a `withdrawn` event in the study's journal, flushed to disk, and leaves the queue\n"
     "file; its combination may be proposed again. Every RUN is checked first: when one is\n"
     "unknown, has its result, or is withdrawn already, nothing is written. Takes the study's\n"
-    "lock: it fails while an explorer holds the study (withdraw there with w).\n\n"
+    "lock: it fails while an explorer holds the study (withdraw there with w). STUDY is a\n"
+    "study file or its directory; options may come anywhere, -- ends them.\n\n"
     "  -h, --help       show this help\n"
     "  -V, --version    show the version\n\n"
     "exit status: 0 every RUN withdrawn, 1 nothing withdrawn (a bad RUN, a study held by another\n"
@@ -26,27 +25,19 @@ static const char withdraw_help[] =
 
 int cmd_withdraw(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    optind = 1;
-    opterr = 0;
+    static const cli_option opts[] = {{NULL, 0, NULL, 0}};
+    cli_args p;
+    cli_args_init(&p, "withdraw", withdraw_help, opts, argc, argv);
     int c;
-    /* GNU order: options anywhere among the operands, "--" ends them */
-    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'h': fputs(withdraw_help, stdout); return EXIT_OK;
-        case 'V': return cli_version();
-        default:
-            return cli_usage_error("withdraw", "unknown option or missing value '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
-        return cli_usage_error("withdraw", "a STUDY.json and at least one RUN are required");
-    if (optind + 1 >= argc)
-        return cli_usage_error("withdraw", "which runs? give at least one RUN after the study");
+    while ((c = cli_next(&p)) > 0)
+        ;
+    if (c == CLI_EXIT)
+        return p.status;
+    if (cli_want_operands(&p, 2, -1, p.n_operands ? "RUN" : "STUDY"))
+        return EXIT_USAGE;
+    argc = p.n_operands;
+    argv = p.operands;
+    int optind = 0;
     const char *path = argv[optind];
     cs_error err;
     study *s = study_open(path, NULL, &err);

@@ -24,7 +24,7 @@ fresh() { cp "$W/journal.good" "$W/journal.jsonl"; rm -f "$W/queue.csv"; }
 
 case_begin "withdraw --help and --version"
 run_cs withdraw --help
-expect_status 0; expect_out "usage: comboscope withdraw STUDY.json RUN"; expect_out "exit status"
+expect_status 0; expect_out "usage: comboscope withdraw STUDY RUN"; expect_out "exit status"
 run_cs withdraw --version
 expect_status 0; expect_out "^comboscope [0-9]"
 
@@ -126,3 +126,8 @@ printf 'dump r\nkey 4\ndump round 2\n' >"$TMP/w.script"
 env COMBOSCOPE_SCRIPT="$TMP/w.script" LC_ALL=C.UTF-8 TERM=xterm-256color COLUMNS=80 LINES=24 \
     "$CS" "$W/study.json" >"$TMP/out" 2>"$TMP/err" </dev/null
 grep -A12 "^=== round 2" "$TMP/out" | grep -Eq "^ +[0-9]+ +open .* 1 +\+B$" || _case_fail "A+B was not proposed again"
+
+case_begin "withdraw takes a study's directory, and -- before a run id that looks like an option"
+fresh
+run_cs withdraw -- "$W" r0002
+expect_status 0; expect_out "^withdrew r0002 "
