@@ -5,7 +5,9 @@
  * combinations it does not keep. No curses here.
  *
  * Effect order. The datasets other than the target are ranked by |effect|, largest first, those
- * without a known effect last (ties and unknowns by study order). Ranks are dealt to the axes in
+ * without a known effect last (ties and unknowns by study order), except that the strongest
+ * effect of the other sign than the first takes second place: so the first two ranks are the
+ * dataset that helps the target most and the one that hurts it most. Ranks are dealt to the axes in
  * turn: rank 1 takes the slowest column bit (left half out, right half in), rank 2 the slowest
  * row bit (top half out, bottom half in), rank 3 the second slowest column bit, and so on. So
  * the two datasets that matter most split the map into quadrants, the next ones into bands
@@ -57,9 +59,10 @@ int lattice_grid_bands(const lattice_grid *g, bool columns, int bit, uint64_t fi
                        uint64_t count, lattice_band *out, int max);
 
 /* A short name for dataset d in at most width display columns: the name itself when it fits;
- * else without its task prefix ("NER_bc4chemd" -> "bc4chemd" when its task is NER); else the
- * head and the tail of that joined by '.', so that names differing at the end stay apart
- * ("genia2011" -> "ge.2011"). UTF-8 aware; writes to buf (size n) and returns buf. */
+ * else without its task prefix ("NER_bc4chemd" -> "bc4chemd" when its task is NER); else its
+ * head, when no other dataset's short name starts with the same ("healthadvice" -> "health");
+ * else the head and the tail joined by '.', so that names differing at the end stay apart
+ * ("genia2011" -> "geni.011"). UTF-8 aware; writes to buf (size n) and returns buf. */
 char *lattice_abbrev(const study *s, int d, int width, char *buf, size_t n);
 
 /* A filter: combinations that contain every dataset of `with` and none of `without`. */

@@ -104,6 +104,19 @@ int lattice_effect_rank(int n_datasets, int target, const lattice_effect *effect
         k++;
     }
     qsort(it, (size_t)k, sizeof *it, rank_cmp);
+    /* the strongest effect of the other sign moves up to second place */
+    if (k > 2 && it[0].known) {
+        bool first_helps = effects[it[0].dataset].effect > 0;
+        for (int i = 1; i < k && it[i].known; i++) {
+            double e = effects[it[i].dataset].effect;
+            if (e != 0 && (e > 0) != first_helps) {
+                rank_item moved = it[i];
+                memmove(&it[2], &it[1], (size_t)(i - 1) * sizeof *it);
+                it[1] = moved;
+                break;
+            }
+        }
+    }
     for (int i = 0; i < k; i++)
         order[i] = it[i].dataset;
     return k;
@@ -182,6 +195,18 @@ static const char *utf8_suffix(const char *s, int chars)
     return s + utf8_prefix(s, w - chars);
 }
 
+/* name without its task prefix ("NER_bc4chemd" -> "bc4chemd"), or name itself */
+static const char *short_name(const study *s, int d)
+{
+    const char *name = s->datasets[d].name;
+    const char *task = s->tasks[s->datasets[d].task];
+    size_t tl = task ? strlen(task) : 0;
+    if (tl && strncasecmp(name, task, tl) == 0 && (name[tl] == '_' || name[tl] == '-' || name[tl] == '.') &&
+        name[tl + 1])
+        return name + tl + 1;
+    return name;
+}
+
 char *lattice_abbrev(const study *s, int d, int width, char *buf, size_t n)
 {
     if (!n)
@@ -194,19 +219,20 @@ char *lattice_abbrev(const study *s, int d, int width, char *buf, size_t n)
         snprintf(buf, n, "%s", name);
         return buf;
     }
-    const char *task = s->tasks[s->datasets[d].task];
-    size_t tl = task ? strlen(task) : 0;
-    if (tl && strncasecmp(name, task, tl) == 0 && (name[tl] == '_' || name[tl] == '-' || name[tl] == '.') &&
-        name[tl + 1])
-        name += tl + 1;
+    name = short_name(s, d);
     int w = utf8_width(name);
     if (w <= width) {
         snprintf(buf, n, "%s", name);
         return buf;
     }
-    if (width < 4) { /* no room for head, dot and tail */
-        size_t b = utf8_prefix(name, width);
-        snprintf(buf, n, "%.*s", (int)b, name);
+    /* the head alone, when no other dataset's short name starts with it */
+    size_t hb = utf8_prefix(name, width);
+    bool unique = true;
+    for (int o = 0; o < s->n_datasets && unique; o++)
+        if (o != d && strncmp(short_name(s, o), name, hb) == 0)
+            unique = false;
+    if (unique || width < 4) {
+        snprintf(buf, n, "%.*s", (int)hb, name);
         return buf;
     }
     /* head . tail: the tail takes up to four characters, the head the rest (at least two) */
@@ -214,7 +240,7 @@ char *lattice_abbrev(const study *s, int d, int width, char *buf, size_t n)
     if (tail > 4)
         tail = 4;
     int head = width - 1 - tail;
-    size_t hb = utf8_prefix(name, head);
+    hb = utf8_prefix(name, head);
     snprintf(buf, n, "%.*s.%s", (int)hb, name, utf8_suffix(name, tail));
     return buf;
 }

@@ -142,6 +142,20 @@ static void test_rank_by_size_unknown_last(void **state)
     int want[5] = {2, 5, 1, 4, 3}; /* |-0.03|, 0.02, then the tie by index, unknown last */
     for (int i = 0; i < 5; i++)
         assert_int_equal(order[i], want[i]);
+    /* the strongest of the other sign comes second, even when smaller than others */
+    e[1].effect = -0.025;
+    e[5].effect = -0.02;
+    e[4].effect = 0.001;
+    assert_int_equal(lattice_effect_rank(6, 0, e, order), 5);
+    int want2[5] = {2, 4, 1, 5, 3};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(order[i], want2[i]);
+    /* every effect of one sign: plain |effect| order */
+    e[4].effect = -0.001;
+    lattice_effect_rank(6, 0, e, order);
+    int want3[5] = {2, 1, 5, 4, 3};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(order[i], want3[i]);
 }
 
 static void test_ranked_grid_deals_axes_and_stays_gray(void **state)
@@ -259,7 +273,10 @@ static void test_abbrev(void **state)
     assert_string_equal(lattice_abbrev(s, 6, 9, buf, sizeof buf), "genia2011");
     assert_string_equal(lattice_abbrev(s, 6, 8, buf, sizeof buf), "geni.011");
     assert_string_equal(lattice_abbrev(s, 7, 8, buf, sizeof buf), "geni.013");
-    assert_string_equal(lattice_abbrev(s, 11, 10, buf, sizeof buf), "pubme.krct");
+    assert_string_equal(lattice_abbrev(s, 11, 10, buf, sizeof buf), "pubmed20kr"); /* unique head */
+    assert_string_equal(lattice_abbrev(s, 10, 6, buf, sizeof buf), "health");
+    assert_string_equal(lattice_abbrev(s, 1, 5, buf, sizeof buf), "bc4ch");
+    assert_string_equal(lattice_abbrev(s, 1, 2, buf, sizeof buf), "bc"); /* too narrow for a dot */
     assert_string_equal(lattice_abbrev(s, 4, 3, buf, sizeof buf), "DDI");
     assert_string_equal(lattice_abbrev(s, 10, 3, buf, sizeof buf), "hea");
     assert_string_equal(lattice_abbrev(s, 10, 0, buf, sizeof buf), "");
