@@ -899,10 +899,20 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
         }
     }
     free(text);
-    if (writable)
+    if (writable) {
+        struct stat st;
+        if (fstat(fd, &st) != 0) {
+            error_set(err, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+            close(fd);
+            journal_free(j);
+            return NULL;
+        }
         j->fd = fd;
-    else
+        j->dev = st.st_dev;
+        j->ino = st.st_ino;
+    } else {
         close(fd);
+    }
     return j;
 }
 
@@ -1076,11 +1086,9 @@ bool journal_append(journal *j, const journal_event *in, cs_error *err)
     char *line = format_line(j, &ev, &len);
     if (!line)
         return error_set(err, j->path, 0, 0, "cannot format the event");
-    /* Someone else writing to the file (without the lock) would make our model wrong. */
-    struct stat st;
-    if (fstat(j->fd, &st) != 0 || st.st_size != j->size) {
+    if (!journal_check_place(j, err)) {
         free(line);
-        return error_set(err, j->path, 0, 0, "the journal changed on disk since it was opened; reopen the study");
+        return false;
     }
     ssize_t w;
     do
@@ -1103,8 +1111,36 @@ bool journal_append(journal *j, const journal_event *in, cs_error *err)
     }
     j->size += (off_t)len;
     j->lines++;
+    /* Replaced while we wrote: the line is in the old file, not in the one at the path. */
+    if (!journal_check_place(j, err))
+        return false;
     ev.line = j->lines;
     apply(j, store(j, &ev));
+    return true;
+}
+
+bool journal_check_place(journal *j, cs_error *err)
+{
+    char safe[256];
+    const char *p = text_sanitize(j->path, safe, sizeof safe);
+    if (j->fd < 0)
+        return error_set(err, p, 0, 0, "the journal is open read-only");
+    if (!j->lost) {
+        struct stat at;
+        if (stat(j->path, &at) != 0)
+            j->lost = errno == ENOENT || errno == ENOTDIR ? JOURNAL_REMOVED : JOURNAL_IN_PLACE;
+        else if (at.st_dev != j->dev || at.st_ino != j->ino)
+            j->lost = JOURNAL_REPLACED;
+    }
+    if (j->lost == JOURNAL_REPLACED)
+        return error_set(err, p, 0, 0,
+                         "the journal was replaced on disk by another file: not saved; reload it to continue");
+    if (j->lost == JOURNAL_REMOVED)
+        return error_set(err, p, 0, 0, "the journal was removed from disk: not saved; reload to start it again");
+    /* Someone else writing to the file (without the lock) would make our model wrong. */
+    struct stat st;
+    if (fstat(j->fd, &st) != 0 || st.st_size != j->size)
+        return error_set(err, p, 0, 0, "the journal changed on disk since it was opened: not saved; reload it to continue");
     return true;
 }
 

@@ -68,7 +68,7 @@
     X(ROUND_BATCH_MORE, ROUND, "+",     NULL,   "one more suggestion per round (proposes again)") \
     X(ROUND_BATCH_LESS, ROUND, "-",     NULL,   "one fewer suggestion per round (proposes again)") \
     X(ROUND_RESULT,  ROUND,    "e",     NULL,   "type in the result of the first run waiting") \
-    X(ROUND_RELOAD,  ROUND,    "r",     NULL,   "read the tables again for results now")    \
+    X(ROUND_RELOAD,  ROUND,    "r",     NULL,   "read the tables again for results now, and a replaced journal") \
     X(EDIT_TOGGLE,   EDITOR,   "Space", NULL,   "add or remove the dataset under the cursor") \
     X(EDIT_NAME,     EDITOR,   "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
     X(EDIT_DONE,     EDITOR,   "Enter", NULL,   "override the suggestion with this combination") \
