@@ -753,16 +753,24 @@ bool round_enter_result(round_session *rs, const char *run, const char *text, cs
             continue;
         while (*p == ' ' || *p == ',' || *p == '\t')
             p++;
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p || !isfinite(v)) {
+        /* one token, read as a table's cell is (decimal only) */
+        size_t tl = strcspn(p, " ,\t");
+        char tok[64];
+        double v = NAN;
+        int ok = TEXT_NOT_A_NUMBER;
+        if (tl > 0 && tl < sizeof tok) {
+            memcpy(tok, p, tl);
+            tok[tl] = '\0';
+            ok = text_parse_double(tok, &v);
+        }
+        if (ok != TEXT_NUMBER_OK) {
             free(scores);
-            return error_set(err, NULL, 0, 0, "run %s needs %d scores (one per member, in order); score %d is not a number",
-                             run, members, got + 1);
+            return error_set(err, NULL, 0, 0, "run %s needs %d scores (one per member, in order); score %d %s",
+                             run, members, got + 1, text_number_problem(ok));
         }
         scores[d] = v;
         got++;
-        p = end;
+        p += tl;
     }
     while (*p == ' ' || *p == ',' || *p == '\t')
         p++;
