@@ -60,8 +60,9 @@
     X(ROUND_REJECT,  ROUND,    "x",     NULL,   "reject the suggestion, with an optional reason") \
     X(ROUND_OVERRIDE, ROUND,   "o",     NULL,   "override: edit the combination, run yours instead") \
     X(ROUND_NOTE,    ROUND,    "n",     NULL,   "add a note to the suggestion")              \
-    X(ROUND_UNDO,    ROUND,    "u",     NULL,   "undo the last decision of the round")       \
-    X(ROUND_COMMIT,  ROUND,    "Enter", NULL,   "commit the round: approved runs go to the queue") \
+    X(ROUND_UNDO,    ROUND,    "u",     NULL,   "undo the last decision of the round; with none, undo the last commit (while none of its runs has a result or was launched)") \
+    X(ROUND_COMMIT,  ROUND,    "Enter", NULL,   "commit the round: approved runs go to the queue (asks y/N first when suggestions would be left open or runs launched)") \
+    X(ROUND_WITHDRAW, ROUND,   "w",     NULL,   "withdraw a queued run that has not started (asks which; the last one queued is offered)") \
     X(ROUND_PREDICTOR, ROUND,  "p",     NULL,   "next predictor (proposes again)")           \
     X(ROUND_ACQUISITION, ROUND, "A",    NULL,   "next acquisition rule (proposes again)")    \
     X(ROUND_BATCH_MORE, ROUND, "+",     NULL,   "one more suggestion per round (proposes again)") \

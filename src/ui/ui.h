@@ -46,7 +46,10 @@ typedef struct ui_rect {
 
 struct app;
 
-enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* free text: a reason, a note */ };
+/* PROMPT_CONFIRM: a question in the status line (its label) answered by one key: the view's
+ * prompt op gets done with text "y" for y and "" for any other key. */
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* free text: a reason, a note */,
+                   PROMPT_CONFIRM };
 
 /* One view, one file, one ops table. Called in this order: init once when the view is first
  * shown; then any number of draw / action / prompt / target calls; done at exit.
@@ -134,7 +137,7 @@ typedef struct app {
     /* the prompt (search or filter) in the status line, if open */
     enum prompt_kind prompt;
     enum view_id prompt_view;
-    char prompt_label[16];
+    char prompt_label[200];
     char prompt_text[128];
     /* the target chooser overlay */
     bool chooser;
