@@ -798,6 +798,29 @@ void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t
 
 /* ---- results coming back ---------------------------------------------------------------------- */
 
+bool round_progress_of(const round_session *rs, round_progress *p)
+{
+    memset(p, 0, sizeof *p);
+    size_t n = 0;
+    const journal_round *rounds = rs->journal ? journal_rounds(rs->journal, &n) : NULL;
+    for (size_t i = n; i-- > 0;) {
+        const journal_round *r = &rounds[i];
+        if (!r->committed || journal_round_live_runs(rs->journal, r) == 0)
+            continue;
+        p->round = r->number;
+        for (size_t k = 0; k < r->n_runs; k++) {
+            const journal_run *run = &rs->journal->runs[r->runs[k]];
+            if (run->withdrawn)
+                continue;
+            p->runs++;
+            p->done += run->has_result;
+        }
+        p->complete = p->done == p->runs;
+        return true;
+    }
+    return false;
+}
+
 /* With an oracle, every run waiting in the queue is answered (rows appended to the table). */
 static bool oracle_catch_up(round_session *rs, cs_error *err)
 {
