@@ -66,7 +66,7 @@ static bool mtimes_changed(const round_session *rs)
 static void settings_from_study(round_session *rs)
 {
     const study *s = rs->study;
-    search_settings st = {PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, SEARCH_DEFAULT_BATCH, 1, false};
+    search_settings st = {.predictor = PREDICT_DEFAULT, .acquisition = SEARCH_DEFAULT_ACQUISITION, .batch = SEARCH_DEFAULT_BATCH, .seed = 1, .minimize = false};
     if (s->search.predictor)
         predict_kind_parse(s->search.predictor, &st.predictor);
     if (s->search.acquisition)
@@ -797,6 +797,29 @@ void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t
 }
 
 /* ---- results coming back ---------------------------------------------------------------------- */
+
+bool round_progress_of(const round_session *rs, round_progress *p)
+{
+    memset(p, 0, sizeof *p);
+    size_t n = 0;
+    const journal_round *rounds = rs->journal ? journal_rounds(rs->journal, &n) : NULL;
+    for (size_t i = n; i-- > 0;) {
+        const journal_round *r = &rounds[i];
+        if (!r->committed || journal_round_live_runs(rs->journal, r) == 0)
+            continue;
+        p->round = r->number;
+        for (size_t k = 0; k < r->n_runs; k++) {
+            const journal_run *run = &rs->journal->runs[r->runs[k]];
+            if (run->withdrawn)
+                continue;
+            p->runs++;
+            p->done += run->has_result;
+        }
+        p->complete = p->done == p->runs;
+        return true;
+    }
+    return false;
+}
 
 /* With an oracle, every run waiting in the queue is answered (rows appended to the table). */
 static bool oracle_catch_up(round_session *rs, cs_error *err)

@@ -55,6 +55,7 @@
     X(HEATMAP_KIND,  HEATMAPS, "p",     NULL,   "pair gain or mean marginal gain")          \
     X(HEATMAP_VALUES, HEATMAPS, "v",    NULL,   "show or hide the numbers")                 \
     X(HEATMAP_METRIC, HEATMAPS, "m",    NULL,   "next metric")                              \
+    X(HEATMAP_SORT,  HEATMAPS, "o",     NULL,   "sort rows and columns by mean gain, or study order") \
     X(HEATMAP_TARGET, HEATMAPS, "Enter", NULL,  "make the row's dataset the target")        \
     X(ROUND_ACCEPT,  ROUND,    "a",     NULL,   "accept the suggestion (saved to the journal at once)") \
     X(ROUND_REJECT,  ROUND,    "x",     NULL,   "reject the suggestion, with an optional reason") \

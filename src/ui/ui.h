@@ -194,6 +194,11 @@ attr_t ui_role_attr(theme_role role);
  * mode this returns plain attributes: use the shade ramp instead. */
 attr_t ui_heat_attr(int top, int bottom);
 
+/* The attributes of text drawn on a heat cell of level (0..THEME_HEAT_LEVELS-1): the heat colour
+ * as background, black or white text by its lightness, so numbers on filled cells read in every
+ * theme. Dumped as "=" and the level. Without colour: the number role. */
+attr_t ui_heat_text_attr(int level);
+
 /* True when heat must be drawn with the shade ramp (g->shade) rather than colours: no colour,
  * or a theme (such as mono) whose heat roles have no colours. */
 bool ui_heat_glyphs(void);
