@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "comboscope/launch.h"
 #include "comboscope/queue.h"
 #include "comboscope/results.h"
 #include "comboscope/text.h"
@@ -115,6 +116,14 @@ round_session *round_session_open(study *s, const study_open_options *opt, bool 
         }
     }
     mtimes_read(rs);
+    if (s->launch && rs->journal && !rs->read_only && !rs->oracle) {
+        /* reconciles what a crash left between an engine call and its journal line */
+        rs->launch = launch_open(rs->journal, err);
+        if (!rs->launch) {
+            round_session_free(rs);
+            return NULL;
+        }
+    }
     /* runs left waiting by an earlier session (one that crashed mid-commit, or ran without the
      * oracle) are answered now */
     if (rs->oracle && rs->journal && !rs->read_only && round_poll(rs, true, err) < 0) {
@@ -143,6 +152,7 @@ void round_session_free(round_session *rs)
     if (!rs)
         return;
     round_clear(rs);
+    launch_free(rs->launch);
     journal_free(rs->journal);
     lock_release(rs->lock);
     study_free(rs->owned);
@@ -603,8 +613,14 @@ bool round_commit(round_session *rs, size_t *queued, cs_error *err)
     if (!queue_commit_round(rs->journal, rs->number, NULL, err))
         return false;
     *queued = rs->journal->n_runs - before;
+    rs->launched[0] = '\0';
     if (rs->oracle && *queued > 0 && round_poll(rs, true, err) < 0) /* the oracle answers them */
         return false;
+    if (rs->launch && *queued > 0) {
+        cs_error why;
+        if (launch_submit(rs->launch, rs->number, rs->launched, sizeof rs->launched, &why) < 0)
+            snprintf(rs->launched, sizeof rs->launched, "not submitted (comboscope launch retries): %s", why.msg);
+    }
     return round_propose(rs, rs->target, err);
 }
 
@@ -675,6 +691,8 @@ static bool oracle_catch_up(round_session *rs, cs_error *err)
 
 int round_poll(round_session *rs, bool force, cs_error *err)
 {
+    if (rs->launch && launch_poll(rs->launch, err) < 0)
+        return -1;
     if (force && rs->oracle && rs->journal && !rs->read_only && !oracle_catch_up(rs, err))
         return -1;
     if (!force && !mtimes_changed(rs))
