@@ -16,8 +16,9 @@ typedef struct study_open_options {
     const char *goal;   /* --goal: "max" or "min" */
 } study_open_options;
 
-/* Opens path: a study file (JSON, by a .json name or a leading '{') with all its tables, or a
- * bare result table. Returns a new study (free with study_free), or NULL with err set. */
+/* Opens path: a study file (JSON, by a .json name or a leading '{') with all its tables, a
+ * directory (its study.json; an error names the directory when it has none), or a bare result
+ * table. Returns a new study (free with study_free), or NULL with err set. */
 study *study_open(const char *path, const study_open_options *opt, cs_error *err);
 
 /* Parses the study file at path (without reading its tables). NULL with err set on error. */

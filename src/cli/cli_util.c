@@ -71,6 +71,24 @@ bool cli_search_names(const char *path, const char *pred_name, const char *acq_n
     return true;
 }
 
+bool cli_option_names(const char *cmd, const char *pred_name, const char *acq_name)
+{
+    char safe[256];
+    predict_kind k;
+    search_acquisition q;
+    if (pred_name && !predict_kind_parse(pred_name, &k)) {
+        cli_usage_error(cmd, "unknown predictor '%s' (known: %s)", text_sanitize(pred_name, safe, sizeof safe),
+                        predict_kind_list());
+        return false;
+    }
+    if (acq_name && !search_acquisition_parse(acq_name, &q)) {
+        cli_usage_error(cmd, "unknown acquisition '%s' (known: %s)", text_sanitize(acq_name, safe, sizeof safe),
+                        search_acquisition_list());
+        return false;
+    }
+    return true;
+}
+
 bool cli_write_output(const char *output, bool (*write)(void *ctx, FILE *fp, const char *display, cs_error *err),
                       void *ctx, cs_error *err)
 {

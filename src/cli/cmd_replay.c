@@ -1,7 +1,6 @@
 /* comboscope replay: the search against a complete table, against random search. */
 #define _GNU_SOURCE
 #include <cJSON.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,73 +46,69 @@ static const char *fmt_runs(double v, char *buf, size_t n)
 
 int cmd_replay(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"target", required_argument, NULL, 't'},   {"all", no_argument, NULL, 'A'},
-        {"predictor", required_argument, NULL, 'p'}, {"acquisition", required_argument, NULL, 'a'},
-        {"batch", required_argument, NULL, 'b'},    {"init", required_argument, NULL, 'i'},
-        {"budget", required_argument, NULL, 'B'},   {"patience", required_argument, NULL, 'P'},
-        {"seeds", required_argument, NULL, 'n'},    {"seed", required_argument, NULL, 's'},
-        {"json", no_argument, NULL, 'j'},           {"metric", required_argument, NULL, 'm'},
-        {"goal", required_argument, NULL, 'g'},     {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
+    static const cli_option opts[] = {
+        {"target", 't', "NAME", 0},  {"all", 'A', NULL, 0},      {"predictor", 'p', "NAME", 0},
+        {"acquisition", 'a', "NAME", 0}, {"batch", 'b', "B", 0}, {"init", 'i', "DESIGN", 0},
+        {"budget", 'B', "N", 0},     {"patience", 'P', "R", 0},  {"seeds", 'n', "N", 0},
+        {"seed", 's', "S", 0},       {"json", 'j', NULL, 0},     {"metric", 'm', "NAME", 0},
+        {"goal", 'g', "max|min", 0}, {NULL, 0, NULL, 0},
     };
+    static const char *const goals[] = {"max", "min", NULL};
     const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL, *init_name = "auto";
     bool all = false, json = false;
     long batch = 1, budget = 0, patience = 0, seeds = 10, seed = 1;
     study_open_options opt = {0};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+    cli_args p;
+    cli_args_init(&p, "replay", replay_help, opts, argc, argv);
+    int c, g;
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
-        case 't': target_name = optarg; break;
+        case 't': target_name = p.value; break;
         case 'A': all = true; break;
-        case 'p': pred_name = optarg; break;
-        case 'a': acq_name = optarg; break;
-        case 'i': init_name = optarg; break;
+        case 'p': pred_name = p.value; break;
+        case 'a': acq_name = p.value; break;
+        case 'i': init_name = p.value; break;
         case 'b':
-            if (!cli_parse_long(optarg, 1, 100000, &batch))
+            if (!cli_parse_long(p.value, 1, 100000, &batch))
                 return cli_usage_error("replay", "--batch must be a whole number from 1 to 100000");
             break;
         case 'B':
-            if (!cli_parse_long(optarg, 1, 100000000, &budget))
+            if (!cli_parse_long(p.value, 1, 100000000, &budget))
                 return cli_usage_error("replay", "--budget must be a whole number from 1");
             break;
         case 'P':
-            if (!cli_parse_long(optarg, 1, 100000, &patience))
+            if (!cli_parse_long(p.value, 1, 100000, &patience))
                 return cli_usage_error("replay", "--patience must be a whole number from 1");
             break;
         case 'n':
-            if (!cli_parse_long(optarg, 1, 10000, &seeds))
+            if (!cli_parse_long(p.value, 1, 10000, &seeds))
                 return cli_usage_error("replay", "--seeds must be a whole number from 1 to 10000");
             break;
         case 's':
-            if (!cli_parse_long(optarg, 0, 0x7fffffffL, &seed))
+            if (!cli_parse_long(p.value, 0, 0x7fffffffL, &seed))
                 return cli_usage_error("replay", "--seed must be a whole number from 0 to 2147483647");
             break;
         case 'j': json = true; break;
-        case 'm': opt.metric = optarg; break;
+        case 'm': opt.metric = p.value; break;
         case 'g':
-            if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
-                return cli_usage_error("replay", "--goal must be max or min");
-            opt.goal = optarg;
+            if (!cli_choice(&p, goals, &g))
+                return EXIT_USAGE;
+            opt.goal = goals[g];
             break;
-        case 'h': fputs(replay_help, stdout); return EXIT_OK;
-        case 'V': return cli_version();
-        default:
-            return cli_usage_error("replay", "unknown option or missing value '%s'", argv[optind - 1]);
         }
     }
-    if (optind != argc - 1)
-        return cli_usage_error("replay", optind >= argc ? "a TABLE is required" : "only one TABLE");
+    if (c == CLI_EXIT)
+        return p.status;
+    if (cli_want_operands(&p, 1, 1, "TABLE"))
+        return EXIT_USAGE;
     if (all && target_name)
         return cli_usage_error("replay", "--target and --all exclude each other");
-    const char *path = argv[optind];
+    const char *path = p.operands[0];
     char safe[1024];
     replay_options ro = {{PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, (int)batch, (uint64_t)seed, false},
                          {DESIGN_AUTO, 0}, (size_t)budget, (int)patience, (int)seeds};
-    if (!cli_search_names(path, pred_name, acq_name, &ro.search))
-        return EXIT_INVALID;
+    if (!cli_option_names("replay", pred_name, acq_name) || !cli_search_names(path, pred_name, acq_name, &ro.search))
+        return EXIT_USAGE;
     if (!search_design_parse(init_name, &ro.init))
         return cli_usage_error("replay", "--init must be auto, paper, singles, alone or random:N");
     cs_error err;

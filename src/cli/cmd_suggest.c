@@ -1,7 +1,6 @@
 /* comboscope suggest: the next batch of runs for one target, with the predictor's accuracy. */
 #define _GNU_SOURCE
 #include <cJSON.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,52 +38,50 @@ static int combo_cmp(const void *a, const void *b)
 
 int cmd_suggest(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"target", required_argument, NULL, 't'},  {"batch", required_argument, NULL, 'k'},
-        {"predictor", required_argument, NULL, 'p'}, {"acquisition", required_argument, NULL, 'a'},
-        {"seed", required_argument, NULL, 's'},    {"json", no_argument, NULL, 'j'},
-        {"metric", required_argument, NULL, 'm'},  {"goal", required_argument, NULL, 'g'},
-        {"no-cv", no_argument, NULL, 'C'},         {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
+    static const cli_option opts[] = {
+        {"target", 't', "NAME", 0},       {"batch", 'k', "N", 'k'},  {"predictor", 'p', "NAME", 0},
+        {"acquisition", 'a', "NAME", 0},  {"seed", 's', "S", 0},     {"json", 'j', NULL, 0},
+        {"metric", 'm', "NAME", 0},       {"goal", 'g', "max|min", 0}, {"no-cv", 'C', NULL, 0},
         {NULL, 0, NULL, 0},
     };
+    static const char *const goals[] = {"max", "min", NULL};
     const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL;
     long k = 0, seed = -1;
     bool json = false, cv = true;
     study_open_options opt = {0};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "k:hV", longopts, NULL)) != -1) {
+    cli_args p;
+    cli_args_init(&p, "suggest", suggest_help, opts, argc, argv);
+    int c, g;
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
-        case 't': target_name = optarg; break;
+        case 't': target_name = p.value; break;
         case 'k':
-            if (!cli_parse_long(optarg, 1, 100000, &k))
+            if (!cli_parse_long(p.value, 1, 100000, &k))
                 return cli_usage_error("suggest", "-k must be a whole number from 1 to 100000");
             break;
-        case 'p': pred_name = optarg; break;
-        case 'a': acq_name = optarg; break;
+        case 'p': pred_name = p.value; break;
+        case 'a': acq_name = p.value; break;
         case 's':
-            if (!cli_parse_long(optarg, 0, 0x7fffffffL, &seed))
+            if (!cli_parse_long(p.value, 0, 0x7fffffffL, &seed))
                 return cli_usage_error("suggest", "--seed must be a whole number from 0 to 2147483647");
             break;
         case 'j': json = true; break;
         case 'C': cv = false; break;
-        case 'm': opt.metric = optarg; break;
+        case 'm': opt.metric = p.value; break;
         case 'g':
-            if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
-                return cli_usage_error("suggest", "--goal must be max or min");
-            opt.goal = optarg;
+            if (!cli_choice(&p, goals, &g))
+                return EXIT_USAGE;
+            opt.goal = goals[g];
             break;
-        case 'h': fputs(suggest_help, stdout); return EXIT_OK;
-        case 'V': return cli_version();
-        default:
-            return cli_usage_error("suggest", "unknown option or missing value '%s'", argv[optind - 1]);
         }
     }
-    if (optind != argc - 1)
-        return cli_usage_error("suggest", optind >= argc ? "a PATH is required" : "only one PATH");
-    const char *path = argv[optind];
+    if (c == CLI_EXIT)
+        return p.status;
+    if (cli_want_operands(&p, 1, 1, "PATH"))
+        return EXIT_USAGE;
+    if (!cli_option_names("suggest", pred_name, acq_name))
+        return EXIT_USAGE;
+    const char *path = p.operands[0];
     cs_error err;
     study *s = study_open(path, &opt, &err);
     if (!s) {

@@ -660,9 +660,34 @@ static bool is_json_path(const char *path)
     return c == '{';
 }
 
+/* A study's directory stands for its study.json: returns the path to open (path itself, or
+ * DIR/study.json in buf), or NULL with err set when a directory holds no study file. */
+static const char *study_path_of(const char *path, char *buf, size_t n, cs_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return path;
+    size_t len = strlen(path);
+    int w = snprintf(buf, n, "%s%sstudy.json", path, len && path[len - 1] == '/' ? "" : "/");
+    if (w < 0 || (size_t)w >= n) {
+        error_set(err, path, 0, 0, "directory name too long");
+        return NULL;
+    }
+    if (access(buf, F_OK) != 0) {
+        error_set(err, path, 0, 0, "a directory without a study.json: give a study file, a study's "
+                                   "directory or a result table");
+        return NULL;
+    }
+    return buf;
+}
+
 study *study_open(const char *path, const study_open_options *opt, cs_error *err)
 {
     study *s;
+    char dir_study[4096];
+    path = study_path_of(path, dir_study, sizeof dir_study, err);
+    if (!path)
+        return NULL;
     if (access(path, F_OK) != 0) {
         error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
         return NULL;

@@ -47,13 +47,13 @@ run_cs replay "$TMP/part.csv" --all
 expect_status 1; expect_one_line_err
 expect_err "part.csv: not complete enough for replay: [0-9]+ of 32 combinations containing T1_d01 have no f1 score \(missing: T1_d01\+"
 
-case_begin "unknown predictor"
+case_begin "unknown predictor is a usage error (2, as every bad option value)"
 run_cs replay "$TMP/full.csv" --predictor nn
-expect_status 1; expect_one_line_err; expect_err "unknown predictor 'nn'"
+expect_status 2; expect_one_line_err; expect_err "unknown predictor 'nn'"
 
 case_begin "unknown acquisition"
 run_cs replay "$TMP/full.csv" --acquisition best
-expect_status 1; expect_one_line_err; expect_err "unknown acquisition 'best'"
+expect_status 2; expect_one_line_err; expect_err "unknown acquisition 'best'"
 
 case_begin "target not in the table"
 run_cs replay "$TMP/full.csv" --target NOPE

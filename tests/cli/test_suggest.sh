@@ -71,11 +71,11 @@ expect_status 0; expect_out "^target +T1_d01 +\(f1, min;"
 
 case_begin "unknown predictor"
 run_cs suggest "$TMP/part.csv" --predictor gp
-expect_status 1; expect_one_line_err; expect_err "unknown predictor 'gp' \(known: ensemble, mlp, additive, pairwise, random, multi\)"
+expect_status 2; expect_one_line_err; expect_err "unknown predictor 'gp' \(known: ensemble, mlp, additive, pairwise, random, multi\)"
 
 case_begin "unknown acquisition"
 run_cs suggest "$TMP/part.csv" --acquisition pi
-expect_status 1; expect_one_line_err; expect_err "unknown acquisition 'pi'"
+expect_status 2; expect_one_line_err; expect_err "unknown acquisition 'pi'"
 
 case_begin "target not in the study"
 run_cs suggest "$TMP/part.csv" --target NOPE
