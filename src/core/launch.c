@@ -1314,6 +1314,8 @@ int launch_parse_squeue(const char *text, launch_task **out, cs_error *err)
         trim(l);
         if (!l[0])
             continue;
+        char shown[96];
+        snprintf(shown, sizeof shown, "%.80s", l);
         char *f[6];
         int nf = split_pipes(l, f, 6);
         if (nf < 5) {
@@ -1340,7 +1342,7 @@ int launch_parse_squeue(const char *text, launch_task **out, cs_error *err)
             free(copy);
             free(*out);
             *out = NULL;
-            return error_set(err, "squeue", line, 0, "cannot read the line \"%.80s\"", l), -1;
+            return error_set(err, "squeue", line, 0, "cannot read the line \"%s\"", shown), -1;
         }
     }
     free(copy);
@@ -1359,6 +1361,8 @@ int launch_parse_sacct(const char *text, launch_task **out, cs_error *err)
         trim(l);
         if (!l[0])
             continue;
+        char shown[96];
+        snprintf(shown, sizeof shown, "%.80s", l);
         char *f[4];
         int nf = split_pipes(l, f, 4);
         bool ok = nf >= 3;
@@ -1383,7 +1387,7 @@ int launch_parse_sacct(const char *text, launch_task **out, cs_error *err)
             free(copy);
             free(*out);
             *out = NULL;
-            return error_set(err, "sacct", line, 0, "cannot read the line \"%.80s\"", l), -1;
+            return error_set(err, "sacct", line, 0, "cannot read the line \"%s\"", shown), -1;
         }
     }
     free(copy);

@@ -691,12 +691,19 @@ static bool oracle_catch_up(round_session *rs, cs_error *err)
 
 int round_poll(round_session *rs, bool force, cs_error *err)
 {
-    if (rs->launch && launch_poll(rs->launch, err) < 0)
-        return -1;
+    /* results the launch engine journals count as coming back too */
+    size_t from_launch = 0;
+    if (rs->launch) {
+        size_t before = rs->journal->n_events;
+        if (launch_poll(rs->launch, err) < 0)
+            return -1;
+        for (size_t i = before; i < rs->journal->n_events; i++)
+            from_launch += rs->journal->events[i].kind == JOURNAL_RESULT;
+    }
     if (force && rs->oracle && rs->journal && !rs->read_only && !oracle_catch_up(rs, err))
         return -1;
     if (!force && !mtimes_changed(rs))
-        return 0;
+        return (int)from_launch;
     const study *old = rs->study;
     if (!old->path)
         return 0;
@@ -737,7 +744,7 @@ int round_poll(round_session *rs, bool force, cs_error *err)
             rs->prospect_known = false; /* the prospect may be measured now, or the best moved */
         }
     }
-    return (int)recorded;
+    return (int)(recorded + from_launch);
 }
 
 bool round_enter_result(round_session *rs, const char *run, const char *text, cs_error *err)
