@@ -13,6 +13,7 @@
 
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 static const char *const kind_names[] = {
 #define JOURNAL_NAME_(e, s) s,
@@ -1036,15 +1037,17 @@ static bool save_torn(const char *path, const char *bytes, size_t n, cs_error *e
     size_t plen = strlen(path) + 6;
     char *tp = xmalloc(plen);
     snprintf(tp, plen, "%s.torn", path);
-    int fd = open(tp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    cs_error e;
+    int fd = file_open_write(tp, O_WRONLY | O_APPEND | O_CREAT, 0666, &e);
     bool ok = fd >= 0;
     if (ok) {
         ok = write(fd, bytes, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+        if (!ok)
+            error_set(&e, tp, 0, 0, "%s", strerror(errno));
         close(fd);
     }
     if (!ok)
-        error_set(err, tp, 0, 0, "cannot keep the torn last line before repairing the journal: %s",
-                  strerror(errno));
+        error_set(err, NULL, 0, 0, "cannot keep the torn last line before repairing the journal: %s", e.msg);
     else
         fsync_dir_of(tp);
     free(tp);
@@ -1059,19 +1062,25 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
     j->fd = -1;
     bool created = false;
     int fd;
+    cs_error oe;
     if (writable) {
-        fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+        fd = file_open_write(path, O_RDWR | O_APPEND, 0, &oe);
         if (fd < 0 && errno == ENOENT) {
-            fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+            fd = file_open_write(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL, 0666, &oe);
             created = fd >= 0;
         }
     } else {
-        fd = open(path, O_RDONLY | O_CLOEXEC);
+        fd = file_open_read(path, NULL, &oe);
         if (fd < 0 && errno == ENOENT)
             return j; /* nothing journaled yet */
     }
     if (fd < 0) {
-        error_set(err, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+        if (errno == ELOOP || errno == EINVAL) { /* a link or not a regular file: oe says so */
+            if (err)
+                *err = oe;
+        } else {
+            error_set(err, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+        }
         journal_free(j);
         return NULL;
     }
