@@ -144,6 +144,16 @@ double launch_now(void)
 
 /* ---- child processes ------------------------------------------------------------------------ */
 
+void launch_child_signals(void)
+{
+    static const int sigs[] = {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        signal(sigs[i], SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 bool launch_child_start(launch_child *c, char *const argv[], double timeout, cs_error *err)
 {
     memset(c, 0, sizeof *c);
@@ -165,6 +175,7 @@ bool launch_child_start(launch_child *c, char *const argv[], double timeout, cs_
         dup2(p[1], 2);
         for (int fd = 3; fd < 1024; fd++)
             close(fd);
+        launch_child_signals();
         execvp(argv[0], argv);
         dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);

@@ -21,6 +21,10 @@ typedef struct launch_child {
     int status;       /* exit status once finished (-1: killed or could not run) */
 } launch_child;
 
+/* In a child before exec: default dispositions and an empty signal mask, so that what the
+ * parent ignores or blocks (SIGTERM under some supervisors) does not reach the runs. */
+void launch_child_signals(void);
+
 /* Monotonic seconds. */
 double launch_now(void);
 

@@ -123,6 +123,7 @@ static int local_submit(launch_session *ls, const launch_batch *b, char job[JOUR
         }
         for (int fd = 3; fd < 1024; fd++)
             close(fd);
+        launch_child_signals();
         execl("/bin/sh", "sh", driver, (char *)NULL);
         _exit(127);
     }
@@ -229,8 +230,16 @@ static bool local_cancel(launch_session *ls, const journal_submission *sub, size
             return false;
         pgid = start_pgid(j, i); /* it may have started meanwhile */
     }
-    if (pgid > 1 && kill((pid_t)-pgid, SIGTERM) != 0 && errno != ESRCH)
+    if (pgid <= 1)
+        return true;
+    if (kill((pid_t)-pgid, SIGTERM) != 0 && errno != ESRCH)
         return error_set(err, NULL, 0, 0, "cannot stop run %s: %s", j->runs[i].id, strerror(errno));
+    /* a run that ignores SIGTERM gets SIGKILL after a grace of half a second */
+    double until = launch_now() + 0.5;
+    while (launch_pid_alive(-pgid) && launch_now() < until)
+        usleep(20000);
+    if (launch_pid_alive(-pgid))
+        kill((pid_t)-pgid, SIGKILL);
     return true;
 }
 
