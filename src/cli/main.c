@@ -26,6 +26,7 @@ static const command commands[] = {
     {"status", cmd_status, "every launched run: engine, job id, state, exit status"},
     {"cancel", cmd_cancel, "stop launched runs"},
     {"resubmit", cmd_resubmit, "submit failed, cancelled or lost runs again"},
+    {"withdraw", cmd_withdraw, "take queued runs back before they start"},
     {"help", cmd_help, "the help of the program or of a command (help COMMAND)"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof *commands };
