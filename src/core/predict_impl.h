@@ -4,19 +4,11 @@
 #ifndef COMBOSCOPE_PREDICT_IMPL_H
 #define COMBOSCOPE_PREDICT_IMPL_H
 
-#include <math.h>
-
 #include "comboscope/predict.h"
 #include "comboscope/rng.h"
 
-/* glibc's vector tanh (libmvec). With this declaration, and -O3 -fno-math-errno for the
- * predict*.c files (Makefile; no -ffast-math, so no reassociation), gcc turns the loops of
- * predict_activate into calls of the vector variant, two values per call, every value of a loop
- * through the same variant (the loop lengths are even). Its results may differ from libm's tanh
- * in the last bit; they are the same on every call, so fits and scores stay deterministic. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
-__attribute__((simd("notinbranch"))) double tanh(double);
-#endif
+/* z[i] = tanh(h[i]) for i < n, through glibc's vector tanh where there is one (predict_net.c). */
+void predict_tanh(const double *h, double *z, int n);
 
 /* z[i] = tanh(h[i]) (or max(h[i], 0) for relu) for i < n: the hidden units' activation. */
 static inline void predict_activate(const double *restrict h, double *restrict z, int n, bool relu)
@@ -25,8 +17,7 @@ static inline void predict_activate(const double *restrict h, double *restrict z
         for (int i = 0; i < n; i++)
             z[i] = h[i] > 0 ? h[i] : 0;
     else
-        for (int i = 0; i < n; i++)
-            z[i] = tanh(h[i]);
+        predict_tanh(h, z, n);
 }
 
 struct predict_model {

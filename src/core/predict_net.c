@@ -24,6 +24,39 @@ enum {
 
 /* ---------- networks ---------- */
 
+/* The activation: glibc's vector tanh (libmvec). With the simd declaration, -O3 and
+ * -fno-math-errno (Makefile: the predict*.c files; no -ffast-math, so nothing is reassociated)
+ * gcc turns tanh_block's loop into calls of the vector variant; target_clones makes one copy of
+ * it per instruction set (AVX-512: 8 values per call, AVX2: 4, SSE: 2), chosen once per process
+ * by the processor, like libm's own tanh. Every value goes through the main vector loop (tanh_block
+ * is only given multiples of 8; a remainder is padded), so one value always gets the same result,
+ * wherever it is in a loop. The vector tanh may differ from libm's scalar one in the last bit: the
+ * suggestions compare equal on the benchmark tables (BENCHMARKS.md, speed). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
+__attribute__((simd("notinbranch"))) double tanh(double);
+#define TANH_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TANH_CLONES
+#endif
+
+TANH_CLONES static void tanh_block(const double *restrict h, double *restrict z, int n)
+{
+    for (int i = 0; i < n; i++)
+        z[i] = tanh(h[i]);
+}
+
+void predict_tanh(const double *h, double *z, int n)
+{
+    int m = n & ~7;
+    tanh_block(h, z, m);
+    if (m < n) {
+        double hb[8] = {0}, zb[8];
+        memcpy(hb, h + m, (size_t)(n - m) * sizeof *hb);
+        tanh_block(hb, zb, 8);
+        memcpy(z + m, zb, (size_t)(n - m) * sizeof *zb);
+    }
+}
+
 /* Full-batch Adam with early stopping on the out-of-bag error: the optimizer state that
  * net_train and multi_train share (they differ only in the network and its gradient). */
 typedef struct adam_state {
