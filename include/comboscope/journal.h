@@ -42,7 +42,10 @@
     X(JOURNAL_NOTE, "note")                    \
     X(JOURNAL_QUEUED, "queued")                \
     X(JOURNAL_RESULT, "result")                \
-    X(JOURNAL_COMMITTED, "committed")
+    X(JOURNAL_COMMITTED, "committed")          \
+    X(JOURNAL_LEFT_OPEN, "left_open")          \
+    X(JOURNAL_WITHDRAWN, "withdrawn")          \
+    X(JOURNAL_UNCOMMITTED, "uncommitted")
 
 typedef enum journal_kind {
 #define JOURNAL_ENUM_(e, s) e,
@@ -66,6 +69,12 @@ typedef enum journal_kind {
  *   queued      run, combo; known (complete replicates of combo in the tables when queued)
  *   result      run, combo; scores[d] for each member d (NAN: not measured); replicate
  *   committed   (the round alone)
+ *   left_open   combo: a suggestion the commit of its round left without a decision (written
+ *               between the round's `queued` events and its `committed`; never dropped silently)
+ *   withdrawn   run, combo: a queued run taken back before it started (its round's number)
+ *   uncommitted (the round alone): undoes the round's commit; its runs not yet withdrawn are
+ *               withdrawn with it, its decisions stand again. Only for the journal's last round,
+ *               while none of its runs has a result.
  * target is a dataset index or -1. Strings are owned by the event. */
 typedef struct journal_event {
     journal_kind kind;
@@ -121,7 +130,12 @@ typedef struct journal_run {
     size_t queued_event;
     bool has_result;
     size_t result_event;
+    bool withdrawn;        /* a `withdrawn` event, or its round's `uncommitted`, took it back */
+    size_t withdrawn_event;
 } journal_run;
+
+/* Whether run is still waiting: queued, without a result, not withdrawn. */
+bool journal_run_waiting(const journal_run *run);
 
 typedef struct journal_round {
     int number;
@@ -138,12 +152,27 @@ typedef struct journal_round {
     size_t n_runs;
     size_t *results;   /* indices of result events for runs of this round */
     size_t n_results;
+    size_t *left_open; /* indices of the `left_open` events of its (latest) commit */
+    size_t n_left_open;
+    size_t n_uncommits; /* `uncommitted` events: commits undone */
 } journal_round;
+
+/* Whether the file open for appending is still the journal at its path. A journal replaced
+ * (`mv x journal.jsonl`, a checkout, a sync tool) or removed under an open writer is "lost":
+ * nothing more is written to the old file, and every append fails until it is reopened. */
+typedef enum journal_place {
+    JOURNAL_IN_PLACE = 0,
+    JOURNAL_REPLACED, /* another file is at the path now */
+    JOURNAL_REMOVED,  /* nothing is at the path */
+} journal_place;
 
 typedef struct journal {
     char *path;
     const study *study; /* borrowed: names <-> dataset indices */
     int fd;             /* open for appending; -1 when read-only */
+    dev_t dev;          /* of the file open for appending */
+    ino_t ino;
+    journal_place lost; /* sticky: set when an append found the file gone from its path */
     off_t size;         /* bytes of whole lines: where the next line starts */
     long lines;         /* physical lines in the file */
     bool torn;          /* a torn last line was found (and, if writable, truncated) */
@@ -186,9 +215,15 @@ void journal_free(journal *j);
  * the study names none. Returns a new string. */
 char *journal_path_of(const study *s);
 
+/* Checks that the file open for appending is still the one at j->path (same device and
+ * inode) and that nobody else changed its size. False with err set (and j->lost when it was
+ * replaced or removed) when not. journal_append calls it before writing and again after the
+ * fsync, so that true from journal_append means "in the file at the path". */
+bool journal_check_place(journal *j, cs_error *err);
+
 /* Checks ev against the journal so far (a decision needs an uncommitted round, an undo a
- * decision to revert, ...), writes it as one line with write() + fsync(), then adds it to the
- * model. ev's strings are copied; an empty ev->time is set to now. False with err set and
+ * decision to revert, ...), checks the file is still at its path (journal_check_place), writes
+ * it as one line with write() + fsync(), checks again, then adds it to the model. ev's strings are copied; an empty ev->time is set to now. False with err set and
  * nothing changed (a partial line is truncated away) on any failure. */
 bool journal_append(journal *j, const journal_event *ev, cs_error *err);
 
@@ -213,6 +248,11 @@ bool journal_append_queued(journal *j, int round, int target, const char *run, c
 bool journal_append_result(journal *j, int round, int target, const char *run, combo_t c,
                            const double *scores, int replicate, cs_error *err);
 bool journal_append_committed(journal *j, int round, cs_error *err);
+bool journal_append_left_open(journal *j, int round, int target, combo_t c, cs_error *err);
+/* Takes back queued run id (which must be waiting: no result, not withdrawn). */
+bool journal_append_withdrawn(journal *j, const char *run, cs_error *err);
+/* Undoes the commit of round (see `uncommitted` above for when it may). */
+bool journal_append_uncommitted(journal *j, int round, cs_error *err);
 
 /* The rounds replayed from the journal, sorted by number; *n gets their count. */
 const journal_round *journal_rounds(const journal *j, size_t *n);
@@ -229,6 +269,9 @@ int journal_current_round(const journal *j);
 
 /* The run with this id, or NULL. */
 const journal_run *journal_run_find(const journal *j, const char *id);
+
+/* How many runs of round r are queued and not withdrawn (with or without a result). */
+size_t journal_round_live_runs(const journal *j, const journal_round *r);
 
 /* Writes the current UTC time as ISO 8601 ("2026-11-29T22:01:02Z") into out. */
 void journal_now(char out[JOURNAL_TIME_MAX]);

@@ -424,6 +424,13 @@ static int handle_prompt_key(app *a, int c)
     void *st = view_state(a, a->prompt_view);
     size_t len = strlen(a->prompt_text);
     bool done = false, cancelled = false;
+    if (a->prompt == PROMPT_CONFIRM) { /* one key answers: only y is yes */
+        a->prompt = PROMPT_NONE;
+        a->prompt_text[0] = '\0';
+        if (ops && ops->prompt)
+            ops->prompt(a, st, PROMPT_CONFIRM, c == 'y' ? "y" : "", true, false);
+        return UI_HANDLED | UI_REDRAW;
+    }
     switch (ui_key_action(c, SCOPE_PROMPT)) {
     case ACTION_PROMPT_ACCEPT: done = true; break;
     case ACTION_PROMPT_CANCEL:

@@ -46,7 +46,10 @@ typedef struct ui_rect {
 
 struct app;
 
-enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* free text: a reason, a note */ };
+/* PROMPT_CONFIRM: a question in the status line (its label) answered by one key: the view's
+ * prompt op gets done with text "y" for y and "" for any other key. */
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* free text: a reason, a note */,
+                   PROMPT_CONFIRM };
 
 /* One view, one file, one ops table. Called in this order: init once when the view is first
  * shown; then any number of draw / action / prompt / target calls; done at exit.
@@ -99,6 +102,7 @@ typedef struct ui_glyphs {
     const char *sort_up, *sort_down;
     const char *ellipsis, *bullet, *check, *cross_mark, *plus_minus, *minus;
     const char *half_upper, *half_lower, *full_block; /* ASCII: "^", "_"/"," and "#" */
+    const char *cursor_mark; /* the Lattice cursor, in the colour of the cell it is on */
     const char *shade[5]; /* " ", light, medium, dark, full: no-colour heat ramp */
     const char *bar[9];   /* horizontal bar eighths: "", 1/8 .. 8/8 (ASCII: "" .. "#") */
 } ui_glyphs;
@@ -133,7 +137,7 @@ typedef struct app {
     /* the prompt (search or filter) in the status line, if open */
     enum prompt_kind prompt;
     enum view_id prompt_view;
-    char prompt_label[16];
+    char prompt_label[200];
     char prompt_text[128];
     /* the target chooser overlay */
     bool chooser;
@@ -185,9 +189,15 @@ void ui_colors_init(const ui_caps *caps, const theme *t);
 attr_t ui_role_attr(theme_role role);
 
 /* The attributes of a half-block heat cell: upper half level `top`, lower half `bottom`
- * (0..THEME_HEAT_LEVELS-1, or -1 for an unmeasured half), drawn with g->half_upper. In no-colour
+ * (0..THEME_HEAT_LEVELS-1, -1 for an unmeasured half, -2 for a blank one: the terminal's
+ * background), drawn with g->half_upper. In no-colour
  * mode this returns plain attributes: use the shade ramp instead. */
 attr_t ui_heat_attr(int top, int bottom);
+
+/* The attributes of text drawn on a heat cell of level (0..THEME_HEAT_LEVELS-1): the heat colour
+ * as background, black or white text by its lightness, so numbers on filled cells read in every
+ * theme. Dumped as "=" and the level. Without colour: the number role. */
+attr_t ui_heat_text_attr(int level);
 
 /* True when heat must be drawn with the shade ramp (g->shade) rather than colours: no colour,
  * or a theme (such as mono) whose heat roles have no colours. */
