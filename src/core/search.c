@@ -249,16 +249,29 @@ static double tie_break(uint64_t seed, combo_t c)
     return (double)(rng_mix(seed ^ rng_mix(c)) >> 11) * 0x1.0p-53;
 }
 
+/* The shortlist key of candidate c whose members' (sign-adjusted) predictions are f. */
+static double key_of(const scorer *sc, combo_t c, const double *f)
+{
+    return sc->explore ? nearest(c, sc->xm, sc->m) + tie_break(sc->seed, c)
+                       : screen(sc->st, f, sc->h->S, sc->best);
+}
+
 static void score_one(scorer *sc, combo_t c)
 {
     int S = sc->h->S;
     predict_eval_members(sc->model, c, sc->f);
     for (int s = 0; s < S; s++)
         sc->f[s] *= sc->sign;
-    double key = sc->explore ? nearest(c, sc->xm, sc->m) + tie_break(sc->seed, c)
-                             : screen(sc->st, sc->f, S, sc->best);
-    shortlist_offer(sc->h, c, key, sc->f);
+    shortlist_offer(sc->h, c, key_of(sc, c, sc->f), sc->f);
     sc->scored++;
+}
+
+static bool visit_candidate(combo_t c, void *ctx)
+{
+    scorer *sc = ctx;
+    if (!set_has(sc->measured, c))
+        score_one(sc, c);
+    return true;
 }
 
 /* Enumeration: the target's lattice in Gray-code order (consecutive combinations differ by one
@@ -277,13 +290,10 @@ typedef struct worker_state {
 } worker_state;
 
 typedef struct enum_job {
-    const search_settings *st;
-    const predict_model *model;
+    const scorer *sc; /* settings, model, sign, measured set, key rule (read only) */
     int n, target, S;
     uint64_t size; /* lattice indices */
     size_t cap;    /* shortlist capacity */
-    double sign, best;
-    const combo_set *measured;
     worker_state *w[PAR_MAX_THREADS]; /* made by each worker on first use */
 } enum_job;
 
@@ -309,19 +319,19 @@ static void score_block(void *ctx, size_t blk, int worker)
     if (!w) {
         w = j->w[worker] = xcalloc(1, sizeof *w);
         shortlist_alloc(&w->h, j->cap, j->S);
-        w->cur = predict_cursor_new(j->model);
+        w->cur = predict_cursor_new(j->sc->model);
         w->f = xmalloc((size_t)j->S * sizeof *w->f);
     }
     uint64_t lo = (uint64_t)blk * SCORE_BLOCK, hi = lo + SCORE_BLOCK < j->size ? lo + SCORE_BLOCK : j->size;
     predict_cursor_reset(w->cur);
     for (uint64_t i = lo; i < hi; i++) {
         combo_t c = combo_lattice_at(j->n, j->target, combo_gray(i));
-        if (set_has(j->measured, c))
+        if (set_has(j->sc->measured, c))
             continue;
         predict_cursor_eval(w->cur, c, w->f);
         for (int s = 0; s < j->S; s++)
-            w->f[s] *= j->sign;
-        shortlist_offer(&w->h, c, screen(j->st, w->f, j->S, j->best), w->f);
+            w->f[s] *= j->sc->sign;
+        shortlist_offer(&w->h, c, key_of(j->sc, c, w->f), w->f);
         w->scored++;
     }
 }
@@ -342,8 +352,7 @@ static int by_combo(const void *a, const void *b)
 static void enumerate(scorer *sc, int n, int target)
 {
     const shortlist *h0 = sc->h;
-    enum_job j = {sc->st, sc->model, n, target, h0->S, combo_lattice_size(n), h0->cap, sc->sign, sc->best,
-                  sc->measured, {0}};
+    enum_job j = {sc, n, target, h0->S, combo_lattice_size(n), h0->cap, {0}};
     par_for((size_t)((j.size + SCORE_BLOCK - 1) / SCORE_BLOCK), score_block, &j);
     shortlist *h = sc->h;
     for (int t = 0; t < PAR_MAX_THREADS; t++) {

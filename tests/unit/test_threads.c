@@ -153,7 +153,7 @@ static void round_bytes(predict_kind kind, search_acquisition acq, int threads, 
                  0.003 * rng_normal(&r);
     }
     par_set_threads(threads);
-    search_settings st = {kind, acq, 6, 11, false};
+    search_settings st = {.predictor = kind, .acquisition = acq, .batch = 6, .seed = 11, .minimize = false};
     cs_error err;
     *got = search_round(&st, NB, TB, x, y, m, out, NULL, &err);
     predict_cv(kind, NB, TB, x, y, m, 5, 11, rho, mae);
