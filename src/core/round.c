@@ -66,7 +66,7 @@ static bool mtimes_changed(const round_session *rs)
 static void settings_from_study(round_session *rs)
 {
     const study *s = rs->study;
-    search_settings st = {PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, SEARCH_DEFAULT_BATCH, 1, false};
+    search_settings st = {.predictor = PREDICT_DEFAULT, .acquisition = SEARCH_DEFAULT_ACQUISITION, .batch = SEARCH_DEFAULT_BATCH, .seed = 1, .minimize = false};
     if (s->search.predictor)
         predict_kind_parse(s->search.predictor, &st.predictor);
     if (s->search.acquisition)
