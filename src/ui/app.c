@@ -226,7 +226,11 @@ static int poll_results(app *a, bool force)
     }
     if (a->session->study != before) {
         app_study_reloaded(a);
-        if (n > 0)
+        round_progress pr;
+        if (n > 0 && round_progress_of(a->session, &pr) && pr.complete)
+            app_message(a, false, "%d result%s journaled: round %d complete, round %d can be proposed (4)", n,
+                        n == 1 ? "" : "s", pr.round, journal_current_round(a->session->journal));
+        else if (n > 0)
             app_message(a, false, "%d result%s came back and %s journaled", n, n == 1 ? "" : "s",
                         n == 1 ? "is" : "are");
         else if (force)

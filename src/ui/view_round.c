@@ -306,6 +306,16 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
             }
         }
     }
+    /* how the last committed round is coming along */
+    round_progress pr;
+    if (round_progress_of(rs, &pr) && y < y_end) {
+        if (pr.complete)
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_GOOD, "round %d complete: %zu of %zu run%s done; round %d is proposed with "
+                     "their results", pr.round, pr.done, pr.runs, pr.runs == 1 ? "" : "s", rs->number);
+        else
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_ACCENT, "round %d: %zu of %zu run%s done", pr.round, pr.done, pr.runs,
+                     pr.runs == 1 ? "" : "s");
+    }
     /* the queue: runs approved and not yet measured */
     const journal *j = rs->journal;
     size_t open = 0, withdrawn = 0;
