@@ -170,6 +170,17 @@ bool round_prospect(round_session *rs, combo_t *c, double *mean, double *gain);
 /* Datasets added to and removed from the target's best measured combination to get c. */
 void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t *removed);
 
+/* How the latest committed round that queued runs is coming along. */
+typedef struct round_progress {
+    int round;      /* its number; 0 when no committed round has runs (left) */
+    size_t runs;    /* its runs not withdrawn */
+    size_t done;    /* of those, with their result */
+    bool complete;  /* every one is done: the next round is proposed with their results */
+} round_progress;
+
+/* Fills *p; false when there is no such round (p->round 0). Reads the journal only. */
+bool round_progress_of(const round_session *rs, round_progress *p);
+
 /* Results coming back: first a step of following launched runs (launch_poll: returns at once,
  * journals state changes and appends results to the table). Then, when force is set or a
  * table's modification time changed, reloads the

@@ -1216,6 +1216,23 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
             j->torn = true;
             break;
         }
+        /* A NUL byte or bytes that are not UTF-8: an error where they are, except on the
+         * last line, which a crash may have left filled with zeros: torn. */
+        const char *nul = memchr(text + pos, '\0', llen);
+        size_t bad = nul ? (size_t)(nul - (text + pos)) : text_utf8_invalid(text + pos, llen);
+        if (bad < llen) {
+            if (is_last) {
+                j->torn = true;
+                break;
+            }
+            if (nul)
+                error_set(err, path, line, (long)bad + 1, "NUL byte in the journal");
+            else
+                error_set(err, path, line, (long)bad + 1, "not UTF-8 (byte 0x%02X)",
+                          (unsigned)(unsigned char)text[pos + bad]);
+            ok = false;
+            break;
+        }
         cs_error e;
         line_status st = parse_line(j, text + pos, llen, line, &e);
         if (st == LINE_SYNTAX && is_last) {

@@ -88,9 +88,9 @@ static bool scan_row(const char *const *f, int n, long line, void *p, cs_error *
     }
     if (c->c_metric >= 0 && f[c->c_metric]) {
         int ok = text_parse_double(f[c->c_metric], &row.value);
-        if (ok != 1)
-            return error_set(err, c->file, line, 0, "%s: \"%s\" is not a finite number",
-                             s->metrics[s->metric], text_sanitize(f[c->c_metric], safe, sizeof safe));
+        if (ok != TEXT_NUMBER_OK)
+            return error_set(err, c->file, line, 0, "%s: \"%s\" %s", s->metrics[s->metric],
+                             text_sanitize(f[c->c_metric], safe, sizeof safe), text_number_problem(ok));
         row.has_value = true;
     }
     results_rows *o = c->out;

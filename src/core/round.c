@@ -374,7 +374,8 @@ static bool propose_new(round_session *rs, cs_error *err)
     st.batch = rs->settings.batch + (int)(skip < 4096 ? skip : 4096);
     search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
     search_info info;
-    int got = search_round(&st, rs->study->n_datasets, rs->target, x, y, m, sug, &info, err);
+    /* the model fit() made (the same one search_round would fit again) */
+    int got = search_round_model(&st, rs->model, rs->study->n_datasets, rs->target, x, y, m, sug, &info);
     free(x);
     free(y);
     if (got < 0) {
@@ -809,6 +810,29 @@ void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t
 
 /* ---- results coming back ---------------------------------------------------------------------- */
 
+bool round_progress_of(const round_session *rs, round_progress *p)
+{
+    memset(p, 0, sizeof *p);
+    size_t n = 0;
+    const journal_round *rounds = rs->journal ? journal_rounds(rs->journal, &n) : NULL;
+    for (size_t i = n; i-- > 0;) {
+        const journal_round *r = &rounds[i];
+        if (!r->committed || journal_round_live_runs(rs->journal, r) == 0)
+            continue;
+        p->round = r->number;
+        for (size_t k = 0; k < r->n_runs; k++) {
+            const journal_run *run = &rs->journal->runs[r->runs[k]];
+            if (run->withdrawn)
+                continue;
+            p->runs++;
+            p->done += run->has_result;
+        }
+        p->complete = p->done == p->runs;
+        return true;
+    }
+    return false;
+}
+
 /* With an oracle, every run waiting in the queue is answered (rows appended to the table). */
 static bool oracle_catch_up(round_session *rs, cs_error *err)
 {
@@ -914,16 +938,24 @@ bool round_enter_result(round_session *rs, const char *run, const char *text, cs
             continue;
         while (*p == ' ' || *p == ',' || *p == '\t')
             p++;
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p || !isfinite(v)) {
+        /* one token, read as a table's cell is (decimal only) */
+        size_t tl = strcspn(p, " ,\t");
+        char tok[64];
+        double v = NAN;
+        int ok = TEXT_NOT_A_NUMBER;
+        if (tl > 0 && tl < sizeof tok) {
+            memcpy(tok, p, tl);
+            tok[tl] = '\0';
+            ok = text_parse_double(tok, &v);
+        }
+        if (ok != TEXT_NUMBER_OK) {
             free(scores);
-            return error_set(err, NULL, 0, 0, "run %s needs %d scores (one per member, in order); score %d is not a number",
-                             run, members, got + 1);
+            return error_set(err, NULL, 0, 0, "run %s needs %d scores (one per member, in order); score %d %s",
+                             run, members, got + 1, text_number_problem(ok));
         }
         scores[d] = v;
         got++;
-        p = end;
+        p += tl;
     }
     while (*p == ' ' || *p == ',' || *p == '\t')
         p++;

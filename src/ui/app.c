@@ -226,7 +226,11 @@ static int poll_results(app *a, bool force)
     }
     if (a->session->study != before) {
         app_study_reloaded(a);
-        if (n > 0)
+        round_progress pr;
+        if (n > 0 && round_progress_of(a->session, &pr) && pr.complete)
+            app_message(a, false, "%d result%s journaled: round %d complete, round %d can be proposed (4)", n,
+                        n == 1 ? "" : "s", pr.round, journal_current_round(a->session->journal));
+        else if (n > 0)
             app_message(a, false, "%d result%s came back and %s journaled", n, n == 1 ? "" : "s",
                         n == 1 ? "is" : "are");
         else if (force)
@@ -263,6 +267,15 @@ static int show_view(app *a, enum view_id id)
     if (opened && ops->show)
         ops->show(a, st);
     return UI_HANDLED | UI_REDRAW;
+}
+
+int app_show_combo(app *a, enum view_id id, combo_t c, int dataset)
+{
+    if (dataset >= 0 && dataset != a->target && combo_has(c, dataset))
+        app_set_target(a, dataset); /* a no-op unless it is one of the study's targets */
+    a->focus_view = id;
+    a->focus_combo = c;
+    return show_view(a, id);
 }
 
 static int cycle_view(app *a, int dir)
@@ -542,6 +555,9 @@ static int handle_global(app *a, enum action act)
         return UI_HANDLED | UI_REDRAW;
     case ACTION_SEARCH:
         app_message(a, false, "no search in this view");
+        return UI_HANDLED | UI_REDRAW;
+    case ACTION_SHOW_LATTICE:
+        app_message(a, false, "no combination is selected in this view");
         return UI_HANDLED | UI_REDRAW;
     default: return UI_UNHANDLED;
     }

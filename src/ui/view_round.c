@@ -306,6 +306,16 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
             }
         }
     }
+    /* how the last committed round is coming along */
+    round_progress pr;
+    if (round_progress_of(rs, &pr) && y < y_end) {
+        if (pr.complete)
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_GOOD, "round %d complete: %zu of %zu run%s done; round %d is proposed with "
+                     "their results", pr.round, pr.done, pr.runs, pr.runs == 1 ? "" : "s", rs->number);
+        else
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_ACCENT, "round %d: %zu of %zu run%s done", pr.round, pr.done, pr.runs,
+                     pr.runs == 1 ? "" : "s");
+    }
     /* the queue: runs approved and not yet measured */
     const journal *j = rs->journal;
     size_t open = 0, withdrawn = 0;
@@ -525,6 +535,13 @@ static int round_action(app *a, void *state, enum action act)
         return UI_HANDLED | UI_REDRAW;
     case ACTION_MOVE_FIRST: v->cursor = 0; return UI_HANDLED | UI_REDRAW;
     case ACTION_MOVE_LAST: v->cursor = n ? n - 1 : 0; return UI_HANDLED | UI_REDRAW;
+    case ACTION_SHOW_LATTICE: { /* the suggestion (or its override) in the Lattice */
+        if (v->cursor >= n)
+            return UI_UNHANDLED;
+        const round_item *it = &rs->items[v->cursor];
+        return app_show_combo(a, VIEW_LATTICE, it->decision == DECISION_OVERRIDDEN ? it->replacement : it->combo,
+                              a->target);
+    }
     case ACTION_ROUND_ACCEPT: {
         bool ok = round_accept(rs, v->cursor, &err);
         snprintf(what, sizeof what, "#%zu accepted", v->cursor + 1);

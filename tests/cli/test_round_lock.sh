@@ -91,7 +91,8 @@ if wait_pane "1 Study"; then
     # the training job's launcher writes its rows; no key is pressed afterwards
     awk -F, -v c="$combo" -v id="$run_id" 'BEGIN { OFS = "," } $2 == c { $1 = id; print }' \
         sample-results/biomed12/runs.csv >>"$W/runs.csv"
-    wait_pane "1 result came back and is journaled"
+    wait_pane "1 result journaled: round 5 complete, round 6 can be proposed \\(4\\)"
+    wait_pane "round 5 complete: 1 of 1 run done; round 6 is proposed with their results"
     grep -q "\"event\":\"result\".*\"run\":\"$run_id\"" "$W/journal.jsonl" || _case_fail "no result journaled"
     tm send-keys -t idle q; wait_pane "EXIT=0"
 fi

@@ -759,6 +759,45 @@ static void test_undo_commit_refused_once_next_round_begun(void **state)
     study_free(s);
 }
 
+/* How the last committed round is coming along: complete once every run not withdrawn is done. */
+static void test_round_progress(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    round_progress p;
+    assert_false(round_progress_of(rs, &p));
+    assert_int_equal(p.round, 0);
+    assert_true(round_propose(rs, 0, &err));
+    for (size_t i = 0; i < 3; i++)
+        assert_true(round_accept(rs, i, &err));
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    assert_true(round_progress_of(rs, &p));
+    assert_int_equal(p.round, 1);
+    assert_int_equal(p.runs, 3);
+    assert_int_equal(p.done, 0);
+    assert_false(p.complete);
+    const journal_run *r0 = &rs->journal->runs[0];
+    char text[128] = "", id[JOURNAL_RUN_MAX];
+    snprintf(id, sizeof id, "%s", r0->id);
+    for (int i = 0; i < __builtin_popcountll(r0->combo); i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s0.5", i ? " " : "");
+    assert_true(round_enter_result(rs, id, text, &err));
+    assert_true(round_withdraw(rs, rs->journal->runs[1].id, &err));
+    assert_true(round_progress_of(rs, &p));
+    assert_int_equal(p.runs, 2);
+    assert_int_equal(p.done, 1);
+    assert_false(p.complete);
+    assert_true(round_withdraw(rs, rs->journal->runs[2].id, &err));
+    assert_true(round_progress_of(rs, &p));
+    assert_true(p.complete); /* the last run not withdrawn is done */
+    assert_int_equal(p.round, 1);
+    round_session_free(rs);
+    study_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -776,6 +815,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_withdrawn_combination_proposed_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_commit_refused_once_next_round_begun, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_progress, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
