@@ -23,6 +23,8 @@ static const command commands[] = {
     {"synth", cmd_synth, "write a synthetic result table with a known structure"},
     {"queue", cmd_queue, "the approved runs not yet measured"},
     {"withdraw", cmd_withdraw, "take queued runs back before they start"},
+    {"report", cmd_report, "a study's rounds as a Markdown report"},
+    {"export", cmd_export, "what the heatmap, lattice or table view shows, as CSV"},
     {"help", cmd_help, "the help of the program or of a command (help COMMAND)"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof *commands };
