@@ -102,6 +102,8 @@ int cmd_status(int argc, char **argv);
 int cmd_cancel(int argc, char **argv);
 int cmd_resubmit(int argc, char **argv);
 int cmd_withdraw(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 /* Opens the explorer: argv holds the options and the path (argv[0] is the program); --help
  * prints usage_text. Returns the exit status. */
 int cmd_explore(int argc, char **argv, const char *usage_text);

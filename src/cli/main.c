@@ -27,6 +27,8 @@ static const command commands[] = {
     {"cancel", cmd_cancel, "stop launched runs"},
     {"resubmit", cmd_resubmit, "submit failed, cancelled or lost runs again"},
     {"withdraw", cmd_withdraw, "take queued runs back before they start"},
+    {"report", cmd_report, "a study's rounds as a Markdown report"},
+    {"export", cmd_export, "what the heatmap, lattice or table view shows, as CSV"},
     {"help", cmd_help, "the help of the program or of a command (help COMMAND)"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof *commands };
