@@ -43,6 +43,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "comboscope/find.h"
 #include "comboscope/lattice.h"
 #include "comboscope/text.h"
 #include "ui.h"
@@ -861,7 +862,7 @@ static int lattice_action(app *a, void *state, enum action act)
     case ACTION_LATTICE_TOGGLE:
         v->toggling = true;
         v->toggle_match = -1;
-        app_prompt_open(a, PROMPT_SEARCH, "toggle", "");
+        app_prompt_open(a, PROMPT_TEXT, "toggle: ", "");
         return UI_HANDLED | UI_REDRAW;
     default: return UI_UNHANDLED;
     }
@@ -895,7 +896,7 @@ static int find_dataset(const study *s, int target, const char *text)
 static int lattice_prompt(app *a, void *state, enum prompt_kind kind, const char *text, bool done,
                           bool cancelled)
 {
-    (void)kind; /* '/' and the toggle key both name a dataset to toggle */
+    (void)kind; /* the toggle key's prompt: a dataset to toggle */
     lattice_view *v = state;
     v->toggling = !done && !cancelled;
     v->toggle_match = find_dataset(a->study, v->target, text);
@@ -918,6 +919,23 @@ static int lattice_prompt(app *a, void *state, enum prompt_kind kind, const char
     return UI_HANDLED | UI_REDRAW;
 }
 
+/* `/ddi git`: the best measured combination with a member matching each word; n and N walk
+ * the matches from best to worst. */
+static bool lattice_search(app *a, void *state, const char *text, enum search_step step)
+{
+    lattice_view *v = state;
+    if (v->target != a->target)
+        lattice_target(a, v);
+    combo_t c;
+    size_t rank, n = find_lattice(a->study, v->metric, v->target, text, v->cursor, step == SEARCH_PREV ? -1 : 1,
+                                  step == SEARCH_TYPED, &c, &rank);
+    if (!n)
+        return false;
+    v->cursor = c;
+    app_message(a, false, "match %zu of %zu, best first (n next, N previous)", rank, n);
+    return true;
+}
+
 const struct view_ops view_lattice_ops = {
     .name = "Lattice",
     .id = VIEW_LATTICE,
@@ -926,6 +944,7 @@ const struct view_ops view_lattice_ops = {
     .draw = lattice_draw,
     .action = lattice_action,
     .prompt = lattice_prompt,
+    .search = lattice_search,
     .target = lattice_target,
     .done = lattice_done,
 };
