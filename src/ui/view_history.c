@@ -256,7 +256,7 @@ static void history_draw(app *a, void *state, ui_rect r)
     int pw = r.w >= 76 ? 34 : r.w / 2;
     int dw = r.w - pw - 3;
     int y_end = r.y + r.h;
-    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s and", jr->number,
+    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s", jr->number,
              jr->target >= 0 ? s->datasets[jr->target].name : "-");
     draw_details(a, jr, y + 1, r.x + 1, dw, y_end);
     int px = r.x + dw + 2;
