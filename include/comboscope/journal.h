@@ -140,10 +140,22 @@ typedef struct journal_round {
     size_t n_results;
 } journal_round;
 
+/* Whether the file open for appending is still the journal at its path. A journal replaced
+ * (`mv x journal.jsonl`, a checkout, a sync tool) or removed under an open writer is "lost":
+ * nothing more is written to the old file, and every append fails until it is reopened. */
+typedef enum journal_place {
+    JOURNAL_IN_PLACE = 0,
+    JOURNAL_REPLACED, /* another file is at the path now */
+    JOURNAL_REMOVED,  /* nothing is at the path */
+} journal_place;
+
 typedef struct journal {
     char *path;
     const study *study; /* borrowed: names <-> dataset indices */
     int fd;             /* open for appending; -1 when read-only */
+    dev_t dev;          /* of the file open for appending */
+    ino_t ino;
+    journal_place lost; /* sticky: set when an append found the file gone from its path */
     off_t size;         /* bytes of whole lines: where the next line starts */
     long lines;         /* physical lines in the file */
     bool torn;          /* a torn last line was found (and, if writable, truncated) */
@@ -186,9 +198,15 @@ void journal_free(journal *j);
  * the study names none. Returns a new string. */
 char *journal_path_of(const study *s);
 
+/* Checks that the file open for appending is still the one at j->path (same device and
+ * inode) and that nobody else changed its size. False with err set (and j->lost when it was
+ * replaced or removed) when not. journal_append calls it before writing and again after the
+ * fsync, so that true from journal_append means "in the file at the path". */
+bool journal_check_place(journal *j, cs_error *err);
+
 /* Checks ev against the journal so far (a decision needs an uncommitted round, an undo a
- * decision to revert, ...), writes it as one line with write() + fsync(), then adds it to the
- * model. ev's strings are copied; an empty ev->time is set to now. False with err set and
+ * decision to revert, ...), checks the file is still at its path (journal_check_place), writes
+ * it as one line with write() + fsync(), checks again, then adds it to the model. ev's strings are copied; an empty ev->time is set to now. False with err set and
  * nothing changed (a partial line is truncated away) on any failure. */
 bool journal_append(journal *j, const journal_event *ev, cs_error *err);
 

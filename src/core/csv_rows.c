@@ -8,6 +8,7 @@
 
 #include "comboscope/table_csv.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 typedef struct rows_ctx {
     csv_row_fn fn;
@@ -68,9 +69,9 @@ static bool feed_line(void *ctx, const char *line, size_t len)
 bool csv_each_row(const char *path, const char *display, csv_row_fn fn, void *ctx, cs_error *err)
 {
     const char *file = display ? display : path;
-    FILE *f = fopen(path, "rb");
+    FILE *f = file_fopen_read(path, file, err);
     if (!f)
-        return error_set(err, file, 0, 0, "cannot open: %s", strerror(errno));
+        return false;
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
         fclose(f);

@@ -13,6 +13,7 @@
 
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 static const char *const kind_names[] = {
 #define JOURNAL_NAME_(e, s) s,
@@ -766,15 +767,17 @@ static bool save_torn(const char *path, const char *bytes, size_t n, cs_error *e
     size_t plen = strlen(path) + 6;
     char *tp = xmalloc(plen);
     snprintf(tp, plen, "%s.torn", path);
-    int fd = open(tp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    cs_error e;
+    int fd = file_open_write(tp, O_WRONLY | O_APPEND | O_CREAT, 0666, &e);
     bool ok = fd >= 0;
     if (ok) {
         ok = write(fd, bytes, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+        if (!ok)
+            error_set(&e, tp, 0, 0, "%s", strerror(errno));
         close(fd);
     }
     if (!ok)
-        error_set(err, tp, 0, 0, "cannot keep the torn last line before repairing the journal: %s",
-                  strerror(errno));
+        error_set(err, NULL, 0, 0, "cannot keep the torn last line before repairing the journal: %s", e.msg);
     else
         fsync_dir_of(tp);
     free(tp);
@@ -789,19 +792,25 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
     j->fd = -1;
     bool created = false;
     int fd;
+    cs_error oe;
     if (writable) {
-        fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+        fd = file_open_write(path, O_RDWR | O_APPEND, 0, &oe);
         if (fd < 0 && errno == ENOENT) {
-            fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+            fd = file_open_write(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL, 0666, &oe);
             created = fd >= 0;
         }
     } else {
-        fd = open(path, O_RDONLY | O_CLOEXEC);
+        fd = file_open_read(path, NULL, &oe);
         if (fd < 0 && errno == ENOENT)
             return j; /* nothing journaled yet */
     }
     if (fd < 0) {
-        error_set(err, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+        if (errno == ELOOP || errno == EINVAL) { /* a link or not a regular file: oe says so */
+            if (err)
+                *err = oe;
+        } else {
+            error_set(err, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+        }
         journal_free(j);
         return NULL;
     }
@@ -890,10 +899,20 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
         }
     }
     free(text);
-    if (writable)
+    if (writable) {
+        struct stat st;
+        if (fstat(fd, &st) != 0) {
+            error_set(err, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+            close(fd);
+            journal_free(j);
+            return NULL;
+        }
         j->fd = fd;
-    else
+        j->dev = st.st_dev;
+        j->ino = st.st_ino;
+    } else {
         close(fd);
+    }
     return j;
 }
 
@@ -1067,11 +1086,9 @@ bool journal_append(journal *j, const journal_event *in, cs_error *err)
     char *line = format_line(j, &ev, &len);
     if (!line)
         return error_set(err, j->path, 0, 0, "cannot format the event");
-    /* Someone else writing to the file (without the lock) would make our model wrong. */
-    struct stat st;
-    if (fstat(j->fd, &st) != 0 || st.st_size != j->size) {
+    if (!journal_check_place(j, err)) {
         free(line);
-        return error_set(err, j->path, 0, 0, "the journal changed on disk since it was opened; reopen the study");
+        return false;
     }
     ssize_t w;
     do
@@ -1094,8 +1111,36 @@ bool journal_append(journal *j, const journal_event *in, cs_error *err)
     }
     j->size += (off_t)len;
     j->lines++;
+    /* Replaced while we wrote: the line is in the old file, not in the one at the path. */
+    if (!journal_check_place(j, err))
+        return false;
     ev.line = j->lines;
     apply(j, store(j, &ev));
+    return true;
+}
+
+bool journal_check_place(journal *j, cs_error *err)
+{
+    char safe[256];
+    const char *p = text_sanitize(j->path, safe, sizeof safe);
+    if (j->fd < 0)
+        return error_set(err, p, 0, 0, "the journal is open read-only");
+    if (!j->lost) {
+        struct stat at;
+        if (stat(j->path, &at) != 0)
+            j->lost = errno == ENOENT || errno == ENOTDIR ? JOURNAL_REMOVED : JOURNAL_IN_PLACE;
+        else if (at.st_dev != j->dev || at.st_ino != j->ino)
+            j->lost = JOURNAL_REPLACED;
+    }
+    if (j->lost == JOURNAL_REPLACED)
+        return error_set(err, p, 0, 0,
+                         "the journal was replaced on disk by another file: not saved; reload it to continue");
+    if (j->lost == JOURNAL_REMOVED)
+        return error_set(err, p, 0, 0, "the journal was removed from disk: not saved; reload to start it again");
+    /* Someone else writing to the file (without the lock) would make our model wrong. */
+    struct stat st;
+    if (fstat(j->fd, &st) != 0 || st.st_size != j->size)
+        return error_set(err, p, 0, 0, "the journal changed on disk since it was opened: not saved; reload it to continue");
     return true;
 }
 

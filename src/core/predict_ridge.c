@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/linalg.h"
 #include "comboscope/rng.h"
 #include "comboscope/text.h"
 #include "predict_impl.h"
@@ -47,57 +48,6 @@ static int features(const predict_model *md, const int *a, int r, int *idx)
     return f;
 }
 
-/* ---------- linear algebra (small dense, row-major) ---------- */
-
-/* In-place Cholesky of the p x p matrix A (lower triangle); false if not positive definite. */
-static bool cholesky(double *A, int p)
-{
-    for (int j = 0; j < p; j++) {
-        double s = A[j * p + j];
-        for (int k = 0; k < j; k++)
-            s -= A[j * p + k] * A[j * p + k];
-        if (s <= 0)
-            return false;
-        double l = sqrt(s);
-        A[j * p + j] = l;
-        for (int i = j + 1; i < p; i++) {
-            double t = A[i * p + j];
-            for (int k = 0; k < j; k++)
-                t -= A[i * p + k] * A[j * p + k];
-            A[i * p + j] = t / l;
-        }
-    }
-    return true;
-}
-
-/* Solves L L^T x = b in place. */
-static void chol_solve(const double *L, int p, double *b)
-{
-    for (int i = 0; i < p; i++) {
-        double s = b[i];
-        for (int k = 0; k < i; k++)
-            s -= L[i * p + k] * b[k];
-        b[i] = s / L[i * p + i];
-    }
-    for (int i = p - 1; i >= 0; i--) {
-        double s = b[i];
-        for (int k = i + 1; k < p; k++)
-            s -= L[k * p + i] * b[k];
-        b[i] = s / L[i * p + i];
-    }
-}
-
-/* Solves L^T x = z in place (a draw with covariance (L L^T)^-1). */
-static void chol_solve_upper(const double *L, int p, double *z)
-{
-    for (int i = p - 1; i >= 0; i--) {
-        double s = z[i];
-        for (int k = i + 1; k < p; k++)
-            s -= L[k * p + i] * z[k];
-        z[i] = s / L[i * p + i];
-    }
-}
-
 /* ---------- Bayesian ridge ---------- */
 
 /* Fits the posterior mean with prior precision lambda on main effects and lambda*ratio on pair
@@ -111,10 +61,10 @@ static double ridge_solve(const predict_model *md, const double *XtX, const doub
     memcpy(L, XtX, (size_t)p * p * sizeof *L);
     for (int j = 0; j < p; j++)
         L[j * p + j] += j == 0 ? 1e-6 : j <= md->d ? lambda : lambda * PAIR_PRIOR_RATIO;
-    if (!cholesky(L, p))
+    if (!linalg_cholesky(L, p))
         return INFINITY;
     memcpy(w, Xty, (size_t)p * sizeof *w);
-    chol_solve(L, p, w);
+    linalg_chol_solve(L, p, w);
     /* Leave-one-out residuals r_i / (1 - h_ii), h_ii = phi_i^T A^-1 phi_i. */
     double *v = xmalloc((size_t)p * sizeof *v);
     double loo = 0;
@@ -128,14 +78,10 @@ static double ridge_solve(const predict_model *md, const double *XtX, const doub
             pred += w[fi[f]];
         }
         /* h = |L^-1 phi|^2: forward substitution only. */
+        linalg_tri_solve_lower(L, p, v);
         double h = 0;
-        for (int a = 0; a < p; a++) {
-            double s = v[a];
-            for (int k = 0; k < a; k++)
-                s -= L[a * p + k] * v[k];
-            v[a] = s / L[a * p + a];
+        for (int a = 0; a < p; a++)
             h += v[a] * v[a];
-        }
         double r = (ys[i] - pred) / fmax(1 - h, 1e-3);
         loo += r * r;
     }
@@ -200,7 +146,7 @@ void predict_ridge_fit(predict_model *md, const combo_t *x, const double *ys, si
     for (int s = 0; s < RIDGE_DRAWS; s += 2) {
         for (int j = 0; j < p; j++)
             z[j] = rng_normal(rng);
-        chol_solve_upper(L, p, z);
+        linalg_tri_solve_upper(L, p, z);
         for (int j = 0; j < p; j++) {
             md->w[(size_t)s * p + j] = w[j] + sd * z[j];
             md->w[(size_t)(s + 1) * p + j] = w[j] - sd * z[j];

@@ -10,6 +10,7 @@
 #include "comboscope/csv_rows.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 /* --- scanning the tables ------------------------------------------------------------------ */
 
@@ -350,9 +351,9 @@ static bool header_row(const char *const *f, int n, long line, void *p, cs_error
 
 static char *read_file(const char *path, size_t *len, cs_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = file_fopen_read(path, NULL, err);
     if (!f)
-        return error_set(err, path, 0, 0, "cannot open: %s", strerror(errno)), NULL;
+        return NULL;
     csv_buf b = {0};
     char chunk[1 << 15];
     size_t k;
@@ -385,6 +386,11 @@ static bool append_begin(const study *s, table_append *t, cs_error *err)
     memset(t, 0, sizeof *t);
     if (s->n_tables < 1)
         return error_set(err, s->path, 0, 0, "the study names no table to write results to");
+    /* Results are written into the study's directory only (fileio.h). */
+    char why[160], safe[200];
+    if (s->json && !file_path_confined(s->dir, s->tables[0], why, sizeof why))
+        return error_set(err, s->path, 0, 0, "table \"%s\" %s: results are not appended to it",
+                         text_sanitize(s->tables[0], safe, sizeof safe), why);
     t->table = path_join(s->dir, s->tables[0]);
     cs_error ignore;
     if (!csv_each_row(t->table, NULL, header_row, &t->h, &ignore) && !t->h.names)

@@ -675,6 +675,19 @@ static bool oracle_catch_up(round_session *rs, cs_error *err)
 
 int round_poll(round_session *rs, bool force, cs_error *err)
 {
+    if (force && rs->journal && rs->journal->lost) {
+        /* The journal was replaced or removed under us: read the one at the path now (a
+         * removed one starts again empty) and rebuild the round from it. */
+        journal *j = journal_open(rs->journal->path, rs->study, !rs->read_only, err);
+        if (!j)
+            return -1;
+        journal_free(rs->journal);
+        rs->journal = j;
+        int target = rs->target;
+        round_clear(rs);
+        if (target >= 0 && !round_propose(rs, target, err))
+            return -1;
+    }
     if (force && rs->oracle && rs->journal && !rs->read_only && !oracle_catch_up(rs, err))
         return -1;
     if (!force && !mtimes_changed(rs))

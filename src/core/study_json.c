@@ -51,26 +51,7 @@ static char *dir_of(const char *path)
 
 static char *read_all(const char *path, size_t *len, cs_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return error_set(err, path, 0, 0, "cannot open: %s", strerror(errno)), NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
-    size_t k;
-    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (cap - n - 1 == 0)
-            buf = xrealloc(buf, cap *= 2);
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return error_set(err, path, 0, 0, "read error"), NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    return file_read_all(path, NULL, STUDY_FILE_MAX, len, err);
 }
 
 /* --- locating a value in the JSON text, for error messages ----------------------------- */
@@ -390,6 +371,12 @@ study *study_json_load(const char *path, cs_error *err)
     const char *pj[1] = {"journal"}, *pq[1] = {"queue"};
     ok = ok && get_string(&l, root, "journal", pj, 1, &s->journal);
     ok = ok && get_string(&l, root, "queue", pq, 1, &s->queue);
+    /* What the program writes stays inside the study's directory (DESIGN.md section 3). */
+    char why[160];
+    if (ok && s->journal && !file_path_confined(s->dir, s->journal, why, sizeof why))
+        ok = fail_path(&l, pj, 1, "\"journal\" %s", why);
+    if (ok && s->queue && !file_path_confined(s->dir, s->queue, why, sizeof why))
+        ok = fail_path(&l, pq, 1, "\"queue\" %s", why);
     const cJSON *targets = cJSON_GetObjectItemCaseSensitive(root, "targets");
     if (ok && targets) {
         char **names = NULL;
@@ -498,7 +485,8 @@ static bool is_json_path(const char *path)
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return false;
-    FILE *f = fopen(path, "rb");
+    cs_error ignore;
+    FILE *f = file_fopen_read(path, NULL, &ignore);
     if (!f)
         return false;
     int c;
@@ -587,79 +575,6 @@ study *study_open(const char *path, const study_open_options *opt, cs_error *err
     return s;
 }
 
-/* A replacement keeps the permissions of the file it replaces (a private study stays private). */
-static void keep_mode(int fd, const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-        (void)fchmod(fd, st.st_mode & 07777);
-}
-
-/* Opens a new temporary file beside path (its name, to free, in *tmp) with path's permissions
- * when path exists. -1 with errno set when it cannot. */
-static int open_tmp(const char *path, char **tmp)
-{
-    size_t n = strlen(path) + 32;
-    *tmp = xmalloc(n);
-    snprintf(*tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(*tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0)
-        keep_mode(fd, path);
-    return fd;
-}
-
-/* Flushes the directory holding path, so that a rename into it survives a crash. */
-static void sync_dir(const char *path)
-{
-    char *d = dir_of(path);
-    int dfd = open(d, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    free(d);
-}
-
-bool file_write_atomic(const char *path, const char *data, size_t len, cs_error *err)
-{
-    char *tmp;
-    int fd = open_tmp(path, &tmp);
-    if (fd < 0) {
-        error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
-        free(tmp);
-        return false;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
-            close(fd);
-            unlink(tmp);
-            free(tmp);
-            return false;
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        error_set(err, path, 0, 0, "cannot flush to disk: %s", strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return false;
-    }
-    if (rename(tmp, path) != 0) {
-        error_set(err, path, 0, 0, "cannot replace: %s", strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return false;
-    }
-    free(tmp);
-    sync_dir(path);
-    return true;
-}
-
 static void set_item(cJSON *obj, const char *key, cJSON *value)
 {
     if (cJSON_GetObjectItemCaseSensitive(obj, key))
@@ -718,61 +633,5 @@ bool study_json_save(study *s, cs_error *err)
     cJSON_free(text);
     bool ok = file_write_atomic(s->path, withnl, len + 1, err);
     free(withnl);
-    return ok;
-}
-
-bool file_atomic_open(file_atomic *a, const char *path, cs_error *err)
-{
-    a->path = text_dup(path);
-    int fd = open_tmp(path, &a->tmp);
-    a->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!a->fp) {
-        error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(a->tmp);
-        }
-        free(a->tmp);
-        free(a->path);
-        a->tmp = a->path = NULL;
-        return false;
-    }
-    return true;
-}
-
-static void file_atomic_release(file_atomic *a)
-{
-    free(a->tmp);
-    free(a->path);
-    a->tmp = a->path = NULL;
-    a->fp = NULL;
-}
-
-void file_atomic_abort(file_atomic *a)
-{
-    if (a->fp) {
-        fclose(a->fp);
-        unlink(a->tmp);
-    }
-    file_atomic_release(a);
-}
-
-bool file_atomic_commit(file_atomic *a, cs_error *err)
-{
-    bool ok = true;
-    if (fflush(a->fp) != 0 || ferror(a->fp))
-        ok = error_set(err, a->path, 0, 0, "cannot write: %s", strerror(errno));
-    else if (fsync(fileno(a->fp)) != 0)
-        ok = error_set(err, a->path, 0, 0, "cannot flush to disk: %s", strerror(errno));
-    if (fclose(a->fp) != 0 && ok)
-        ok = error_set(err, a->path, 0, 0, "cannot write: %s", strerror(errno));
-    a->fp = NULL;
-    if (ok && rename(a->tmp, a->path) != 0)
-        ok = error_set(err, a->path, 0, 0, "cannot replace: %s", strerror(errno));
-    if (ok)
-        sync_dir(a->path);
-    else
-        unlink(a->tmp);
-    file_atomic_release(a);
     return ok;
 }

@@ -9,6 +9,7 @@
 
 #include "comboscope/csv_rows.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 enum col_kind {
     COL_COMBINATION,
@@ -449,9 +450,9 @@ bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, cons
 bool table_read(study *s, const char *path, const char *display, cs_error *err)
 {
     const char *file = display ? display : path;
-    FILE *f = fopen(path, "rb");
+    FILE *f = file_fopen_read(path, file, err);
     if (!f)
-        return error_set(err, file, 0, 0, "cannot open: %s", strerror(errno));
+        return false;
 
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {

@@ -10,6 +10,7 @@
 #include "comboscope/table_csv.h"
 #include "comboscope/csv_rows.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 /* --- a line-tracking row reader over libcsv, for any delimiter ------------------------- */
 
@@ -148,9 +149,9 @@ static bool rr_feed_end(void *ctx)
 /* Reads every record of path, calling r->row for each. */
 static bool rr_read(rowreader *r, const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = file_fopen_read(path, NULL, r->err);
     if (!f)
-        return error_set(r->err, path, 0, 0, "cannot open: %s", strerror(errno));
+        return false;
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
         fclose(f);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 static const struct role_info {
     const char *key;
@@ -126,9 +127,9 @@ static const char *parse_style(char *spec, theme_style *st, char *why, size_t nw
 
 bool theme_load(theme *t, const char *path, cs_error *err)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = file_fopen_read(path, NULL, err);
     if (!f)
-        return error_set(err, path, 0, 0, "cannot open theme: %s", strerror(errno));
+        return false;
     char line[1024], why[160];
     long lineno = 0;
     bool ok = true;

@@ -50,6 +50,8 @@
     X(LATTICE_METRIC, LATTICE, "m",     NULL,   "colour by the next metric")                \
     X(LATTICE_ZOOM,  LATTICE,  "z",     NULL,   "zoom: one cell per character (a paged ramp) or two") \
     X(LATTICE_CUT,   LATTICE,  "c",     NULL,   "good in ASCII/no-colour glyphs: gain > 0, top 10%, top 1%") \
+    X(LATTICE_ORDER, LATTICE,  "o",     NULL,   "grid axes by effect (labelled blocks) or in the fixed study order") \
+    X(LATTICE_FILTER, LATTICE, "f",     NULL,   "filter: names to contain, -names to leave out (the rest is blanked)") \
     X(HEATMAP_KIND,  HEATMAPS, "p",     NULL,   "pair gain or mean marginal gain")          \
     X(HEATMAP_VALUES, HEATMAPS, "v",    NULL,   "show or hide the numbers")                 \
     X(HEATMAP_METRIC, HEATMAPS, "m",    NULL,   "next metric")                              \
@@ -65,7 +67,7 @@
     X(ROUND_BATCH_MORE, ROUND, "+",     NULL,   "one more suggestion per round (proposes again)") \
     X(ROUND_BATCH_LESS, ROUND, "-",     NULL,   "one fewer suggestion per round (proposes again)") \
     X(ROUND_RESULT,  ROUND,    "e",     NULL,   "type in the result of the first run waiting") \
-    X(ROUND_RELOAD,  ROUND,    "r",     NULL,   "read the tables again for results now")    \
+    X(ROUND_RELOAD,  ROUND,    "r",     NULL,   "read the tables again for results now, and a replaced journal") \
     X(EDIT_TOGGLE,   EDITOR,   "Space", NULL,   "add or remove the dataset under the cursor") \
     X(EDIT_NAME,     EDITOR,   "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
     X(EDIT_DONE,     EDITOR,   "Enter", NULL,   "override the suggestion with this combination") \

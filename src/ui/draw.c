@@ -17,7 +17,7 @@ const ui_glyphs ui_glyphs_utf8 = {
     .sort_up = "▲", .sort_down = "▼",
     .ellipsis = "…", .bullet = "•", .check = "✓", .cross_mark = "✗", .plus_minus = "±",
     .minus = "−",
-    .half_upper = "▀", .half_lower = "▄", .full_block = "█",
+    .half_upper = "▀", .half_lower = "▄", .full_block = "█", .cursor_mark = "◆",
     .shade = {" ", "░", "▒", "▓", "█"},
     .bar = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"},
 };
@@ -29,7 +29,7 @@ const ui_glyphs ui_glyphs_ascii = {
     .sort_up = "^", .sort_down = "v",
     .ellipsis = "~", .bullet = "*", .check = "+", .cross_mark = "x", .plus_minus = "+-",
     .minus = "-",
-    .half_upper = "\"", .half_lower = ",", .full_block = "#",
+    .half_upper = "\"", .half_lower = ",", .full_block = "#", .cursor_mark = "@",
     .shade = {" ", ".", ":", "*", "#"},
     .bar = {"", "", "", "", "-", "-", "-", "-", "#"},
 };
@@ -39,8 +39,9 @@ const ui_glyphs ui_glyphs_ascii = {
 static ui_caps caps;
 static theme cur_theme;
 static short role_pair[ROLE_COUNT];
-/* Heat pairs are made on first use: (top + 1, bottom + 1), -1 meaning unmeasured. */
-static short heat_pair[THEME_HEAT_LEVELS + 1][THEME_HEAT_LEVELS + 1];
+/* Heat pairs are made on first use: (top + 2, bottom + 2), -1 meaning unmeasured and -2 blank
+ * (the terminal's background: a cell a filter leaves out). */
+static short heat_pair[THEME_HEAT_LEVELS + 2][THEME_HEAT_LEVELS + 2];
 static short next_pair;
 /* What each pair means, for golden screen dumps: two characters per cell. */
 static char pair_code[512][3];
@@ -91,22 +92,30 @@ attr_t ui_role_attr(theme_role role)
     return attrs_of(cur_theme.role[role].attrs) | COLOR_PAIR(role_pair[role]);
 }
 
+static int heat_fg(int level)
+{
+    return level == -2 ? THEME_DEFAULT_COLOR
+         : level < 0 ? cur_theme.role[ROLE_UNMEASURED].fg
+                     : cur_theme.role[ROLE_HEAT_N3 + level].fg;
+}
+
+static char heat_code(int level)
+{
+    return level == -2 ? '.' : level < 0 ? 'x' : (char)('1' + level);
+}
+
 attr_t ui_heat_attr(int top, int bottom)
 {
     if (!caps.colors)
         return A_NORMAL;
-    if (top < -1 || top >= THEME_HEAT_LEVELS || bottom < -1 || bottom >= THEME_HEAT_LEVELS)
+    if (top < -2 || top >= THEME_HEAT_LEVELS || bottom < -2 || bottom >= THEME_HEAT_LEVELS)
         return ui_role_attr(ROLE_NORMAL);
-    short *p = &heat_pair[top + 1][bottom + 1];
+    short *p = &heat_pair[top + 2][bottom + 2];
     if (!*p) {
         if (next_pair >= COLOR_PAIRS || next_pair >= 512) /* few pairs: the upper half wins */
-            return ui_role_attr(top < 0 ? ROLE_UNMEASURED : (theme_role)(ROLE_HEAT_N3 + top));
-        int fg = top < 0 ? cur_theme.role[ROLE_UNMEASURED].fg : cur_theme.role[ROLE_HEAT_N3 + top].fg;
-        int bg = bottom < 0 ? cur_theme.role[ROLE_UNMEASURED].fg
-                            : cur_theme.role[ROLE_HEAT_N3 + bottom].fg;
-        init_pair(next_pair, tier_color(fg), tier_color(bg));
-        snprintf(pair_code[next_pair], 3, "%c%c", top < 0 ? 'x' : '1' + top,
-                 bottom < 0 ? 'x' : '1' + bottom);
+            return ui_role_attr(top == -2 ? ROLE_NORMAL : top < 0 ? ROLE_UNMEASURED : (theme_role)(ROLE_HEAT_N3 + top));
+        init_pair(next_pair, tier_color(heat_fg(top)), tier_color(heat_fg(bottom)));
+        snprintf(pair_code[next_pair], 3, "%c%c", heat_code(top), heat_code(bottom));
         *p = next_pair++;
     }
     return COLOR_PAIR(*p);

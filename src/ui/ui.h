@@ -114,6 +114,7 @@ typedef struct ui_glyphs {
     const char *sort_up, *sort_down;
     const char *ellipsis, *bullet, *check, *cross_mark, *plus_minus, *minus;
     const char *half_upper, *half_lower, *full_block; /* ASCII: "^", "_"/"," and "#" */
+    const char *cursor_mark; /* the Lattice cursor, in the colour of the cell it is on */
     const char *shade[5]; /* " ", light, medium, dark, full: no-colour heat ramp */
     const char *bar[9];   /* horizontal bar eighths: "", 1/8 .. 8/8 (ASCII: "" .. "#") */
 } ui_glyphs;
@@ -206,7 +207,8 @@ void ui_colors_init(const ui_caps *caps, const theme *t);
 attr_t ui_role_attr(theme_role role);
 
 /* The attributes of a half-block heat cell: upper half level `top`, lower half `bottom`
- * (0..THEME_HEAT_LEVELS-1, or -1 for an unmeasured half), drawn with g->half_upper. In no-colour
+ * (0..THEME_HEAT_LEVELS-1, -1 for an unmeasured half, -2 for a blank one: the terminal's
+ * background), drawn with g->half_upper. In no-colour
  * mode this returns plain attributes: use the shade ramp instead. */
 attr_t ui_heat_attr(int top, int bottom);
 

@@ -419,6 +419,8 @@ static int saved(app *a, bool ok, const cs_error *err, const char *what)
 {
     if (ok)
         app_message(a, false, "saved: %s (journal line %ld)", what, a->session->journal->lines);
+    else if (a->session->journal && a->session->journal->lost)
+        app_message(a, true, "%s (r reloads)", err->msg);
     else
         app_message(a, true, "%s", err->msg);
     return UI_HANDLED | UI_REDRAW;
@@ -588,11 +590,16 @@ static int round_action(app *a, void *state, enum action act)
     }
     case ACTION_ROUND_RELOAD: {
         app_notice_fit(a, rs->target, rs->settings.predictor);
+        journal_place lost = rs->journal ? rs->journal->lost : JOURNAL_IN_PLACE;
         int got = round_poll(rs, true, &err);
         if (rs->study != a->study)
             app_study_reloaded(a);
         if (got < 0)
             app_message(a, true, "%s", err.msg);
+        else if (lost)
+            app_message(a, false, "journal %s: %ld line%s; tables read again: %d new result%s",
+                        lost == JOURNAL_REMOVED ? "started again" : "reloaded", rs->journal->lines,
+                        rs->journal->lines == 1 ? "" : "s", got, got == 1 ? "" : "s");
         else
             app_message(a, false, "tables read again: %d new result%s", got, got == 1 ? "" : "s");
         return UI_HANDLED | UI_REDRAW;

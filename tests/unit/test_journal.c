@@ -441,6 +441,61 @@ static void test_changed_on_disk(void **state)
     journal_free(j);
 }
 
+static long count_lines(const char *path)
+{
+    size_t len;
+    char *t = slurp(path, &len);
+    long n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += t[i] == '\n';
+    free(t);
+    return n;
+}
+
+/* Issue 11: `mv x journal.jsonl` under an open writer. The old code appended to the unlinked
+ * inode and said "saved"; now nothing is written and the append fails, until reopened. */
+static void test_replaced_on_disk(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_true(journal_append_note(j, 1, -1, 0, "one", &err));
+    assert_true(journal_append_note(j, 1, -1, 0, "two", &err));
+    char other[160];
+    snprintf(other, sizeof other, "%s/x", f->dir);
+    write_file(other, NOTE, strlen(NOTE));
+    assert_int_equal(rename(other, f->path), 0);
+    assert_false(journal_append_note(j, 1, -1, 0, "three", &err));
+    assert_non_null(strstr(err.msg, "the journal was replaced on disk by another file: not saved"));
+    assert_int_equal(j->lost, JOURNAL_REPLACED);
+    assert_int_equal(count_lines(f->path), 1); /* the file at the path is untouched */
+    /* sticky: even if the old file came back, nothing more is written through this handle */
+    assert_false(journal_append_note(j, 1, -1, 0, "four", &err));
+    assert_int_equal(j->n_events, 2);
+    journal_free(j);
+    /* reopening reads the file at the path */
+    j = journal_open(f->path, f->s, true, &err);
+    assert_non_null(j);
+    assert_int_equal(j->n_events, 1);
+    assert_true(journal_append_note(j, 1, -1, 0, "five", &err));
+    assert_int_equal(count_lines(f->path), 2);
+    journal_free(j);
+}
+
+static void test_removed_on_disk(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_true(journal_append_note(j, 1, -1, 0, "one", &err));
+    assert_int_equal(unlink(f->path), 0);
+    assert_false(journal_append_note(j, 1, -1, 0, "two", &err));
+    assert_non_null(strstr(err.msg, "the journal was removed from disk: not saved"));
+    assert_int_equal(j->lost, JOURNAL_REMOVED);
+    assert_int_equal(access(f->path, F_OK), -1); /* nothing recreated behind the user's back */
+    journal_free(j);
+}
+
 static void test_missing_and_unreadable(void **state)
 {
     fixture *f = *state;
@@ -493,6 +548,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_result_line_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_prefix_opens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_on_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_on_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_removed_on_disk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_and_unreadable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebind, setup, teardown),
     };
