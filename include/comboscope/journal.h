@@ -42,7 +42,10 @@
     X(JOURNAL_NOTE, "note")                    \
     X(JOURNAL_QUEUED, "queued")                \
     X(JOURNAL_RESULT, "result")                \
-    X(JOURNAL_COMMITTED, "committed")
+    X(JOURNAL_COMMITTED, "committed")          \
+    X(JOURNAL_LEFT_OPEN, "left_open")          \
+    X(JOURNAL_WITHDRAWN, "withdrawn")          \
+    X(JOURNAL_UNCOMMITTED, "uncommitted")
 
 typedef enum journal_kind {
 #define JOURNAL_ENUM_(e, s) e,
@@ -66,6 +69,12 @@ typedef enum journal_kind {
  *   queued      run, combo; known (complete replicates of combo in the tables when queued)
  *   result      run, combo; scores[d] for each member d (NAN: not measured); replicate
  *   committed   (the round alone)
+ *   left_open   combo: a suggestion the commit of its round left without a decision (written
+ *               between the round's `queued` events and its `committed`; never dropped silently)
+ *   withdrawn   run, combo: a queued run taken back before it started (its round's number)
+ *   uncommitted (the round alone): undoes the round's commit; its runs not yet withdrawn are
+ *               withdrawn with it, its decisions stand again. Only for the journal's last round,
+ *               while none of its runs has a result.
  * target is a dataset index or -1. Strings are owned by the event. */
 typedef struct journal_event {
     journal_kind kind;
@@ -121,7 +130,12 @@ typedef struct journal_run {
     size_t queued_event;
     bool has_result;
     size_t result_event;
+    bool withdrawn;        /* a `withdrawn` event, or its round's `uncommitted`, took it back */
+    size_t withdrawn_event;
 } journal_run;
+
+/* Whether run is still waiting: queued, without a result, not withdrawn. */
+bool journal_run_waiting(const journal_run *run);
 
 typedef struct journal_round {
     int number;
@@ -138,6 +152,9 @@ typedef struct journal_round {
     size_t n_runs;
     size_t *results;   /* indices of result events for runs of this round */
     size_t n_results;
+    size_t *left_open; /* indices of the `left_open` events of its (latest) commit */
+    size_t n_left_open;
+    size_t n_uncommits; /* `uncommitted` events: commits undone */
 } journal_round;
 
 /* Whether the file open for appending is still the journal at its path. A journal replaced
@@ -231,6 +248,11 @@ bool journal_append_queued(journal *j, int round, int target, const char *run, c
 bool journal_append_result(journal *j, int round, int target, const char *run, combo_t c,
                            const double *scores, int replicate, cs_error *err);
 bool journal_append_committed(journal *j, int round, cs_error *err);
+bool journal_append_left_open(journal *j, int round, int target, combo_t c, cs_error *err);
+/* Takes back queued run id (which must be waiting: no result, not withdrawn). */
+bool journal_append_withdrawn(journal *j, const char *run, cs_error *err);
+/* Undoes the commit of round (see `uncommitted` above for when it may). */
+bool journal_append_uncommitted(journal *j, int round, cs_error *err);
 
 /* The rounds replayed from the journal, sorted by number; *n gets their count. */
 const journal_round *journal_rounds(const journal *j, size_t *n);
@@ -247,6 +269,9 @@ int journal_current_round(const journal *j);
 
 /* The run with this id, or NULL. */
 const journal_run *journal_run_find(const journal *j, const char *id);
+
+/* How many runs of round r are queued and not withdrawn (with or without a result). */
+size_t journal_round_live_runs(const journal *j, const journal_round *r);
 
 /* Writes the current UTC time as ISO 8601 ("2026-11-29T22:01:02Z") into out. */
 void journal_now(char out[JOURNAL_TIME_MAX]);

@@ -13,9 +13,21 @@ char *text_sanitize(const char *s, char *out, size_t n);
 /* True when s holds a control character (C0, DEL or a UTF-8 encoded C1). */
 bool text_has_control(const char *s);
 
-/* Parses a whole field as a finite double: leading and trailing blanks allowed, nothing else.
- * Returns 1 on success, 0 if not a number, -1 if NaN or infinite. */
+/* Parses a whole field as a finite decimal number: leading and trailing blanks allowed,
+ * nothing else; digits with an optional sign, point and exponent only (no hexadecimal
+ * "0x1p3", no "inf" or "nan" spellings). Returns TEXT_NUMBER_OK (1), TEXT_NOT_A_NUMBER (0),
+ * TEXT_NOT_FINITE (-1: "inf", "nan" and their spellings, documented as not allowed) or
+ * TEXT_OUT_OF_RANGE (-2: overflows a double, or underflows to zero or a subnormal, as
+ * "1e-400" does). *out is set only on success. */
+enum { TEXT_NUMBER_OK = 1, TEXT_NOT_A_NUMBER = 0, TEXT_NOT_FINITE = -1, TEXT_OUT_OF_RANGE = -2 };
 int text_parse_double(const char *s, double *out);
+
+/* The message for a text_parse_double result below TEXT_NUMBER_OK: "is not a number", ... */
+const char *text_number_problem(int result);
+
+/* The byte offset of the first byte of s[0..n) that is not part of well-formed UTF-8 (no
+ * overlong forms, no surrogates, nothing past U+10FFFF), or n when all of it is. */
+size_t text_utf8_invalid(const char *s, size_t n);
 
 /* Duplicates s; aborts on out-of-memory like the xmalloc family. */
 char *text_dup(const char *s);

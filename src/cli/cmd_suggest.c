@@ -20,7 +20,7 @@ static const char suggest_help[] =
     "cross-validated accuracy (Spearman, MAE). Defaults come from the study's \"search\" settings.\n\n"
     "  --target NAME       the target dataset (default: the study's first target)\n"
     "  -k, --batch N       suggestions to print (default: the study's batch, else 4)\n"
-    "  --predictor NAME    ensemble (default), mlp, additive, pairwise, random, multi\n"
+    "  --predictor NAME    ensemble (default), mlp, additive, pairwise, gp, auto, random, multi\n"
     "  --acquisition NAME  ucb (default), mean, ei, thompson\n"
     "  --seed S            random seed (default: the study's, else 1)\n"
     "  --no-cv             skip the cross-validation (cv figures are then null)\n"
@@ -90,7 +90,7 @@ int cmd_suggest(int argc, char **argv)
     }
     char safe[1024], buf[4096];
     int rc = EXIT_INVALID;
-    search_settings st = {PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, SEARCH_DEFAULT_BATCH, 1, false};
+    search_settings st = {.predictor = PREDICT_DEFAULT, .acquisition = SEARCH_DEFAULT_ACQUISITION, .batch = SEARCH_DEFAULT_BATCH, .seed = 1, .minimize = false};
     if (!pred_name)
         pred_name = s->search.predictor;
     if (!acq_name)
@@ -182,6 +182,17 @@ int cmd_suggest(int argc, char **argv)
         cJSON *cvo = cJSON_AddObjectToObject(o, "cv");
         cli_json_num(cvo, "spearman", rho);
         cli_json_num(cvo, "mae", mae);
+        if (info.automatic && !design_size) {
+            cJSON *ao = cJSON_AddObjectToObject(o, "auto");
+            cJSON_AddStringToObject(ao, "chosen", predict_kind_name(info.choice.chosen));
+            cli_json_num(ao, "cv_spearman", info.choice.rho);
+            if (info.choice.runner != PREDICT_AUTO) {
+                cJSON_AddStringToObject(ao, "runner_up", predict_kind_name(info.choice.runner));
+                cli_json_num(ao, "runner_up_cv_spearman", info.choice.runner_rho);
+            }
+            cJSON_AddBoolToObject(ao, "skill", info.choice.skill);
+        }
+        cJSON_AddBoolToObject(o, "explore", info.explored && !design_size);
         cJSON *arr = cJSON_AddArrayToObject(o, "suggestions");
         for (int i = 0; i < got; i++) {
             cJSON *e = cJSON_CreateObject();
@@ -209,9 +220,19 @@ int cmd_suggest(int argc, char **argv)
         else
             printf("predictor    %s  (cross-validation needs at least 4 runs; %zu measured)\n",
                    predict_kind_name(st.predictor), m);
+        if (info.automatic && !design_size)
+            printf("chosen       %s\n", predict_choice_format(&info.choice, buf, sizeof buf));
+        if (info.explored && !design_size)
+            printf("skill        the predictor cannot rank these runs yet: suggestions explore\n");
+        else if (!design_size && !info.automatic && cv && m >= 4 && !predict_has_skill(rho, m))
+            printf("skill        the predictor cannot rank these runs yet (cv rho not clearly above 0): "
+                   "--predictor auto would explore\n");
         if (design_size)
             printf("acquisition  none yet  (no runs of the target: the first %d of the %zu runs of the initial design, %s)\n",
                    got, design_size, design_size == 1 ? "the target alone on this small lattice" : "the paper's");
+        else if (info.explored)
+            printf("acquisition  explore  (%llu candidates: each pick the farthest from every measured run and "
+                   "earlier pick; acquisition = that distance)\n", (unsigned long long)info.candidates);
         else
             printf("acquisition  %s  (%llu candidates %s)\n", search_acquisition_name(st.acquisition),
                    (unsigned long long)info.candidates,

@@ -9,7 +9,8 @@
 #include "comboscope/synth.h"
 
 static const char synth_help[] =
-    "usage: comboscope synth (--preset biomed12 | --datasets N) [--runs R] [--seed S] -o OUT.csv\n\n"
+    "usage: comboscope synth (--preset biomed12 | --datasets N [--structure NAME]) [--runs R]\n"
+    "                        [--seed S] -o OUT.csv\n\n"
     "Write a synthetic long-format result table with a known structure: per-dataset baselines,\n"
     "same-task and cross-task transfer, pairwise interactions, a dilution penalty for a fixed\n"
     "training budget split among the members, and measurement noise. Every combination is\n"
@@ -18,6 +19,7 @@ static const char synth_help[] =
     "run,combination,dataset,task,precision,recall,f1\n\n"
     "  --preset NAME     biomed12: the 12 biomedical datasets in 4 task types\n"
     "  --datasets N      N generic datasets (1 to 64) named T<task>_d<NN>\n"
+    "  --structure NAME  with --datasets: default, synergy, additive, noise, harmful, sparse\n"
     "  --runs R          sample R distinct combinations (every single dataset first)\n"
     "  --seed S          random seed (default 1)\n"
     "  -o, --output OUT  the file to write, atomically ('-' for standard output)\n"
@@ -40,9 +42,10 @@ int cmd_synth(int argc, char **argv)
 {
     static const cli_option opts[] = {
         {"preset", 'p', "NAME", 0}, {"datasets", 'n', "N", 0}, {"runs", 'r', "R", 0},
-        {"seed", 's', "S", 0},      {"output", 'o', "OUT", 'o'}, {NULL, 0, NULL, 0},
+        {"seed", 's', "S", 0},      {"output", 'o', "OUT", 'o'}, {"structure", 'S', "NAME", 0},
+        {NULL, 0, NULL, 0},
     };
-    const char *preset = NULL, *output = NULL;
+    const char *preset = NULL, *output = NULL, *structure = NULL;
     long n = 0, runs = 0, seed = 1;
     cli_args p;
     cli_args_init(&p, "synth", synth_help, opts, argc, argv);
@@ -63,6 +66,7 @@ int cmd_synth(int argc, char **argv)
                 return cli_usage_error("synth", "--seed must be a number from 0 to 2147483647");
             break;
         case 'o': output = p.value; break;
+        case 'S': structure = p.value; break;
         }
     }
     if (c == CLI_EXIT)
@@ -76,9 +80,14 @@ int cmd_synth(int argc, char **argv)
     if (n > SYNTH_FULL_MAX && runs == 0)
         return cli_usage_error("synth", "more than %d datasets: --runs R is required", SYNTH_FULL_MAX);
 
+    synth_structure st = SYNTH_DEFAULT;
+    if (structure && !synth_structure_parse(structure, &st))
+        return cli_usage_error("synth", "--structure must be default, synergy, additive, noise, harmful or sparse");
+    if (structure && preset)
+        return cli_usage_error("synth", "--structure goes with --datasets N, not --preset");
     cs_error err;
     synth_model *m = preset ? synth_model_preset(preset, (uint64_t)seed, &err)
-                            : synth_model_generic((int)n, (uint64_t)seed, &err);
+                            : synth_model_structured((int)n, (uint64_t)seed, st, &err);
     if (!m)
         return cli_usage_error("synth", "%s", err.msg);
     combo_t *combos = NULL;

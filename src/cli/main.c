@@ -22,6 +22,7 @@ static const command commands[] = {
     {"replay", cmd_replay, "replay the search against a complete table"},
     {"synth", cmd_synth, "write a synthetic result table with a known structure"},
     {"queue", cmd_queue, "the approved runs not yet measured"},
+    {"withdraw", cmd_withdraw, "take queued runs back before they start"},
     {"help", cmd_help, "the help of the program or of a command (help COMMAND)"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof *commands };

@@ -192,6 +192,19 @@ const journal_run *journal_run_find(const journal *j, const char *id)
     return run_find(j, id);
 }
 
+bool journal_run_waiting(const journal_run *run)
+{
+    return !run->has_result && !run->withdrawn;
+}
+
+size_t journal_round_live_runs(const journal *j, const journal_round *r)
+{
+    size_t n = 0;
+    for (size_t k = 0; r && k < r->n_runs; k++)
+        n += !j->runs[r->runs[k]].withdrawn;
+    return n;
+}
+
 /* Whether ev may follow the events so far. On failure writes why into msg and the key the
  * problem is about into *key (for the column of the error). */
 static bool check(const journal *j, const journal_event *ev, char *msg, size_t n, const char **key)
@@ -219,12 +232,14 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
     case JOURNAL_UNDO:
     case JOURNAL_QUEUED:
     case JOURNAL_COMMITTED:
+    case JOURNAL_LEFT_OPEN:
         if (committed)
             return snprintf(msg, n, "%s in round %d, which is already committed",
                             journal_kind_name(ev->kind), ev->round), false;
         /* Once a commit has begun (runs queued), only the rest of the commit may follow:
          * a decision now could not take back a run already in the queue. */
-        if (r && r->n_runs && ev->kind != JOURNAL_QUEUED && ev->kind != JOURNAL_COMMITTED)
+        if (journal_round_live_runs(j, r) && ev->kind != JOURNAL_QUEUED && ev->kind != JOURNAL_COMMITTED &&
+            ev->kind != JOURNAL_LEFT_OPEN)
             return snprintf(msg, n, "%s in round %d, whose commit has begun (runs are queued); commit it first",
                             journal_kind_name(ev->kind), ev->round), false;
         break;
@@ -232,7 +247,7 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
         break;
     }
     bool needs_combo = ev->kind != JOURNAL_NOTE && ev->kind != JOURNAL_COMMITTED &&
-                       ev->kind != JOURNAL_UNDO;
+                       ev->kind != JOURNAL_UNDO && ev->kind != JOURNAL_UNCOMMITTED;
     if (needs_combo && ev->combo == 0) {
         *key = "combination";
         return snprintf(msg, n, "%s needs a \"combination\"", journal_kind_name(ev->kind)), false;
@@ -309,6 +324,8 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
             return snprintf(msg, n, "result for run %s, which was never queued", ev->run), false;
         if (run->has_result)
             return snprintf(msg, n, "a second result for run %s", ev->run), false;
+        if (run->withdrawn)
+            return snprintf(msg, n, "result for run %s, which was withdrawn", ev->run), false;
         if (run->combo != ev->combo) {
             *key = "combination";
             return snprintf(msg, n, "run %s was queued as %s", ev->run,
@@ -329,6 +346,49 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
             }
         break;
     }
+    case JOURNAL_LEFT_OPEN: {
+        const journal_suggestion *sg = r ? suggestion_find(r, ev->combo) : NULL;
+        if (!sg || sg->decision != DECISION_NONE) {
+            *key = "combination";
+            return snprintf(msg, n, "left_open names %s, which is not an open suggestion of round %d",
+                            study_combo_format(s, ev->combo, cbuf, sizeof cbuf), ev->round), false;
+        }
+        break;
+    }
+    case JOURNAL_WITHDRAWN: {
+        *key = "run";
+        if (!run_id_ok(ev->run))
+            return snprintf(msg, n, "run id must be 1 to %d letters, digits, '_', '-' or '.'",
+                            JOURNAL_RUN_MAX - 1), false;
+        const journal_run *run = run_find(j, ev->run);
+        if (!run)
+            return snprintf(msg, n, "withdrawn names run %s, which was never queued", ev->run), false;
+        if (run->has_result)
+            return snprintf(msg, n, "run %s has its result: it cannot be withdrawn", ev->run), false;
+        if (run->withdrawn)
+            return snprintf(msg, n, "run %s is already withdrawn", ev->run), false;
+        if (run->combo != ev->combo) {
+            *key = "combination";
+            return snprintf(msg, n, "run %s was queued as %s", ev->run,
+                            study_combo_format(s, run->combo, cbuf, sizeof cbuf)), false;
+        }
+        if (run->round != ev->round) {
+            *key = "round";
+            return snprintf(msg, n, "run %s was queued in round %d", ev->run, run->round), false;
+        }
+        break;
+    }
+    case JOURNAL_UNCOMMITTED:
+        if (!committed)
+            return snprintf(msg, n, "uncommitted in round %d, which is not committed", ev->round), false;
+        if (j->rounds[j->n_rounds - 1].number != ev->round)
+            return snprintf(msg, n, "round %d has begun since round %d was committed: its commit cannot be undone",
+                            j->rounds[j->n_rounds - 1].number, ev->round), false;
+        for (size_t k = 0; k < r->n_runs; k++)
+            if (j->runs[r->runs[k]].has_result)
+                return snprintf(msg, n, "run %s of round %d has its result: the commit cannot be undone",
+                                j->runs[r->runs[k]].id, ev->round), false;
+        break;
     default:
         break;
     }
@@ -419,6 +479,27 @@ static void apply(journal *j, size_t idx)
     case JOURNAL_COMMITTED:
         r->committed = true;
         r->committed_event = idx;
+        break;
+    case JOURNAL_LEFT_OPEN:
+        push_index(&r->left_open, &r->n_left_open, idx);
+        break;
+    case JOURNAL_WITHDRAWN: {
+        journal_run *run = (journal_run *)run_find(j, ev->run);
+        run->withdrawn = true;
+        run->withdrawn_event = idx;
+        break;
+    }
+    case JOURNAL_UNCOMMITTED:
+        r->committed = false;
+        r->n_left_open = 0;
+        r->n_uncommits++;
+        for (size_t k = 0; k < r->n_runs; k++) {
+            journal_run *run = &j->runs[r->runs[k]];
+            if (!run->withdrawn) {
+                run->withdrawn = true;
+                run->withdrawn_event = idx;
+            }
+        }
         break;
     default:
         break;
@@ -646,11 +727,14 @@ static bool decode(const line_ctx *lc, const cJSON *o, journal_event *ev)
         break;
     case JOURNAL_QUEUED:
     case JOURNAL_RESULT:
+    case JOURNAL_WITHDRAWN:
         if (!get_str(lc, o, "run", true, &t))
             return false;
         if (!run_id_ok(t))
             return line_fail(lc, "run", "run id \"%s\" must be letters, digits, '_', '-' or '.'", t);
         snprintf(ev->run, sizeof ev->run, "%s", t);
+        if (ev->kind == JOURNAL_WITHDRAWN)
+            break;
         if (ev->kind == JOURNAL_QUEUED) {
             if (!get_int(lc, o, "known", false, 0, &ev->known))
                 return false;
@@ -853,6 +937,23 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
             j->torn = true;
             break;
         }
+        /* A NUL byte or bytes that are not UTF-8: an error where they are, except on the
+         * last line, which a crash may have left filled with zeros: torn. */
+        const char *nul = memchr(text + pos, '\0', llen);
+        size_t bad = nul ? (size_t)(nul - (text + pos)) : text_utf8_invalid(text + pos, llen);
+        if (bad < llen) {
+            if (is_last) {
+                j->torn = true;
+                break;
+            }
+            if (nul)
+                error_set(err, path, line, (long)bad + 1, "NUL byte in the journal");
+            else
+                error_set(err, path, line, (long)bad + 1, "not UTF-8 (byte 0x%02X)",
+                          (unsigned)(unsigned char)text[pos + bad]);
+            ok = false;
+            break;
+        }
         cs_error e;
         line_status st = parse_line(j, text + pos, llen, line, &e);
         if (st == LINE_SYNTAX && is_last) {
@@ -973,6 +1074,7 @@ void journal_free(journal *j)
         free(r->notes);
         free(r->runs);
         free(r->results);
+        free(r->left_open);
     }
     free(j->rounds);
     free(j->runs);
@@ -1033,6 +1135,9 @@ static char *format_line(const journal *j, const journal_event *ev, size_t *len)
     case JOURNAL_QUEUED:
         cJSON_AddStringToObject(o, "run", ev->run);
         cJSON_AddNumberToObject(o, "known", ev->known);
+        break;
+    case JOURNAL_WITHDRAWN:
+        cJSON_AddStringToObject(o, "run", ev->run);
         break;
     case JOURNAL_RESULT: {
         cJSON_AddStringToObject(o, "run", ev->run);
@@ -1233,5 +1338,28 @@ bool journal_append_committed(journal *j, int round, cs_error *err)
 {
     const journal_round *r = journal_round_find(j, round);
     journal_event ev = event_base(JOURNAL_COMMITTED, round, r ? r->target : -1, 0);
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_left_open(journal *j, int round, int target, combo_t c, cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_LEFT_OPEN, round, target, c);
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_withdrawn(journal *j, const char *run, cs_error *err)
+{
+    const journal_run *r = journal_run_find(j, run);
+    if (!r)
+        return error_set(err, j->path, 0, 0, "no run %s in the journal", run);
+    journal_event ev = event_base(JOURNAL_WITHDRAWN, r->round, r->target, r->combo);
+    snprintf(ev.run, sizeof ev.run, "%s", r->id);
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_uncommitted(journal *j, int round, cs_error *err)
+{
+    const journal_round *r = journal_round_find(j, round);
+    journal_event ev = event_base(JOURNAL_UNCOMMITTED, round, r ? r->target : -1, 0);
     return journal_append(j, &ev, err);
 }

@@ -11,6 +11,7 @@
 
 #include "comboscope/rng.h"
 #include "comboscope/text.h"
+#include "comboscope/predict_gp.h"
 #include "predict_impl.h"
 
 static const char *const kind_names[] = {
@@ -62,15 +63,33 @@ int predict_active_inputs(const predict_model *md, combo_t c, int *a)
 }
 
 
+/* The membership bits of the other datasets, by input index (the GP's inputs). */
+static uint64_t gp_bits(const predict_model *md, combo_t c)
+{
+    int a[COMBO_MAX_DATASETS];
+    int r = predict_active_inputs(md, c, a);
+    uint64_t b = 0;
+    for (int i = 0; i < r; i++)
+        b |= (uint64_t)1 << a[i];
+    return b;
+}
+
 /* ---------- the model ---------- */
 
 static predict_model *fit_points(predict_kind kind, int n, int target, const combo_t *x, const double *y,
                                  size_t m, uint64_t seed, predict_effort effort, cs_error *err,
                                  const predict_runs *runs);
 
+static predict_model *auto_fit(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
+                               predict_effort effort, cs_error *err);
+static void auto_choose(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
+                        predict_choice *c);
+
 predict_model *predict_fit(predict_kind kind, int n, int target, const combo_t *x, const double *y,
                            size_t m, uint64_t seed, predict_effort effort, cs_error *err)
 {
+    if (kind == PREDICT_AUTO)
+        return auto_fit(n, target, x, y, m, seed, effort, err);
     if (kind != PREDICT_MULTI)
         return fit_points(kind, n, target, x, y, m, seed, effort, err, NULL);
     /* multi with the target's scores alone: runs that score the target only. */
@@ -106,8 +125,9 @@ predict_model *predict_fit_runs(predict_kind kind, int target, const predict_run
     combo_t *x;
     double *y;
     size_t m = predict_runs_target(runs, target, &x, &y);
-    predict_model *md = fit_points(kind, runs->n, target, x, y, m, seed, effort, err,
-                                   kind == PREDICT_MULTI ? runs : NULL);
+    predict_model *md = kind == PREDICT_AUTO ? auto_fit(runs->n, target, x, y, m, seed, effort, err)
+                                             : fit_points(kind, runs->n, target, x, y, m, seed, effort, err,
+                                                          kind == PREDICT_MULTI ? runs : NULL);
     free(x);
     free(y);
     return md;
@@ -156,6 +176,15 @@ static predict_model *fit_points(predict_kind kind, int n, int target, const com
     case PREDICT_ENSEMBLE:
     case PREDICT_MLP: predict_net_fit(md, x, ys, m, &rng, effort); break;
     case PREDICT_MULTI: predict_multi_fit(md, runs, &rng, effort); break;
+    case PREDICT_GP: {
+        uint64_t *bits = xmalloc((m ? m : 1) * sizeof *bits);
+        for (size_t i = 0; i < m; i++)
+            bits[i] = gp_bits(md, x[i]);
+        md->gp = gp_fit(md->d, bits, ys, m, NULL, rng_next(&rng));
+        md->members = GP_MEMBERS;
+        free(bits);
+        break;
+    }
     case PREDICT_RANDOM:
     default: md->members = 1; break;
     }
@@ -170,6 +199,7 @@ void predict_free(predict_model *md)
     free(md->w);
     free(md->wmean);
     free(md->net);
+    gp_free(md->gp);
     free(md);
 }
 
@@ -177,6 +207,12 @@ int predict_members(const predict_model *md) { return md->members; }
 
 void predict_eval_members(const predict_model *md, combo_t c, double *out)
 {
+    if (md->kind == PREDICT_GP) {
+        gp_eval_members(md->gp, gp_bits(md, c), out);
+        for (int s = 0; s < md->members; s++)
+            out[s] = md->ymean + md->yscale * out[s];
+        return;
+    }
     int a[COMBO_MAX_DATASETS];
     int r = predict_active_inputs(md, c, a);
     for (int s = 0; s < md->members; s++) {
@@ -263,6 +299,85 @@ double predict_spearman(const double *a, const double *b, size_t m)
     return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : NAN;
 }
 
+/* ---------- auto: the predictor chosen by cross-validated rank accuracy ---------- */
+
+bool predict_has_skill(double rho, size_t m)
+{
+    return m >= 4 && isfinite(rho) && rho > 1.2816 / sqrt((double)(m - 1));
+}
+
+static void auto_choose(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
+                        predict_choice *c)
+{
+    static const predict_kind cand[PREDICT_AUTO_N] = PREDICT_AUTO_CANDIDATES;
+    memset(c, 0, sizeof *c);
+    c->chosen = cand[0];
+    c->runner = PREDICT_AUTO;
+    c->rho = c->mae = c->runner_rho = NAN;
+    c->points = m;
+    double best = -INFINITY, second = -INFINITY;
+    for (int i = 0; i < PREDICT_AUTO_N && m >= 4; i++) {
+        if (cand[i] == PREDICT_PAIRWISE && n > 32)
+            continue;
+        double rho, mae;
+        if (!predict_cv(cand[i], n, target, x, y, m, PREDICT_AUTO_FOLDS, seed, &rho, &mae) || !isfinite(rho))
+            continue;
+        if (rho > best) {
+            if (isfinite(best)) {
+                second = best;
+                c->runner = c->chosen;
+                c->runner_rho = c->rho;
+            }
+            best = rho;
+            c->chosen = cand[i];
+            c->rho = rho;
+            c->mae = mae;
+        } else if (rho > second) {
+            second = rho;
+            c->runner = cand[i];
+            c->runner_rho = rho;
+        }
+    }
+    c->skill = predict_has_skill(c->rho, m);
+}
+
+static predict_model *auto_fit(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
+                               predict_effort effort, cs_error *err)
+{
+    if (n < 1 || n > COMBO_MAX_DATASETS || target < 0 || target >= n) {
+        error_set(err, NULL, 0, 0, "predictor: target %d out of range for %d datasets", target, n);
+        return NULL;
+    }
+    predict_choice c;
+    auto_choose(n, target, x, y, m, seed, &c);
+    predict_model *md = fit_points(c.chosen, n, target, x, y, m, seed, effort, err, NULL);
+    if (md) {
+        md->automatic = true;
+        md->choice = c;
+    }
+    return md;
+}
+
+bool predict_auto_choice(const predict_model *md, predict_choice *out)
+{
+    if (!md || !md->automatic)
+        return false;
+    *out = md->choice;
+    return true;
+}
+
+char *predict_choice_format(const predict_choice *c, char *buf, size_t n)
+{
+    if (!isfinite(c->rho))
+        snprintf(buf, n, "auto: %s, too few runs to cross-validate (%zu)", predict_kind_name(c->chosen), c->points);
+    else if (c->runner == PREDICT_AUTO)
+        snprintf(buf, n, "auto: %s, cv rho %.2f", predict_kind_name(c->chosen), c->rho);
+    else
+        snprintf(buf, n, "auto: %s, cv rho %.2f vs %s %.2f", predict_kind_name(c->chosen), c->rho,
+                 predict_kind_name(c->runner), c->runner_rho);
+    return buf;
+}
+
 /* Shuffles the m point indices idx by seed (point i of the shuffle is in fold i % k) and
  * returns k: folds, but at least 2 and at most m. */
 static size_t cv_shuffle(size_t *idx, size_t m, int folds, uint64_t seed)
@@ -297,6 +412,13 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
     *mae = NAN;
     if (m < 4)
         return false;
+    if (kind == PREDICT_AUTO) { /* the figures auto chose on: the best candidate's */
+        predict_choice c;
+        auto_choose(n, target, x, y, m, seed, &c);
+        *spearman = c.rho;
+        *mae = c.mae;
+        return isfinite(c.rho);
+    }
     size_t *perm = xmalloc(m * sizeof *perm);
     for (size_t i = 0; i < m; i++)
         perm[i] = i;

@@ -1,6 +1,7 @@
 /* predict_impl: what the predictor families share behind comboscope/predict.h (private to
  * src/core). predict.c holds the dispatch and cross-validation, predict_ridge.c the Bayesian
- * linear models (additive, pairwise), predict_net.c the networks (mlp, ensemble, multi). */
+ * linear models (additive, pairwise), predict_net.c the networks (mlp, ensemble, multi),
+ * predict_gp.c the Gaussian process (gp); auto is a choice among them, in predict.c. */
 #ifndef COMBOSCOPE_PREDICT_IMPL_H
 #define COMBOSCOPE_PREDICT_IMPL_H
 
@@ -25,6 +26,9 @@ struct predict_model {
     double *net; /* members x net_size */
     size_t net_size;
     bool multi;  /* net with n outputs on all n bits (PREDICT_MULTI) */
+    struct gp_model *gp; /* PREDICT_GP (predict_gp.c) */
+    bool automatic;      /* fitted for PREDICT_AUTO: choice says why */
+    predict_choice choice;
 };
 
 

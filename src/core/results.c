@@ -88,9 +88,9 @@ static bool scan_row(const char *const *f, int n, long line, void *p, cs_error *
     }
     if (c->c_metric >= 0 && f[c->c_metric]) {
         int ok = text_parse_double(f[c->c_metric], &row.value);
-        if (ok != 1)
-            return error_set(err, c->file, line, 0, "%s: \"%s\" is not a finite number",
-                             s->metrics[s->metric], text_sanitize(f[c->c_metric], safe, sizeof safe));
+        if (ok != TEXT_NUMBER_OK)
+            return error_set(err, c->file, line, 0, "%s: \"%s\" %s", s->metrics[s->metric],
+                             text_sanitize(f[c->c_metric], safe, sizeof safe), text_number_problem(ok));
         row.has_value = true;
     }
     results_rows *o = c->out;
@@ -254,7 +254,7 @@ size_t results_match(const journal *j, const results_rows *rows, result_match **
     }
     for (size_t q = 0; q < j->n_runs; q++) {
         const journal_run *run = &j->runs[q];
-        if (run->has_result)
+        if (!journal_run_waiting(run))
             continue;
         double *scores = xmalloc((size_t)(s->n_datasets ? s->n_datasets : 1) * sizeof *scores);
         for (int d = 0; d < s->n_datasets; d++)
@@ -503,7 +503,7 @@ bool oracle_answer(const study *s, const journal *j, const char *complete_path, 
 
     size_t open = 0;
     for (size_t q = 0; q < j->n_runs; q++)
-        open += !j->runs[q].has_result && !done[q];
+        open += journal_run_waiting(&j->runs[q]) && !done[q];
     if (open == 0) {
         free(done);
         return true;
@@ -516,7 +516,7 @@ bool oracle_answer(const study *s, const journal *j, const char *complete_path, 
     int cm = complete ? study_find_metric(complete, s->metrics[s->metric]) : -1;
     for (size_t q = 0; q < j->n_runs && ok; q++) {
         const journal_run *run = &j->runs[q];
-        if (run->has_result || done[q])
+        if (!journal_run_waiting(run) || done[q])
             continue;
         /* Names map the study's datasets onto the complete table's. */
         o.cc = 0;
@@ -579,6 +579,8 @@ bool results_enter(const study *s, const journal *j, const char *run_id, const d
         return error_set(err, j->path, 0, 0, "no run %s in the journal", run_id);
     if (run->has_result)
         return error_set(err, j->path, 0, 0, "run %s already has a result", run_id);
+    if (run->withdrawn)
+        return error_set(err, j->path, 0, 0, "run %s was withdrawn", run_id);
     for (int d = 0; d < s->n_datasets; d++)
         if (combo_has(run->combo, d) && !isfinite(scores[d]))
             return error_set(err, NULL, 0, 0, "run %s needs a score for %s", run_id, s->datasets[d].name);

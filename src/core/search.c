@@ -225,7 +225,28 @@ typedef struct scorer {
     const combo_set *measured;
     double *f;
     uint64_t scored;
+    /* exploring: the key is the distance to the nearest measured combination, plus a random
+     * tie-break in [0, 1) */
+    bool explore;
+    const combo_t *xm;
+    size_t m;
+    uint64_t seed;
 } scorer;
+
+static int nearest(combo_t c, const combo_t *x, size_t m)
+{
+    int best = 64;
+    for (size_t i = 0; i < m && best > 0; i++) {
+        int h = __builtin_popcountll(c ^ x[i]);
+        best = h < best ? h : best;
+    }
+    return best;
+}
+
+static double tie_break(uint64_t seed, combo_t c)
+{
+    return (double)(rng_mix(seed ^ rng_mix(c)) >> 11) * 0x1.0p-53;
+}
 
 static void score_one(scorer *sc, combo_t c)
 {
@@ -233,7 +254,9 @@ static void score_one(scorer *sc, combo_t c)
     predict_eval_members(sc->model, c, sc->f);
     for (int s = 0; s < S; s++)
         sc->f[s] *= sc->sign;
-    shortlist_offer(sc->h, c, screen(sc->st, sc->f, S, sc->best), sc->f);
+    double key = sc->explore ? nearest(c, sc->xm, sc->m) + tie_break(sc->seed, c)
+                             : screen(sc->st, sc->f, S, sc->best);
+    shortlist_offer(sc->h, c, key, sc->f);
     sc->scored++;
 }
 
@@ -338,8 +361,23 @@ int search_round_model(const search_settings *st, const predict_model *model, in
     h.key = xmalloc(h.cap * sizeof *h.key);
     h.F = xmalloc(h.cap * (size_t)S * sizeof *h.F);
     double *f = xmalloc((size_t)S * sizeof *f);
-    scorer sc = {st, model, sign, best, &h, &measured, f, 0};
-    if (n <= SEARCH_ENUMERATE_MAX) {
+    scorer sc = {st, model, sign, best, &h, &measured, f, 0, false, x, m, st->seed ^ 0xe8};
+    predict_choice choice;
+    if (predict_auto_choice(model, &choice)) {
+        info->automatic = true;
+        info->choice = choice;
+        sc.explore = info->explored = !choice.skill;
+    }
+    if (st->pool) {
+        info->enumerated = true;
+        for (size_t i = 0; i < st->pool_len; i++)
+            if (combo_has(st->pool[i], target) && (st->pool[i] & ~all) == 0)
+                visit_candidate(st->pool[i], &sc);
+        info->remaining = 0;
+        for (size_t i = 0; i < st->pool_len; i++)
+            info->remaining += combo_has(st->pool[i], target) && (st->pool[i] & ~all) == 0 &&
+                               !set_has(&measured, st->pool[i]);
+    } else if (n <= SEARCH_ENUMERATE_MAX) {
         info->enumerated = true;
         combo_each_with(n, target, visit_candidate, &sc);
     } else {
@@ -366,7 +404,9 @@ int search_round_model(const search_settings *st, const predict_model *model, in
                 continue;
             const double *fi = h.F + i * S;
             double v;
-            if (st->acquisition == ACQ_THOMPSON) {
+            if (sc.explore) {
+                v = h.key[i];
+            } else if (st->acquisition == ACQ_THOMPSON) {
                 v = fi[draw];
             } else {
                 double mu, sd;
@@ -384,7 +424,15 @@ int search_round_model(const search_settings *st, const predict_model *model, in
         out[picks].combo = h.combo[bi];
         out[picks].predicted = sign * mu;
         out[picks].sd = sd;
-        out[picks].acquisition = bv;
+        out[picks].acquisition = sc.explore ? floor(bv) : bv;
+        if (sc.explore) { /* the next pick keeps its distance from this one too */
+            for (size_t i = 0; i < L; i++) {
+                double dist = __builtin_popcountll(h.combo[i] ^ h.combo[bi]);
+                double frac = h.key[i] - floor(h.key[i]);
+                if (!taken[i] && dist < floor(h.key[i]))
+                    h.key[i] = dist + frac;
+            }
+        }
         if (S > 1 && sd > 0) {
             const double *fc = h.F + bi * S;
             double var_c = sd * sd;
@@ -400,7 +448,7 @@ int search_round_model(const search_settings *st, const predict_model *model, in
                 for (int s = 0; s < S; s++)
                     cov += (fi[s] - mi) * dev[s];
                 cov /= S - 1;
-                double gain = cov / (var_c * 1.0001);
+                double gain = cov / (var_c * (1 + SEARCH_BELIEVER_NOISE));
                 for (int s = 0; s < S; s++)
                     fi[s] -= gain * dev[s];
             }

@@ -100,6 +100,23 @@ static const char *skip_value(const char *p)
     return p;
 }
 
+/* How many arrays and objects are open at `at` (strings skipped). */
+static int json_depth(const char *text, const char *at)
+{
+    int depth = 0;
+    for (const char *p = text; *p && p < at; p++) {
+        if (*p == '"') {
+            p = skip_string(p) - 1;
+            continue;
+        }
+        if (*p == '{' || *p == '[')
+            depth++;
+        else if (*p == '}' || *p == ']')
+            depth--;
+    }
+    return depth;
+}
+
 /* Finds the value at a path in the text: each step is an object key or, written "#N", an
  * array index. Returns NULL when it cannot be found (the caller then reports no column). */
 static const char *locate(const char *text, const char *const *path, int n)
@@ -308,6 +325,15 @@ study *study_json_load(const char *path, cs_error *err)
         free(text);
         return NULL;
     }
+    size_t bad = text_utf8_invalid(text, len);
+    if (bad < len) {
+        long line, col;
+        text_line_col(text, bad, &line, &col);
+        error_set(err, path, line, col, "not UTF-8 (byte 0x%02X): save the file as UTF-8",
+                  (unsigned)(unsigned char)text[bad]);
+        free(text);
+        return NULL;
+    }
     /* cJSON counts the terminating NUL as part of the buffer when it must check for it. */
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
@@ -316,7 +342,11 @@ study *study_json_load(const char *path, cs_error *err)
         long line = 0, col = 0;
         if (at && at >= text && at <= text + len)
             text_line_col(text, (size_t)(at - text), &line, &col);
-        error_set(err, path, line, col, "JSON syntax error");
+        if (at && at >= text && at <= text + len && json_depth(text, at) >= CJSON_NESTING_LIMIT)
+            error_set(err, path, line, col, "JSON nested deeper than the limit of %d levels",
+                      CJSON_NESTING_LIMIT);
+        else
+            error_set(err, path, line, col, "JSON syntax error");
         free(text);
         return NULL;
     }

@@ -232,6 +232,22 @@ static void color_rgb(int c, int rgb[3])
     }
 }
 
+int theme_color_lightness(int c)
+{
+    if (c < 0 || c > 255)
+        return -1;
+    int rgb[3];
+    color_rgb(c, rgb);
+    int hi = rgb[0], lo = rgb[0];
+    for (int k = 1; k < 3; k++) {
+        if (rgb[k] > hi)
+            hi = rgb[k];
+        if (rgb[k] < lo)
+            lo = rgb[k];
+    }
+    return (hi + lo) / 2;
+}
+
 /* Nearest by RGB distance would turn most pastel colours into greys (xterm's system colours are
  * far apart), so that "good" and "bad" would look the same. Instead: greys stay greys by
  * lightness; any colour with a visible tint keeps its hue (the nearest of the six ANSI hues)

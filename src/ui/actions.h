@@ -55,13 +55,15 @@
     X(HEATMAP_KIND,  HEATMAPS, "p",     NULL,   "pair gain or mean marginal gain")          \
     X(HEATMAP_VALUES, HEATMAPS, "v",    NULL,   "show or hide the numbers")                 \
     X(HEATMAP_METRIC, HEATMAPS, "m",    NULL,   "next metric")                              \
+    X(HEATMAP_SORT,  HEATMAPS, "o",     NULL,   "sort rows and columns by mean gain, or study order") \
     X(HEATMAP_TARGET, HEATMAPS, "Enter", NULL,  "make the row's dataset the target")        \
     X(ROUND_ACCEPT,  ROUND,    "a",     NULL,   "accept the suggestion (saved to the journal at once)") \
     X(ROUND_REJECT,  ROUND,    "x",     NULL,   "reject the suggestion, with an optional reason") \
     X(ROUND_OVERRIDE, ROUND,   "o",     NULL,   "override: edit the combination, run yours instead") \
     X(ROUND_NOTE,    ROUND,    "m",     NULL,   "add a note (memo) to the suggestion")       \
-    X(ROUND_UNDO,    ROUND,    "u",     NULL,   "undo the last decision of the round")       \
-    X(ROUND_COMMIT,  ROUND,    "Enter", NULL,   "commit the round: approved runs go to the queue") \
+    X(ROUND_UNDO,    ROUND,    "u",     NULL,   "undo the last decision of the round; with none, undo the last commit (while none of its runs has a result or was launched)") \
+    X(ROUND_COMMIT,  ROUND,    "Enter", NULL,   "commit the round: approved runs go to the queue (asks y/N first when suggestions would be left open or runs launched)") \
+    X(ROUND_WITHDRAW, ROUND,   "w",     NULL,   "withdraw a queued run that has not started (asks which; the last one queued is offered)") \
     X(ROUND_PREDICTOR, ROUND,  "p",     NULL,   "next predictor (proposes again)")           \
     X(ROUND_ACQUISITION, ROUND, "A",    NULL,   "next acquisition rule (proposes again)")    \
     X(ROUND_BATCH_MORE, ROUND, "+",     NULL,   "one more suggestion per round (proposes again)") \

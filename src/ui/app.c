@@ -238,7 +238,11 @@ static int poll_results(app *a, bool force)
     }
     if (a->session->study != before) {
         app_study_reloaded(a);
-        if (n > 0)
+        round_progress pr;
+        if (n > 0 && round_progress_of(a->session, &pr) && pr.complete)
+            app_message(a, false, "%d result%s journaled: round %d complete, round %d can be proposed (4)", n,
+                        n == 1 ? "" : "s", pr.round, journal_current_round(a->session->journal));
+        else if (n > 0)
             app_message(a, false, "%d result%s came back and %s journaled", n, n == 1 ? "" : "s",
                         n == 1 ? "is" : "are");
         else if (force)
@@ -481,6 +485,13 @@ static int handle_prompt_key(app *a, int c)
     void *st = view_state(a, a->prompt_view);
     size_t len = strlen(a->prompt_text);
     bool done = false, cancelled = false;
+    if (a->prompt == PROMPT_CONFIRM) { /* one key answers: only y is yes */
+        a->prompt = PROMPT_NONE;
+        a->prompt_text[0] = '\0';
+        if (ops && ops->prompt)
+            ops->prompt(a, st, PROMPT_CONFIRM, c == 'y' ? "y" : "", true, false);
+        return UI_HANDLED | UI_REDRAW;
+    }
     switch (ui_key_action(c, SCOPE_PROMPT)) {
     case ACTION_PROMPT_ACCEPT: done = true; break;
     case ACTION_PROMPT_CANCEL:

@@ -42,6 +42,8 @@ static short role_pair[ROLE_COUNT];
 /* Heat pairs are made on first use: (top + 2, bottom + 2), -1 meaning unmeasured and -2 blank
  * (the terminal's background: a cell a filter leaves out). */
 static short heat_pair[THEME_HEAT_LEVELS + 2][THEME_HEAT_LEVELS + 2];
+/* Text on heat cells, made on first use (ui_heat_text_attr). */
+static short text_pair[THEME_HEAT_LEVELS];
 static short next_pair;
 /* What each pair means, for golden screen dumps: two characters per cell. */
 static char pair_code[512][3];
@@ -71,6 +73,7 @@ void ui_colors_init(const ui_caps *c, const theme *t)
     cur_theme = *t;
     memset(role_pair, 0, sizeof role_pair);
     memset(heat_pair, 0, sizeof heat_pair);
+    memset(text_pair, 0, sizeof text_pair);
     memset(pair_code, 0, sizeof pair_code);
     next_pair = 1;
     if (!caps.colors)
@@ -116,6 +119,23 @@ attr_t ui_heat_attr(int top, int bottom)
             return ui_role_attr(top == -2 ? ROLE_NORMAL : top < 0 ? ROLE_UNMEASURED : (theme_role)(ROLE_HEAT_N3 + top));
         init_pair(next_pair, tier_color(heat_fg(top)), tier_color(heat_fg(bottom)));
         snprintf(pair_code[next_pair], 3, "%c%c", heat_code(top), heat_code(bottom));
+        *p = next_pair++;
+    }
+    return COLOR_PAIR(*p);
+}
+
+attr_t ui_heat_text_attr(int level)
+{
+    if (!caps.colors || level < 0 || level >= THEME_HEAT_LEVELS)
+        return ui_role_attr(ROLE_NUMBER);
+    short *p = &text_pair[level];
+    if (!*p) {
+        if (next_pair >= COLOR_PAIRS || next_pair >= 512)
+            return ui_role_attr((theme_role)(ROLE_HEAT_N3 + level)) | A_REVERSE;
+        short bg = tier_color(cur_theme.role[ROLE_HEAT_N3 + level].fg);
+        int light = theme_color_lightness(bg);
+        init_pair(next_pair, light >= 0 && light < 128 ? COLOR_WHITE : COLOR_BLACK, bg);
+        snprintf(pair_code[next_pair], 3, "=%c", '1' + level);
         *p = next_pair++;
     }
     return COLOR_PAIR(*p);

@@ -46,8 +46,11 @@ typedef struct ui_rect {
 
 struct app;
 
-/* PROMPT_SEARCH belongs to the app (the `/` search, see the search op); views open the others. */
-enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* free text: a reason, a note */ };
+/* PROMPT_SEARCH belongs to the app (the `/` search, see the search op); views open the others.
+ * PROMPT_CONFIRM: a question in the status line (its label) answered by one key: the view's
+ * prompt op gets done with text "y" for y and "" for any other key. */
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* free text: a reason, a note */,
+                   PROMPT_CONFIRM };
 
 /* How a search op is asked to look: the incremental edits of `/` (the cursor's own item may
  * answer), n (the next match) and N (the previous one). */
@@ -149,7 +152,7 @@ typedef struct app {
     /* the prompt (search or filter) in the status line, if open */
     enum prompt_kind prompt;
     enum view_id prompt_view;
-    char prompt_label[16];
+    char prompt_label[200];
     char prompt_text[128];
     char search[VIEW_MAX][128]; /* the last `/` text of each view (n and N look for it again) */
     char search_before[128];    /* the view's search text when `/` was pressed (Esc restores it) */
@@ -211,6 +214,11 @@ attr_t ui_role_attr(theme_role role);
  * background), drawn with g->half_upper. In no-colour
  * mode this returns plain attributes: use the shade ramp instead. */
 attr_t ui_heat_attr(int top, int bottom);
+
+/* The attributes of text drawn on a heat cell of level (0..THEME_HEAT_LEVELS-1): the heat colour
+ * as background, black or white text by its lightness, so numbers on filled cells read in every
+ * theme. Dumped as "=" and the level. Without colour: the number role. */
+attr_t ui_heat_text_attr(int level);
 
 /* True when heat must be drawn with the shade ramp (g->shade) rather than colours: no colour,
  * or a theme (such as mono) whose heat roles have no colours. */

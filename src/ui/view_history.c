@@ -159,6 +159,15 @@ static const char *others(const study *s, combo_t c, int target, char *buf, size
 
 /* ---- the table and the details ----------------------------------------------------------------- */
 
+/* Whether the commit of round jr journaled c as left open (no decision when committed). */
+static bool left_open(const journal *j, const journal_round *jr, combo_t c)
+{
+    for (size_t k = 0; k < jr->n_left_open; k++)
+        if (j->events[jr->left_open[k]].combo == c)
+            return true;
+    return false;
+}
+
 static void draw_details(app *a, const journal_round *jr, int y, int x, int w, int y_end)
 {
     const journal *j = a->session->journal;
@@ -169,6 +178,7 @@ static void draw_details(app *a, const journal_round *jr, int y, int x, int w, i
         const char *what = sg->decision == DECISION_ACCEPTED     ? "accepted"
                            : sg->decision == DECISION_REJECTED   ? "rejected"
                            : sg->decision == DECISION_OVERRIDDEN ? "overridden"
+                           : left_open(j, jr, sg->combo)         ? "left open"
                            : sg->suggested                       ? "undecided"
                                                                  : "";
         theme_role role = sg->decision == DECISION_ACCEPTED     ? ROLE_GOOD
@@ -199,6 +209,16 @@ static void draw_details(app *a, const journal_round *jr, int y, int x, int w, i
         int u = ui_textf(y, x, w, ROLE_NORMAL, "came back %s %s ", e->run, sc);
         ui_text(y++, x + u, w - u, ROLE_DIM, others(s, e->combo, jr->target, buf, sizeof buf));
     }
+    for (size_t k = 0; k < jr->n_runs && y < y_end; k++) { /* runs taken back */
+        const journal_run *run = &j->runs[jr->runs[k]];
+        if (!run->withdrawn || j->events[run->withdrawn_event].kind != JOURNAL_WITHDRAWN)
+            continue;
+        int u = ui_textf(y, x, w, ROLE_BAD, "withdrawn %s ", run->id);
+        ui_text(y++, x + u, w - u, ROLE_DIM, others(s, run->combo, jr->target, buf, sizeof buf));
+    }
+    if (jr->n_uncommits && y < y_end)
+        ui_textf(y++, x, w, ROLE_DIM, jr->n_uncommits == 1 ? "commit undone once" : "commit undone %zu times",
+                 jr->n_uncommits);
     if (!jr->committed && y < y_end)
         ui_text(y, x, w, ROLE_DIM, "not committed yet (the Round view)");
 }

@@ -13,7 +13,7 @@
 #include "comboscope/text.h"
 #include "ui.h"
 
-enum ask { ASK_NONE, ASK_REASON, ASK_NOTE, ASK_RESULT, ASK_NAME };
+enum ask { ASK_NONE, ASK_REASON, ASK_NOTE, ASK_RESULT, ASK_NAME, ASK_COMMIT, ASK_WITHDRAW };
 
 typedef struct round_view {
     size_t cursor;
@@ -307,20 +307,41 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
             }
         }
     }
+    /* how the last committed round is coming along */
+    round_progress pr;
+    if (round_progress_of(rs, &pr) && y < y_end) {
+        if (pr.complete)
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_GOOD, "round %d complete: %zu of %zu run%s done; round %d is proposed with "
+                     "their results", pr.round, pr.done, pr.runs, pr.runs == 1 ? "" : "s", rs->number);
+        else
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_ACCENT, "round %d: %zu of %zu run%s done", pr.round, pr.done, pr.runs,
+                     pr.runs == 1 ? "" : "s");
+    }
     /* the queue: runs approved and not yet measured */
     const journal *j = rs->journal;
-    size_t open = 0;
-    for (size_t i = 0; j && i < j->n_runs; i++)
-        open += !j->runs[i].has_result;
+    size_t open = 0, withdrawn = 0;
+    for (size_t i = 0; j && i < j->n_runs; i++) {
+        open += journal_run_waiting(&j->runs[i]);
+        withdrawn += j->runs[i].withdrawn && j->events[j->runs[i].withdrawn_event].kind == JOURNAL_WITHDRAWN;
+    }
     if (open && y < y_end) {
         int x = ui_textf(y, r.x + 1, r.w - 2, ROLE_ACCENT, "queue: %zu run%s waiting for results:", open,
                          open == 1 ? "" : "s");
         for (size_t i = 0; i < j->n_runs && x < r.w - 8; i++)
-            if (!j->runs[i].has_result)
+            if (journal_run_waiting(&j->runs[i]))
                 x += ui_textf(y, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, " %s", j->runs[i].id);
         y++;
         if (y < y_end)
-            ui_text(y++, r.x + 1, r.w - 2, ROLE_DIM, "results are read when a table changes; e types one in");
+            ui_text(y++, r.x + 1, r.w - 2, ROLE_DIM,
+                    rs->read_only ? "results are read when a table changes"
+                                  : "results are read when a table changes; e types one in, w withdraws");
+    }
+    if (withdrawn && y < y_end) { /* the latest ones taken back, newest first */
+        int x = ui_text(y, r.x + 1, r.w - 2, ROLE_BAD, "withdrawn:");
+        for (size_t i = j->n_runs; i-- > 0 && x < r.w - 40;)
+            if (j->runs[i].withdrawn && j->events[j->runs[i].withdrawn_event].kind == JOURNAL_WITHDRAWN)
+                x += ui_textf(y, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, " %s", j->runs[i].id);
+        ui_text(y++, r.x + 2 + x, r.w - 3 - x, ROLE_DIM, "(out of the queue; may be proposed again)");
     }
 }
 
@@ -407,9 +428,12 @@ static void round_draw(app *a, void *state, ui_rect r)
                          a->study->metrics[a->study->metric]);
         ui_text(r.y + r.h - 1, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL,
                 study_combo_format(a->study, run->combo, names, sizeof names));
+    } else if (rs->read_only) { /* no decision keys: say why instead */
+        int x = ui_text(r.y + r.h - 1, r.x + 1, r.w - 2, ROLE_BAD, rs->read_only_why);
+        ui_text(r.y + r.h - 1, r.x + 3 + x, r.w - 4 - x, ROLE_DIM, "p predictor  ? keys");
     } else {
         ui_text(r.y + r.h - 1, r.x + 1, r.w - 2, ROLE_DIM,
-                "a accept  x reject  o override  m note  u undo  Enter commit  ? more keys");
+                "a accept  x reject  o override  u undo  w withdraw  Enter commit  ? more keys");
     }
 }
 
@@ -423,6 +447,28 @@ static int saved(app *a, bool ok, const cs_error *err, const char *what)
         app_message(a, true, "%s (r reloads)", err->msg);
     else
         app_message(a, true, "%s", err->msg);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* Commits the round (the question, if one was due, was answered y). */
+static int commit(app *a, round_view *v)
+{
+    round_session *rs = a->session;
+    cs_error err;
+    size_t queued;
+    int number = rs->number;
+    app_notice_fit(a, rs->target, rs->settings.predictor);
+    bool ok = round_commit(rs, &queued, &err);
+    if (rs->study != a->study)
+        app_study_reloaded(a);
+    v->cursor = 0;
+    if (!ok)
+        app_message(a, true, "%s", err.msg);
+    else if (rs->oracle && queued)
+        app_message(a, false, "round %d committed: %zu run%s queued, answered by the oracle; round %d proposed",
+                    number, queued, queued == 1 ? "" : "s", rs->number);
+    else
+        app_message(a, false, "round %d committed: %zu run%s in the queue", number, queued, queued == 1 ? "" : "s");
     return UI_HANDLED | UI_REDRAW;
 }
 
@@ -520,29 +566,42 @@ static int round_action(app *a, void *state, enum action act)
         v->name_match = -1;
         return UI_HANDLED | UI_REDRAW;
     case ACTION_ROUND_UNDO: {
-        size_t item;
-        bool ok = round_undo(rs, &item, &err);
+        round_undone u;
+        bool ok = round_undo(rs, &u, &err);
+        if (rs->study != a->study)
+            app_study_reloaded(a);
         if (ok) {
-            v->cursor = item;
-            snprintf(what, sizeof what, "decision on #%zu undone", item + 1);
+            v->cursor = u.item;
+            if (u.commit)
+                snprintf(what, sizeof what, "round %d's commit undone, %zu run%s out of the queue", u.round, u.runs,
+                         u.runs == 1 ? "" : "s");
+            else
+                snprintf(what, sizeof what, "decision on #%zu undone", u.item + 1);
         }
         return saved(a, ok, &err, what);
     }
     case ACTION_ROUND_COMMIT: {
-        size_t queued;
-        int number = rs->number;
-        app_notice_fit(a, rs->target, rs->settings.predictor);
-        bool ok = round_commit(rs, &queued, &err);
-        if (rs->study != a->study)
-            app_study_reloaded(a);
-        v->cursor = 0;
-        if (!ok)
-            app_message(a, true, "%s", err.msg);
-        else if (rs->oracle && queued)
-            app_message(a, false, "round %d committed: %zu run%s queued, answered by the oracle; round %d proposed",
-                        number, queued, queued == 1 ? "" : "s", rs->number);
-        else
-            app_message(a, false, "round %d committed: %zu run%s in the queue", number, queued, queued == 1 ? "" : "s");
+        char question[200];
+        bool decided = false;
+        for (size_t i = 0; i < n; i++)
+            decided |= rs->items[i].decision != DECISION_NONE;
+        /* read-only, or nothing decided: the commit itself refuses and says why, no question */
+        if (rs->read_only || !decided || !round_commit_question(rs, question, sizeof question))
+            return commit(a, v);
+        v->ask = ASK_COMMIT;
+        app_prompt_open(a, PROMPT_CONFIRM, question, "");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    case ACTION_ROUND_WITHDRAW: {
+        const journal_run *run = round_last_waiting(rs);
+        if (rs->read_only)
+            app_message(a, true, "%s", rs->read_only_why);
+        else if (!run)
+            app_message(a, false, "no queued run is waiting: nothing to withdraw");
+        else {
+            v->ask = ASK_WITHDRAW;
+            app_prompt_open(a, PROMPT_TEXT, "withdraw run: ", run->id);
+        }
         return UI_HANDLED | UI_REDRAW;
     }
     case ACTION_ROUND_PREDICTOR:
@@ -672,6 +731,22 @@ static int round_prompt(app *a, void *state, enum prompt_kind kind, const char *
             app_study_reloaded(a);
         if (ok)
             app_message(a, false, "saved: result of %s (table and journal)", v->ask_run);
+        else
+            app_message(a, true, "%s", err.msg);
+        break;
+    }
+    case ASK_COMMIT:
+        if (strcmp(text, "y") == 0)
+            return commit(a, v);
+        app_message(a, false, "not committed: nothing changed (only y commits)");
+        break;
+    case ASK_WITHDRAW: {
+        char run[JOURNAL_RUN_MAX + 1];
+        snprintf(run, sizeof run, "%s", text);
+        bool ok = round_withdraw(rs, run, &err);
+        if (ok)
+            app_message(a, false, "saved: run %s withdrawn (journal line %ld); it may be proposed again", run,
+                        rs->journal->lines);
         else
             app_message(a, true, "%s", err.msg);
         break;
