@@ -365,7 +365,8 @@ static bool propose_new(round_session *rs, cs_error *err)
     st.batch = rs->settings.batch + (int)(skip < 4096 ? skip : 4096);
     search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
     search_info info;
-    int got = search_round(&st, rs->study->n_datasets, rs->target, x, y, m, sug, &info, err);
+    /* the model fit() made (the same one search_round would fit again) */
+    int got = search_round_model(&st, rs->model, rs->study->n_datasets, rs->target, x, y, m, sug, &info);
     free(x);
     free(y);
     if (got < 0) {
