@@ -39,6 +39,7 @@
     X(SEARCH,        GLOBAL,   "/",     NULL,   "search (incremental; Enter keeps, Esc cancels)") \
     X(SEARCH_NEXT,   GLOBAL,   "n",     NULL,   "next match")                               \
     X(SEARCH_PREV,   GLOBAL,   "N",     NULL,   "previous match")                           \
+    X(SHOW_LATTICE,  GLOBAL,   "L",     NULL,   "show the selected combination in the Lattice") \
     X(STUDY_SELECT,  STUDY,    "Enter", NULL,   "make the dataset under the cursor the target") \
     X(LATTICE_LAYOUT, LATTICE, "s",     NULL,   "switch layout: Gray-code grid or by size (Hasse)") \
     X(LATTICE_TOGGLE, LATTICE, "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
@@ -50,6 +51,7 @@
     X(LATTICE_METRIC, LATTICE, "m",     NULL,   "colour by the next metric")                \
     X(LATTICE_ZOOM,  LATTICE,  "z",     NULL,   "zoom: one cell per character (a paged ramp) or two") \
     X(LATTICE_CUT,   LATTICE,  "c",     NULL,   "good in ASCII/no-colour glyphs: gain > 0, top 10%, top 1%") \
+    X(LATTICE_ROWS,  LATTICE,  "R",     NULL,   "show the combination's rows in the Table") \
     X(LATTICE_ORDER, LATTICE,  "o",     NULL,   "grid axes by effect (labelled blocks) or in the fixed study order") \
     X(LATTICE_FILTER, LATTICE, "f",     NULL,   "filter: names to contain, -names to leave out (the rest is blanked)") \
     X(HEATMAP_KIND,  HEATMAPS, "p",     NULL,   "pair gain or mean marginal gain")          \
@@ -80,6 +82,7 @@
     X(TABLE_REVERSE, TABLE,    "r",     NULL,   "reverse the sort order")                   \
     X(TABLE_FILTER,  TABLE,    "f",     NULL,   "filter rows (words that must all appear; empty: all rows)") \
     X(TABLE_TARGET,  TABLE,    "T",     NULL,   "show only the target's rows, or all rows") \
+    X(TABLE_DETAIL,  TABLE,    "Enter", NULL,   "open or close the detail of the row (every value)") \
     X(HELP_CLOSE,    HELP,     "Esc",   "?",    "close the help")                          \
     X(PROMPT_ACCEPT, PROMPT,   "Enter", NULL,   "keep the text (search, filter) or the chosen target") \
     X(PROMPT_CANCEL, PROMPT,   "Esc",   "^G",   "cancel")                                   \

@@ -269,6 +269,15 @@ static int show_view(app *a, enum view_id id)
     return UI_HANDLED | UI_REDRAW;
 }
 
+int app_show_combo(app *a, enum view_id id, combo_t c, int dataset)
+{
+    if (dataset >= 0 && dataset != a->target && combo_has(c, dataset))
+        app_set_target(a, dataset); /* a no-op unless it is one of the study's targets */
+    a->focus_view = id;
+    a->focus_combo = c;
+    return show_view(a, id);
+}
+
 static int cycle_view(app *a, int dir)
 {
     int v = a->view;
@@ -546,6 +555,9 @@ static int handle_global(app *a, enum action act)
         return UI_HANDLED | UI_REDRAW;
     case ACTION_SEARCH:
         app_message(a, false, "no search in this view");
+        return UI_HANDLED | UI_REDRAW;
+    case ACTION_SHOW_LATTICE:
+        app_message(a, false, "no combination is selected in this view");
         return UI_HANDLED | UI_REDRAW;
     default: return UI_UNHANDLED;
     }

@@ -152,6 +152,10 @@ typedef struct app {
     /* The journal, its lock, the current round and results coming back (round.h). */
     struct round_session *session;
     bool dump_notices;   /* golden-test mode: each busy notice also dumps the screen */
+    /* A linked jump (app_show_combo): the view that is to select focus_combo the next time it
+     * draws (VIEW_LATTICE: its cursor; VIEW_TABLE: that combination's rows); 0 for none. */
+    enum view_id focus_view;
+    combo_t focus_combo;
 } app;
 
 /* Fits with at least this many runs get a notice first (about 0.1 s with the ensemble). */
@@ -163,6 +167,12 @@ const struct view_ops *app_view_ops(enum view_id id);
 /* Sets the current target (a dataset index that is one of the study's targets) and tells every
  * view that has been opened. */
 void app_set_target(app *a, int dataset);
+
+/* Shows combination c in view id (VIEW_LATTICE or VIEW_TABLE) and switches to it: the linked
+ * jump between views. dataset (-1: none) is the dataset the combination was scored for; when it
+ * is one of the study's targets other than the current one, it becomes the current target.
+ * Returns UI_* bits. */
+int app_show_combo(app *a, enum view_id id, combo_t c, int dataset);
 
 /* Shows a one-line message in the status bar until the next key (printf-style). */
 void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -218,6 +228,10 @@ int ui_text_match(int y, int x, int w, theme_role role, const char *s, const cha
 
 /* The same, right-aligned in w columns. */
 int ui_text_right(int y, int x, int w, theme_role role, const char *s);
+
+/* Draws s from (y, x) wrapped at spaces into lines of w columns, at most max_lines of them (the
+ * last ends in an ellipsis when text is left over). Returns the lines used. */
+int ui_text_wrap(int y, int x, int w, int max_lines, theme_role role, const char *s);
 
 /* printf into ui_text. */
 int ui_textf(int y, int x, int w, theme_role role, const char *fmt, ...)

@@ -189,6 +189,18 @@ static void lattice_draw(app *a, void *state, ui_rect r)
         lattice_target(a, v);
     else if (v->effects_pr != lattice_pred(a, v))
         lattice_axes(a, v); /* a predictor was fitted (or dropped) since: its effects, its order */
+    if (a->focus_view == VIEW_LATTICE) { /* a linked jump from another view */
+        a->focus_view = 0;
+        char name[128];
+        if (!combo_has(a->focus_combo, v->target))
+            app_message(a, false, "%s is not in that combination: shown with it added",
+                        text_sanitize(a->study->datasets[v->target].name, name, sizeof name));
+        v->cursor = (a->focus_combo | combo_single(v->target)) & combo_all(a->study->n_datasets);
+        if (!lattice_filter_keeps(&v->filter, v->cursor))
+            v->filter.with = v->filter.without = 0;
+        if (v->by_size && !v->hasse.complete && !study_stat_of(a->study, v->cursor, v->target, v->metric))
+            v->by_size = false, lattice_rebuild(a, v);
+    }
     lattice_geom g = lattice_geometry(a, v, r);
     v->shown_predicted = v->shown_predicted_good = 0;
     lattice_draw_title(a, v, &g, r);
@@ -335,6 +347,8 @@ static int lattice_action(app *a, void *state, enum action act)
         lattice_rebuild(a, v);
         app_message(a, false, "metric: %s", s->metrics[v->metric]);
         return UI_HANDLED | UI_REDRAW;
+    case ACTION_LATTICE_ROWS:
+        return app_show_combo(a, VIEW_TABLE, v->cursor, -1);
     case ACTION_LATTICE_ORDER:
         v->study_order = !v->study_order;
         lattice_axes(a, v);

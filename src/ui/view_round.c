@@ -532,6 +532,13 @@ static int round_action(app *a, void *state, enum action act)
         return UI_HANDLED | UI_REDRAW;
     case ACTION_MOVE_FIRST: v->cursor = 0; return UI_HANDLED | UI_REDRAW;
     case ACTION_MOVE_LAST: v->cursor = n ? n - 1 : 0; return UI_HANDLED | UI_REDRAW;
+    case ACTION_SHOW_LATTICE: { /* the suggestion (or its override) in the Lattice */
+        if (v->cursor >= n)
+            return UI_UNHANDLED;
+        const round_item *it = &rs->items[v->cursor];
+        return app_show_combo(a, VIEW_LATTICE, it->decision == DECISION_OVERRIDDEN ? it->replacement : it->combo,
+                              a->target);
+    }
     case ACTION_ROUND_ACCEPT: {
         bool ok = round_accept(rs, v->cursor, &err);
         snprintf(what, sizeof what, "#%zu accepted", v->cursor + 1);

@@ -1,5 +1,8 @@
 /* view_table: the raw observations, one row per (combination, dataset). Sorting, filtering and
- * searching are done by obs_table (core); this file keeps the cursor and lays out columns. */
+ * searching are done by obs_table (core); this file keeps the cursor and lays out columns.
+ * Under the rows, the detail of the selected row: its whole combination, wrapped; Enter opens
+ * it to every value. The Lattice's rows key shows one combination's rows here (a linked jump),
+ * and L shows the selected row's combination in the Lattice. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,9 @@ typedef struct table_view {
     int sort_col;
     bool descending;
     bool only_target;
+    bool detail;     /* the detail is open: every value of the row */
+    bool only_combo; /* the rows of one combination (a jump from the Lattice) */
+    combo_t combo;
     char filter[128];
     char search[128];
 } table_view;
@@ -27,6 +33,13 @@ static void table_rebuild(app *a, table_view *v)
     free(v->rows);
     obs_table_query q = {v->sort_col, v->descending, v->filter, v->only_target ? a->target : -1};
     v->n = obs_table_rows(a->study, &q, &v->rows);
+    if (v->only_combo) {
+        size_t k = 0;
+        for (size_t i = 0; i < v->n; i++)
+            if (a->study->obs[v->rows[i]].combo == v->combo)
+                v->rows[k++] = v->rows[i];
+        v->n = k;
+    }
     v->cursor = 0;
     for (size_t i = 0; i < v->n; i++)
         if (v->rows[i] == keep)
@@ -129,10 +142,65 @@ static table_layout table_lay_out(const study *s, int width, int sort_col)
     return L;
 }
 
+/* The selected row in full: a rule, then its dataset and whole combination, wrapped; open, every
+ * value of the row too. */
+static void draw_detail(app *a, table_view *v, int y, int x, int w, int h)
+{
+    const study *s = a->study;
+    size_t o = v->rows[v->cursor < v->n ? v->cursor : 0];
+    ui_glyph_row(y, x, w, ui_role_attr(ROLE_BORDER), a->g->hline);
+    ui_text(y, x + 2, w - 4, ROLE_DIM, v->detail ? " detail (Enter closes, L: in the Lattice) "
+                                                 : " row (Enter: every value, L: in the Lattice) ");
+    y++, h--;
+    char text[64 * 70], combo[64 * 64];
+    size_t k = (size_t)snprintf(text, sizeof text, "%s in %d datasets: ", s->datasets[s->obs[o].dataset].name,
+                                combo_rank(s->obs[o].combo));
+    study_combo_format(s, s->obs[o].combo, combo, sizeof combo);
+    for (const char *p = combo; *p && k + 4 < sizeof text; p++) {
+        if (*p == '+')
+            k += (size_t)snprintf(text + k, sizeof text - k, " + ");
+        else
+            text[k++] = *p;
+    }
+    text[k < sizeof text ? k : sizeof text - 1] = '\0';
+    int used = ui_text_wrap(y, x + 1, w - 2, v->detail ? h - 1 : h, ROLE_NORMAL, text);
+    if (!v->detail || used >= h)
+        return;
+    /* every value of the row, in one wrapped line of "name value" pairs */
+    k = 0;
+    int ncols = obs_table_columns(s);
+    for (int col = OBS_COL_SIZE; col < ncols && k + 64 < sizeof text; col++) {
+        double num;
+        char buf[64];
+        bool has = obs_table_number(s, o, col, &num);
+        if (col == OBS_COL_GAIN)
+            ui_fmt_gain(buf, sizeof buf, has, num);
+        else if (col == OBS_COL_SIZE || col == OBS_COL_N)
+            snprintf(buf, sizeof buf, "%.0f", num);
+        else
+            ui_fmt_score(buf, sizeof buf, has, num);
+        k += (size_t)snprintf(text + k, sizeof text - k, "%s%s %s", k ? "   " : "", obs_table_column_name(s, col), buf);
+    }
+    ui_text_wrap(y + used, x + 1, w - 2, h - used, ROLE_NUMBER, text);
+}
+
 static void table_draw(app *a, void *state, ui_rect r)
 {
     table_view *v = state;
     const study *s = a->study;
+    if (a->focus_view == VIEW_TABLE) { /* a linked jump: this combination's rows */
+        a->focus_view = 0;
+        v->only_combo = true;
+        v->combo = a->focus_combo;
+        v->only_target = false;
+        v->filter[0] = '\0';
+        table_rebuild(a, v);
+        for (size_t i = 0; i < v->n; i++)
+            if (s->obs[v->rows[i]].dataset == a->target)
+                v->cursor = i;
+        if (!v->n)
+            app_message(a, false, "that combination has no rows: it is not measured");
+    }
     table_layout L = table_lay_out(s, r.w, v->sort_col);
     /* line 1: what is shown */
     char line[512];
@@ -143,6 +211,8 @@ static void table_draw(app *a, void *state, ui_rect r)
         snprintf(line, sizeof line, "  filter: %s", v->filter);
         x += ui_text(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, line);
     }
+    if (v->only_combo)
+        x += ui_textf(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, "  one combination (f clears)");
     snprintf(line, sizeof line, "sorted by %s %s", obs_table_column_name(s, v->sort_col),
              v->descending ? a->g->sort_down : a->g->sort_up);
     if (r.w - 2 - x > ui_text_width(line) + 2)
@@ -162,9 +232,13 @@ static void table_draw(app *a, void *state, ui_rect r)
         else
             ui_text_right(hy, r.x + L.x[i], L.w[i], ROLE_HEADER, h);
     }
-    int list_y = r.y + 2, list_h = r.h - 2;
+    /* the detail under the rows: 2 lines, or up to half the view when open */
+    int detail_h = r.h >= 12 ? (v->detail ? (r.h - 3) / 2 : 2) : 0;
+    int list_y = r.y + 2, list_h = r.h - 2 - (detail_h ? detail_h + 1 : 0);
     if (list_h < 1)
         return;
+    if (detail_h && v->n)
+        draw_detail(a, v, r.y + r.h - detail_h - 1, r.x, r.w, detail_h + 1);
     if (v->n == 0) {
         ui_text(list_y, r.x + 1, r.w - 2, ROLE_DIM, v->filter[0] ? "no observation matches the filter"
                                                                  : "no observations");
@@ -274,6 +348,16 @@ static int table_action(app *a, void *state, enum action act)
         v->only_target = !v->only_target;
         table_rebuild(a, v);
         break;
+    case ACTION_TABLE_DETAIL:
+        v->detail = !v->detail;
+        break;
+    case ACTION_SHOW_LATTICE:
+        if (!v->n) {
+            app_message(a, false, "no row selected");
+            break;
+        }
+        return app_show_combo(a, VIEW_LATTICE, a->study->obs[v->rows[v->cursor]].combo,
+                              a->study->obs[v->rows[v->cursor]].dataset);
     case ACTION_SEARCH: app_prompt_open(a, PROMPT_SEARCH, "/", ""); break;
     case ACTION_SEARCH_NEXT:
     case ACTION_SEARCH_PREV:
@@ -295,6 +379,7 @@ static int table_prompt(app *a, void *state, enum prompt_kind kind, const char *
         /* the filter applies as it is typed; Esc leaves the old one */
         if (!cancelled) {
             snprintf(v->filter, sizeof v->filter, "%s", text);
+            v->only_combo = false; /* a filter replaces the one combination of a jump */
             table_rebuild(a, v);
         }
         (void)done;
