@@ -73,7 +73,11 @@ $(BUILD)/src/ui/%.o: src/ui/%.c
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(VECFLAGS) -c -o $@ $<
+
+# The predictors' loops vectorised, tanh included (glibc's libmvec, see src/core/predict_impl.h):
+# -O3 for the vectoriser, -fno-math-errno so that tanh may be called on vectors; no -ffast-math.
+$(BUILD)/src/core/predict%.o: VECFLAGS = -O3 -fno-math-errno
 
 $(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB)
 	@mkdir -p $(@D)

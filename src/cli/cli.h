@@ -97,7 +97,13 @@ int cmd_replay(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
+int cmd_launch(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_cancel(int argc, char **argv);
+int cmd_resubmit(int argc, char **argv);
 int cmd_withdraw(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 /* Opens the explorer: argv holds the options and the path (argv[0] is the program); --help
  * prints usage_text. Returns the exit status. */
 int cmd_explore(int argc, char **argv, const char *usage_text);
