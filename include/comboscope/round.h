@@ -49,6 +49,9 @@ typedef struct round_session {
     bool read_only;
     char read_only_why[400];   /* "" or why the study is read-only (who holds the lock) */
     char *oracle;              /* --oracle COMPLETE.csv, or NULL */
+    struct launch_session *launch; /* the study's launch engine (launch.h), or NULL: none, read-only, or an oracle */
+    char launched[ERROR_MSG_MAX + 64]; /* what the last round_commit submitted ("submitted round 5: Slurm job
+                                * 4242, 3 runs"), or why submitting failed; "" when nothing was */
     struct timespec *mtimes;   /* of each table when last read */
 
     /* the current round */
@@ -145,9 +148,11 @@ bool round_commit_question(const round_session *rs, char *buf, size_t n);
 size_t round_approved(const round_session *rs);
 
 /* Commits the round: queues every accepted and overriding combination, journals the open
- * suggestions as left open (`left_open`), writes the queue file,
- * and, with an oracle, answers the queued runs and records their results. Then proposes the
- * next round for the same target. *queued gets how many runs were queued. */
+ * suggestions as left open (`left_open`), writes the queue file, and, with an oracle, answers
+ * the queued runs and records their results; with a `launch` object (and no oracle), submits
+ * them through its engine and says so in rs->launched (a failed submission is said there too:
+ * the commit stands and the runs stay queued, for `comboscope launch`). Then proposes the next
+ * round for the same target. *queued gets how many runs were queued. */
 bool round_commit(round_session *rs, size_t *queued, cs_error *err);
 
 /* The prediction of the fitted model for combination c (which must contain the target); false
@@ -176,7 +181,9 @@ typedef struct round_progress {
 /* Fills *p; false when there is no such round (p->round 0). Reads the journal only. */
 bool round_progress_of(const round_session *rs, round_progress *p);
 
-/* Results coming back: when force is set or a table's modification time changed, reloads the
+/* Results coming back: first a step of following launched runs (launch_poll: returns at once,
+ * journals state changes and appends results to the table). Then, when force is set or a
+ * table's modification time changed, reloads the
  * study (force with an oracle: it first answers every run waiting), matches the rows to the queued runs and journals their results. Returns the number
  * of results recorded (0 when nothing changed), or -1 with err set (the old study stays). A
  * round whose results came in is proposed again. */

@@ -2,13 +2,13 @@
  * proposals), journal (every decision, fsync'd), queue and results (runs out, results in). */
 #include "comboscope/round.h"
 
-#include <cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "comboscope/launch.h"
 #include "comboscope/queue.h"
 #include "comboscope/results.h"
 #include "comboscope/text.h"
@@ -120,6 +120,14 @@ round_session *round_session_open(study *s, const study_open_options *opt, bool 
         }
     }
     mtimes_read(rs);
+    if (s->launch && rs->journal && !rs->read_only && !rs->oracle) {
+        /* reconciles what a crash left between an engine call and its journal line */
+        rs->launch = launch_open(rs->journal, err);
+        if (!rs->launch) {
+            round_session_free(rs);
+            return NULL;
+        }
+    }
     /* runs left waiting by an earlier session (one that crashed mid-commit, or ran without the
      * oracle) are answered now */
     if (rs->oracle && rs->journal && !rs->read_only && round_poll(rs, true, err) < 0) {
@@ -148,6 +156,7 @@ void round_session_free(round_session *rs)
     if (!rs)
         return;
     round_clear(rs);
+    launch_free(rs->launch);
     journal_free(rs->journal);
     lock_release(rs->lock);
     study_free(rs->owned);
@@ -661,14 +670,10 @@ const journal_run *round_last_waiting(const round_session *rs)
     return NULL;
 }
 
-/* The study's `launch` object's engine ("slurm", "local", ...), or NULL without one. */
-static const char *launch_engine(const study *s)
+/* The study's `launch` object's engine ("slurm", "local"), or NULL without one. */
+static const char *study_engine(const study *s)
 {
-    const cJSON *launch = s->json ? cJSON_GetObjectItemCaseSensitive((const cJSON *)s->json, "launch") : NULL;
-    if (!cJSON_IsObject(launch))
-        return NULL;
-    const cJSON *e = cJSON_GetObjectItemCaseSensitive(launch, "engine");
-    return cJSON_IsString(e) && e->valuestring[0] ? e->valuestring : "its engine";
+    return s->launch ? launch_engine_name(s->launch->engine) : NULL;
 }
 
 bool round_commit_question(const round_session *rs, char *buf, size_t n)
@@ -700,7 +705,7 @@ bool round_commit_question(const round_session *rs, char *buf, size_t n)
     }
     if (open > 4 && k < sizeof open_list)
         snprintf(open_list + k, sizeof open_list - k, " and %zu more", open - 4);
-    const char *engine = launch_engine(rs->study);
+    const char *engine = study_engine(rs->study);
     bool launches = engine && runs > 0;
     char what[64];
     if (runs == 0)
@@ -739,8 +744,14 @@ bool round_commit(round_session *rs, size_t *queued, cs_error *err)
     if (!queue_commit_round(rs->journal, rs->number, NULL, err))
         return false;
     *queued = rs->journal->n_runs - before;
+    rs->launched[0] = '\0';
     if (rs->oracle && *queued > 0 && round_poll(rs, true, err) < 0) /* the oracle answers them */
         return false;
+    if (rs->launch && *queued > 0) {
+        cs_error why;
+        if (launch_submit(rs->launch, rs->number, rs->launched, sizeof rs->launched, &why) < 0)
+            snprintf(rs->launched, sizeof rs->launched, "not submitted (comboscope launch retries): %s", why.msg);
+    }
     return round_propose(rs, rs->target, err);
 }
 
@@ -840,17 +851,30 @@ int round_poll(round_session *rs, bool force, cs_error *err)
         journal *j = journal_open(rs->journal->path, rs->study, !rs->read_only, err);
         if (!j)
             return -1;
+        launch_free(rs->launch); /* it followed the old journal */
+        rs->launch = NULL;
         journal_free(rs->journal);
         rs->journal = j;
+        if (rs->study->launch && !rs->read_only && !rs->oracle && !(rs->launch = launch_open(j, err)))
+            return -1;
         int target = rs->target;
         round_clear(rs);
         if (target >= 0 && !round_propose(rs, target, err))
             return -1;
     }
+    /* results the launch engine journals count as coming back too */
+    size_t from_launch = 0;
+    if (rs->launch && !rs->journal->lost) {
+        size_t before = rs->journal->n_events;
+        if (launch_poll(rs->launch, err) < 0)
+            return -1;
+        for (size_t i = before; i < rs->journal->n_events; i++)
+            from_launch += rs->journal->events[i].kind == JOURNAL_RESULT;
+    }
     if (force && rs->oracle && rs->journal && !rs->read_only && !oracle_catch_up(rs, err))
         return -1;
     if (!force && !mtimes_changed(rs))
-        return 0;
+        return (int)from_launch;
     const study *old = rs->study;
     if (!old->path)
         return 0;
@@ -891,7 +915,7 @@ int round_poll(round_session *rs, bool force, cs_error *err)
             rs->prospect_known = false; /* the prospect may be measured now, or the best moved */
         }
     }
-    return (int)recorded;
+    return (int)(recorded + from_launch);
 }
 
 bool round_enter_result(round_session *rs, const char *run, const char *text, cs_error *err)

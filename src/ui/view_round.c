@@ -464,6 +464,9 @@ static int commit(app *a, round_view *v)
     v->cursor = 0;
     if (!ok)
         app_message(a, true, "%s", err.msg);
+    else if (rs->launched[0])
+        app_message(a, strncmp(rs->launched, "not submitted", 13) == 0, "round %d committed: %s", number,
+                    rs->launched);
     else if (rs->oracle && queued)
         app_message(a, false, "round %d committed: %zu run%s queued, answered by the oracle; round %d proposed",
                     number, queued, queued == 1 ? "" : "s", rs->number);
