@@ -51,11 +51,18 @@ UI_OBJ   = $(UI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CORE_LIB = $(BUILD)/libcomboscope.a
 BIN      = $(if $(filter 1,$(SANITIZE)),$(BUILD)/$(PROG),$(PROG))
+# The fashion8 sample's training program (sample-results/fashion8/README.md): always in build/,
+# where the sample studies' launch command (../../build/fashion-train) finds it.
+TRAIN    = build/fashion-train
 
 .PHONY: all deps run check test unit-tests cli-tests lint-man check-layering bench \
         install uninstall clean update-golden fuzz fuzz-build
 
-all: $(BIN)
+all: $(BIN) $(TRAIN)
+
+$(TRAIN): sample-results/fashion8/fashion-train.c
+	@mkdir -p $(@D)
+	$(CC) $(WARNFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS) -lz -lm
 
 $(BIN): $(CLI_OBJ) $(UI_OBJ) $(CORE_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(UI_OBJ) $(CORE_LIB) $(LIBS)
@@ -148,6 +155,10 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/sample-results/biomed12
 	install -m 644 sample-results/biomed12/study.json sample-results/biomed12/runs.csv \
 	        sample-results/biomed12/README.md $(DESTDIR)$(DATADIR)/sample-results/biomed12/
+	install -d $(DESTDIR)$(DATADIR)/sample-results/fashion8
+	install -m 644 sample-results/fashion8/study.json sample-results/fashion8/runs.csv \
+	        sample-results/fashion8/README.md sample-results/fashion8/fashion-train.c \
+	        sample-results/fashion8/data.sha256 $(DESTDIR)$(DATADIR)/sample-results/fashion8/
 	install -d $(DESTDIR)$(DATADIR)/sample-results/biomed12-study
 	install -m 644 sample-results/biomed12-study/*.json sample-results/biomed12-study/*.jsonl \
 	        sample-results/biomed12-study/*.csv sample-results/biomed12-study/README.md \
