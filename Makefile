@@ -33,12 +33,15 @@ CJSON_LIBS    = $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjso
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 CSV_LIBS      = -lcsv
+# Linear algebra: LAPACKE on OpenBLAS (src/core/linalg.c).
+LINALG_CFLAGS = $(shell $(PKG_CONFIG) --cflags lapacke openblas 2>/dev/null)
+LINALG_LIBS   = $(shell $(PKG_CONFIG) --libs lapacke openblas 2>/dev/null || echo -llapacke -lopenblas)
 
 ALL_CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -DCOMBOSCOPE_VERSION='"$(VERSION)"' \
-               -DCOMBOSCOPE_DATADIR='"$(DATADIR)"' $(CJSON_CFLAGS) $(CPPFLAGS)
-ALL_CFLAGS   = $(WARNFLAGS) $(SANFLAGS) $(CFLAGS) -MMD -MP
-ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS)
-LIBS         = $(CURSES_LIBS) $(CJSON_LIBS) $(CSV_LIBS) -lm
+               -DCOMBOSCOPE_DATADIR='"$(DATADIR)"' $(CJSON_CFLAGS) $(LINALG_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = $(WARNFLAGS) $(SANFLAGS) $(CFLAGS) -pthread -MMD -MP
+ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS) -pthread
+LIBS         = $(CURSES_LIBS) $(CJSON_LIBS) $(CSV_LIBS) $(LINALG_LIBS) -lm
 
 CORE_SRC = $(sort $(wildcard src/core/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
@@ -77,12 +80,16 @@ $(BUILD)/src/ui/%.o: src/ui/%.c
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(VECFLAGS) -c -o $@ $<
+
+# The predictors' loops vectorised, tanh included (glibc's libmvec, see src/core/predict_impl.h):
+# -O3 for the vectoriser, -fno-math-errno so that tanh may be called on vectors; no -ffast-math.
+$(BUILD)/src/core/predict%.o: VECFLAGS = -O3 -fno-math-errno
 
 $(BUILD)/tests/%: tests/unit/%.c $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) -o $@ $< $(CORE_LIB) \
-	      $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(CJSON_LIBS) $(CSV_LIBS) -lm
+	      $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(CJSON_LIBS) $(CSV_LIBS) $(LINALG_LIBS) -lm
 
 # The data directory is compiled into cli_util.o: rebuild it when PREFIX changes.
 $(BUILD)/datadir.stamp: FORCE
@@ -139,7 +146,7 @@ fuzz-build:
 build-fuzz/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(CORE_LIB) \
-	      $(ALL_LDFLAGS) -fsanitize=fuzzer $(CJSON_LIBS) $(CSV_LIBS) -lm
+	      $(ALL_LDFLAGS) -fsanitize=fuzzer $(CJSON_LIBS) $(CSV_LIBS) $(LINALG_LIBS) -lm
 fuzz: fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 

@@ -39,6 +39,28 @@ void heatmap_done(heatmap *h);
 /* The cell of (target, aux); its counts are zero on the diagonal. */
 const heatmap_cell *heatmap_at(const heatmap *h, int target, int aux);
 
+/* The value of cell (target, aux) as the view shows it: the mean marginal gain (marginal) or the
+ * pair gain; false on the diagonal and where it is not measured. */
+bool heatmap_value(const heatmap *h, int target, int aux, bool marginal, double *out);
+
+/* The mean of row target's values (rows true) or of column aux's values over every measured
+ * cell of it; false when it has none. What "sort by mean effect" sorts by. */
+bool heatmap_mean(const heatmap *h, int dataset, bool rows, bool marginal, double *out);
+
+/* Sorts datasets (n of them) in place by heatmap_mean, largest first; those without a mean
+ * last; ties by dataset index. */
+void heatmap_sort_by_mean(const heatmap *h, bool rows, bool marginal, int *datasets, int n);
+
+/* Off-diagonal cells without a value (heatmap_value false), out of n * (n - 1). */
+size_t heatmap_unmeasured(const heatmap *h, bool marginal);
+
+struct lattice_predictions;
+/* The predicted pair gain of (target, aux), from a fitted predictor's scores (the lattice.h
+ * hook, may be NULL): predicted score({target, aux}) minus the measured baseline (else the
+ * predicted score of {target}), sign-adjusted by goal. False when the hook has no prediction. */
+bool heatmap_predicted_pair(const heatmap *h, const study *s, const struct lattice_predictions *pr,
+                            int target, int aux, double *out);
+
 /* Writes the datasets of task type task, in study order, to out (room for 64); returns how
  * many. These are the rows of that task's heatmap. */
 int heatmap_task_rows(const study *s, int task, int *out);

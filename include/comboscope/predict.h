@@ -22,7 +22,9 @@
     X(PREDICT_ADDITIVE, "additive", "Bayesian ridge on the bits: one effect per dataset")       \
     X(PREDICT_PAIRWISE, "pairwise", "Bayesian ridge with pairwise terms (a task-affinity matrix)") \
     X(PREDICT_RANDOM, "random", "no model: random scores, for comparison")                        \
-    X(PREDICT_MULTI, "multi", "ensemble with one output per dataset, trained on every member's scores")
+    X(PREDICT_MULTI, "multi", "ensemble with one output per dataset, trained on every member's scores") \
+    X(PREDICT_GP, "gp", "Gaussian process, Hamming (hypercube diffusion) kernel, marginal likelihood") \
+    X(PREDICT_AUTO, "auto", "per target and round, the candidate with the best cross-validated rank accuracy")
 
 typedef enum predict_kind {
 #define X(e, name, help) e,
@@ -91,6 +93,25 @@ void predict_eval_members(const predict_model *model, combo_t c, double *out);
 /* The prediction for c: members' mean, and their standard deviation (0 when S == 1). */
 void predict_eval(const predict_model *model, combo_t c, double *mean, double *sd);
 
+/* A cursor scores many combinations in a row, as predict_eval_members does, but incrementally:
+ * moving to a combination that differs from the previous one by one dataset (as consecutive
+ * combinations in Gray-code order do) updates the kept sums with that dataset's weights (one
+ * weight row per member for the networks) instead of summing every member again. The result may
+ * differ from predict_eval_members in the last bits, and depends only on the sequence of
+ * combinations since the last reset. Models without an incremental form are evaluated in full.
+ * One cursor per thread; the model must outlive it. */
+typedef struct predict_cursor predict_cursor;
+
+predict_cursor *predict_cursor_new(const predict_model *model);
+void predict_cursor_free(predict_cursor *cur);
+
+/* Forgets the current combination: the next predict_cursor_eval computes from scratch. */
+void predict_cursor_reset(predict_cursor *cur);
+
+/* Moves to combination c (which contains the target) and writes each member's prediction to
+ * out[S]. */
+void predict_cursor_eval(predict_cursor *cur, combo_t c, double *out);
+
 /* The pairwise model's pair weights as a task-affinity matrix: out[i*n+j] (n*n doubles) is the
  * predicted extra score, for the target, of training datasets i and j together beyond their
  * separate effects (0 on the diagonal and for the target's row and column). False for any
@@ -106,6 +127,34 @@ bool predict_main_effects(const predict_model *model, double *out);
  * are fewer than 4 points. */
 bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const double *y, size_t m,
                 int folds, uint64_t seed, double *spearman, double *mae);
+
+/* auto: the candidates it chooses among (cross-validated on the target's points each time it
+ * fits), in order of preference on ties. */
+#define PREDICT_AUTO_CANDIDATES {PREDICT_ADDITIVE, PREDICT_PAIRWISE, PREDICT_GP, PREDICT_MLP}
+#define PREDICT_AUTO_N 4
+#define PREDICT_AUTO_FOLDS 5
+
+/* Whether a cross-validated rank correlation rho on m points is clearly above zero: m >= 4
+ * and rho above the one-sided 90% bound of no correlation, 1.2816 / sqrt(m - 1). */
+bool predict_has_skill(double rho, size_t m);
+
+/* What auto chose and why (predict_auto_choice). */
+typedef struct predict_choice {
+    predict_kind chosen;      /* the kind fitted */
+    double rho;               /* its cross-validated Spearman correlation (NaN: too few points) */
+    double mae;
+    predict_kind runner;      /* the best other candidate (PREDICT_AUTO if none) */
+    double runner_rho;
+    size_t points;            /* the target's points it was cross-validated on */
+    bool skill;               /* predict_has_skill(rho, points) */
+} predict_choice;
+
+/* The choice behind a model fitted with PREDICT_AUTO (predict_fit/predict_fit_runs fit the
+ * chosen kind, so every other function sees that kind); false for any other model. */
+bool predict_auto_choice(const predict_model *model, predict_choice *out);
+
+/* Writes "auto: pairwise, cv rho 0.71 vs gp 0.55" (or the reason it has no skill) to buf. */
+char *predict_choice_format(const predict_choice *c, char *buf, size_t n);
 
 /* Spearman rank correlation of a and b (average ranks for ties); NaN if undefined. */
 double predict_spearman(const double *a, const double *b, size_t m);

@@ -52,10 +52,20 @@ void queue_next_run_id(const journal *j, const results_rows *rows, char out[JOUR
 
 /* Commits a round: journals a `queued` event for every accepted suggestion and every
  * override's replacement (each combination once; combinations already queued in this round,
- * by an interrupted commit, are not queued again), then `committed`, then rewrites the queue
+ * by an interrupted commit, are not queued again), a `left_open` for every suggestion without
+ * a decision, then `committed`, then rewrites the queue
  * file (queue_sync). rows supply `known` and the ids to avoid; NULL: the study's tables are
  * scanned (results_scan). False with err set. */
 bool queue_commit_round(journal *j, int round, const results_rows *rows, cs_error *err);
+
+/* Takes back queued run id (a `withdrawn` event, flushed) and rewrites the queue file. False
+ * with err set (and nothing written) when the run is unknown, has its result or is withdrawn
+ * already. Whether the run has started is the caller's to check (launch.h). */
+bool queue_withdraw(journal *j, const char *run, cs_error *err);
+
+/* Undoes the commit of round (an `uncommitted` event: its runs leave the queue, its decisions
+ * stand again) and rewrites the queue file. False with err set when journal.h's rule refuses. */
+bool queue_uncommit_round(journal *j, int round, cs_error *err);
 
 /* Rewrites the study's queue file from the journal (nothing when the study names none). */
 bool queue_sync(const journal *j, cs_error *err);

@@ -22,6 +22,7 @@ typedef struct replay_options {
     size_t budget;          /* stop a search after this many runs (0: no budget) */
     int patience;           /* stop after this many rounds without improvement (0: never) */
     int seeds;              /* searches per target, seeds search.seed .. search.seed+seeds-1 */
+    bool pool;              /* pool-based: the candidates are the table's measured combinations */
 } replay_options;
 
 typedef struct replay_result {
@@ -35,6 +36,7 @@ typedef struct replay_result {
     double best_median, best_p90, top_median, top_p90;
     int found_best, found_top; /* seeds whose search found it */
     double random_best, random_top; /* random search's expected runs, exact */
+    double random_best_median, random_top_median; /* random search's exact median runs */
 } replay_result;
 
 /* The largest study replay accepts: 20 datasets (2^19 combinations per target). */
@@ -44,13 +46,22 @@ typedef struct replay_result {
  * else false with err naming how many are missing and the first few. */
 bool replay_check_complete(const study *s, int target, cs_error *err);
 
-/* Replays the search for target (the table must be complete for it). False with err set. */
+/* Replays the search for target. Without opt->pool the table must be complete for it and the
+ * candidates are its whole lattice; with opt->pool the candidates (and the oracle) are the
+ * combinations containing target that the table scores for it (any number of datasets up to
+ * 63), the initial design keeps only its pool members (the target alone, or the pool's first
+ * member by seed, when none is in the pool), and the lattice, best and top 1% are the pool's.
+ * False with err set. */
 bool replay_target(const study *s, int target, const replay_options *opt, replay_result *out,
                    cs_error *err);
 
 /* Expected draws without replacement, among n candidates of which good are good, until the
  * first good one: (n + 1) / (good + 1). */
 double replay_random_runs(uint64_t n, uint64_t good);
+
+/* Random search's exact median: the least t with P(first good within t draws) >= 1/2, drawing
+ * without replacement among n candidates of which good are good. */
+double replay_random_median(uint64_t n, uint64_t good);
 
 /* The q-quantile (0..1, linear interpolation) of v[0..k-1] (sorted in place); INFINITY
  * entries stand for searches that never found it. */

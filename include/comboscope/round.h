@@ -49,6 +49,9 @@ typedef struct round_session {
     bool read_only;
     char read_only_why[400];   /* "" or why the study is read-only (who holds the lock) */
     char *oracle;              /* --oracle COMPLETE.csv, or NULL */
+    struct launch_session *launch; /* the study's launch engine (launch.h), or NULL: none, read-only, or an oracle */
+    char launched[ERROR_MSG_MAX + 64]; /* what the last round_commit submitted ("submitted round 5: Slurm job
+                                * 4242, 3 runs"), or why submitting failed; "" when nothing was */
     struct timespec *mtimes;   /* of each table when last read */
 
     /* the current round */
@@ -109,15 +112,47 @@ bool round_reject(round_session *rs, size_t i, const char *reason, cs_error *err
 bool round_override(round_session *rs, size_t i, combo_t c, cs_error *err);
 /* A note on item i, or on the round as a whole when i is (size_t)-1. */
 bool round_note(round_session *rs, size_t i, const char *text, cs_error *err);
-/* Reverts the latest standing decision of the round; *item gets its index (may be NULL). */
-bool round_undo(round_session *rs, size_t *item, cs_error *err);
+/* What round_undo took back. */
+typedef struct round_undone {
+    bool commit;  /* the last commit (else a decision of the current round) */
+    int round;    /* the round it was in */
+    size_t runs;  /* commit: runs taken back from the queue */
+    size_t item;  /* the item to show: the decision's, or the reopened round's first open one */
+} round_undone;
+
+/* Reverts the latest standing decision of the current round; when the round has nothing
+ * journaled yet, undoes the last commit instead (an `uncommitted` event, the queue file
+ * rewritten): that round is open again with its decisions standing, and becomes the current
+ * round. A commit stays when a run of it has its result or has been handed to a launcher.
+ * False with err set (nothing written) when there is nothing to undo. */
+bool round_undo(round_session *rs, round_undone *what, cs_error *err);
+
+/* Takes back queued run (a `withdrawn` event, flushed; the queue file rewritten): its
+ * combination can then be proposed again. False with err set (unknown run, one with its result,
+ * withdrawn already, or read-only). */
+bool round_withdraw(round_session *rs, const char *run, cs_error *err);
+
+/* Whether round_withdraw would take run back, without writing anything (err says why not). */
+bool round_withdraw_check(const round_session *rs, const char *run, cs_error *err);
+
+/* The run queued last that is still waiting (no result, not withdrawn), or NULL. */
+const journal_run *round_last_waiting(const round_session *rs);
+
+/* What committing now would do, as the question to ask: "commit 3 runs, leave #4 open? (y/N)",
+ * naming the launch engine when the study has a `launch` object and runs would be submitted.
+ * Returns true when the commit must be confirmed first (suggestions without a decision would
+ * be left open, or runs would be handed to a launch engine); else buf just says "commit N runs". */
+bool round_commit_question(const round_session *rs, char *buf, size_t n);
 
 /* How many items are accepted or overridden. */
 size_t round_approved(const round_session *rs);
 
-/* Commits the round: queues every accepted and overriding combination, writes the queue file,
- * and, with an oracle, answers the queued runs and records their results. Then proposes the
- * next round for the same target. *queued gets how many runs were queued. */
+/* Commits the round: queues every accepted and overriding combination, journals the open
+ * suggestions as left open (`left_open`), writes the queue file, and, with an oracle, answers
+ * the queued runs and records their results; with a `launch` object (and no oracle), submits
+ * them through its engine and says so in rs->launched (a failed submission is said there too:
+ * the commit stands and the runs stay queued, for `comboscope launch`). Then proposes the next
+ * round for the same target. *queued gets how many runs were queued. */
 bool round_commit(round_session *rs, size_t *queued, cs_error *err);
 
 /* The prediction of the fitted model for combination c (which must contain the target); false
@@ -135,7 +170,20 @@ bool round_prospect(round_session *rs, combo_t *c, double *mean, double *gain);
 /* Datasets added to and removed from the target's best measured combination to get c. */
 void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t *removed);
 
-/* Results coming back: when force is set or a table's modification time changed, reloads the
+/* How the latest committed round that queued runs is coming along. */
+typedef struct round_progress {
+    int round;      /* its number; 0 when no committed round has runs (left) */
+    size_t runs;    /* its runs not withdrawn */
+    size_t done;    /* of those, with their result */
+    bool complete;  /* every one is done: the next round is proposed with their results */
+} round_progress;
+
+/* Fills *p; false when there is no such round (p->round 0). Reads the journal only. */
+bool round_progress_of(const round_session *rs, round_progress *p);
+
+/* Results coming back: first a step of following launched runs (launch_poll: returns at once,
+ * journals state changes and appends results to the table). Then, when force is set or a
+ * table's modification time changed, reloads the
  * study (force with an oracle: it first answers every run waiting), matches the rows to the queued runs and journals their results. Returns the number
  * of results recorded (0 when nothing changed), or -1 with err set (the old study stays). A
  * round whose results came in is proposed again. */

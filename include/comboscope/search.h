@@ -30,6 +30,7 @@ typedef enum search_acquisition {
 #define SEARCH_DEFAULT_BATCH 4
 #define SEARCH_ENUMERATE_MAX 20 /* up to this many datasets every candidate is scored */
 #define SEARCH_UCB_BETA 0.5
+#define SEARCH_BELIEVER_NOISE 1.0 /* the believer's measurement noise, in units of the pick's variance */
 
 bool search_acquisition_parse(const char *name, search_acquisition *out);
 const char *search_acquisition_name(search_acquisition a);
@@ -47,6 +48,10 @@ typedef struct search_settings {
     int batch;     /* k >= 1 */
     uint64_t seed;
     bool minimize; /* the study's goal is min: lower scores are better */
+    /* Pool-based search (replay --pool): when pool is set, the candidates are the pool's
+     * combinations containing the target that are not measured yet, whatever n is. */
+    const combo_t *pool;
+    size_t pool_len;
 } search_settings;
 
 typedef struct search_suggestion {
@@ -57,6 +62,9 @@ typedef struct search_suggestion {
 } search_suggestion;
 
 typedef struct search_info {
+    bool automatic;      /* the predictor was auto: choice says what it chose and why */
+    predict_choice choice;
+    bool explored;       /* auto's choice had no skill: the batch spreads over the lattice */
     bool enumerated;     /* every candidate was scored (n <= SEARCH_ENUMERATE_MAX) */
     uint64_t candidates; /* candidates scored (all of them when enumerated) */
     uint64_t remaining;  /* unmeasured combinations containing the target (0 if n > 63) */
@@ -69,8 +77,15 @@ uint64_t search_remaining(int n, int target, const combo_t *x, size_t m);
 /* One round: fits s->predictor on (x, y), scores the candidates and writes up to s->batch
  * distinct suggestions to out (room for s->batch), best first. Returns how many (fewer only when
  * fewer candidates remain), or -1 with err set. After each pick the members are conditioned on
- * the pick's predicted value (a kriging believer, done as an ensemble Kalman update), so the
- * next pick's spread near it shrinks and the batch does not crowd one spot. Above
+ * the pick's predicted value as on a measurement as uncertain as the prediction (a kriging
+ * believer with noise, done as an ensemble Kalman update: the pick's variance halves), so the
+ * next pick's spread near it shrinks, the batch does not crowd one spot, and the spread never
+ * collapses to zero however long the batch (an exact update would use up the members' S - 1
+ * directions after S - 1 picks).
+ * With predictor auto, when the chosen predictor cannot rank the runs (predict_has_skill is
+ * false) the round explores instead of trusting the mean: each pick is the candidate farthest
+ * (in Hamming distance) from every measured combination and every earlier pick, ties broken
+ * at random (info->explored; its acquisition value is that distance). Above
  * SEARCH_ENUMERATE_MAX datasets the candidates come from local search around the best measured
  * combinations, and info->enumerated is false. */
 int search_round(const search_settings *s, int n, int target, const combo_t *x, const double *y,

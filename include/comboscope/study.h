@@ -75,6 +75,7 @@ typedef struct study {
     study_search search;
     char *journal; /* paths as written in the study file, or NULL */
     char *queue;
+    struct launch_config *launch; /* the `launch` object (launch.h), or NULL */
 
     void *json; /* the parsed study file (cJSON), kept so that saving keeps unknown keys */
 } study;
@@ -89,9 +90,13 @@ int study_find_dataset(const study *s, const char *name);
 /* Index of task type name, adding it if new. */
 int study_task(study *s, const char *name);
 
+/* The longest dataset or task name, in bytes: a longer one is an error, never cut (two names
+ * cut to one would merge two datasets). */
+#define STUDY_NAME_MAX 255
+
 /* Adds dataset name with task type task (NULL: inferred, the part of the name before '_',
  * else "all"). Returns its index, or -1 with err set (duplicate, control characters, more
- * than 64 datasets, empty name). */
+ * than 64 datasets, empty name, longer than STUDY_NAME_MAX). */
 int study_add_dataset(study *s, const char *name, const char *task, cs_error *err);
 
 /* Index of metric column name, or -1. */

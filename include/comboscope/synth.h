@@ -22,6 +22,30 @@
 
 typedef struct synth_model synth_model;
 
+/* Structures of the effects (synth --structure), for benchmarks on shapes the default does not
+ * have: enum value, name, description. Outside the default, effects add up undamped. */
+#define SYNTH_STRUCTURES(X)                                                                         \
+    X(SYNTH_DEFAULT, "default", "same-task transfer helps, damped; sparse pair interactions")       \
+    X(SYNTH_SYNERGY, "synergy", "weak transfer; per target two strong pairs and a stronger triple") \
+    X(SYNTH_ADDITIVE, "additive", "one effect per dataset, either way; tiny interactions")          \
+    X(SYNTH_NOISE, "noise", "effects a quarter of the measurement noise")                           \
+    X(SYNTH_HARMFUL, "harmful", "a quarter of the datasets hurt every target; the rest help a little") \
+    X(SYNTH_SPARSE, "sparse", "per target two datasets matter and one pair interacts")
+
+typedef enum synth_structure {
+#define X(e, name, help) e,
+    SYNTH_STRUCTURES(X)
+#undef X
+    SYNTH_N_STRUCTURES
+} synth_structure;
+
+bool synth_structure_parse(const char *name, synth_structure *out);
+const char *synth_structure_name(synth_structure s);
+
+/* A model of n generic datasets with the given structure (synth_model_generic is
+ * SYNTH_DEFAULT); NULL with err set for n outside 1..64. */
+synth_model *synth_model_structured(int n, uint64_t seed, synth_structure structure, cs_error *err);
+
 /* The model of a named preset ("biomed12"); NULL with err set for an unknown name. */
 synth_model *synth_model_preset(const char *preset, uint64_t seed, cs_error *err);
 

@@ -22,7 +22,8 @@ enum theme_attr {
  * mono attrs). The dark columns are the built-in default theme (themes/dark says the same);
  * the mono column is what no-colour mode uses, so that meaning survives through attributes.
  * The dump code is the letter a golden screen test prints for a cell drawn in the role.
- * heat_* is a diverging scale around zero (n3 most negative .. p3 most positive). */
+ * heat_* is a diverging scale around zero (n3 most negative .. p3 most positive): orange to
+ * blue by default, which colour-blind readers tell apart (themes/redgreen keeps red to green). */
 #define THEME_ROLES(X)                                                                   \
     X(NORMAL,      "normal",      'n', -1,  -1,  0, 0)                                    \
     X(TITLE,       "title",       'T', 15,  24,  THEME_BOLD, THEME_REVERSE)              \
@@ -44,13 +45,13 @@ enum theme_attr {
     X(MATCH,       "match",       'M', 16,  222, 0, THEME_UNDERLINE | THEME_BOLD)          \
     X(UNMEASURED,  "unmeasured",  'x', 238, -1,  0, THEME_DIM)                             \
     X(PREDICTED,   "predicted",   'P', 147, -1,  0, THEME_UNDERLINE)                       \
-    X(HEAT_N3,     "heat_n3",     '1', 160, -1,  0, 0)                                     \
-    X(HEAT_N2,     "heat_n2",     '2', 203, -1,  0, 0)                                     \
-    X(HEAT_N1,     "heat_n1",     '3', 217, -1,  0, 0)                                     \
+    X(HEAT_N3,     "heat_n3",     '1', 166, -1,  0, 0)                                     \
+    X(HEAT_N2,     "heat_n2",     '2', 208, -1,  0, 0)                                     \
+    X(HEAT_N1,     "heat_n1",     '3', 223, -1,  0, 0)                                     \
     X(HEAT_ZERO,   "heat_zero",   '4', 250, -1,  0, 0)                                     \
-    X(HEAT_P1,     "heat_p1",     '5', 151, -1,  0, 0)                                     \
-    X(HEAT_P2,     "heat_p2",     '6', 77,  -1,  0, 0)                                     \
-    X(HEAT_P3,     "heat_p3",     '7', 28,  -1,  0, 0)
+    X(HEAT_P1,     "heat_p1",     '5', 153, -1,  0, 0)                                     \
+    X(HEAT_P2,     "heat_p2",     '6', 75,  -1,  0, 0)                                     \
+    X(HEAT_P3,     "heat_p3",     '7', 33,  -1,  0, 0)
 
 typedef enum theme_role {
 #define THEME_ROLE_ENUM(id, key, code, fg, bg, attrs, mono) ROLE_##id,
@@ -99,5 +100,9 @@ char theme_role_code(theme_role r);
 /* Maps colour c (-1..255) to the nearest one a terminal with ncolors (8, 16 or 256) has,
  * by the xterm palette's RGB values. -1 stays -1. */
 int theme_color_reduce(int c, int ncolors);
+
+/* The lightness (0..255, HSL) of xterm colour c (0..255), -1 for the default colour: what
+ * decides whether text on it is drawn dark or light. */
+int theme_color_lightness(int c);
 
 #endif

@@ -71,13 +71,33 @@ bool cli_search_names(const char *path, const char *pred_name, const char *acq_n
     return true;
 }
 
+bool cli_option_names(const char *cmd, const char *pred_name, const char *acq_name)
+{
+    char safe[256];
+    predict_kind k;
+    search_acquisition q;
+    if (pred_name && !predict_kind_parse(pred_name, &k)) {
+        cli_usage_error(cmd, "unknown predictor '%s' (known: %s)", text_sanitize(pred_name, safe, sizeof safe),
+                        predict_kind_list());
+        return false;
+    }
+    if (acq_name && !search_acquisition_parse(acq_name, &q)) {
+        cli_usage_error(cmd, "unknown acquisition '%s' (known: %s)", text_sanitize(acq_name, safe, sizeof safe),
+                        search_acquisition_list());
+        return false;
+    }
+    return true;
+}
+
 bool cli_write_output(const char *output, bool (*write)(void *ctx, FILE *fp, const char *display, cs_error *err),
                       void *ctx, cs_error *err)
 {
     if (strcmp(output, "-") == 0) {
+        cli_output_raw(true); /* data, not messages: written as it is */
         bool ok = write(ctx, stdout, "<stdout>", err);
         if (ok && fflush(stdout) != 0)
             ok = error_set(err, "<stdout>", 0, 0, "cannot write: write error");
+        cli_output_raw(false);
         return ok;
     }
     file_atomic a;
@@ -104,7 +124,9 @@ int cli_json_print(cJSON *o)
     cJSON_Delete(o);
     if (!text)
         return EXIT_INVALID;
-    printf("%s\n", text);
+    char *safe = cli_json_escape(text);
     cJSON_free(text);
+    printf("%s\n", safe);
+    free(safe);
     return EXIT_OK;
 }

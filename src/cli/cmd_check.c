@@ -1,7 +1,6 @@
 /* comboscope check: validate a study or a table and summarize it. */
 #define _GNU_SOURCE
 #include <cJSON.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,8 @@ static const char check_help[] =
     "usage: comboscope check [--json] [--metric NAME] [--goal max|min] PATH\n\n"
     "Validate a study file or a result table and print a summary: datasets by task type,\n"
     "combinations, observations, metric and goal, and per target its baseline, best\n"
-    "combination and gain. Exit status: 0 valid, 1 invalid, 2 usage error.\n\n"
+    "combination and gain. PATH is a study file, a study's directory (its study.json) or a\n"
+    "result table. Exit status: 0 valid, 1 invalid, 2 usage error.\n\n"
     "  --json           print one JSON object instead of text\n"
     "  --metric NAME    use this metric column (default: the study's, else f1, else the first)\n"
     "  --goal max|min   whether higher or lower scores are better\n"
@@ -109,35 +109,32 @@ static int print_json(const study *s)
 
 int cmd_check(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},   {"metric", required_argument, NULL, 'm'},
-        {"goal", required_argument, NULL, 'g'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
+    static const cli_option opts[] = {
+        {"json", 'j', NULL, 0}, {"metric", 'm', "NAME", 0}, {"goal", 'g', "max|min", 0}, {NULL, 0, NULL, 0},
     };
+    static const char *const goals[] = {"max", "min", NULL};
     bool json = false;
     study_open_options opt = {0};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+    cli_args p;
+    cli_args_init(&p, "check", check_help, opts, argc, argv);
+    int c, g;
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
         case 'j': json = true; break;
-        case 'm': opt.metric = optarg; break;
+        case 'm': opt.metric = p.value; break;
         case 'g':
-            if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
-                return cli_usage_error("check", "--goal must be max or min");
-            opt.goal = optarg;
+            if (!cli_choice(&p, goals, &g))
+                return EXIT_USAGE;
+            opt.goal = goals[g];
             break;
-        case 'h': fputs(check_help, stdout); return EXIT_OK;
-        case 'V': return cli_version();
-        default:
-            return cli_usage_error("check", "unknown option or missing value '%s'", argv[optind - 1]);
         }
     }
-    if (optind != argc - 1)
-        return cli_usage_error("check", optind >= argc ? "a PATH is required" : "only one PATH");
+    if (c == CLI_EXIT)
+        return p.status;
+    if (cli_want_operands(&p, 1, 1, "PATH"))
+        return EXIT_USAGE;
     cs_error err;
-    study *s = study_open(argv[optind], &opt, &err);
+    study *s = study_open(p.operands[0], &opt, &err);
     if (!s) {
         cli_error(&err);
         return EXIT_INVALID;

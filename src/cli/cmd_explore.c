@@ -1,7 +1,6 @@
 /* comboscope [OPTIONS] [STUDY.json | TABLE.csv]: open the explorer. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,54 +13,52 @@
 #include "comboscope/text.h"
 #include "comboscope/theme.h"
 
-int cmd_explore(int argc, char **argv)
+int cmd_explore(int argc, char **argv, const char *usage_text)
 {
-    static const struct option longopts[] = {
-        {"theme", required_argument, NULL, 't'}, {"color", required_argument, NULL, 'c'},
-        {"colour", required_argument, NULL, 'c'}, {"ascii", no_argument, NULL, 'a'},
-        {"mouse", no_argument, NULL, 'M'},       {"metric", required_argument, NULL, 'm'},
-        {"goal", required_argument, NULL, 'g'},  {"help", no_argument, NULL, 'h'},
-        {"read-only", no_argument, NULL, 'R'},   {"oracle", required_argument, NULL, 'O'},
-        {"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0},
+    static const cli_option opts[] = {
+        {"theme", 't', "NAME|FILE", 0}, {"color", 'c', "auto|always|never", 0},
+        {"colour", 'c', "auto|always|never", 0}, {"ascii", 'a', NULL, 0}, {"mouse", 'M', NULL, 0},
+        {"metric", 'm', "NAME", 0},     {"goal", 'g', "max|min", 0},   {"read-only", 'R', NULL, 0},
+        {"oracle", 'O', "COMPLETE.csv", 0}, {NULL, 0, NULL, 0},
     };
+    static const char *const colors[] = {"auto", "always", "never", NULL};
+    static const enum explorer_color color_of[] = {EXPLORER_COLOR_AUTO, EXPLORER_COLOR_ALWAYS, EXPLORER_COLOR_NEVER};
+    static const char *const goals[] = {"max", "min", NULL};
     explorer_options eo = {0};
     study_open_options so = {0};
     const char *theme_arg = NULL;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+    cli_args p;
+    cli_args_init(&p, NULL, usage_text, opts, argc, argv);
+    int c, k;
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
-        case 't': theme_arg = optarg; break;
+        case 't': theme_arg = p.value; break;
         case 'c':
-            if (strcmp(optarg, "auto") == 0)
-                eo.color = EXPLORER_COLOR_AUTO;
-            else if (strcmp(optarg, "always") == 0)
-                eo.color = EXPLORER_COLOR_ALWAYS;
-            else if (strcmp(optarg, "never") == 0)
-                eo.color = EXPLORER_COLOR_NEVER;
-            else
-                return cli_usage_error(NULL, "--color must be auto, always or never");
+            if (!cli_choice(&p, colors, &k))
+                return EXIT_USAGE;
+            eo.color = color_of[k];
             break;
         case 'a': eo.ascii = true; break;
         case 'M': eo.mouse = true; break;
         case 'R': eo.read_only = true; break;
-        case 'O': eo.oracle = optarg; break;
-        case 'm': so.metric = optarg; break;
+        case 'O': eo.oracle = p.value; break;
+        case 'm': so.metric = p.value; break;
         case 'g':
-            if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
-                return cli_usage_error(NULL, "--goal must be max or min");
-            so.goal = optarg;
+            if (!cli_choice(&p, goals, &k))
+                return EXIT_USAGE;
+            so.goal = goals[k];
             break;
-        case 'h': return -1; /* main prints the usage */
-        case 'V': return cli_version();
-        default:
-            return cli_usage_error(NULL, "unknown option or missing value '%s'", argv[optind - 1]);
         }
     }
-    if (argc - optind > 1)
-        return cli_usage_error(NULL, "too many arguments");
-    const char *path = optind < argc ? argv[optind] : cli_sample_study();
+    if (c == CLI_EXIT)
+        return p.status;
+    if (p.n_operands > 1 && !cli_is_path(p.operands[0]))
+        return cli_not_a_command(p.operands[0]);
+    if (cli_want_operands(&p, 0, 1, "STUDY or TABLE"))
+        return EXIT_USAGE;
+    if (p.n_operands == 1 && !cli_is_path(p.operands[0]) && cli_closest_command(p.operands[0]))
+        return cli_not_a_command(p.operands[0]);
+    const char *path = p.n_operands ? p.operands[0] : cli_sample_study();
 
     cs_error err;
     theme th;

@@ -1,6 +1,5 @@
 /* comboscope import: convert other result layouts into the long format. */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,36 +40,32 @@ static bool write_import(void *ctx, FILE *fp, const char *display, cs_error *err
 
 int cmd_import(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"names", required_argument, NULL, 'n'}, {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+    static const cli_option opts[] = {
+        {"names", 'n', "A,B,...", 0}, {"output", 'o', "OUT", 'o'}, {NULL, 0, NULL, 0},
     };
     const char *output = NULL;
     char *names = NULL;
-    optind = 1;
-    opterr = 0;
+    cli_args p;
+    cli_args_init(&p, "import", import_help, opts, argc, argv);
     int c;
-    while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
-        case 'n': names = optarg; break;
-        case 'o': output = optarg; break;
-        case 'h': fputs(import_help, stdout); return EXIT_OK;
-        case 'V': return cli_version();
-        default:
-            return cli_usage_error("import", "unknown option or missing value '%s'", argv[optind - 1]);
+        case 'n': names = (char *)p.value; break; /* an argv string: writable */
+        case 'o': output = p.value; break;
         }
     }
-    if (optind >= argc)
+    if (c == CLI_EXIT)
+        return p.status;
+    if (p.n_operands < 1)
         return cli_usage_error("import", "a FORMAT (wide, mtgnet or standley) is required");
     import_format fmt;
-    if (!import_format_parse(argv[optind], &fmt)) {
+    if (!import_format_parse(p.operands[0], &fmt)) {
         char safe[64];
         return cli_usage_error("import", "unknown format '%s' (wide, mtgnet or standley)",
-                               text_sanitize(argv[optind], safe, sizeof safe));
+                               text_sanitize(p.operands[0], safe, sizeof safe));
     }
-    const char *fname = argv[optind++];
-    int lo, hi, n = argc - optind;
+    const char *fname = p.operands[0];
+    int lo, hi, n = p.n_operands - 1;
     import_format_files(fmt, &lo, &hi);
     if (n < lo || n > hi)
         return cli_usage_error("import", "%s takes %d file%s", fname, lo, lo == 1 ? "" : "s");
@@ -84,7 +79,7 @@ int cmd_import(int argc, char **argv)
         if (!import_parse_names(names, &opt, &err))
             return cli_usage_error("import", "--names: %s", err.msg);
     }
-    import_job job = {fmt, (const char *const *)argv + optind, n, &opt};
+    import_job job = {fmt, (const char *const *)p.operands + 1, n, &opt};
     if (!cli_write_output(output, write_import, &job, &err)) {
         cli_error(&err);
         return EXIT_INVALID;

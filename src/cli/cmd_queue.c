@@ -1,7 +1,6 @@
 /* comboscope queue: the approved runs not yet measured. */
 #define _GNU_SOURCE
 #include <cJSON.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +13,10 @@
 #include "comboscope/text.h"
 
 static const char queue_help[] =
-    "usage: comboscope queue [--json] STUDY.json\n\n"
+    "usage: comboscope queue [--json] STUDY\n\n"
     "Print the approved runs not yet measured: runs the study's journal has queued that have\n"
     "no result in the journal and no matching rows in the study's tables. Read-only: nothing\n"
-    "is written. A torn last journal line (a crash mid-write) is reported on stderr and skipped.\n\n"
+    "is written. STUDY is the study file or its directory. A torn last journal line (a crash mid-write) is reported on stderr and skipped.\n\n"
     "  --json           print one JSON object {\"study\", \"runs\": [...]} instead of a table\n"
     "  -h, --help       show this help\n"
     "  -V, --version    show the version\n";
@@ -67,29 +66,20 @@ static int print_json(const study *s, const queue *q)
 
 int cmd_queue(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
+    static const cli_option opts[] = {{"json", 'j', NULL, 0}, {NULL, 0, NULL, 0}};
     bool json = false;
-    optind = 1;
-    opterr = 0;
+    cli_args p;
+    cli_args_init(&p, "queue", queue_help, opts, argc, argv);
     int c;
-    while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'j': json = true; break;
-        case 'h': fputs(queue_help, stdout); return EXIT_OK;
-        case 'V': return cli_version();
-        default:
-            return cli_usage_error("queue", "unknown option or missing value '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        return cli_usage_error("queue", optind >= argc ? "a STUDY.json is required" : "only one STUDY.json");
+    while ((c = cli_next(&p)) > 0)
+        if (c == 'j')
+            json = true;
+    if (c == CLI_EXIT)
+        return p.status;
+    if (cli_want_operands(&p, 1, 1, "STUDY"))
+        return EXIT_USAGE;
     cs_error err;
-    study *s = study_open(argv[optind], NULL, &err);
+    study *s = study_open(p.operands[0], NULL, &err);
     if (!s) {
         cli_error(&err);
         return EXIT_INVALID;
@@ -98,7 +88,7 @@ int cmd_queue(int argc, char **argv)
     if (!jpath) {
         char safe[512];
         fprintf(stderr, "%s: the study names no journal (a study file with a \"journal\" key is needed)\n",
-                text_sanitize(argv[optind], safe, sizeof safe));
+                text_sanitize(p.operands[0], safe, sizeof safe));
         study_free(s);
         return EXIT_INVALID;
     }

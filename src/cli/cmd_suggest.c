@@ -1,7 +1,6 @@
 /* comboscope suggest: the next batch of runs for one target, with the predictor's accuracy. */
 #define _GNU_SOURCE
 #include <cJSON.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +20,7 @@ static const char suggest_help[] =
     "cross-validated accuracy (Spearman, MAE). Defaults come from the study's \"search\" settings.\n\n"
     "  --target NAME       the target dataset (default: the study's first target)\n"
     "  -k, --batch N       suggestions to print (default: the study's batch, else 4)\n"
-    "  --predictor NAME    ensemble (default), mlp, additive, pairwise, random, multi\n"
+    "  --predictor NAME    ensemble (default), mlp, additive, pairwise, gp, auto, random, multi\n"
     "  --acquisition NAME  ucb (default), mean, ei, thompson\n"
     "  --seed S            random seed (default: the study's, else 1)\n"
     "  --no-cv             skip the cross-validation (cv figures are then null)\n"
@@ -39,52 +38,50 @@ static int combo_cmp(const void *a, const void *b)
 
 int cmd_suggest(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"target", required_argument, NULL, 't'},  {"batch", required_argument, NULL, 'k'},
-        {"predictor", required_argument, NULL, 'p'}, {"acquisition", required_argument, NULL, 'a'},
-        {"seed", required_argument, NULL, 's'},    {"json", no_argument, NULL, 'j'},
-        {"metric", required_argument, NULL, 'm'},  {"goal", required_argument, NULL, 'g'},
-        {"no-cv", no_argument, NULL, 'C'},         {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
+    static const cli_option opts[] = {
+        {"target", 't', "NAME", 0},       {"batch", 'k', "N", 'k'},  {"predictor", 'p', "NAME", 0},
+        {"acquisition", 'a', "NAME", 0},  {"seed", 's', "S", 0},     {"json", 'j', NULL, 0},
+        {"metric", 'm', "NAME", 0},       {"goal", 'g', "max|min", 0}, {"no-cv", 'C', NULL, 0},
         {NULL, 0, NULL, 0},
     };
+    static const char *const goals[] = {"max", "min", NULL};
     const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL;
     long k = 0, seed = -1;
     bool json = false, cv = true;
     study_open_options opt = {0};
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "k:hV", longopts, NULL)) != -1) {
+    cli_args p;
+    cli_args_init(&p, "suggest", suggest_help, opts, argc, argv);
+    int c, g;
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
-        case 't': target_name = optarg; break;
+        case 't': target_name = p.value; break;
         case 'k':
-            if (!cli_parse_long(optarg, 1, 100000, &k))
+            if (!cli_parse_long(p.value, 1, 100000, &k))
                 return cli_usage_error("suggest", "-k must be a whole number from 1 to 100000");
             break;
-        case 'p': pred_name = optarg; break;
-        case 'a': acq_name = optarg; break;
+        case 'p': pred_name = p.value; break;
+        case 'a': acq_name = p.value; break;
         case 's':
-            if (!cli_parse_long(optarg, 0, 0x7fffffffL, &seed))
+            if (!cli_parse_long(p.value, 0, 0x7fffffffL, &seed))
                 return cli_usage_error("suggest", "--seed must be a whole number from 0 to 2147483647");
             break;
         case 'j': json = true; break;
         case 'C': cv = false; break;
-        case 'm': opt.metric = optarg; break;
+        case 'm': opt.metric = p.value; break;
         case 'g':
-            if (strcmp(optarg, "max") != 0 && strcmp(optarg, "min") != 0)
-                return cli_usage_error("suggest", "--goal must be max or min");
-            opt.goal = optarg;
+            if (!cli_choice(&p, goals, &g))
+                return EXIT_USAGE;
+            opt.goal = goals[g];
             break;
-        case 'h': fputs(suggest_help, stdout); return EXIT_OK;
-        case 'V': return cli_version();
-        default:
-            return cli_usage_error("suggest", "unknown option or missing value '%s'", argv[optind - 1]);
         }
     }
-    if (optind != argc - 1)
-        return cli_usage_error("suggest", optind >= argc ? "a PATH is required" : "only one PATH");
-    const char *path = argv[optind];
+    if (c == CLI_EXIT)
+        return p.status;
+    if (cli_want_operands(&p, 1, 1, "PATH"))
+        return EXIT_USAGE;
+    if (!cli_option_names("suggest", pred_name, acq_name))
+        return EXIT_USAGE;
+    const char *path = p.operands[0];
     cs_error err;
     study *s = study_open(path, &opt, &err);
     if (!s) {
@@ -93,7 +90,7 @@ int cmd_suggest(int argc, char **argv)
     }
     char safe[1024], buf[4096];
     int rc = EXIT_INVALID;
-    search_settings st = {PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, SEARCH_DEFAULT_BATCH, 1, false};
+    search_settings st = {.predictor = PREDICT_DEFAULT, .acquisition = SEARCH_DEFAULT_ACQUISITION, .batch = SEARCH_DEFAULT_BATCH, .seed = 1, .minimize = false};
     if (!pred_name)
         pred_name = s->search.predictor;
     if (!acq_name)
@@ -185,6 +182,17 @@ int cmd_suggest(int argc, char **argv)
         cJSON *cvo = cJSON_AddObjectToObject(o, "cv");
         cli_json_num(cvo, "spearman", rho);
         cli_json_num(cvo, "mae", mae);
+        if (info.automatic && !design_size) {
+            cJSON *ao = cJSON_AddObjectToObject(o, "auto");
+            cJSON_AddStringToObject(ao, "chosen", predict_kind_name(info.choice.chosen));
+            cli_json_num(ao, "cv_spearman", info.choice.rho);
+            if (info.choice.runner != PREDICT_AUTO) {
+                cJSON_AddStringToObject(ao, "runner_up", predict_kind_name(info.choice.runner));
+                cli_json_num(ao, "runner_up_cv_spearman", info.choice.runner_rho);
+            }
+            cJSON_AddBoolToObject(ao, "skill", info.choice.skill);
+        }
+        cJSON_AddBoolToObject(o, "explore", info.explored && !design_size);
         cJSON *arr = cJSON_AddArrayToObject(o, "suggestions");
         for (int i = 0; i < got; i++) {
             cJSON *e = cJSON_CreateObject();
@@ -212,9 +220,19 @@ int cmd_suggest(int argc, char **argv)
         else
             printf("predictor    %s  (cross-validation needs at least 4 runs; %zu measured)\n",
                    predict_kind_name(st.predictor), m);
+        if (info.automatic && !design_size)
+            printf("chosen       %s\n", predict_choice_format(&info.choice, buf, sizeof buf));
+        if (info.explored && !design_size)
+            printf("skill        the predictor cannot rank these runs yet: suggestions explore\n");
+        else if (!design_size && !info.automatic && cv && m >= 4 && !predict_has_skill(rho, m))
+            printf("skill        the predictor cannot rank these runs yet (cv rho not clearly above 0): "
+                   "--predictor auto would explore\n");
         if (design_size)
             printf("acquisition  none yet  (no runs of the target: the first %d of the %zu runs of the initial design, %s)\n",
                    got, design_size, design_size == 1 ? "the target alone on this small lattice" : "the paper's");
+        else if (info.explored)
+            printf("acquisition  explore  (%llu candidates: each pick the farthest from every measured run and "
+                   "earlier pick; acquisition = that distance)\n", (unsigned long long)info.candidates);
         else
             printf("acquisition  %s  (%llu candidates %s)\n", search_acquisition_name(st.acquisition),
                    (unsigned long long)info.candidates,

@@ -1,6 +1,5 @@
 /* comboscope synth: write a synthetic complete (or sampled) result table. */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +9,8 @@
 #include "comboscope/synth.h"
 
 static const char synth_help[] =
-    "usage: comboscope synth (--preset biomed12 | --datasets N) [--runs R] [--seed S] -o OUT.csv\n\n"
+    "usage: comboscope synth (--preset biomed12 | --datasets N [--structure NAME]) [--runs R]\n"
+    "                        [--seed S] -o OUT.csv\n\n"
     "Write a synthetic long-format result table with a known structure: per-dataset baselines,\n"
     "same-task and cross-task transfer, pairwise interactions, a dilution penalty for a fixed\n"
     "training budget split among the members, and measurement noise. Every combination is\n"
@@ -19,6 +19,7 @@ static const char synth_help[] =
     "run,combination,dataset,task,precision,recall,f1\n\n"
     "  --preset NAME     biomed12: the 12 biomedical datasets in 4 task types\n"
     "  --datasets N      N generic datasets (1 to 64) named T<task>_d<NN>\n"
+    "  --structure NAME  with --datasets: default, synergy, additive, noise, harmful, sparse\n"
     "  --runs R          sample R distinct combinations (every single dataset first)\n"
     "  --seed S          random seed (default 1)\n"
     "  -o, --output OUT  the file to write, atomically ('-' for standard output)\n"
@@ -39,41 +40,39 @@ static bool write_synth(void *ctx, FILE *fp, const char *display, cs_error *err)
 
 int cmd_synth(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"preset", required_argument, NULL, 'p'}, {"datasets", required_argument, NULL, 'n'},
-        {"runs", required_argument, NULL, 'r'},   {"seed", required_argument, NULL, 's'},
-        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+    static const cli_option opts[] = {
+        {"preset", 'p', "NAME", 0}, {"datasets", 'n', "N", 0}, {"runs", 'r', "R", 0},
+        {"seed", 's', "S", 0},      {"output", 'o', "OUT", 'o'}, {"structure", 'S', "NAME", 0},
+        {NULL, 0, NULL, 0},
     };
-    const char *preset = NULL, *output = NULL;
+    const char *preset = NULL, *output = NULL, *structure = NULL;
     long n = 0, runs = 0, seed = 1;
-    optind = 1;
-    opterr = 0;
+    cli_args p;
+    cli_args_init(&p, "synth", synth_help, opts, argc, argv);
     int c;
-    while ((c = getopt_long(argc, argv, "+o:hV", longopts, NULL)) != -1) {
+    while ((c = cli_next(&p)) > 0) {
         switch (c) {
-        case 'p': preset = optarg; break;
+        case 'p': preset = p.value; break;
         case 'n':
-            if (!cli_parse_long(optarg, 1, COMBO_MAX_DATASETS, &n))
+            if (!cli_parse_long(p.value, 1, COMBO_MAX_DATASETS, &n))
                 return cli_usage_error("synth", "--datasets must be a number from 1 to %d", COMBO_MAX_DATASETS);
             break;
         case 'r':
-            if (!cli_parse_long(optarg, 1, (long)SYNTH_RUNS_MAX, &runs))
+            if (!cli_parse_long(p.value, 1, (long)SYNTH_RUNS_MAX, &runs))
                 return cli_usage_error("synth", "--runs must be a number from 1 to %llu", SYNTH_RUNS_MAX);
             break;
         case 's':
-            if (!cli_parse_long(optarg, 0, 0x7FFFFFFFL, &seed))
+            if (!cli_parse_long(p.value, 0, 0x7FFFFFFFL, &seed))
                 return cli_usage_error("synth", "--seed must be a number from 0 to 2147483647");
             break;
-        case 'o': output = optarg; break;
-        case 'h': fputs(synth_help, stdout); return EXIT_OK;
-        case 'V': return cli_version();
-        default:
-            return cli_usage_error("synth", "unknown option or missing value '%s'", argv[optind - 1]);
+        case 'o': output = p.value; break;
+        case 'S': structure = p.value; break;
         }
     }
-    if (optind != argc)
-        return cli_usage_error("synth", "unexpected argument '%s'", argv[optind]);
+    if (c == CLI_EXIT)
+        return p.status;
+    if (cli_want_operands(&p, 0, 0, "argument"))
+        return EXIT_USAGE;
     if (!preset == !n)
         return cli_usage_error("synth", "give exactly one of --preset NAME and --datasets N");
     if (!output)
@@ -81,9 +80,14 @@ int cmd_synth(int argc, char **argv)
     if (n > SYNTH_FULL_MAX && runs == 0)
         return cli_usage_error("synth", "more than %d datasets: --runs R is required", SYNTH_FULL_MAX);
 
+    synth_structure st = SYNTH_DEFAULT;
+    if (structure && !synth_structure_parse(structure, &st))
+        return cli_usage_error("synth", "--structure must be default, synergy, additive, noise, harmful or sparse");
+    if (structure && preset)
+        return cli_usage_error("synth", "--structure goes with --datasets N, not --preset");
     cs_error err;
     synth_model *m = preset ? synth_model_preset(preset, (uint64_t)seed, &err)
-                            : synth_model_generic((int)n, (uint64_t)seed, &err);
+                            : synth_model_structured((int)n, (uint64_t)seed, st, &err);
     if (!m)
         return cli_usage_error("synth", "%s", err.msg);
     combo_t *combos = NULL;

@@ -8,6 +8,7 @@
 
 #include "comboscope/table_csv.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 typedef struct rows_ctx {
     csv_row_fn fn;
@@ -60,7 +61,7 @@ static bool feed_line(void *ctx, const char *line, size_t len)
     if (fd->p->pstate == 0) /* libcsv's ROW_NOT_BEGUN: a row starting now starts on this line */
         r->row_start = r->line;
     if (csv_parse(fd->p, line, len, on_field, on_row, r) != len && !r->stopped)
-        return error_set(fd->err, fd->file, r->line, 0, "malformed CSV: %s", csv_strerror(csv_error(fd->p)));
+        return error_set(fd->err, fd->file, r->line, 0, "malformed CSV: %s", table_csv_problem(fd->p));
     r->line++;
     return !r->stopped;
 }
@@ -68,11 +69,11 @@ static bool feed_line(void *ctx, const char *line, size_t len)
 bool csv_each_row(const char *path, const char *display, csv_row_fn fn, void *ctx, cs_error *err)
 {
     const char *file = display ? display : path;
-    FILE *f = fopen(path, "rb");
+    FILE *f = file_fopen_read(path, file, err);
     if (!f)
-        return error_set(err, file, 0, 0, "cannot open: %s", strerror(errno));
+        return false;
     struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+    if (table_csv_init(&p) != 0) {
         fclose(f);
         return error_set(err, file, 0, 0, "cannot initialise the CSV parser");
     }

@@ -153,3 +153,92 @@ char *heatmap_short_label(const study *s, int d, int w, char *out, size_t n)
     snprintf(out, n, "#%d", d + 1);
     return out;
 }
+
+bool heatmap_value(const heatmap *h, int target, int aux, bool marginal, double *out)
+{
+    if (target == aux || target < 0 || aux < 0 || target >= h->n_datasets || aux >= h->n_datasets)
+        return false;
+    const heatmap_cell *c = heatmap_at(h, target, aux);
+    if (marginal) {
+        *out = c->marginal;
+        return c->n_pairs > 0;
+    }
+    *out = c->pair;
+    return c->has_pair;
+}
+
+bool heatmap_mean(const heatmap *h, int dataset, bool rows, bool marginal, double *out)
+{
+    double sum = 0;
+    int k = 0;
+    for (int o = 0; o < h->n_datasets; o++) {
+        double x;
+        if (heatmap_value(h, rows ? dataset : o, rows ? o : dataset, marginal, &x)) {
+            sum += x;
+            k++;
+        }
+    }
+    if (k)
+        *out = sum / k;
+    return k > 0;
+}
+
+typedef struct mean_item {
+    int dataset;
+    bool has;
+    double mean;
+} mean_item;
+
+static int mean_cmp(const void *pa, const void *pb)
+{
+    const mean_item *a = pa, *b = pb;
+    if (a->has != b->has)
+        return a->has ? -1 : 1;
+    if (a->has && a->mean != b->mean)
+        return a->mean > b->mean ? -1 : 1;
+    return a->dataset - b->dataset;
+}
+
+void heatmap_sort_by_mean(const heatmap *h, bool rows, bool marginal, int *datasets, int n)
+{
+    mean_item it[COMBO_MAX_DATASETS];
+    if (n > COMBO_MAX_DATASETS)
+        n = COMBO_MAX_DATASETS;
+    for (int i = 0; i < n; i++) {
+        it[i].dataset = datasets[i];
+        it[i].mean = 0;
+        it[i].has = heatmap_mean(h, datasets[i], rows, marginal, &it[i].mean);
+    }
+    qsort(it, (size_t)n, sizeof *it, mean_cmp);
+    for (int i = 0; i < n; i++)
+        datasets[i] = it[i].dataset;
+}
+
+size_t heatmap_unmeasured(const heatmap *h, bool marginal)
+{
+    size_t k = 0;
+    for (int t = 0; t < h->n_datasets; t++)
+        for (int a = 0; a < h->n_datasets; a++) {
+            double x;
+            if (t != a && !heatmap_value(h, t, a, marginal, &x))
+                k++;
+        }
+    return k;
+}
+
+bool heatmap_predicted_pair(const heatmap *h, const study *s, const struct lattice_predictions *pr,
+                            int target, int aux, double *out)
+{
+    if (!pr || !pr->predict || target == aux || h->metric != s->metric)
+        return false;
+    double pair, spread, base;
+    if (!pr->predict(pr->ctx, target, combo_single(target) | combo_single(aux), &pair, &spread) || !isfinite(pair))
+        return false;
+    const study_stat *b = study_stat_of(s, combo_single(target), target, h->metric);
+    if (b)
+        base = b->mean;
+    else if (!pr->predict(pr->ctx, target, combo_single(target), &base, &spread) || !isfinite(base))
+        return false;
+    *out = lattice_gain(h->goal, pair, base);
+    return true;
+}

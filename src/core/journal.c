@@ -13,6 +13,7 @@
 
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 static const char *const kind_names[] = {
 #define JOURNAL_NAME_(e, s) s,
@@ -23,6 +24,25 @@ static const char *const kind_names[] = {
 const char *journal_kind_name(journal_kind k)
 {
     return (unsigned)k < JOURNAL_N_KINDS ? kind_names[k] : "?";
+}
+
+static const char *const state_names[] = {
+#define RUN_STATE_NAME_(e, n) n,
+    RUN_STATES(RUN_STATE_NAME_)
+#undef RUN_STATE_NAME_
+};
+
+const char *run_state_name(run_state st)
+{
+    return (unsigned)st < RUN_N_STATES ? state_names[st] : "?";
+}
+
+int run_state_from_name(const char *name)
+{
+    for (int k = 0; k < RUN_N_STATES; k++)
+        if (strcmp(state_names[k], name) == 0)
+            return k;
+    return -1;
 }
 
 static int kind_from_name(const char *name)
@@ -56,6 +76,10 @@ static void event_done(journal_event *ev)
     free(ev->acquisition);
     free(ev->text);
     free(ev->scores);
+    free(ev->submission);
+    free(ev->engine);
+    free(ev->name);
+    free(ev->runs);
 }
 
 static void event_copy(journal_event *dst, const journal_event *src, int n_datasets)
@@ -64,6 +88,14 @@ static void event_copy(journal_event *dst, const journal_event *src, int n_datas
     dst->predictor = src->predictor ? text_dup(src->predictor) : NULL;
     dst->acquisition = src->acquisition ? text_dup(src->acquisition) : NULL;
     dst->text = src->text ? text_dup(src->text) : NULL;
+    dst->submission = src->submission ? text_dup(src->submission) : NULL;
+    dst->engine = src->engine ? text_dup(src->engine) : NULL;
+    dst->name = src->name ? text_dup(src->name) : NULL;
+    dst->runs = NULL;
+    if (src->n_runs) {
+        dst->runs = xmalloc(src->n_runs * sizeof *dst->runs);
+        memcpy(dst->runs, src->runs, src->n_runs * sizeof *dst->runs);
+    }
     dst->scores = NULL;
     if (src->scores) {
         dst->scores = xmalloc((size_t)n_datasets * sizeof *dst->scores);
@@ -191,6 +223,120 @@ const journal_run *journal_run_find(const journal *j, const char *id)
     return run_find(j, id);
 }
 
+static journal_submission *submission_find(const journal *j, const char *id)
+{
+    for (size_t i = j->n_submissions; i-- > 0;)
+        if (strcmp(j->submissions[i].id, id) == 0)
+            return &j->submissions[i];
+    return NULL;
+}
+
+const journal_submission *journal_submission_find(const journal *j, const char *id)
+{
+    return submission_find(j, id);
+}
+
+/* A run is in flight from its intent until a final state (done, failed, cancelled, lost). */
+static bool run_in_flight(const journal_run *run)
+{
+    return run->state == RUN_SUBMITTING || run->state == RUN_PENDING || run->state == RUN_RUNNING;
+}
+
+static bool plain_name(const char *t, size_t max)
+{
+    return t && run_id_ok(t) && strlen(t) < max;
+}
+
+/* The launch events' own checks (see journal.h). */
+static bool check_launch(const journal *j, const journal_event *ev, char *msg, size_t n, const char **key)
+{
+    const journal_run *run = NULL;
+    const journal_submission *sub = NULL;
+    switch (ev->kind) {
+    case JOURNAL_SUBMITTING:
+        *key = "submission";
+        if (!plain_name(ev->submission, JOURNAL_RUN_MAX))
+            return snprintf(msg, n, "submitting needs a \"submission\" id of letters, digits, '_', '-' or '.'"), false;
+        if (submission_find(j, ev->submission))
+            return snprintf(msg, n, "submission %s is made twice", ev->submission), false;
+        *key = "engine";
+        if (!plain_name(ev->engine, 16))
+            return snprintf(msg, n, "submitting needs an \"engine\" (local or slurm)"), false;
+        *key = "runs";
+        if (ev->n_runs == 0)
+            return snprintf(msg, n, "submitting needs \"runs\""), false;
+        for (size_t i = 0; i < ev->n_runs; i++) {
+            run = run_find(j, ev->runs[i]);
+            if (!run)
+                return snprintf(msg, n, "submitting run %s, which was never queued", ev->runs[i]), false;
+            if (run->has_result)
+                return snprintf(msg, n, "submitting run %s, which has a result", ev->runs[i]), false;
+            if (run_in_flight(run))
+                return snprintf(msg, n, "submitting run %s, which is already %s", ev->runs[i],
+                                run_state_name(run->state)), false;
+            if (run->state != RUN_QUEUED)
+                return snprintf(msg, n, "submitting run %s, which is %s (resubmit it first)", ev->runs[i],
+                                run_state_name(run->state)), false;
+            for (size_t k = 0; k < i; k++)
+                if (strcmp(ev->runs[k], ev->runs[i]) == 0)
+                    return snprintf(msg, n, "run %s is submitted twice", ev->runs[i]), false;
+        }
+        return true;
+    case JOURNAL_SUBMITTED:
+        *key = "submission";
+        sub = ev->submission ? submission_find(j, ev->submission) : NULL;
+        if (!sub)
+            return snprintf(msg, n, "submitted without its \"submitting\" intent"), false;
+        if (sub->submitted)
+            return snprintf(msg, n, "submission %s is reported submitted twice", sub->id), false;
+        *key = "job";
+        if (ev->job[0] && !plain_name(ev->job, JOURNAL_JOB_MAX))
+            return snprintf(msg, n, "a job id must be letters, digits, '_', '-' or '.'"), false;
+        return true;
+    case JOURNAL_STATE:
+    case JOURNAL_CANCEL:
+    case JOURNAL_RESUBMIT:
+        *key = "run";
+        run = run_id_ok(ev->run) ? run_find(j, ev->run) : NULL;
+        if (!run)
+            return snprintf(msg, n, "%s for run %s, which was never queued", journal_kind_name(ev->kind), ev->run), false;
+        if (ev->kind == JOURNAL_STATE) {
+            *key = "state";
+            if (ev->state != RUN_PENDING && ev->state != RUN_RUNNING && ev->state != RUN_FAILED &&
+                ev->state != RUN_CANCELLED && ev->state != RUN_LOST)
+                return snprintf(msg, n, "state must be pending, running, failed, cancelled or lost"), false;
+            if (run->submission < 0)
+                return snprintf(msg, n, "state of run %s, which was never submitted", ev->run), false;
+            if (ev->text && text_has_control(ev->text))
+                return snprintf(msg, n, "a reason may not hold control characters"), false;
+        } else if (ev->kind == JOURNAL_RESUBMIT) {
+            if (run->has_result || (run->state != RUN_FAILED && run->state != RUN_CANCELLED && run->state != RUN_LOST))
+                return snprintf(msg, n, "run %s is %s: only a failed, cancelled or lost run is resubmitted",
+                                ev->run, run->has_result ? "done" : run_state_name(run->state)), false;
+        } else if (run->has_result || run->state == RUN_FAILED || run->state == RUN_CANCELLED ||
+                   run->state == RUN_LOST || run->state == RUN_WITHDRAWN) {
+            return snprintf(msg, n, "run %s is already %s", ev->run,
+                            run->has_result ? "done" : run_state_name(run->state)), false;
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
+bool journal_run_waiting(const journal_run *run)
+{
+    return !run->has_result && !run->withdrawn;
+}
+
+size_t journal_round_live_runs(const journal *j, const journal_round *r)
+{
+    size_t n = 0;
+    for (size_t k = 0; r && k < r->n_runs; k++)
+        n += !j->runs[r->runs[k]].withdrawn;
+    return n;
+}
+
 /* Whether ev may follow the events so far. On failure writes why into msg and the key the
  * problem is about into *key (for the column of the error). */
 static bool check(const journal *j, const journal_event *ev, char *msg, size_t n, const char **key)
@@ -218,20 +364,24 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
     case JOURNAL_UNDO:
     case JOURNAL_QUEUED:
     case JOURNAL_COMMITTED:
+    case JOURNAL_LEFT_OPEN:
         if (committed)
             return snprintf(msg, n, "%s in round %d, which is already committed",
                             journal_kind_name(ev->kind), ev->round), false;
         /* Once a commit has begun (runs queued), only the rest of the commit may follow:
          * a decision now could not take back a run already in the queue. */
-        if (r && r->n_runs && ev->kind != JOURNAL_QUEUED && ev->kind != JOURNAL_COMMITTED)
+        if (journal_round_live_runs(j, r) && ev->kind != JOURNAL_QUEUED && ev->kind != JOURNAL_COMMITTED &&
+            ev->kind != JOURNAL_LEFT_OPEN)
             return snprintf(msg, n, "%s in round %d, whose commit has begun (runs are queued); commit it first",
                             journal_kind_name(ev->kind), ev->round), false;
         break;
     default:
         break;
     }
+    if (ev->kind >= JOURNAL_SUBMITTING)
+        return check_launch(j, ev, msg, n, key);
     bool needs_combo = ev->kind != JOURNAL_NOTE && ev->kind != JOURNAL_COMMITTED &&
-                       ev->kind != JOURNAL_UNDO;
+                       ev->kind != JOURNAL_UNDO && ev->kind != JOURNAL_UNCOMMITTED;
     if (needs_combo && ev->combo == 0) {
         *key = "combination";
         return snprintf(msg, n, "%s needs a \"combination\"", journal_kind_name(ev->kind)), false;
@@ -308,6 +458,8 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
             return snprintf(msg, n, "result for run %s, which was never queued", ev->run), false;
         if (run->has_result)
             return snprintf(msg, n, "a second result for run %s", ev->run), false;
+        if (run->withdrawn)
+            return snprintf(msg, n, "result for run %s, which was withdrawn", ev->run), false;
         if (run->combo != ev->combo) {
             *key = "combination";
             return snprintf(msg, n, "run %s was queued as %s", ev->run,
@@ -328,6 +480,56 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
             }
         break;
     }
+    case JOURNAL_LEFT_OPEN: {
+        const journal_suggestion *sg = r ? suggestion_find(r, ev->combo) : NULL;
+        if (!sg || sg->decision != DECISION_NONE) {
+            *key = "combination";
+            return snprintf(msg, n, "left_open names %s, which is not an open suggestion of round %d",
+                            study_combo_format(s, ev->combo, cbuf, sizeof cbuf), ev->round), false;
+        }
+        break;
+    }
+    case JOURNAL_WITHDRAWN: {
+        *key = "run";
+        if (!run_id_ok(ev->run))
+            return snprintf(msg, n, "run id must be 1 to %d letters, digits, '_', '-' or '.'",
+                            JOURNAL_RUN_MAX - 1), false;
+        const journal_run *run = run_find(j, ev->run);
+        if (!run)
+            return snprintf(msg, n, "withdrawn names run %s, which was never queued", ev->run), false;
+        if (run->has_result)
+            return snprintf(msg, n, "run %s has its result: it cannot be withdrawn", ev->run), false;
+        if (run->withdrawn)
+            return snprintf(msg, n, "run %s is already withdrawn", ev->run), false;
+        if (run->state == RUN_SUBMITTING || run->state == RUN_PENDING || run->state == RUN_RUNNING)
+            return snprintf(msg, n, "run %s was handed to an engine (%s): cancel it instead", ev->run,
+                            run_state_name(run->state)), false;
+        if (run->combo != ev->combo) {
+            *key = "combination";
+            return snprintf(msg, n, "run %s was queued as %s", ev->run,
+                            study_combo_format(s, run->combo, cbuf, sizeof cbuf)), false;
+        }
+        if (run->round != ev->round) {
+            *key = "round";
+            return snprintf(msg, n, "run %s was queued in round %d", ev->run, run->round), false;
+        }
+        break;
+    }
+    case JOURNAL_UNCOMMITTED:
+        if (!committed)
+            return snprintf(msg, n, "uncommitted in round %d, which is not committed", ev->round), false;
+        if (j->rounds[j->n_rounds - 1].number != ev->round)
+            return snprintf(msg, n, "round %d has begun since round %d was committed: its commit cannot be undone",
+                            j->rounds[j->n_rounds - 1].number, ev->round), false;
+        for (size_t k = 0; k < r->n_runs; k++)
+            if (j->runs[r->runs[k]].has_result)
+                return snprintf(msg, n, "run %s of round %d has its result: the commit cannot be undone",
+                                j->runs[r->runs[k]].id, ev->round), false;
+        for (size_t k = 0; k < r->n_runs; k++)
+            if (j->runs[r->runs[k]].attempts > 0)
+                return snprintf(msg, n, "run %s of round %d was handed to an engine: the commit cannot be undone",
+                                j->runs[r->runs[k]].id, ev->round), false;
+        break;
     default:
         break;
     }
@@ -403,6 +605,9 @@ static void apply(journal *j, size_t idx)
         run->target = ev->target;
         run->known = ev->known;
         run->queued_event = idx;
+        run->submission = -1;
+        run->state_event = -1;
+        run->state = RUN_QUEUED;
         push_index(&r->runs, &r->n_runs, j->n_runs);
         j->n_runs++;
         run_hash_put(j, j->n_runs - 1);
@@ -412,12 +617,95 @@ static void apply(journal *j, size_t idx)
         journal_run *run = (journal_run *)run_find(j, ev->run);
         run->has_result = true;
         run->result_event = idx;
+        run->state = RUN_DONE;
         push_index(&r->results, &r->n_results, idx);
+        break;
+    }
+    case JOURNAL_SUBMITTING: {
+        j->submissions = xrealloc(j->submissions, (j->n_submissions + 1) * sizeof *j->submissions);
+        journal_submission *sub = &j->submissions[j->n_submissions];
+        memset(sub, 0, sizeof *sub);
+        snprintf(sub->id, sizeof sub->id, "%s", ev->submission);
+        snprintf(sub->engine, sizeof sub->engine, "%s", ev->engine);
+        sub->round = ev->round;
+        sub->intent_event = idx;
+        sub->runs = xmalloc(ev->n_runs * sizeof *sub->runs);
+        for (size_t i = 0; i < ev->n_runs; i++) {
+            journal_run *run = (journal_run *)run_find(j, ev->runs[i]);
+            sub->runs[sub->n_runs++] = (size_t)(run - j->runs);
+            run->attempts++;
+            run->submission = (long)j->n_submissions;
+            run->array_index = (int)i;
+            run->state = RUN_SUBMITTING;
+            run->state_event = -1;
+            run->cancel_asked = false;
+        }
+        j->n_submissions++;
+        break;
+    }
+    case JOURNAL_SUBMITTED: {
+        journal_submission *sub = submission_find(j, ev->submission);
+        sub->submitted = true;
+        sub->submitted_event = idx;
+        snprintf(sub->job, sizeof sub->job, "%s", ev->job);
+        for (size_t i = 0; i < sub->n_runs; i++) {
+            journal_run *run = &j->runs[sub->runs[i]];
+            if (run->submission != (long)(sub - j->submissions) || run->state != RUN_SUBMITTING)
+                continue;
+            /* nothing submitted: the runs may be submitted again */
+            run->state = ev->job[0] ? RUN_PENDING : RUN_QUEUED;
+            if (!ev->job[0])
+                run->submission = -1;
+        }
+        break;
+    }
+    case JOURNAL_STATE: {
+        journal_run *run = (journal_run *)run_find(j, ev->run);
+        if (!run->has_result)
+            run->state = ev->state;
+        run->state_event = (long)idx;
+        break;
+    }
+    case JOURNAL_CANCEL: {
+        journal_run *run = (journal_run *)run_find(j, ev->run);
+        run->cancel_asked = true;
+        if (run->state == RUN_QUEUED)
+            run->state = RUN_CANCELLED; /* nothing to tell an engine */
+        break;
+    }
+    case JOURNAL_RESUBMIT: {
+        journal_run *run = (journal_run *)run_find(j, ev->run);
+        run->state = RUN_QUEUED;
+        run->cancel_asked = false;
+        run->state_event = -1;
         break;
     }
     case JOURNAL_COMMITTED:
         r->committed = true;
         r->committed_event = idx;
+        break;
+    case JOURNAL_LEFT_OPEN:
+        push_index(&r->left_open, &r->n_left_open, idx);
+        break;
+    case JOURNAL_WITHDRAWN: {
+        journal_run *run = (journal_run *)run_find(j, ev->run);
+        run->withdrawn = true;
+        run->withdrawn_event = idx;
+        run->state = RUN_WITHDRAWN;
+        break;
+    }
+    case JOURNAL_UNCOMMITTED:
+        r->committed = false;
+        r->n_left_open = 0;
+        r->n_uncommits++;
+        for (size_t k = 0; k < r->n_runs; k++) {
+            journal_run *run = &j->runs[r->runs[k]];
+            if (!run->withdrawn) {
+                run->withdrawn = true;
+                run->withdrawn_event = idx;
+                run->state = RUN_WITHDRAWN;
+            }
+        }
         break;
     default:
         break;
@@ -580,6 +868,43 @@ static bool get_dataset(const line_ctx *lc, const cJSON *o, const char *key, int
     return true;
 }
 
+/* submitting / submitted: submission, engine, name, job, error, runs[] (allocated). */
+static bool decode_launch(const line_ctx *lc, const cJSON *o, journal_event *ev)
+{
+    const char *t;
+    if (!get_str(lc, o, "submission", true, &t))
+        return false;
+    ev->submission = (char *)t;
+    if (!get_str(lc, o, "engine", ev->kind == JOURNAL_SUBMITTING, &t))
+        return false;
+    ev->engine = (char *)t;
+    if (!get_str(lc, o, "name", false, &t))
+        return false;
+    ev->name = (char *)t;
+    if (!get_str(lc, o, "job", false, &t))
+        return false;
+    if (t && strlen(t) >= sizeof ev->job)
+        return line_fail(lc, "job", "job id too long%s", NULL);
+    snprintf(ev->job, sizeof ev->job, "%s", t ? t : "");
+    if (!get_str(lc, o, "error", false, &t))
+        return false;
+    ev->text = (char *)t;
+    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(o, "runs");
+    if (!runs && ev->kind == JOURNAL_SUBMITTED)
+        return true;
+    if (!cJSON_IsArray(runs))
+        return line_fail(lc, runs ? "runs" : NULL, "\"runs\" must be an array of run ids%s", NULL);
+    size_t n = (size_t)cJSON_GetArraySize(runs);
+    ev->runs = xmalloc((n ? n : 1) * sizeof *ev->runs);
+    const cJSON *v;
+    cJSON_ArrayForEach(v, runs) {
+        if (!cJSON_IsString(v) || !run_id_ok(v->valuestring))
+            return line_fail(lc, "runs", "\"runs\" must hold run ids (letters, digits, '_', '-' or '.')%s", NULL);
+        snprintf(ev->runs[ev->n_runs++], JOURNAL_RUN_MAX, "%s", v->valuestring);
+    }
+    return true;
+}
+
 /* Decodes one parsed line into ev (strings borrowed from the cJSON tree, scores allocated). */
 static bool decode(const line_ctx *lc, const cJSON *o, journal_event *ev)
 {
@@ -643,13 +968,51 @@ static bool decode(const line_ctx *lc, const cJSON *o, journal_event *ev)
             return false;
         ev->text = (char *)t;
         break;
-    case JOURNAL_QUEUED:
-    case JOURNAL_RESULT:
+    case JOURNAL_SUBMITTING:
+    case JOURNAL_SUBMITTED:
+        if (!decode_launch(lc, o, ev))
+            return false;
+        break;
+    case JOURNAL_STATE:
+    case JOURNAL_CANCEL:
+    case JOURNAL_RESUBMIT:
         if (!get_str(lc, o, "run", true, &t))
             return false;
         if (!run_id_ok(t))
             return line_fail(lc, "run", "run id \"%s\" must be letters, digits, '_', '-' or '.'", t);
         snprintf(ev->run, sizeof ev->run, "%s", t);
+        if (ev->kind != JOURNAL_STATE)
+            break;
+        if (!get_str(lc, o, "state", true, &t))
+            return false;
+        int st = run_state_from_name(t);
+        if (st < 0)
+            return line_fail(lc, "state", "unknown state \"%s\"", t);
+        ev->state = (run_state)st;
+        if (!get_str(lc, o, "job", false, &t))
+            return false;
+        if (t && strlen(t) >= sizeof ev->job)
+            return line_fail(lc, "job", "job id too long%s", NULL);
+        snprintf(ev->job, sizeof ev->job, "%s", t ? t : "");
+        if (!get_str(lc, o, "reason", false, &t))
+            return false;
+        ev->text = (char *)t;
+        if (cJSON_GetObjectItemCaseSensitive(o, "exit")) {
+            if (!get_int(lc, o, "exit", true, 0, &ev->exit_status))
+                return false;
+            ev->has_exit = true;
+        }
+        break;
+    case JOURNAL_QUEUED:
+    case JOURNAL_RESULT:
+    case JOURNAL_WITHDRAWN:
+        if (!get_str(lc, o, "run", true, &t))
+            return false;
+        if (!run_id_ok(t))
+            return line_fail(lc, "run", "run id \"%s\" must be letters, digits, '_', '-' or '.'", t);
+        snprintf(ev->run, sizeof ev->run, "%s", t);
+        if (ev->kind == JOURNAL_WITHDRAWN)
+            break;
         if (ev->kind == JOURNAL_QUEUED) {
             if (!get_int(lc, o, "known", false, 0, &ev->known))
                 return false;
@@ -720,6 +1083,7 @@ static line_status parse_line(journal *j, const char *text, size_t len, long lin
             apply(j, store(j, &ev));
     }
     free(ev.scores);
+    free(ev.runs);
     cJSON_Delete(o);
     return ok ? LINE_OK : LINE_INVALID;
 }
@@ -766,15 +1130,17 @@ static bool save_torn(const char *path, const char *bytes, size_t n, cs_error *e
     size_t plen = strlen(path) + 6;
     char *tp = xmalloc(plen);
     snprintf(tp, plen, "%s.torn", path);
-    int fd = open(tp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    cs_error e;
+    int fd = file_open_write(tp, O_WRONLY | O_APPEND | O_CREAT, 0666, &e);
     bool ok = fd >= 0;
     if (ok) {
         ok = write(fd, bytes, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+        if (!ok)
+            error_set(&e, tp, 0, 0, "%s", strerror(errno));
         close(fd);
     }
     if (!ok)
-        error_set(err, tp, 0, 0, "cannot keep the torn last line before repairing the journal: %s",
-                  strerror(errno));
+        error_set(err, NULL, 0, 0, "cannot keep the torn last line before repairing the journal: %s", e.msg);
     else
         fsync_dir_of(tp);
     free(tp);
@@ -789,19 +1155,25 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
     j->fd = -1;
     bool created = false;
     int fd;
+    cs_error oe;
     if (writable) {
-        fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+        fd = file_open_write(path, O_RDWR | O_APPEND, 0, &oe);
         if (fd < 0 && errno == ENOENT) {
-            fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+            fd = file_open_write(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL, 0666, &oe);
             created = fd >= 0;
         }
     } else {
-        fd = open(path, O_RDONLY | O_CLOEXEC);
+        fd = file_open_read(path, NULL, &oe);
         if (fd < 0 && errno == ENOENT)
             return j; /* nothing journaled yet */
     }
     if (fd < 0) {
-        error_set(err, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+        if (errno == ELOOP || errno == EINVAL) { /* a link or not a regular file: oe says so */
+            if (err)
+                *err = oe;
+        } else {
+            error_set(err, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+        }
         journal_free(j);
         return NULL;
     }
@@ -842,6 +1214,23 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
         if (is_last && !last_has_newline) {
             /* No newline: the write never completed, whatever its bytes look like. */
             j->torn = true;
+            break;
+        }
+        /* A NUL byte or bytes that are not UTF-8: an error where they are, except on the
+         * last line, which a crash may have left filled with zeros: torn. */
+        const char *nul = memchr(text + pos, '\0', llen);
+        size_t bad = nul ? (size_t)(nul - (text + pos)) : text_utf8_invalid(text + pos, llen);
+        if (bad < llen) {
+            if (is_last) {
+                j->torn = true;
+                break;
+            }
+            if (nul)
+                error_set(err, path, line, (long)bad + 1, "NUL byte in the journal");
+            else
+                error_set(err, path, line, (long)bad + 1, "not UTF-8 (byte 0x%02X)",
+                          (unsigned)(unsigned char)text[pos + bad]);
+            ok = false;
             break;
         }
         cs_error e;
@@ -890,10 +1279,20 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
         }
     }
     free(text);
-    if (writable)
+    if (writable) {
+        struct stat st;
+        if (fstat(fd, &st) != 0) {
+            error_set(err, path, 0, 0, "cannot open the journal: %s", strerror(errno));
+            close(fd);
+            journal_free(j);
+            return NULL;
+        }
         j->fd = fd;
-    else
+        j->dev = st.st_dev;
+        j->ino = st.st_ino;
+    } else {
         close(fd);
+    }
     return j;
 }
 
@@ -954,10 +1353,14 @@ void journal_free(journal *j)
         free(r->notes);
         free(r->runs);
         free(r->results);
+        free(r->left_open);
     }
     free(j->rounds);
     free(j->runs);
     free(j->run_hash);
+    for (size_t i = 0; i < j->n_submissions; i++)
+        free(j->submissions[i].runs);
+    free(j->submissions);
     free(j->path);
     free(j);
 }
@@ -1015,6 +1418,9 @@ static char *format_line(const journal *j, const journal_event *ev, size_t *len)
         cJSON_AddStringToObject(o, "run", ev->run);
         cJSON_AddNumberToObject(o, "known", ev->known);
         break;
+    case JOURNAL_WITHDRAWN:
+        cJSON_AddStringToObject(o, "run", ev->run);
+        break;
     case JOURNAL_RESULT: {
         cJSON_AddStringToObject(o, "run", ev->run);
         if (ev->replicate >= 0)
@@ -1025,6 +1431,38 @@ static char *format_line(const journal *j, const journal_event *ev, size_t *len)
                 cJSON_AddNumberToObject(sc, s->datasets[d].name, ev->scores[d]);
         break;
     }
+    case JOURNAL_SUBMITTING:
+    case JOURNAL_SUBMITTED: {
+        cJSON_AddStringToObject(o, "submission", ev->submission);
+        if (ev->engine)
+            cJSON_AddStringToObject(o, "engine", ev->engine);
+        if (ev->name)
+            cJSON_AddStringToObject(o, "name", ev->name);
+        if (ev->kind == JOURNAL_SUBMITTED) {
+            if (ev->job[0])
+                cJSON_AddStringToObject(o, "job", ev->job);
+            else
+                cJSON_AddStringToObject(o, "error", ev->text ? ev->text : "not submitted");
+        }
+        cJSON *runs = cJSON_AddArrayToObject(o, "runs");
+        for (size_t i = 0; i < ev->n_runs; i++)
+            cJSON_AddItemToArray(runs, cJSON_CreateString(ev->runs[i]));
+        break;
+    }
+    case JOURNAL_STATE:
+        cJSON_AddStringToObject(o, "run", ev->run);
+        cJSON_AddStringToObject(o, "state", run_state_name(ev->state));
+        if (ev->job[0])
+            cJSON_AddStringToObject(o, "job", ev->job);
+        if (ev->has_exit)
+            cJSON_AddNumberToObject(o, "exit", ev->exit_status);
+        if (ev->text)
+            cJSON_AddStringToObject(o, "reason", ev->text);
+        break;
+    case JOURNAL_CANCEL:
+    case JOURNAL_RESUBMIT:
+        cJSON_AddStringToObject(o, "run", ev->run);
+        break;
     default:
         break;
     }
@@ -1042,7 +1480,7 @@ static char *format_line(const journal *j, const journal_event *ev, size_t *len)
     return line;
 }
 
-bool journal_append(journal *j, const journal_event *in, cs_error *err)
+static bool append_one(journal *j, const journal_event *in, cs_error *err)
 {
     if (j->fd < 0)
         return error_set(err, j->path, 0, 0, "the journal is open read-only");
@@ -1057,6 +1495,8 @@ bool journal_append(journal *j, const journal_event *in, cs_error *err)
         if (r && r->n_decisions && !ev.combo)
             ev.combo = j->events[r->decisions[r->n_decisions - 1]].combo;
     }
+    if (ev.text && text_has_control(ev.text) && ev.kind >= JOURNAL_SUBMITTED)
+        return error_set(err, j->path, 0, 0, "text with control characters cannot be journaled");
     if ((ev.kind == JOURNAL_NOTE || ev.kind == JOURNAL_REJECTED) && ev.text && text_has_control(ev.text))
         return error_set(err, j->path, 0, 0, "text with control characters cannot be journaled");
     char msg[ERROR_MSG_MAX];
@@ -1067,11 +1507,9 @@ bool journal_append(journal *j, const journal_event *in, cs_error *err)
     char *line = format_line(j, &ev, &len);
     if (!line)
         return error_set(err, j->path, 0, 0, "cannot format the event");
-    /* Someone else writing to the file (without the lock) would make our model wrong. */
-    struct stat st;
-    if (fstat(j->fd, &st) != 0 || st.st_size != j->size) {
+    if (!journal_check_place(j, err)) {
         free(line);
-        return error_set(err, j->path, 0, 0, "the journal changed on disk since it was opened; reopen the study");
+        return false;
     }
     ssize_t w;
     do
@@ -1094,8 +1532,56 @@ bool journal_append(journal *j, const journal_event *in, cs_error *err)
     }
     j->size += (off_t)len;
     j->lines++;
+    /* Replaced while we wrote: the line is in the old file, not in the one at the path. */
+    if (!journal_check_place(j, err))
+        return false;
     ev.line = j->lines;
     apply(j, store(j, &ev));
+    return true;
+}
+
+bool journal_append(journal *j, const journal_event *in, cs_error *err)
+{
+    const journal_submission *sub = in->submission ? submission_find(j, in->submission) : NULL;
+    if (in->kind != JOURNAL_SUBMITTED || in->n_runs || !sub)
+        return append_one(j, in, err);
+    /* `submitted` repeats its runs and engine, so that the line reads on its own */
+    journal_event ev = *in;
+    ev.runs = xmalloc((sub->n_runs + 1) * sizeof *ev.runs);
+    for (size_t i = 0; i < sub->n_runs; i++)
+        snprintf(ev.runs[i], JOURNAL_RUN_MAX, "%s", j->runs[sub->runs[i]].id);
+    ev.n_runs = sub->n_runs;
+    char engine[16];
+    snprintf(engine, sizeof engine, "%s", sub->engine);
+    if (!ev.engine)
+        ev.engine = engine;
+    bool ok = append_one(j, &ev, err);
+    free(ev.runs);
+    return ok;
+}
+
+bool journal_check_place(journal *j, cs_error *err)
+{
+    char safe[256];
+    const char *p = text_sanitize(j->path, safe, sizeof safe);
+    if (j->fd < 0)
+        return error_set(err, p, 0, 0, "the journal is open read-only");
+    if (!j->lost) {
+        struct stat at;
+        if (stat(j->path, &at) != 0)
+            j->lost = errno == ENOENT || errno == ENOTDIR ? JOURNAL_REMOVED : JOURNAL_IN_PLACE;
+        else if (at.st_dev != j->dev || at.st_ino != j->ino)
+            j->lost = JOURNAL_REPLACED;
+    }
+    if (j->lost == JOURNAL_REPLACED)
+        return error_set(err, p, 0, 0,
+                         "the journal was replaced on disk by another file: not saved; reload it to continue");
+    if (j->lost == JOURNAL_REMOVED)
+        return error_set(err, p, 0, 0, "the journal was removed from disk: not saved; reload to start it again");
+    /* Someone else writing to the file (without the lock) would make our model wrong. */
+    struct stat st;
+    if (fstat(j->fd, &st) != 0 || st.st_size != j->size)
+        return error_set(err, p, 0, 0, "the journal changed on disk since it was opened: not saved; reload it to continue");
     return true;
 }
 
@@ -1188,5 +1674,103 @@ bool journal_append_committed(journal *j, int round, cs_error *err)
 {
     const journal_round *r = journal_round_find(j, round);
     journal_event ev = event_base(JOURNAL_COMMITTED, round, r ? r->target : -1, 0);
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_submitting(journal *j, int round, const char *submission, const char *engine,
+                               const char *name, const char (*runs)[JOURNAL_RUN_MAX], size_t n,
+                               cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_SUBMITTING, round, -1, 0);
+    const journal_run *first = n ? journal_run_find(j, runs[0]) : NULL;
+    if (first)
+        ev.target = first->target;
+    ev.submission = (char *)submission;
+    ev.engine = (char *)engine;
+    ev.name = (char *)name;
+    ev.runs = (char(*)[JOURNAL_RUN_MAX])runs;
+    ev.n_runs = n;
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_submitted(journal *j, const char *submission, const char *job, const char *why,
+                              cs_error *err)
+{
+    const journal_submission *sub = submission_find(j, submission);
+    journal_event ev = event_base(JOURNAL_SUBMITTED, sub ? sub->round : 1, -1, 0);
+    if (sub)
+        ev.target = j->events[sub->intent_event].target;
+    ev.submission = (char *)submission;
+    if (job && strlen(job) >= sizeof ev.job)
+        return error_set(err, j->path, 0, 0, "job id too long");
+    snprintf(ev.job, sizeof ev.job, "%s", job ? job : "");
+    ev.text = (char *)why;
+    return journal_append(j, &ev, err);
+}
+
+/* The round and target of run id (1 and -1 when unknown: check() then refuses the event). */
+static journal_event run_event(const journal *j, journal_kind k, const char *run, cs_error *err, bool *ok)
+{
+    const journal_run *r = journal_run_find(j, run);
+    journal_event ev = event_base(k, r ? r->round : 1, r ? r->target : -1, 0);
+    *ok = strlen(run) < sizeof ev.run;
+    if (!*ok)
+        error_set(err, j->path, 0, 0, "run id too long");
+    else
+        snprintf(ev.run, sizeof ev.run, "%s", run);
+    return ev;
+}
+
+bool journal_append_state(journal *j, const char *run, run_state st, const char *job,
+                          const char *text, bool has_exit, int exit_status, cs_error *err)
+{
+    bool ok;
+    journal_event ev = run_event(j, JOURNAL_STATE, run, err, &ok);
+    if (!ok)
+        return false;
+    ev.state = st;
+    if (job && strlen(job) >= sizeof ev.job)
+        return error_set(err, j->path, 0, 0, "job id too long");
+    snprintf(ev.job, sizeof ev.job, "%s", job ? job : "");
+    ev.text = (char *)text;
+    ev.has_exit = has_exit;
+    ev.exit_status = exit_status;
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_cancel(journal *j, const char *run, cs_error *err)
+{
+    bool ok;
+    journal_event ev = run_event(j, JOURNAL_CANCEL, run, err, &ok);
+    return ok && journal_append(j, &ev, err);
+}
+
+bool journal_append_resubmit(journal *j, const char *run, cs_error *err)
+{
+    bool ok;
+    journal_event ev = run_event(j, JOURNAL_RESUBMIT, run, err, &ok);
+    return ok && journal_append(j, &ev, err);
+}
+
+bool journal_append_left_open(journal *j, int round, int target, combo_t c, cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_LEFT_OPEN, round, target, c);
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_withdrawn(journal *j, const char *run, cs_error *err)
+{
+    const journal_run *r = journal_run_find(j, run);
+    if (!r)
+        return error_set(err, j->path, 0, 0, "no run %s in the journal", run);
+    journal_event ev = event_base(JOURNAL_WITHDRAWN, r->round, r->target, r->combo);
+    snprintf(ev.run, sizeof ev.run, "%s", r->id);
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_uncommitted(journal *j, int round, cs_error *err)
+{
+    const journal_round *r = journal_round_find(j, round);
+    journal_event ev = event_base(JOURNAL_UNCOMMITTED, round, r ? r->target : -1, 0);
     return journal_append(j, &ev, err);
 }

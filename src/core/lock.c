@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 char *lock_path_of(const char *journal_path)
 {
@@ -86,7 +87,7 @@ bool lock_holder(const char *journal_path, lock_info *out)
 {
     memset(out, 0, sizeof *out);
     char *path = lock_path_of(journal_path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     free(path);
     if (fd < 0)
         return false;
@@ -103,15 +104,20 @@ lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *
     char *path = lock_path_of(journal_path);
     for (int attempt = 0; attempt < 16; attempt++) {
         bool mine = true;
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        cs_error oe;
+        int fd = file_open_write(path, O_RDWR | O_CREAT, 0666, &oe);
         if (fd < 0 && errno == EACCES) {
             /* Another user's lock file: flock needs only read access, so we can still learn
-             * whether it is held, and take over a stale one by replacing the file. */
-            fd = open(path, O_RDONLY | O_CLOEXEC);
+             * whether it is held, and take over a stale one by replacing the file. When
+             * there is no file, the first error (the directory is not writable) stands. */
+            cs_error re;
+            fd = file_open_write(path, O_RDONLY, 0, &re);
+            if (fd < 0 && errno != ENOENT)
+                oe = re;
             mine = false;
         }
         if (fd < 0) {
-            error_set(err, path, 0, 0, "cannot open the lock file: %s", strerror(errno));
+            error_set(err, NULL, 0, 0, "%s (the lock file)", oe.msg);
             free(path);
             return LOCK_ERROR;
         }

@@ -32,7 +32,7 @@ queue *queue_from_journal(const journal *j, const results_rows *rows, cs_error *
     }
     for (size_t i = 0; i < j->n_runs; i++) {
         const journal_run *run = &j->runs[i];
-        if (run->has_result || answered[i])
+        if (!journal_run_waiting(run) || answered[i])
             continue;
         queue_entry e;
         memset(&e, 0, sizeof e);
@@ -209,17 +209,39 @@ bool queue_commit_round(journal *j, int round, const results_rows *rows, cs_erro
         bool already = false;
         r = journal_round_find(j, round);
         for (size_t k = 0; k < r->n_runs; k++)
-            already |= j->runs[r->runs[k]].combo == c;
+            already |= j->runs[r->runs[k]].combo == c && !j->runs[r->runs[k]].withdrawn;
         if (already)
             continue;
         char id[JOURNAL_RUN_MAX];
         queue_next_run_id(j, rows, id);
         ok = journal_append_queued(j, round, sg[i].target, id, c, results_known(rows, j, c), err);
     }
+    /* Open suggestions are recorded as left open, never dropped silently (once each: a commit
+     * interrupted and resumed does not record them twice). */
+    for (size_t i = 0; i < n && ok; i++) {
+        if (sg[i].decision != DECISION_NONE)
+            continue;
+        bool recorded = false;
+        r = journal_round_find(j, round);
+        for (size_t k = 0; k < r->n_left_open && !recorded; k++)
+            recorded = j->events[r->left_open[k]].combo == sg[i].combo;
+        if (!recorded)
+            ok = journal_append_left_open(j, round, sg[i].target, sg[i].combo, err);
+    }
     free(sg);
     results_rows_free(scanned);
     ok = ok && journal_append_committed(j, round, err);
     return ok && queue_sync(j, err);
+}
+
+bool queue_withdraw(journal *j, const char *run, cs_error *err)
+{
+    return journal_append_withdrawn(j, run, err) && queue_sync(j, err);
+}
+
+bool queue_uncommit_round(journal *j, int round, cs_error *err)
+{
+    return journal_append_uncommitted(j, round, err) && queue_sync(j, err);
 }
 
 bool queue_sync(const journal *j, cs_error *err)

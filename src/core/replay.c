@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/rng.h"
 #include "comboscope/text.h"
 
 double replay_random_runs(uint64_t n, uint64_t good)
@@ -92,23 +93,90 @@ static void record_run(const study *s, combo_t c, double **sc, size_t *cap, size
     }
 }
 
+static int cmp_combo(const void *a, const void *b)
+{
+    combo_t x = *(const combo_t *)a, y = *(const combo_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The oracle: the candidates in increasing order, with their sign-adjusted scores. */
+typedef struct oracle {
+    combo_t *combo;
+    double *val;
+    uint64_t len;
+} oracle;
+
+/* Index of c in the oracle, or -1. */
+static int64_t oracle_find(const oracle *o, combo_t c)
+{
+    uint64_t lo = 0, hi = o->len;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (o->combo[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < o->len && o->combo[lo] == c ? (int64_t)lo : -1;
+}
+
+double replay_random_median(uint64_t n, uint64_t good)
+{
+    if (good == 0 || n == 0)
+        return INFINITY;
+    /* P(no good in t draws) = prod_{i<t} (n - good - i) / (n - i). */
+    double miss = 1;
+    for (uint64_t t = 1; t <= n; t++) {
+        miss *= (double)(n - good - (t - 1)) / (double)(n - (t - 1));
+        if (miss <= 0.5)
+            return (double)t;
+    }
+    return (double)n;
+}
+
 bool replay_target(const study *s, int target, const replay_options *opt, replay_result *out,
                    cs_error *err)
 {
-    if (!replay_check_complete(s, target, err))
-        return false;
     int n = s->n_datasets;
-    uint64_t lattice = combo_lattice_size(n);
     double sign = s->goal == GOAL_MIN ? -1 : 1;
-    /* The oracle, by lattice index, sign-adjusted so that higher is better. */
-    double *val = xmalloc(lattice * sizeof *val);
+    oracle o = {0};
+    if (opt->pool) {
+        const char *file = s->path ? s->path : "table";
+        if (n > 63)
+            return error_set(err, file, 0, 0, "replay --pool needs at most 63 datasets (this has %d)", n);
+        double *pts;
+        o.len = study_target_points(s, target, &o.combo, &pts);
+        free(pts);
+        qsort(o.combo, o.len, sizeof *o.combo, cmp_combo);
+        uint64_t w = 0; /* distinct */
+        for (uint64_t i = 0; i < o.len; i++)
+            if (i == 0 || o.combo[i] != o.combo[w - 1])
+                o.combo[w++] = o.combo[i];
+        o.len = w;
+        if (o.len < 2) {
+            free(o.combo);
+            char tname[128];
+            text_sanitize(s->datasets[target].name, tname, sizeof tname);
+            return error_set(err, file, 0, 0, "replay --pool: fewer than 2 measured combinations contain %s", tname);
+        }
+    } else {
+        if (!replay_check_complete(s, target, err))
+            return false;
+        o.len = combo_lattice_size(n);
+        o.combo = xmalloc(o.len * sizeof *o.combo);
+        for (uint64_t i = 0; i < o.len; i++)
+            o.combo[i] = combo_lattice_at(n, target, i);
+        qsort(o.combo, o.len, sizeof *o.combo, cmp_combo);
+    }
+    uint64_t lattice = o.len;
+    o.val = xmalloc(lattice * sizeof *o.val);
     for (uint64_t i = 0; i < lattice; i++) {
         double v = 0;
-        study_score(s, combo_lattice_at(n, target, i), target, &v);
-        val[i] = sign * v;
+        study_score(s, o.combo[i], target, &v);
+        o.val[i] = sign * v;
     }
     double *sorted = xmalloc(lattice * sizeof *sorted);
-    memcpy(sorted, val, lattice * sizeof *sorted);
+    memcpy(sorted, o.val, lattice * sizeof *sorted);
     qsort(sorted, lattice, sizeof *sorted, cmp_double);
     double best = sorted[lattice - 1];
     uint64_t top_k = (lattice + 99) / 100;
@@ -118,15 +186,17 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
     out->lattice = lattice;
     out->best_score = sign * best;
     for (uint64_t i = 0; i < lattice; i++) {
-        out->n_best += val[i] == best;
-        out->n_top += val[i] >= top_threshold;
+        out->n_best += o.val[i] == best;
+        out->n_top += o.val[i] >= top_threshold;
     }
     out->random_best = replay_random_runs(lattice, out->n_best);
     out->random_top = replay_random_runs(lattice, out->n_top);
+    out->random_best_median = replay_random_median(lattice, out->n_best);
+    out->random_top_median = replay_random_median(lattice, out->n_top);
     free(sorted);
 
     int task[COMBO_MAX_DATASETS];
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n && i < COMBO_MAX_DATASETS; i++)
         task[i] = s->datasets[i].task;
     int seeds = opt->seeds > 0 ? opt->seeds : 1;
     double *runs_best = xmalloc((size_t)seeds * sizeof *runs_best);
@@ -145,10 +215,42 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
         double have = -INFINITY;
         runs_best[sd] = runs_top[sd] = INFINITY;
         combo_t *init = search_initial_design(&opt->init, n, target, task, seed, &ninit);
+        if (opt->pool && opt->init.kind == DESIGN_RANDOM) { /* random:N draws from the pool */
+            cs_rng rng;
+            rng_seed(&rng, seed, 0xd0 + (uint64_t)target);
+            uint64_t want = (uint64_t)opt->init.count < o.len ? (uint64_t)opt->init.count : o.len;
+            uint64_t *ix = xmalloc(o.len * sizeof *ix);
+            for (uint64_t i = 0; i < o.len; i++)
+                ix[i] = i;
+            for (uint64_t i = 0; i < want; i++) {
+                uint64_t j = i + rng_below(&rng, o.len - i), t = ix[i];
+                ix[i] = ix[j];
+                ix[j] = t;
+            }
+            free(init);
+            init = xmalloc(want * sizeof *init);
+            for (uint64_t i = 0; i < want; i++)
+                init[i] = o.combo[ix[i]];
+            ninit = (size_t)want;
+            free(ix);
+        } else if (opt->pool) { /* keep the design's pool members; never start empty */
+            size_t w = 0;
+            for (size_t i = 0; i < ninit; i++)
+                if (oracle_find(&o, init[i]) >= 0)
+                    init[w++] = init[i];
+            ninit = w;
+            if (!ninit) {
+                cs_rng rng;
+                rng_seed(&rng, seed, 0x9001 + (uint64_t)target);
+                init[0] = oracle_find(&o, combo_single(target)) >= 0 ? combo_single(target)
+                                                                     : o.combo[rng_below(&rng, o.len)];
+                ninit = 1;
+            }
+        }
         for (size_t i = 0; i < ninit && (!opt->budget || m < opt->budget); i++) {
             record_run(s, init[i], &sc, &cap, m);
             x[m] = init[i];
-            y[m] = sign * val[combo_lattice_index(n, target, init[i])];
+            y[m] = sign * o.val[oracle_find(&o, init[i])];
             if (sign * y[m] > have)
                 have = sign * y[m];
             m++;
@@ -161,6 +263,10 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
         search_settings st = opt->search;
         st.batch = k;
         st.minimize = s->goal == GOAL_MIN;
+        if (opt->pool) {
+            st.pool = o.combo;
+            st.pool_len = o.len;
+        }
         search_stop stop = {opt->patience, opt->budget};
         int stale = 0;
         for (int round = 1; isinf(runs_best[sd]) && m < lattice; round++) {
@@ -177,13 +283,21 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
             }
             double before = have;
             for (int i = 0; i < got; i++) {
+                int64_t at = oracle_find(&o, picks[i].combo);
+                if (at < 0) { /* cannot happen: candidates come from the oracle */
+                    ok = false;
+                    error_set(err, s->path, 0, 0, "replay: a suggestion outside the table");
+                    break;
+                }
                 record_run(s, picks[i].combo, &sc, &cap, m);
                 x[m] = picks[i].combo;
-                y[m] = sign * val[combo_lattice_index(n, target, picks[i].combo)];
+                y[m] = sign * o.val[at];
                 if (sign * y[m] > have)
                     have = sign * y[m];
                 m++;
             }
+            if (!ok)
+                break;
             stale = have > before ? 0 : stale + 1;
             if (have >= best && isinf(runs_best[sd]))
                 runs_best[sd] = (double)m;
@@ -206,7 +320,8 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
     free(x);
     free(y);
     free(picks);
-    free(val);
+    free(o.val);
+    free(o.combo);
     free(sc);
     return ok;
 }

@@ -10,6 +10,7 @@
 #include "comboscope/csv_rows.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 /* --- scanning the tables ------------------------------------------------------------------ */
 
@@ -87,9 +88,9 @@ static bool scan_row(const char *const *f, int n, long line, void *p, cs_error *
     }
     if (c->c_metric >= 0 && f[c->c_metric]) {
         int ok = text_parse_double(f[c->c_metric], &row.value);
-        if (ok != 1)
-            return error_set(err, c->file, line, 0, "%s: \"%s\" is not a finite number",
-                             s->metrics[s->metric], text_sanitize(f[c->c_metric], safe, sizeof safe));
+        if (ok != TEXT_NUMBER_OK)
+            return error_set(err, c->file, line, 0, "%s: \"%s\" %s", s->metrics[s->metric],
+                             text_sanitize(f[c->c_metric], safe, sizeof safe), text_number_problem(ok));
         row.has_value = true;
     }
     results_rows *o = c->out;
@@ -253,7 +254,7 @@ size_t results_match(const journal *j, const results_rows *rows, result_match **
     }
     for (size_t q = 0; q < j->n_runs; q++) {
         const journal_run *run = &j->runs[q];
-        if (run->has_result)
+        if (!journal_run_waiting(run))
             continue;
         double *scores = xmalloc((size_t)(s->n_datasets ? s->n_datasets : 1) * sizeof *scores);
         for (int d = 0; d < s->n_datasets; d++)
@@ -350,9 +351,9 @@ static bool header_row(const char *const *f, int n, long line, void *p, cs_error
 
 static char *read_file(const char *path, size_t *len, cs_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = file_fopen_read(path, NULL, err);
     if (!f)
-        return error_set(err, path, 0, 0, "cannot open: %s", strerror(errno)), NULL;
+        return NULL;
     csv_buf b = {0};
     char chunk[1 << 15];
     size_t k;
@@ -385,6 +386,11 @@ static bool append_begin(const study *s, table_append *t, cs_error *err)
     memset(t, 0, sizeof *t);
     if (s->n_tables < 1)
         return error_set(err, s->path, 0, 0, "the study names no table to write results to");
+    /* Results are written into the study's directory only (fileio.h). */
+    char why[160], safe[200];
+    if (s->json && !file_path_confined(s->dir, s->tables[0], why, sizeof why))
+        return error_set(err, s->path, 0, 0, "table \"%s\" %s: results are not appended to it",
+                         text_sanitize(s->tables[0], safe, sizeof safe), why);
     t->table = path_join(s->dir, s->tables[0]);
     cs_error ignore;
     if (!csv_each_row(t->table, NULL, header_row, &t->h, &ignore) && !t->h.names)
@@ -497,7 +503,7 @@ bool oracle_answer(const study *s, const journal *j, const char *complete_path, 
 
     size_t open = 0;
     for (size_t q = 0; q < j->n_runs; q++)
-        open += !j->runs[q].has_result && !done[q];
+        open += journal_run_waiting(&j->runs[q]) && !done[q];
     if (open == 0) {
         free(done);
         return true;
@@ -510,7 +516,7 @@ bool oracle_answer(const study *s, const journal *j, const char *complete_path, 
     int cm = complete ? study_find_metric(complete, s->metrics[s->metric]) : -1;
     for (size_t q = 0; q < j->n_runs && ok; q++) {
         const journal_run *run = &j->runs[q];
-        if (run->has_result || done[q])
+        if (!journal_run_waiting(run) || done[q])
             continue;
         /* Names map the study's datasets onto the complete table's. */
         o.cc = 0;
@@ -573,6 +579,8 @@ bool results_enter(const study *s, const journal *j, const char *run_id, const d
         return error_set(err, j->path, 0, 0, "no run %s in the journal", run_id);
     if (run->has_result)
         return error_set(err, j->path, 0, 0, "run %s already has a result", run_id);
+    if (run->withdrawn)
+        return error_set(err, j->path, 0, 0, "run %s was withdrawn", run_id);
     for (int d = 0; d < s->n_datasets; d++)
         if (combo_has(run->combo, d) && !isfinite(scores[d]))
             return error_set(err, NULL, 0, 0, "run %s needs a score for %s", run_id, s->datasets[d].name);
@@ -591,6 +599,47 @@ bool results_enter(const study *s, const journal *j, const char *run_id, const d
     for (int d = 0; ok && d < s->n_datasets; d++)
         if (combo_has(run->combo, d))
             append_row(&t, s, run, d, "manual", manual_cell, &mc);
+    ok = ok && append_commit(&t, err);
+    append_done(&t);
+    return ok;
+}
+
+typedef struct run_ctx {
+    const study *res;
+    combo_t combo;
+} run_ctx;
+
+static const char *run_cell(void *p, const char *column, int d, char num[64])
+{
+    run_ctx *rc = p;
+    int m = study_find_metric(rc->res, column);
+    const study_stat *st = m >= 0 ? study_stat_of(rc->res, rc->combo, d, m) : NULL;
+    if (!st)
+        return NULL;
+    format_number(st->mean, num);
+    return num;
+}
+
+bool results_append_run(const study *s, const journal *j, const char *run_id, const study *res,
+                        cs_error *err)
+{
+    const journal_run *run = journal_run_find(j, run_id);
+    if (!run)
+        return error_set(err, j->path, 0, 0, "no run %s in the journal", run_id);
+    table_append t;
+    bool ok = append_begin(s, &t, err);
+    if (ok) {
+        bool has_metric = false;
+        for (int c = 0; c < t.h.n; c++)
+            has_metric |= strcmp(t.h.names[c], s->metrics[s->metric]) == 0;
+        if (!has_metric)
+            ok = error_set(err, t.table, 1, 0, "the table has no \"%s\" column to hold the scores",
+                           s->metrics[s->metric]);
+    }
+    run_ctx rc = {.res = res, .combo = run->combo};
+    for (int d = 0; ok && d < s->n_datasets; d++)
+        if (combo_has(run->combo, d))
+            append_row(&t, s, run, d, "launch", run_cell, &rc);
     ok = ok && append_commit(&t, err);
     append_done(&t);
     return ok;

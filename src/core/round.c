@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "comboscope/launch.h"
 #include "comboscope/queue.h"
 #include "comboscope/results.h"
 #include "comboscope/text.h"
@@ -65,7 +66,7 @@ static bool mtimes_changed(const round_session *rs)
 static void settings_from_study(round_session *rs)
 {
     const study *s = rs->study;
-    search_settings st = {PREDICT_DEFAULT, SEARCH_DEFAULT_ACQUISITION, SEARCH_DEFAULT_BATCH, 1, false};
+    search_settings st = {.predictor = PREDICT_DEFAULT, .acquisition = SEARCH_DEFAULT_ACQUISITION, .batch = SEARCH_DEFAULT_BATCH, .seed = 1, .minimize = false};
     if (s->search.predictor)
         predict_kind_parse(s->search.predictor, &st.predictor);
     if (s->search.acquisition)
@@ -92,7 +93,7 @@ round_session *round_session_open(study *s, const study_open_options *opt, bool 
     if (!jp) {
         rs->read_only = true;
         snprintf(rs->read_only_why, sizeof rs->read_only_why,
-                 "read-only: the study names no journal (open a study file with \"journal\")");
+                 "read-only: no journal (a bare table; open a study file)");
     } else {
         free(jp);
         lock_info holder;
@@ -104,17 +105,29 @@ round_session *round_session_open(study *s, const study_open_options *opt, bool 
         }
         rs->read_only = rs->lock == NULL;
         if (read_only) {
-            snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only (--read-only)");
+            snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: opened with --read-only");
         } else if (rs->read_only) {
-            char who[300];
+            char host[256], user[64], when[32];
             if (holder.pid > 0)
-                lock_describe(&holder, who, sizeof who);
+                snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: held by pid %ld on %s (%s since %s%s)",
+                         holder.pid, text_sanitize(holder.host, host, sizeof host),
+                         text_sanitize(holder.user, user, sizeof user),
+                         holder.time[0] ? text_sanitize(holder.time, when, sizeof when) : "?",
+                         holder.alive ? "" : ", not running");
             else
-                snprintf(who, sizeof who, "another process");
-            snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: the study is locked by %s", who);
+                snprintf(rs->read_only_why, sizeof rs->read_only_why,
+                         "read-only: held by another comboscope (not yet identified)");
         }
     }
     mtimes_read(rs);
+    if (s->launch && rs->journal && !rs->read_only && !rs->oracle) {
+        /* reconciles what a crash left between an engine call and its journal line */
+        rs->launch = launch_open(rs->journal, err);
+        if (!rs->launch) {
+            round_session_free(rs);
+            return NULL;
+        }
+    }
     /* runs left waiting by an earlier session (one that crashed mid-commit, or ran without the
      * oracle) are answered now */
     if (rs->oracle && rs->journal && !rs->read_only && round_poll(rs, true, err) < 0) {
@@ -143,6 +156,7 @@ void round_session_free(round_session *rs)
     if (!rs)
         return;
     round_clear(rs);
+    launch_free(rs->launch);
     journal_free(rs->journal);
     lock_release(rs->lock);
     study_free(rs->owned);
@@ -192,7 +206,7 @@ static size_t excluded(const journal *j, int target, combo_t c)
 {
     size_t n = 0;
     for (size_t i = 0; j && i < j->n_runs; i++) {
-        if (j->runs[i].has_result)
+        if (!journal_run_waiting(&j->runs[i]))
             continue;
         if (c == 0)
             n++;
@@ -360,7 +374,8 @@ static bool propose_new(round_session *rs, cs_error *err)
     st.batch = rs->settings.batch + (int)(skip < 4096 ? skip : 4096);
     search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
     search_info info;
-    int got = search_round(&st, rs->study->n_datasets, rs->target, x, y, m, sug, &info, err);
+    /* the model fit() made (the same one search_round would fit again) */
+    int got = search_round_model(&st, rs->model, rs->study->n_datasets, rs->target, x, y, m, sug, &info);
     free(x);
     free(y);
     if (got < 0) {
@@ -564,24 +579,148 @@ bool round_note(round_session *rs, size_t i, const char *text, cs_error *err)
                                text, err);
 }
 
-bool round_undo(round_session *rs, size_t *item, cs_error *err)
+/* The round whose commit an undo would take back: the journal's last round, when it is
+ * committed and the current round has nothing journaled. NULL with err set otherwise. */
+static const journal_round *commit_to_undo(const round_session *rs, cs_error *err)
 {
+    const journal *j = rs->journal;
+    size_t n;
+    const journal_round *rounds = journal_rounds(j, &n);
+    if (n == 0 || !rounds[n - 1].committed)
+        return error_set(err, NULL, 0, 0, n ? "no decision to undo in round %d" : "nothing to undo yet",
+                         rs->number), NULL;
+    const journal_round *r = &rounds[n - 1];
+    for (size_t k = 0; k < r->n_runs; k++) {
+        const journal_run *run = &j->runs[r->runs[k]];
+        if (run->has_result)
+            return error_set(err, NULL, 0, 0, "round %d's commit cannot be undone: run %s has its result",
+                             r->number, run->id), NULL;
+    }
+    return r;
+}
+
+bool round_undo(round_session *rs, round_undone *what, cs_error *err)
+{
+    memset(what, 0, sizeof *what);
     if (!writable(rs, err))
         return false;
     const journal_round *r = journal_round_find(rs->journal, rs->number);
-    if (!r || r->committed || r->n_decisions == 0)
-        return error_set(err, NULL, 0, 0, "no decision to undo in this round");
-    if (!journal_append_undo(rs->journal, rs->number, err))
-        return false;
-    combo_t c = rs->journal->events[rs->journal->n_events - 1].combo;
-    items_settle(rs);
-    if (item) {
-        *item = 0;
+    if (r && !r->committed && r->n_decisions > 0) {
+        if (!journal_append_undo(rs->journal, rs->number, err))
+            return false;
+        combo_t c = rs->journal->events[rs->journal->n_events - 1].combo;
+        items_settle(rs);
+        what->round = rs->number;
         for (size_t i = 0; i < rs->n_items; i++)
             if (rs->items[i].combo == c)
-                *item = i;
+                what->item = i;
+        return true;
     }
+    if (r && !r->committed) /* the batch is journaled (notes, undone decisions): a round begun */
+        return error_set(err, NULL, 0, 0, "no decision to undo in round %d (and round %d has begun, so the "
+                         "last commit stays)", rs->number, rs->number);
+    const journal_round *c = commit_to_undo(rs, err);
+    if (!c)
+        return false;
+    int number = c->number, target = c->target;
+    size_t live = journal_round_live_runs(rs->journal, c);
+    if (!queue_uncommit_round(rs->journal, number, err))
+        return false;
+    what->commit = true;
+    what->round = number;
+    what->runs = live;
+    /* the round is open again with its batch and decisions */
+    if (!round_propose(rs, target >= 0 ? target : rs->target, err))
+        return false;
+    for (size_t i = 0; i < rs->n_items; i++)
+        if (rs->items[i].decision == DECISION_NONE) {
+            what->item = i;
+            break;
+        }
     return true;
+}
+
+bool round_withdraw_check(const round_session *rs, const char *run, cs_error *err)
+{
+    if (rs->read_only || !rs->journal)
+        return error_set(err, NULL, 0, 0, "%s", rs->read_only_why[0] ? rs->read_only_why : "read-only");
+    char safe[JOURNAL_RUN_MAX * 4];
+    const journal_run *jr = journal_run_find(rs->journal, run);
+    if (!jr)
+        return error_set(err, NULL, 0, 0, "no run '%s' in the journal (comboscope queue lists the waiting ones)",
+                         text_sanitize(run, safe, sizeof safe));
+    if (jr->has_result)
+        return error_set(err, NULL, 0, 0, "run %s has its result: there is nothing to withdraw", jr->id);
+    if (jr->withdrawn)
+        return error_set(err, NULL, 0, 0, "run %s is already withdrawn", jr->id);
+    return true;
+}
+
+bool round_withdraw(round_session *rs, const char *run, cs_error *err)
+{
+    return round_withdraw_check(rs, run, err) && queue_withdraw(rs->journal, run, err);
+}
+
+const journal_run *round_last_waiting(const round_session *rs)
+{
+    const journal *j = rs->journal;
+    for (size_t i = j ? j->n_runs : 0; i-- > 0;)
+        if (journal_run_waiting(&j->runs[i]))
+            return &j->runs[i];
+    return NULL;
+}
+
+/* The study's `launch` object's engine ("slurm", "local"), or NULL without one. */
+static const char *study_engine(const study *s)
+{
+    return s->launch ? launch_engine_name(s->launch->engine) : NULL;
+}
+
+bool round_commit_question(const round_session *rs, char *buf, size_t n)
+{
+    /* the runs: each approved combination once, as queue_commit_round queues them */
+    combo_t seen[64];
+    size_t runs = 0, open = 0;
+    char open_list[160] = "";
+    size_t k = 0;
+    for (size_t i = 0; i < rs->n_items; i++) {
+        const round_item *it = &rs->items[i];
+        combo_t c = it->decision == DECISION_ACCEPTED ? it->combo
+                    : it->decision == DECISION_OVERRIDDEN ? it->replacement : 0;
+        if (it->decision == DECISION_NONE) {
+            if (open < 4 && k < sizeof open_list)
+                k += (size_t)snprintf(open_list + k, sizeof open_list - k, "%s#%zu", open ? ", " : "", i + 1);
+            open++;
+        }
+        if (!c)
+            continue;
+        bool dup = false;
+        for (size_t q = 0; q < runs && q < 64; q++)
+            dup |= seen[q] == c;
+        if (!dup) {
+            if (runs < 64)
+                seen[runs] = c;
+            runs++;
+        }
+    }
+    if (open > 4 && k < sizeof open_list)
+        snprintf(open_list + k, sizeof open_list - k, " and %zu more", open - 4);
+    const char *engine = study_engine(rs->study);
+    bool launches = engine && runs > 0;
+    char what[64];
+    if (runs == 0)
+        snprintf(what, sizeof what, "no runs");
+    else
+        snprintf(what, sizeof what, "%zu run%s", runs, runs == 1 ? "" : "s");
+    if (open > 0 && launches)
+        snprintf(buf, n, "commit %s, leave %s open, and submit to %s (GPU time)? (y/N)", what, open_list, engine);
+    else if (open > 0)
+        snprintf(buf, n, "commit %s, leave %s open? (y/N)", what, open_list);
+    else if (launches)
+        snprintf(buf, n, "commit %s and submit %s to %s (GPU time)? (y/N)", what, runs == 1 ? "it" : "them", engine);
+    else
+        snprintf(buf, n, "commit %s", what);
+    return open > 0 || launches;
 }
 
 size_t round_approved(const round_session *rs)
@@ -599,12 +738,20 @@ bool round_commit(round_session *rs, size_t *queued, cs_error *err)
         return false;
     if (!decided_any(rs))
         return error_set(err, NULL, 0, 0, "decide on the suggestions first (a accept, x reject, o override)");
+    if (!ensure_journaled(rs, err))
+        return false;
     size_t before = rs->journal->n_runs;
     if (!queue_commit_round(rs->journal, rs->number, NULL, err))
         return false;
     *queued = rs->journal->n_runs - before;
+    rs->launched[0] = '\0';
     if (rs->oracle && *queued > 0 && round_poll(rs, true, err) < 0) /* the oracle answers them */
         return false;
+    if (rs->launch && *queued > 0) {
+        cs_error why;
+        if (launch_submit(rs->launch, rs->number, rs->launched, sizeof rs->launched, &why) < 0)
+            snprintf(rs->launched, sizeof rs->launched, "not submitted (comboscope launch retries): %s", why.msg);
+    }
     return round_propose(rs, rs->target, err);
 }
 
@@ -663,22 +810,71 @@ void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t
 
 /* ---- results coming back ---------------------------------------------------------------------- */
 
+bool round_progress_of(const round_session *rs, round_progress *p)
+{
+    memset(p, 0, sizeof *p);
+    size_t n = 0;
+    const journal_round *rounds = rs->journal ? journal_rounds(rs->journal, &n) : NULL;
+    for (size_t i = n; i-- > 0;) {
+        const journal_round *r = &rounds[i];
+        if (!r->committed || journal_round_live_runs(rs->journal, r) == 0)
+            continue;
+        p->round = r->number;
+        for (size_t k = 0; k < r->n_runs; k++) {
+            const journal_run *run = &rs->journal->runs[r->runs[k]];
+            if (run->withdrawn)
+                continue;
+            p->runs++;
+            p->done += run->has_result;
+        }
+        p->complete = p->done == p->runs;
+        return true;
+    }
+    return false;
+}
+
 /* With an oracle, every run waiting in the queue is answered (rows appended to the table). */
 static bool oracle_catch_up(round_session *rs, cs_error *err)
 {
     bool open = false;
     for (size_t i = 0; i < rs->journal->n_runs && !open; i++)
-        open = !rs->journal->runs[i].has_result;
+        open = journal_run_waiting(&rs->journal->runs[i]);
     size_t answered;
     return !open || oracle_answer(rs->study, rs->journal, rs->oracle, &answered, err);
 }
 
 int round_poll(round_session *rs, bool force, cs_error *err)
 {
+    if (force && rs->journal && rs->journal->lost) {
+        /* The journal was replaced or removed under us: read the one at the path now (a
+         * removed one starts again empty) and rebuild the round from it. */
+        journal *j = journal_open(rs->journal->path, rs->study, !rs->read_only, err);
+        if (!j)
+            return -1;
+        launch_free(rs->launch); /* it followed the old journal */
+        rs->launch = NULL;
+        journal_free(rs->journal);
+        rs->journal = j;
+        if (rs->study->launch && !rs->read_only && !rs->oracle && !(rs->launch = launch_open(j, err)))
+            return -1;
+        int target = rs->target;
+        round_clear(rs);
+        if (target >= 0 && !round_propose(rs, target, err))
+            return -1;
+    }
+    /* results the launch engine journals count as coming back too */
+    size_t from_launch = 0;
+    if (rs->launch && !rs->journal->lost) {
+        size_t before = rs->journal->n_events;
+        if (launch_poll(rs->launch, err) < 0)
+            return -1;
+        for (size_t i = before; i < rs->journal->n_events; i++)
+            from_launch += rs->journal->events[i].kind == JOURNAL_RESULT;
+    }
     if (force && rs->oracle && rs->journal && !rs->read_only && !oracle_catch_up(rs, err))
         return -1;
     if (!force && !mtimes_changed(rs))
-        return 0;
+        return (int)from_launch;
     const study *old = rs->study;
     if (!old->path)
         return 0;
@@ -719,7 +915,7 @@ int round_poll(round_session *rs, bool force, cs_error *err)
             rs->prospect_known = false; /* the prospect may be measured now, or the best moved */
         }
     }
-    return (int)recorded;
+    return (int)(recorded + from_launch);
 }
 
 bool round_enter_result(round_session *rs, const char *run, const char *text, cs_error *err)
@@ -729,6 +925,8 @@ bool round_enter_result(round_session *rs, const char *run, const char *text, cs
     const journal_run *jr = journal_run_find(rs->journal, run);
     if (!jr)
         return error_set(err, NULL, 0, 0, "no queued run '%s'", run);
+    if (jr->withdrawn)
+        return error_set(err, NULL, 0, 0, "run %s was withdrawn: it takes no result", run);
     const study *s = rs->study;
     double *scores = xmalloc((size_t)s->n_datasets * sizeof *scores);
     for (int d = 0; d < s->n_datasets; d++)
@@ -740,16 +938,24 @@ bool round_enter_result(round_session *rs, const char *run, const char *text, cs
             continue;
         while (*p == ' ' || *p == ',' || *p == '\t')
             p++;
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p || !isfinite(v)) {
+        /* one token, read as a table's cell is (decimal only) */
+        size_t tl = strcspn(p, " ,\t");
+        char tok[64];
+        double v = NAN;
+        int ok = TEXT_NOT_A_NUMBER;
+        if (tl > 0 && tl < sizeof tok) {
+            memcpy(tok, p, tl);
+            tok[tl] = '\0';
+            ok = text_parse_double(tok, &v);
+        }
+        if (ok != TEXT_NUMBER_OK) {
             free(scores);
-            return error_set(err, NULL, 0, 0, "run %s needs %d scores (one per member, in order); score %d is not a number",
-                             run, members, got + 1);
+            return error_set(err, NULL, 0, 0, "run %s needs %d scores (one per member, in order); score %d %s",
+                             run, members, got + 1, text_number_problem(ok));
         }
         scores[d] = v;
         got++;
-        p = end;
+        p += tl;
     }
     while (*p == ' ' || *p == ',' || *p == '\t')
         p++;

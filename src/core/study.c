@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/launch.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
 
@@ -43,6 +44,7 @@ void study_free(study *s)
     free(s->search.acquisition);
     free(s->journal);
     free(s->queue);
+    launch_config_free(s->launch);
     if (s->json)
         study_json_release(s->json);
     free(s);
@@ -73,6 +75,12 @@ int study_add_dataset(study *s, const char *name, const char *task, cs_error *er
     char safe[128];
     if (!name[0])
         return error_set(err, NULL, 0, 0, "empty dataset name"), -1;
+    if (strlen(name) > STUDY_NAME_MAX)
+        return error_set(err, NULL, 0, 0, "dataset name of %zu bytes is longer than the limit of %d",
+                         strlen(name), STUDY_NAME_MAX), -1;
+    if (task && strlen(task) > STUDY_NAME_MAX)
+        return error_set(err, NULL, 0, 0, "task type of %zu bytes is longer than the limit of %d",
+                         strlen(task), STUDY_NAME_MAX), -1;
     if (text_has_control(name))
         return error_set(err, NULL, 0, 0, "dataset name \"%s\" contains control characters",
                          text_sanitize(name, safe, sizeof safe)), -1;
@@ -347,8 +355,10 @@ bool study_combo_parse(const study *s, const char *text, combo_t *out, char *bad
             snprintf(bad, nbad, "empty dataset name in combination");
             return false;
         }
-        if (nl >= sizeof name)
-            nl = sizeof name - 1;
+        if (nl > STUDY_NAME_MAX) {
+            snprintf(bad, nbad, "a dataset name of %zu bytes is longer than the limit of %d", nl, STUDY_NAME_MAX);
+            return false;
+        }
         memcpy(name, a, nl);
         name[nl] = '\0';
         int d = study_find_dataset(s, name);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "comboscope/launch.h"
 #include "comboscope/table_csv.h"
 #include "comboscope/text.h"
 
@@ -51,26 +52,7 @@ static char *dir_of(const char *path)
 
 static char *read_all(const char *path, size_t *len, cs_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return error_set(err, path, 0, 0, "cannot open: %s", strerror(errno)), NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
-    size_t k;
-    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += k;
-        if (cap - n - 1 == 0)
-            buf = xrealloc(buf, cap *= 2);
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return error_set(err, path, 0, 0, "read error"), NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    return file_read_all(path, NULL, STUDY_FILE_MAX, len, err);
 }
 
 /* --- locating a value in the JSON text, for error messages ----------------------------- */
@@ -117,6 +99,23 @@ static const char *skip_value(const char *p)
            *p != '\r')
         p++;
     return p;
+}
+
+/* How many arrays and objects are open at `at` (strings skipped). */
+static int json_depth(const char *text, const char *at)
+{
+    int depth = 0;
+    for (const char *p = text; *p && p < at; p++) {
+        if (*p == '"') {
+            p = skip_string(p) - 1;
+            continue;
+        }
+        if (*p == '{' || *p == '[')
+            depth++;
+        else if (*p == '}' || *p == ']')
+            depth--;
+    }
+    return depth;
 }
 
 /* Finds the value at a path in the text: each step is an object key or, written "#N", an
@@ -291,6 +290,154 @@ static bool load_search(loader *l, study *s, const cJSON *obj)
     return true;
 }
 
+/* Line and column of decoded byte `at` of the JSON string value found at path. */
+static void string_pos(loader *l, const char *const *path, int n, size_t at, long *line, long *col)
+{
+    *line = *col = 0;
+    const char *p = locate(l->text, path, n);
+    if (!p || *p != '"')
+        return;
+    p++;
+    for (size_t i = 0; i < at && *p && *p != '"'; i++) {
+        if (*p == '\\' && p[1] == 'u' && p[2] && p[3] && p[4] && p[5]) {
+            unsigned long cp = strtoul((char[5]){p[2], p[3], p[4], p[5], 0}, NULL, 16);
+            p += 6;
+            i += cp < 0x80 ? 0 : cp < 0x800 ? 1 : 2; /* bytes the code point decodes to, less one */
+        } else {
+            p += *p == '\\' && p[1] ? 2 : 1;
+        }
+    }
+    text_line_col(l->text, (size_t)(p - l->text), line, col);
+}
+
+static bool slurm_time_ok(const char *t)
+{
+    /* minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS */
+    if (!t[0] || strlen(t) > 16)
+        return false;
+    bool digit = false;
+    for (const char *p = t; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digit = true;
+        else if ((*p == ':' || *p == '-') && digit)
+            digit = false;
+        else
+            return false;
+    }
+    return digit;
+}
+
+static bool slurm_mem_ok(const char *m)
+{
+    const char *p = m;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (p == m)
+        return false;
+    if (*p == 'K' || *p == 'M' || *p == 'G' || *p == 'T' || *p == 'k' || *p == 'm' || *p == 'g' || *p == 't')
+        p++;
+    return *p == '\0';
+}
+
+/* The `launch` object (launch.h): engine, command with placeholders, engine options. */
+static bool load_launch(loader *l, study *s, const cJSON *obj)
+{
+    static const char *const known[] = {"engine", "command", "partition", "time", "gpus", "cpus",
+                                        "mem", "account", "extra", "max_parallel"};
+    const char *path[3] = {"launch", NULL, NULL};
+    if (!cJSON_IsObject(obj))
+        return fail_path(l, path, 1, "\"launch\" must be an object {\"engine\", \"command\", ...}%s", NULL);
+    launch_config *c = xcalloc(1, sizeof *c);
+    s->launch = c;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, obj) {
+        bool ok = false;
+        for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+            ok |= strcmp(v->string, known[i]) == 0;
+        if (!ok) {
+            path[1] = v->string;
+            return fail_path(l, path, 2, "unknown launch option \"%s\" (known: engine, command, partition, time, "
+                             "gpus, cpus, mem, account, extra, max_parallel)", v->string);
+        }
+    }
+    char *engine = NULL;
+    path[1] = "engine";
+    if (!get_string(l, obj, "engine", path, 2, &engine))
+        return false;
+    if (engine && strcmp(engine, "slurm") == 0)
+        c->engine = LAUNCH_SLURM;
+    else if (engine && strcmp(engine, "local") != 0) {
+        bool r = fail_path(l, path, 2, "\"engine\" must be \"local\" or \"slurm\", not \"%s\"", engine);
+        free(engine);
+        return r;
+    }
+    free(engine);
+    path[1] = "command";
+    if (!cJSON_GetObjectItemCaseSensitive(obj, "command"))
+        return fail_path(l, path, 1, "\"launch\" needs a \"command\" (the training command, with placeholders "
+                         "such as {datasets_csv} and {result})%s", NULL);
+    if (!get_string(l, obj, "command", path, 2, &c->command))
+        return false;
+    if (!c->command[strspn(c->command, " ")])
+        return fail_path(l, path, 2, "\"command\" is empty%s", NULL);
+    size_t at;
+    char msg[200];
+    if (!launch_template_check(c->command, &at, msg, sizeof msg)) {
+        long line, col;
+        string_pos(l, path, 2, at, &line, &col);
+        return error_set(l->err, l->file, line, col, "%s", msg);
+    }
+    const char *strs[] = {"partition", "time", "mem", "account"};
+    char **dst[] = {&c->partition, &c->time, &c->mem, &c->account};
+    for (int i = 0; i < 4; i++) {
+        path[1] = strs[i];
+        if (!get_string(l, obj, strs[i], path, 2, dst[i]))
+            return false;
+        if (*dst[i] && (!(*dst[i])[0] || strchr(*dst[i], ' ')))
+            return fail_path(l, path, 2, "\"%s\" must be one word", strs[i]);
+    }
+    path[1] = "time";
+    if (c->time && !slurm_time_ok(c->time))
+        return fail_path(l, path, 2, "\"time\" must be a Slurm time limit (minutes, HH:MM:SS or D-HH:MM:SS), "
+                         "not \"%s\"", c->time);
+    path[1] = "mem";
+    if (c->mem && !slurm_mem_ok(c->mem))
+        return fail_path(l, path, 2, "\"mem\" must be a size such as 16G or 4000M, not \"%s\"", c->mem);
+    const char *nums[] = {"gpus", "cpus", "max_parallel"};
+    int *ndst[] = {&c->gpus, &c->cpus, &c->max_parallel};
+    int lo[] = {0, 1, 1};
+    for (int i = 0; i < 3; i++) {
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(obj, nums[i]);
+        if (!x)
+            continue;
+        path[1] = nums[i];
+        if (!cJSON_IsNumber(x) || x->valuedouble < lo[i] || x->valuedouble > 100000 ||
+            x->valuedouble != (double)(int)x->valuedouble)
+            return fail_path(l, path, 2, lo[i] ? "\"%s\" must be a whole number from 1 to 100000"
+                                                : "\"%s\" must be a whole number from 0 to 100000", nums[i]);
+        *ndst[i] = x->valueint;
+    }
+    const cJSON *extra = cJSON_GetObjectItemCaseSensitive(obj, "extra");
+    if (extra) {
+        path[1] = "extra";
+        if (!cJSON_IsArray(extra))
+            return fail_path(l, path, 2, "\"extra\" must be an array of sbatch options (strings)%s", NULL);
+        c->extra = xcalloc((size_t)cJSON_GetArraySize(extra) + 1, sizeof *c->extra);
+        char idx[24];
+        cJSON_ArrayForEach(v, extra) {
+            snprintf(idx, sizeof idx, "#%d", c->n_extra);
+            path[2] = idx;
+            if (!cJSON_IsString(v) || !v->valuestring[0] || text_has_control(v->valuestring))
+                return fail_path(l, path, 3, "every entry of \"extra\" must be a non-empty string without control characters%s", NULL);
+            if (v->valuestring[0] != '-')
+                return fail_path(l, path, 3, "an entry of \"extra\" must be an sbatch option (starting with '-'), not \"%s\"",
+                                 v->valuestring);
+            c->extra[c->n_extra++] = text_dup(v->valuestring);
+        }
+    }
+    return true;
+}
+
 static char *name_from_path(const char *path)
 {
     const char *base = strrchr(path, '/');
@@ -327,6 +474,15 @@ study *study_json_load(const char *path, cs_error *err)
         free(text);
         return NULL;
     }
+    size_t bad = text_utf8_invalid(text, len);
+    if (bad < len) {
+        long line, col;
+        text_line_col(text, bad, &line, &col);
+        error_set(err, path, line, col, "not UTF-8 (byte 0x%02X): save the file as UTF-8",
+                  (unsigned)(unsigned char)text[bad]);
+        free(text);
+        return NULL;
+    }
     /* cJSON counts the terminating NUL as part of the buffer when it must check for it. */
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
@@ -335,7 +491,11 @@ study *study_json_load(const char *path, cs_error *err)
         long line = 0, col = 0;
         if (at && at >= text && at <= text + len)
             text_line_col(text, (size_t)(at - text), &line, &col);
-        error_set(err, path, line, col, "JSON syntax error");
+        if (at && at >= text && at <= text + len && json_depth(text, at) >= CJSON_NESTING_LIMIT)
+            error_set(err, path, line, col, "JSON nested deeper than the limit of %d levels",
+                      CJSON_NESTING_LIMIT);
+        else
+            error_set(err, path, line, col, "JSON syntax error");
         free(text);
         return NULL;
     }
@@ -390,6 +550,15 @@ study *study_json_load(const char *path, cs_error *err)
     const char *pj[1] = {"journal"}, *pq[1] = {"queue"};
     ok = ok && get_string(&l, root, "journal", pj, 1, &s->journal);
     ok = ok && get_string(&l, root, "queue", pq, 1, &s->queue);
+    /* What the program writes stays inside the study's directory (DESIGN.md section 3). */
+    char why[160];
+    if (ok && s->journal && !file_path_confined(s->dir, s->journal, why, sizeof why))
+        ok = fail_path(&l, pj, 1, "\"journal\" %s", why);
+    if (ok && s->queue && !file_path_confined(s->dir, s->queue, why, sizeof why))
+        ok = fail_path(&l, pq, 1, "\"queue\" %s", why);
+    const cJSON *launch = cJSON_GetObjectItemCaseSensitive(root, "launch");
+    if (ok && launch)
+        ok = load_launch(&l, s, launch);
     const cJSON *targets = cJSON_GetObjectItemCaseSensitive(root, "targets");
     if (ok && targets) {
         char **names = NULL;
@@ -498,7 +667,8 @@ static bool is_json_path(const char *path)
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return false;
-    FILE *f = fopen(path, "rb");
+    cs_error ignore;
+    FILE *f = file_fopen_read(path, NULL, &ignore);
     if (!f)
         return false;
     int c;
@@ -508,9 +678,34 @@ static bool is_json_path(const char *path)
     return c == '{';
 }
 
+/* A study's directory stands for its study.json: returns the path to open (path itself, or
+ * DIR/study.json in buf), or NULL with err set when a directory holds no study file. */
+static const char *study_path_of(const char *path, char *buf, size_t n, cs_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return path;
+    size_t len = strlen(path);
+    int w = snprintf(buf, n, "%s%sstudy.json", path, len && path[len - 1] == '/' ? "" : "/");
+    if (w < 0 || (size_t)w >= n) {
+        error_set(err, path, 0, 0, "directory name too long");
+        return NULL;
+    }
+    if (access(buf, F_OK) != 0) {
+        error_set(err, path, 0, 0, "a directory without a study.json: give a study file, a study's "
+                                   "directory or a result table");
+        return NULL;
+    }
+    return buf;
+}
+
 study *study_open(const char *path, const study_open_options *opt, cs_error *err)
 {
     study *s;
+    char dir_study[4096];
+    path = study_path_of(path, dir_study, sizeof dir_study, err);
+    if (!path)
+        return NULL;
     if (access(path, F_OK) != 0) {
         error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
         return NULL;
@@ -560,79 +755,6 @@ study *study_open(const char *path, const study_open_options *opt, cs_error *err
     }
     study_default_targets(s);
     return s;
-}
-
-/* A replacement keeps the permissions of the file it replaces (a private study stays private). */
-static void keep_mode(int fd, const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-        (void)fchmod(fd, st.st_mode & 07777);
-}
-
-/* Opens a new temporary file beside path (its name, to free, in *tmp) with path's permissions
- * when path exists. -1 with errno set when it cannot. */
-static int open_tmp(const char *path, char **tmp)
-{
-    size_t n = strlen(path) + 32;
-    *tmp = xmalloc(n);
-    snprintf(*tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(*tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0)
-        keep_mode(fd, path);
-    return fd;
-}
-
-/* Flushes the directory holding path, so that a rename into it survives a crash. */
-static void sync_dir(const char *path)
-{
-    char *d = dir_of(path);
-    int dfd = open(d, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    free(d);
-}
-
-bool file_write_atomic(const char *path, const char *data, size_t len, cs_error *err)
-{
-    char *tmp;
-    int fd = open_tmp(path, &tmp);
-    if (fd < 0) {
-        error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
-        free(tmp);
-        return false;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
-            close(fd);
-            unlink(tmp);
-            free(tmp);
-            return false;
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        error_set(err, path, 0, 0, "cannot flush to disk: %s", strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return false;
-    }
-    if (rename(tmp, path) != 0) {
-        error_set(err, path, 0, 0, "cannot replace: %s", strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return false;
-    }
-    free(tmp);
-    sync_dir(path);
-    return true;
 }
 
 static void set_item(cJSON *obj, const char *key, cJSON *value)
@@ -693,61 +815,5 @@ bool study_json_save(study *s, cs_error *err)
     cJSON_free(text);
     bool ok = file_write_atomic(s->path, withnl, len + 1, err);
     free(withnl);
-    return ok;
-}
-
-bool file_atomic_open(file_atomic *a, const char *path, cs_error *err)
-{
-    a->path = text_dup(path);
-    int fd = open_tmp(path, &a->tmp);
-    a->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!a->fp) {
-        error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(a->tmp);
-        }
-        free(a->tmp);
-        free(a->path);
-        a->tmp = a->path = NULL;
-        return false;
-    }
-    return true;
-}
-
-static void file_atomic_release(file_atomic *a)
-{
-    free(a->tmp);
-    free(a->path);
-    a->tmp = a->path = NULL;
-    a->fp = NULL;
-}
-
-void file_atomic_abort(file_atomic *a)
-{
-    if (a->fp) {
-        fclose(a->fp);
-        unlink(a->tmp);
-    }
-    file_atomic_release(a);
-}
-
-bool file_atomic_commit(file_atomic *a, cs_error *err)
-{
-    bool ok = true;
-    if (fflush(a->fp) != 0 || ferror(a->fp))
-        ok = error_set(err, a->path, 0, 0, "cannot write: %s", strerror(errno));
-    else if (fsync(fileno(a->fp)) != 0)
-        ok = error_set(err, a->path, 0, 0, "cannot flush to disk: %s", strerror(errno));
-    if (fclose(a->fp) != 0 && ok)
-        ok = error_set(err, a->path, 0, 0, "cannot write: %s", strerror(errno));
-    a->fp = NULL;
-    if (ok && rename(a->tmp, a->path) != 0)
-        ok = error_set(err, a->path, 0, 0, "cannot replace: %s", strerror(errno));
-    if (ok)
-        sync_dir(a->path);
-    else
-        unlink(a->tmp);
-    file_atomic_release(a);
     return ok;
 }

@@ -18,7 +18,31 @@ struct synth_model {
     double pr_bias[COMBO_MAX_DATASETS];  /* ln(precision / recall) */
     double *transfer;                    /* transfer[d * n + e] */
     double *inter;                       /* inter[(d * n + e) * n + f], e < f */
+    synth_structure structure;
+    int tri[COMBO_MAX_DATASETS][3];      /* synergy: per target, a triple that pays off together */
+    double tri_bonus[COMBO_MAX_DATASETS];
 };
+
+static const char *const structure_names[] = {
+#define X(e, name, help) name,
+    SYNTH_STRUCTURES(X)
+#undef X
+};
+
+bool synth_structure_parse(const char *name, synth_structure *out)
+{
+    for (int i = 0; i < SYNTH_N_STRUCTURES; i++)
+        if (name && strcmp(name, structure_names[i]) == 0) {
+            *out = (synth_structure)i;
+            return true;
+        }
+    return false;
+}
+
+const char *synth_structure_name(synth_structure s)
+{
+    return (unsigned)s < SYNTH_N_STRUCTURES ? structure_names[s] : "?";
+}
 
 /* splitmix64: small, fast, and the same on every platform. */
 static uint64_t splitmix64(uint64_t *state)
@@ -63,6 +87,93 @@ static const preset_dataset biomed12[] = {
     {"TC_pubmed20krct", "TC", 0.8740, 0.005},
 };
 
+/* The structures other than the default redraw transfer and interactions from the same stream
+ * (the default's draws come first, so adding a structure never changes the default's numbers). */
+static void draw_other(synth_model *m, uint64_t *st)
+{
+    int n = m->n;
+    size_t nn = (size_t)n * n;
+    memset(m->transfer, 0, nn * sizeof *m->transfer);
+    memset(m->inter, 0, nn * n * sizeof *m->inter);
+    for (int d = 0; d < n; d++) {
+        m->tri[d][0] = m->tri[d][1] = m->tri[d][2] = -1;
+        m->tri_bonus[d] = 0;
+    }
+    /* k distinct datasets other than d, drawn uniformly, into out (k <= n - 1). */
+#define DRAW_OTHERS(d, k, out)                                                                    \
+    for (int q_ = 0; q_ < (k);) {                                                                 \
+        int e_ = (int)(uniform(st) * n) % n;                                                      \
+        bool dup_ = e_ == (d);                                                                    \
+        for (int r_ = 0; r_ < q_; r_++)                                                           \
+            dup_ = dup_ || (out)[r_] == e_;                                                       \
+        if (!dup_)                                                                                \
+            (out)[q_++] = e_;                                                                     \
+    }
+    for (int d = 0; d < n; d++) {
+        double *T = m->transfer + (size_t)d * n;
+        switch (m->structure) {
+        case SYNTH_SYNERGY: { /* weak transfer; two strong pairs and a stronger triple */
+            for (int e = 0; e < n; e++)
+                T[e] = e == d ? 0 : 0.003 * normal(st) - 0.004;
+            if (n >= 4) {
+                int o[3];
+                DRAW_OTHERS(d, 3, o);
+                for (int i = 0; i < 3; i++)
+                    m->tri[d][i] = o[i];
+                m->tri_bonus[d] = 0.05 + 0.01 * uniform(st);
+            }
+            for (int p = 0; p < 2 && n >= 3; p++) {
+                int o[2];
+                DRAW_OTHERS(d, 2, o);
+                int e = o[0] < o[1] ? o[0] : o[1], f = o[0] < o[1] ? o[1] : o[0];
+                m->inter[((size_t)d * n + e) * n + f] = 0.025 + 0.01 * uniform(st);
+            }
+            break;
+        }
+        case SYNTH_ADDITIVE: /* one effect per dataset, either way; tiny interactions */
+            for (int e = 0; e < n; e++)
+                T[e] = e == d ? 0 : 0.004 + 0.010 * normal(st);
+            for (int e = 0; e < n; e++)
+                for (int f = e + 1; f < n; f++)
+                    if (e != d && f != d)
+                        m->inter[((size_t)d * n + e) * n + f] = 0.001 * normal(st);
+            break;
+        case SYNTH_NOISE: /* effects a quarter of the measurement noise */
+            for (int e = 0; e < n; e++)
+                T[e] = e == d ? 0 : 0.0008 * normal(st);
+            break;
+        case SYNTH_HARMFUL: { /* a few datasets hurt every target; the rest help a little */
+            for (int e = 0; e < n; e++)
+                T[e] = e == d ? 0 : 0.004 + 0.004 * normal(st);
+            break;
+        }
+        case SYNTH_SPARSE: { /* two datasets matter for each target, one pair interacts */
+            if (n >= 3) {
+                int o[2];
+                DRAW_OTHERS(d, 2, o);
+                T[o[0]] = 0.02 + 0.015 * uniform(st);
+                T[o[1]] = uniform(st) < 0.5 ? -0.025 : 0.015;
+                DRAW_OTHERS(d, 2, o);
+                int e = o[0] < o[1] ? o[0] : o[1], f = o[0] < o[1] ? o[1] : o[0];
+                m->inter[((size_t)d * n + e) * n + f] = 0.02 * normal(st);
+            }
+            break;
+        }
+        default: break;
+        }
+    }
+    if (m->structure == SYNTH_HARMFUL) { /* n / 4 (at least 1) harmful datasets */
+        int bad = n / 4 < 1 ? 1 : n / 4;
+        for (int b = 0; b < bad; b++) {
+            int e = (int)(uniform(st) * n) % n;
+            for (int d = 0; d < n; d++)
+                if (d != e)
+                    m->transfer[(size_t)d * n + e] = -0.03 - 0.01 * uniform(st);
+        }
+    }
+#undef DRAW_OTHERS
+}
+
 static void draw_structure(synth_model *m)
 {
     int n = m->n;
@@ -91,6 +202,11 @@ static void draw_structure(synth_model *m)
                 if (e != d && f != d && u < 0.3)
                     m->inter[((size_t)d * n + e) * n + f] = 0.022 * z;
             }
+    if (m->structure != SYNTH_DEFAULT)
+        draw_other(m, &st);
+    if (m->structure == SYNTH_NOISE) /* the budget split too stays below the noise */
+        for (int d = 0; d < n; d++)
+            m->dilution[d] *= 0.15;
 }
 
 synth_model *synth_model_preset(const char *preset, uint64_t seed, cs_error *err)
@@ -116,10 +232,16 @@ synth_model *synth_model_preset(const char *preset, uint64_t seed, cs_error *err
 
 synth_model *synth_model_generic(int n, uint64_t seed, cs_error *err)
 {
+    return synth_model_structured(n, seed, SYNTH_DEFAULT, err);
+}
+
+synth_model *synth_model_structured(int n, uint64_t seed, synth_structure structure, cs_error *err)
+{
     if (n < 1 || n > COMBO_MAX_DATASETS)
         return error_set(err, NULL, 0, 0, "--datasets must be 1 to %d", COMBO_MAX_DATASETS), NULL;
     synth_model *m = xcalloc(1, sizeof *m);
     m->n = n;
+    m->structure = (unsigned)structure < SYNTH_N_STRUCTURES ? structure : SYNTH_DEFAULT;
     m->seed = seed;
     int n_tasks = n / 3 < 1 ? 1 : n / 3 > 8 ? 8 : n / 3;
     uint64_t st = seed ^ 0x67656E6572696331ULL;
@@ -164,11 +286,20 @@ double synth_expected_f1(const synth_model *m, combo_t c, int d)
             in += row[members[j]];
     }
     double s = 0;
-    if (k > 1) {
+    if (k > 1 && m->structure == SYNTH_DEFAULT) {
         /* Each auxiliary dataset gets a smaller share of the budget as the combination grows,
          * so summed effects are damped, and gains saturate. */
         s = t / sqrt((double)(k - 1)) + in / (double)(k - 1);
         const double cap = 0.08;
+        s = s > 0 ? cap * tanh(s / cap) : s;
+    } else if (k > 1) {
+        /* The other structures: effects add up undamped (their shape is the point), saturating
+         * only above +0.15. */
+        s = t + in;
+        if (m->tri[d][0] >= 0 && combo_has(c, m->tri[d][0]) && combo_has(c, m->tri[d][1]) &&
+            combo_has(c, m->tri[d][2]))
+            s += m->tri_bonus[d];
+        const double cap = 0.15;
         s = s > 0 ? cap * tanh(s / cap) : s;
     }
     double f1 = m->base[d] + m->scale[d] * s - m->dilution[d] * log((double)k);

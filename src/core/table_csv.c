@@ -9,6 +9,7 @@
 
 #include "comboscope/csv_rows.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 enum col_kind {
     COL_COMBINATION,
@@ -254,9 +255,20 @@ static void read_row(reader *r)
     combo_t combo;
     if (!parse_combination(r, ctext, &combo))
         return;
-    char name[256];
-    snprintf(name, sizeof name, "%s", dtext);
-    /* blanks around the name are ignored, as in combinations */
+    char name[STUDY_NAME_MAX + 1];
+    /* blanks around the name are ignored, as in combinations; a longer name is an error */
+    size_t dl = strlen(dtext);
+    while (dl && (dtext[dl - 1] == ' ' || dtext[dl - 1] == '\t'))
+        dl--;
+    while (dl && (*dtext == ' ' || *dtext == '\t'))
+        dtext++, dl--;
+    if (dl > STUDY_NAME_MAX) {
+        snprintf(safe, sizeof safe, "%zu", dl);
+        fail_at(r, r->c_dataset, "a dataset name of %s bytes is longer than the limit of 255", safe, NULL);
+        return;
+    }
+    memcpy(name, dtext, dl);
+    name[dl] = '\0';
     char *a = name, *b = name + strlen(name);
     while (*a == ' ' || *a == '\t')
         a++;
@@ -298,22 +310,18 @@ static void read_row(reader *r)
         int ok = text_parse_double(v, &x);
         if (c->kind == COL_UNDECIDED) {
             /* The first non-empty cell decides: text makes a text column; a number, or a
-             * NaN or infinity (rejected below), makes a metric. */
-            if (ok == 0) {
+             * NaN, infinity or out-of-range number (rejected below), makes a metric. */
+            if (ok == TEXT_NOT_A_NUMBER) {
                 c->kind = COL_TEXT;
                 continue;
             }
             c->kind = COL_METRIC;
             c->metric = study_metric_add(s, c->name);
         }
-        if (ok == 0) {
-            fail_at(r, i, "%s: \"%s\" is not a number", text_sanitize(c->name, safe, sizeof safe),
-                    (text_sanitize(v, name, 64), name));
-            return;
-        }
-        if (ok < 0) {
-            fail_at(r, i, "%s: \"%s\" is not a finite number (NaN and infinity are not allowed)",
-                    text_sanitize(c->name, safe, sizeof safe), (text_sanitize(v, name, 64), name));
+        if (ok != TEXT_NUMBER_OK) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "\"%s\" %s", (text_sanitize(v, name, 64), name), text_number_problem(ok));
+            fail_at(r, i, "%s: %s", text_sanitize(c->name, safe, sizeof safe), msg);
             return;
         }
         if (obs < 0)
@@ -360,6 +368,13 @@ static bool feed(reader *r, struct csv_parser *p, const char *buf, size_t len)
     if (csv_parse(p, buf, len, on_field, on_row, r) != len && !r->failed) {
         r->row_line = r->line;
         /* The field being read when libcsv gave up, counted from this line's start. */
+        if (csv_error(p) != CSV_EPARSE && in_quotes && r->quote_line) {
+            /* a quoted field that opened on an earlier line grew too long: point at its start */
+            r->failed = true;
+            return error_set(r->err, r->file, r->quote_line, r->quote_col, "%s", table_csv_problem(p));
+        }
+        if (csv_error(p) != CSV_EPARSE)
+            return fail_at(r, r->row.n - fields_before, "%s", table_csv_problem(p), NULL);
         return fail_at(r, r->row.n - fields_before,
                        "malformed CSV: %s (a quote inside an unquoted field, or text after a closing quote)",
                        csv_strerror(csv_error(p)), NULL);
@@ -400,6 +415,46 @@ static bool feed_end(void *ctx)
     return !r->failed;
 }
 
+/* libcsv grows a field by blk_size bytes at a time: the default 128 makes a long field
+ * quadratic wherever realloc copies (the sanitizer build). Fields past the limit fail. */
+#define TABLE_CSV_BLOCK ((size_t)1 << 16)
+
+static void *capped_realloc(void *p, size_t n)
+{
+    return n > TABLE_LINE_MAX + 2 ? NULL : realloc(p, n);
+}
+
+int table_csv_init(struct csv_parser *p)
+{
+    int rc = csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL);
+    if (rc == 0) {
+        csv_set_blk_size(p, TABLE_CSV_BLOCK);
+        csv_set_realloc_func(p, capped_realloc);
+    }
+    return rc;
+}
+
+const char *table_csv_problem(const struct csv_parser *p)
+{
+    int e = csv_error((struct csv_parser *)p);
+    if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
+        return "a field longer than the limit of 1 MiB";
+    return csv_strerror(e);
+}
+
+/* A line's own problems, before any parser sees it: false with err set. */
+static bool line_ok(const char *file, long lineno, const char *line, size_t len, cs_error *err)
+{
+    const char *nul = memchr(line, '\0', len);
+    if (nul)
+        return error_set(err, file, lineno, (long)(nul - line) + 1, "NUL byte (a binary file?)");
+    size_t bad = text_utf8_invalid(line, len);
+    if (bad < len)
+        return error_set(err, file, lineno, (long)bad + 1, "not UTF-8 (byte 0x%02X): save the file as UTF-8",
+                         (unsigned)(unsigned char)line[bad]);
+    return true;
+}
+
 bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, const char *line, size_t len),
                       bool (*on_end)(void *ctx), void *ctx, bool *any, cs_error *err)
 {
@@ -408,6 +463,7 @@ bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, cons
     size_t line_len = 0, line_cap = 0;
     bool first = true, ok = true;
     size_t n;
+    long lineno = 1;
     *any = false;
     while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         const char *c = chunk;
@@ -421,6 +477,10 @@ bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, cons
         while (ok && n > 0) {
             const char *nl = memchr(c, '\n', n);
             size_t take = nl ? (size_t)(nl - c) + 1 : n;
+            if (line_len + take > TABLE_LINE_MAX + 1) {
+                ok = error_set(err, file, lineno, 0, "line longer than the limit of 1 MiB");
+                break;
+            }
             if (line_len + take > line_cap) {
                 while (line_len + take > line_cap)
                     line_cap = line_cap ? line_cap * 2 : 4096;
@@ -431,15 +491,16 @@ bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, cons
             c += take;
             n -= take;
             if (nl) {
-                ok = on_line(ctx, line, line_len);
+                ok = line_ok(file, lineno, line, line_len, err) && on_line(ctx, line, line_len);
                 line_len = 0;
+                lineno++;
             }
         }
     }
     if (ok && ferror(f))
         ok = error_set(err, file, 0, 0, "read error: %s", strerror(errno));
     if (ok && line_len)
-        ok = on_line(ctx, line, line_len);
+        ok = line_ok(file, lineno, line, line_len, err) && on_line(ctx, line, line_len);
     if (ok && on_end)
         ok = on_end(ctx);
     free(line);
@@ -449,12 +510,12 @@ bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, cons
 bool table_read(study *s, const char *path, const char *display, cs_error *err)
 {
     const char *file = display ? display : path;
-    FILE *f = fopen(path, "rb");
+    FILE *f = file_fopen_read(path, file, err);
     if (!f)
-        return error_set(err, file, 0, 0, "cannot open: %s", strerror(errno));
+        return false;
 
     struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+    if (table_csv_init(&p) != 0) {
         fclose(f);
         return error_set(err, file, 0, 0, "cannot initialise the CSV parser");
     }

@@ -10,6 +10,7 @@
 #include "comboscope/table_csv.h"
 #include "comboscope/csv_rows.h"
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 /* --- a line-tracking row reader over libcsv, for any delimiter ------------------------- */
 
@@ -104,7 +105,7 @@ static bool rr_feed(rowreader *r, struct csv_parser *p, const char *buf, size_t 
         return error_set(r->err, r->file, r->line,
                          table_field_column_delim(buf, len, r->n_raw - raw_before, r->delim),
                          "malformed: %s (a quote inside an unquoted field, or text after a closing quote)",
-                         csv_strerror(csv_error(p)));
+                         table_csv_problem(p));
     }
     if (!in_quotes && p->pstate == 2 && p->quoted) {
         r->quote_line = r->line;
@@ -148,11 +149,11 @@ static bool rr_feed_end(void *ctx)
 /* Reads every record of path, calling r->row for each. */
 static bool rr_read(rowreader *r, const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = file_fopen_read(path, NULL, r->err);
     if (!f)
-        return error_set(r->err, path, 0, 0, "cannot open: %s", strerror(errno));
+        return false;
     struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+    if (table_csv_init(&p) != 0) {
         fclose(f);
         return error_set(r->err, path, 0, 0, "cannot initialise the CSV parser");
     }
@@ -220,12 +221,9 @@ static bool check_number(rowreader *r, int field, const char *v, const char *wha
     double x;
     int ok = text_parse_double(v, &x);
     char safe[64], safe2[128];
-    if (ok == 0)
-        return rr_fail(r, field, "%s: \"%s\" is not a number", text_sanitize(what, safe2, sizeof safe2),
-                       text_sanitize(v, safe, sizeof safe));
-    if (ok < 0)
-        return rr_fail(r, field, "%s: \"%s\" is not a finite number (NaN and infinity are not allowed)",
-                       text_sanitize(what, safe2, sizeof safe2), text_sanitize(v, safe, sizeof safe));
+    if (ok != TEXT_NUMBER_OK)
+        return rr_fail(r, field, "%s: \"%s\" %s", text_sanitize(what, safe2, sizeof safe2),
+                       text_sanitize(v, safe, sizeof safe), text_number_problem(ok));
     return true;
 }
 

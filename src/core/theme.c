@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "comboscope/text.h"
+#include "comboscope/fileio.h"
 
 static const struct role_info {
     const char *key;
@@ -126,9 +127,9 @@ static const char *parse_style(char *spec, theme_style *st, char *why, size_t nw
 
 bool theme_load(theme *t, const char *path, cs_error *err)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = file_fopen_read(path, NULL, err);
     if (!f)
-        return error_set(err, path, 0, 0, "cannot open theme: %s", strerror(errno));
+        return false;
     char line[1024], why[160];
     long lineno = 0;
     bool ok = true;
@@ -229,6 +230,22 @@ static void color_rgb(int c, int rgb[3])
     } else {
         rgb[0] = rgb[1] = rgb[2] = 8 + 10 * (c - 232);
     }
+}
+
+int theme_color_lightness(int c)
+{
+    if (c < 0 || c > 255)
+        return -1;
+    int rgb[3];
+    color_rgb(c, rgb);
+    int hi = rgb[0], lo = rgb[0];
+    for (int k = 1; k < 3; k++) {
+        if (rgb[k] > hi)
+            hi = rgb[k];
+        if (rgb[k] < lo)
+            lo = rgb[k];
+    }
+    return (hi + lo) / 2;
 }
 
 /* Nearest by RGB distance would turn most pastel colours into greys (xterm's system colours are

@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "ui.h"
+#include "comboscope/text.h"
 
 const ui_glyphs ui_glyphs_utf8 = {
     .hline = "─", .vline = "│", .tee_down = "┬", .tee_up = "┴", .cross = "┼",
@@ -17,7 +18,7 @@ const ui_glyphs ui_glyphs_utf8 = {
     .sort_up = "▲", .sort_down = "▼",
     .ellipsis = "…", .bullet = "•", .check = "✓", .cross_mark = "✗", .plus_minus = "±",
     .minus = "−",
-    .half_upper = "▀", .half_lower = "▄", .full_block = "█",
+    .half_upper = "▀", .half_lower = "▄", .full_block = "█", .cursor_mark = "◆",
     .shade = {" ", "░", "▒", "▓", "█"},
     .bar = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"},
 };
@@ -29,7 +30,7 @@ const ui_glyphs ui_glyphs_ascii = {
     .sort_up = "^", .sort_down = "v",
     .ellipsis = "~", .bullet = "*", .check = "+", .cross_mark = "x", .plus_minus = "+-",
     .minus = "-",
-    .half_upper = "\"", .half_lower = ",", .full_block = "#",
+    .half_upper = "\"", .half_lower = ",", .full_block = "#", .cursor_mark = "@",
     .shade = {" ", ".", ":", "*", "#"},
     .bar = {"", "", "", "", "-", "-", "-", "-", "#"},
 };
@@ -39,8 +40,11 @@ const ui_glyphs ui_glyphs_ascii = {
 static ui_caps caps;
 static theme cur_theme;
 static short role_pair[ROLE_COUNT];
-/* Heat pairs are made on first use: (top + 1, bottom + 1), -1 meaning unmeasured. */
-static short heat_pair[THEME_HEAT_LEVELS + 1][THEME_HEAT_LEVELS + 1];
+/* Heat pairs are made on first use: (top + 2, bottom + 2), -1 meaning unmeasured and -2 blank
+ * (the terminal's background: a cell a filter leaves out). */
+static short heat_pair[THEME_HEAT_LEVELS + 2][THEME_HEAT_LEVELS + 2];
+/* Text on heat cells, made on first use (ui_heat_text_attr). */
+static short text_pair[THEME_HEAT_LEVELS];
 static short next_pair;
 /* What each pair means, for golden screen dumps: two characters per cell. */
 static char pair_code[512][3];
@@ -70,6 +74,7 @@ void ui_colors_init(const ui_caps *c, const theme *t)
     cur_theme = *t;
     memset(role_pair, 0, sizeof role_pair);
     memset(heat_pair, 0, sizeof heat_pair);
+    memset(text_pair, 0, sizeof text_pair);
     memset(pair_code, 0, sizeof pair_code);
     next_pair = 1;
     if (!caps.colors)
@@ -91,22 +96,47 @@ attr_t ui_role_attr(theme_role role)
     return attrs_of(cur_theme.role[role].attrs) | COLOR_PAIR(role_pair[role]);
 }
 
+static int heat_fg(int level)
+{
+    return level == -2 ? THEME_DEFAULT_COLOR
+         : level < 0 ? cur_theme.role[ROLE_UNMEASURED].fg
+                     : cur_theme.role[ROLE_HEAT_N3 + level].fg;
+}
+
+static char heat_code(int level)
+{
+    return level == -2 ? '.' : level < 0 ? 'x' : (char)('1' + level);
+}
+
 attr_t ui_heat_attr(int top, int bottom)
 {
     if (!caps.colors)
         return A_NORMAL;
-    if (top < -1 || top >= THEME_HEAT_LEVELS || bottom < -1 || bottom >= THEME_HEAT_LEVELS)
+    if (top < -2 || top >= THEME_HEAT_LEVELS || bottom < -2 || bottom >= THEME_HEAT_LEVELS)
         return ui_role_attr(ROLE_NORMAL);
-    short *p = &heat_pair[top + 1][bottom + 1];
+    short *p = &heat_pair[top + 2][bottom + 2];
     if (!*p) {
         if (next_pair >= COLOR_PAIRS || next_pair >= 512) /* few pairs: the upper half wins */
-            return ui_role_attr(top < 0 ? ROLE_UNMEASURED : (theme_role)(ROLE_HEAT_N3 + top));
-        int fg = top < 0 ? cur_theme.role[ROLE_UNMEASURED].fg : cur_theme.role[ROLE_HEAT_N3 + top].fg;
-        int bg = bottom < 0 ? cur_theme.role[ROLE_UNMEASURED].fg
-                            : cur_theme.role[ROLE_HEAT_N3 + bottom].fg;
-        init_pair(next_pair, tier_color(fg), tier_color(bg));
-        snprintf(pair_code[next_pair], 3, "%c%c", top < 0 ? 'x' : '1' + top,
-                 bottom < 0 ? 'x' : '1' + bottom);
+            return ui_role_attr(top == -2 ? ROLE_NORMAL : top < 0 ? ROLE_UNMEASURED : (theme_role)(ROLE_HEAT_N3 + top));
+        init_pair(next_pair, tier_color(heat_fg(top)), tier_color(heat_fg(bottom)));
+        snprintf(pair_code[next_pair], 3, "%c%c", heat_code(top), heat_code(bottom));
+        *p = next_pair++;
+    }
+    return COLOR_PAIR(*p);
+}
+
+attr_t ui_heat_text_attr(int level)
+{
+    if (!caps.colors || level < 0 || level >= THEME_HEAT_LEVELS)
+        return ui_role_attr(ROLE_NUMBER);
+    short *p = &text_pair[level];
+    if (!*p) {
+        if (next_pair >= COLOR_PAIRS || next_pair >= 512)
+            return ui_role_attr((theme_role)(ROLE_HEAT_N3 + level)) | A_REVERSE;
+        short bg = tier_color(cur_theme.role[ROLE_HEAT_N3 + level].fg);
+        int light = theme_color_lightness(bg);
+        init_pair(next_pair, light >= 0 && light < 128 ? COLOR_WHITE : COLOR_BLACK, bg);
+        snprintf(pair_code[next_pair], 3, "=%c", '1' + level);
         *p = next_pair++;
     }
     return COLOR_PAIR(*p);
@@ -161,7 +191,9 @@ static size_t next_char(const char *s, wchar_t *wc, int *width)
         *width = 1;
         return 1;
     }
-    if (!caps.utf8 || (*wc >= 0x80 && *wc < 0xa0)) {
+    /* Invisible characters that could disguise a name (bidi overrides, zero-width spaces:
+     * text_invisible) are shown, as '?', never applied. */
+    if (!caps.utf8 || (*wc >= 0x80 && *wc < 0xa0) || text_invisible((unsigned)*wc)) {
         *wc = L'?';
         *width = 1;
         return n;
@@ -439,4 +471,48 @@ void ui_dump(FILE *out, const char *title)
         }
     }
     fflush(out); /* a test that kills the program reads every screen it dumped */
+}
+
+int ui_text_wrap(int y, int x, int w, int max_lines, theme_role role, const char *s)
+{
+    if (w < 1 || max_lines < 1)
+        return 0;
+    int lines = 0;
+    char line[1024];
+    while (*s && lines < max_lines) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        /* the longest run of words that fits w columns; a word longer than w is cut */
+        size_t fit = 0, last_space = 0, i = 0;
+        int width = 0;
+        while (s[i]) {
+            size_t clen = 1;
+            while (((unsigned char)s[i + clen] & 0xC0) == 0x80)
+                clen++;
+            if (s[i] == ' ')
+                last_space = i;
+            if (width + 1 > w)
+                break;
+            width++;
+            i += clen;
+            fit = i;
+        }
+        size_t take = !s[fit] ? fit : last_space > 0 ? last_space : fit;
+        if (take >= sizeof line)
+            take = sizeof line - 1;
+        bool last = lines == max_lines - 1 && s[take] && s[take + strspn(s + take, " ")];
+        memcpy(line, s, take);
+        line[take] = '\0';
+        if (last) { /* more text than lines: the last one says so */
+            ui_text(y + lines, x, w - 1, role, line);
+            ui_glyph(y + lines, x + w - 1, ui_role_attr(ROLE_DIM), caps.utf8 ? "…" : "~");
+        } else {
+            ui_text(y + lines, x, w, role, line);
+        }
+        lines++;
+        s += take;
+    }
+    return lines;
 }

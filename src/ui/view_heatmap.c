@@ -2,51 +2,81 @@
  * datasets of one task type after another (each under its task's name), columns every dataset
  * of the study (grouped by task type), a cell the gain of training the row's dataset together
  * with the column's: the pair gain, or the mean marginal gain over every measured pair of
- * combinations that differ by the column's dataset (core: heatmap.h). Diverging colours around
- * zero with a legend; in no colour the cells carry +/- marks. The numbers are shown on a key,
- * in points (x 100) when the metric lies in [0, 1]. */
+ * combinations that differ by the column's dataset (core: heatmap.h). Gains are in the metric's
+ * own unit, as in every view (+0.0148, or +.015 where a cell is narrow). Diverging colours
+ * around zero (orange to blue by default) with a legend giving the scale's ends; the numbers,
+ * on a key, are drawn on the filled cells in black or white by the cell's lightness; without
+ * colour the cells carry +/- marks. The cursor is a pair of brackets beside its cell, so the
+ * cell keeps its colour, and the line under the map names its row and column in full with the
+ * values. A key sorts rows (within their task) and columns by their mean. Unmeasured cells are
+ * counted in the legend; with a fitted predictor their predicted pair gain is shown, marked
+ * '~' in the predicted colour. Cells and rows grow with the screen. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/find.h"
 #include "comboscope/heatmap.h"
 #include "comboscope/lattice.h"
 #include "comboscope/text.h"
 #include "ui.h"
 
-#define CELL_W 5   /* four characters and a gap */
-#define LABEL_W 4
+#define CELL_MIN 5 /* four characters and a gap */
+#define CELL_MAX 9 /* "+0.0148" and a gap, and one to spare */
+#define NAME_MAX 15
 
 typedef struct heatmap_view {
     int metric;
     bool marginal; /* show mean marginal gains (else pair gains) */
     bool values;   /* show the numbers */
+    bool sorted;   /* rows (within their task) and columns by their mean, best first */
     heatmap map;
-    double scale;  /* 100 when the metric lies in [0, 1]: values in points */
     int rows[2 * COMBO_MAX_DATASETS]; /* dataset index, or -1 - task for a task's title row */
     int n_rows;
-    int cols[COMBO_MAX_DATASETS]; /* auxiliary datasets, grouped by task type */
-    char labels[COMBO_MAX_DATASETS][16];
+    int cols[COMBO_MAX_DATASETS]; /* auxiliary datasets, grouped by task type (or sorted) */
     int row, col; /* cursor: index into rows (a dataset row) and into cols */
     int top, left;
+    int shown_predicted; /* cells drawn with a prediction in the last frame (for the legend) */
+    bool search_col; /* the last search match was a column (n goes on from there) */
 } heatmap_view;
+
+/* Rows and columns: grouped by task type in study order, or sorted by their means. */
+static void heatmap_view_layout(app *a, heatmap_view *v)
+{
+    const study *s = a->study;
+    int cur_t = v->n_rows ? v->rows[v->row] : -1, cur_a = v->cols[v->col];
+    v->n_rows = 0;
+    int k = 0;
+    for (int t = 0; t < s->n_tasks; t++) {
+        int ds[COMBO_MAX_DATASETS];
+        int n = heatmap_task_rows(s, t, ds);
+        if (!n)
+            continue;
+        v->rows[v->n_rows++] = -1 - t;
+        if (v->sorted)
+            heatmap_sort_by_mean(&v->map, true, v->marginal, ds, n);
+        for (int i = 0; i < n; i++) {
+            v->rows[v->n_rows++] = ds[i];
+            v->cols[k++] = ds[i];
+        }
+    }
+    if (v->sorted)
+        heatmap_sort_by_mean(&v->map, false, v->marginal, v->cols, k);
+    /* the cursor stays on its cell */
+    for (int i = 0; i < v->n_rows; i++)
+        if (v->rows[i] == cur_t && cur_t >= 0)
+            v->row = i;
+    for (int j = 0; j < k; j++)
+        if (v->cols[j] == cur_a)
+            v->col = j;
+}
 
 static void heatmap_view_compute(app *a, heatmap_view *v)
 {
-    const study *s = a->study;
     heatmap_done(&v->map);
-    heatmap_compute(&v->map, s, v->metric);
-    /* Points only make sense for a metric on [0, 1] (F1, precision, recall...). */
-    v->scale = 100;
-    if (v->metric >= 0 && v->metric < s->n_metrics) {
-        const study_stat *val = s->values[v->metric];
-        for (size_t i = 0; i < s->n_obs; i++)
-            if (val[i].n && (val[i].mean < 0 || val[i].mean > 1)) {
-                v->scale = 1;
-                break;
-            }
-    }
+    heatmap_compute(&v->map, a->study, v->metric);
+    heatmap_view_layout(a, v);
 }
 
 /* Puts the cursor on the target's row, off the diagonal. */
@@ -64,20 +94,6 @@ static void *heatmap_init(app *a)
     const study *s = a->study;
     heatmap_view *v = xcalloc(1, sizeof *v);
     v->metric = s->metric;
-    int k = 0;
-    for (int t = 0; t < s->n_tasks; t++) {
-        int ds[COMBO_MAX_DATASETS];
-        int n = heatmap_task_rows(s, t, ds);
-        if (!n)
-            continue;
-        v->rows[v->n_rows++] = -1 - t;
-        for (int i = 0; i < n; i++) {
-            v->rows[v->n_rows++] = ds[i];
-            v->cols[k++] = ds[i];
-        }
-    }
-    for (int i = 0; i < s->n_datasets; i++)
-        heatmap_short_label(s, i, LABEL_W, v->labels[i], sizeof v->labels[i]);
     heatmap_view_compute(a, v);
     v->row = v->n_rows > 1 ? 1 : 0;
     heatmap_view_target_row(a, v);
@@ -96,99 +112,118 @@ static void heatmap_target(app *a, void *state)
     heatmap_view_target_row(a, state);
 }
 
-/* The value a cell shows, and whether it has one. */
-static bool cell_value(const heatmap_view *v, int t, int aux, double *out)
-{
-    if (t == aux)
-        return false;
-    const heatmap_cell *c = heatmap_at(&v->map, t, aux);
-    if (v->marginal) {
-        *out = c->marginal;
-        return c->n_pairs > 0;
-    }
-    *out = c->pair;
-    return c->has_pair;
-}
-
 static double value_range(const heatmap_view *v)
 {
     return v->marginal ? v->map.marginal_range : v->map.pair_range;
 }
 
-static char *fmt_value(char *buf, size_t n, double x)
+/* The predictions that apply: the app's, for the metric in use, pair gains only. */
+static const lattice_predictions *predictions(const app *a, const heatmap_view *v)
 {
-    double ax = fabs(x);
-    if (ax >= 99.5)
-        snprintf(buf, n, "%+.0e", x);
-    else if (ax >= 9.95)
-        snprintf(buf, n, "%+.0f", x);
-    else
-        snprintf(buf, n, "%+.1f", x);
-    if (strcmp(buf, "+0.0") == 0 || strcmp(buf, "-0.0") == 0)
-        snprintf(buf, n, "0.0");
+    return !v->marginal && v->metric == a->study->metric ? a->predictions : NULL;
+}
+
+/* A gain in w columns: "+0.0148", or "+.0148" / "+.015" / "+.01" without room. */
+static char *fmt_value(char *buf, size_t n, double x, int w)
+{
+    if (fabs(x) < 5e-5)
+        x = 0;
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%+.4f", x);
+    if ((int)strlen(tmp) <= w || fabs(x) >= 1) {
+        snprintf(buf, n, "%s", tmp);
+        return buf;
+    }
+    for (int dec = 4; dec >= 1; dec--) {
+        snprintf(tmp, sizeof tmp, "%+.*f", dec, x);
+        /* "+0.015" -> "+.015": the same unit, narrower */
+        snprintf(buf, n, "%c%s", tmp[0], tmp + 2);
+        if (strspn(buf + 2, "0") == strlen(buf + 2)) /* "-.000": rounds to nothing, no sign */
+            buf[0] = ' ';
+        if ((int)strlen(buf) <= w)
+            break;
+    }
     return buf;
 }
 
 /* No-colour cell marks, from most negative to most positive. */
 static const char *const marks[THEME_HEAT_LEVELS] = {"---", "--", "-", "0", "+", "++", "+++"};
 
-static void draw_cell(app *a, const heatmap_view *v, int y, int x, int t, int aux, bool cursor)
+/* One cell of w columns (its gap excluded) on row_h lines: filled with its heat colour, the
+ * number on it when shown; brackets beside it for the cursor. */
+static void draw_cell(app *a, heatmap_view *v, int y, int x, int w, int row_h, int t, int aux,
+                      bool cursor)
 {
     double val = 0;
-    bool has = cell_value(v, t, aux, &val);
+    bool has = heatmap_value(&v->map, t, aux, v->marginal, &val);
     char buf[32];
+    if (cursor) {
+        for (int k = 0; k < row_h; k++) {
+            ui_glyph(y + k, x - 1, ui_role_attr(ROLE_ACCENT) | A_BOLD, "[");
+            ui_glyph(y + k, x + w, ui_role_attr(ROLE_ACCENT) | A_BOLD, "]");
+        }
+    }
     if (!has) {
-        theme_role role = cursor ? ROLE_CURSOR : ROLE_UNMEASURED;
-        if (cursor)
-            ui_fill(y, x, LABEL_W, ROLE_CURSOR);
-        ui_text_right(y, x, LABEL_W, role, t == aux ? "" : "?");
+        double pg;
+        if (t != aux && heatmap_predicted_pair(&v->map, a->study, predictions(a, v), t, aux, &pg)) {
+            char num[32];
+            snprintf(buf, sizeof buf, "~%s", v->values ? fmt_value(num, sizeof num, pg, w - 1) : "");
+            ui_text_right(y, x, w, ROLE_PREDICTED, buf);
+            v->shown_predicted++;
+            return;
+        }
+        ui_text_right(y, x, w, ROLE_UNMEASURED, t == aux ? "" : "?");
         return;
     }
     int level = ui_heat_level(val, value_range(v));
-    theme_role heat = (theme_role)(ROLE_HEAT_N3 + level);
-    if (cursor)
-        ui_fill(y, x, LABEL_W, ROLE_CURSOR);
-    if (v->values) {
-        ui_text_right(y, x, LABEL_W, cursor ? ROLE_CURSOR : !ui_heat_glyphs() ? heat : ROLE_NUMBER,
-                      fmt_value(buf, sizeof buf, val * v->scale));
-    } else if (!ui_heat_glyphs()) {
-        attr_t at = cursor ? ui_role_attr(ROLE_CURSOR) : ui_role_attr(heat);
-        ui_glyph_row(y, x, LABEL_W, at, a->caps.utf8 ? a->g->full_block : "#");
+    if (!ui_heat_glyphs()) {
+        attr_t at = ui_heat_text_attr(level);
+        for (int k = 0; k < row_h; k++)
+            ui_glyph_row(y + k, x, w, at, " ");
+        if (v->values) {
+            fmt_value(buf, sizeof buf, val, w);
+            int len = (int)strlen(buf);
+            for (int i = 0; i < len; i++) {
+                char ch[2] = {buf[i], '\0'};
+                ui_glyph(y, x + w - len + i, at, ch);
+            }
+        }
+    } else if (v->values) {
+        ui_text_right(y, x, w, ROLE_NUMBER, fmt_value(buf, sizeof buf, val, w));
     } else {
-        ui_text_right(y, x, LABEL_W, cursor ? ROLE_CURSOR : ROLE_NORMAL, marks[level]);
+        ui_text_right(y, x, w, ROLE_NORMAL, marks[level]);
     }
 }
 
-static void draw_legend(app *a, const heatmap_view *v, int y, int x, int w)
+static void draw_legend(const heatmap_view *v, int y, int x, int w)
 {
-    char buf[64], num[32];
-    double r = value_range(v) * v->scale;
+    char buf[96], num[32];
+    double r = value_range(v);
     int x0 = x;
-    bool any = false;
-    for (int i = 0; i < v->map.n_datasets * v->map.n_datasets && !any; i++)
-        any = v->marginal ? v->map.cells[i].n_pairs > 0 : v->map.cells[i].has_pair;
-    if (!any) {
+    size_t n = (size_t)v->map.n_datasets, missing = heatmap_unmeasured(&v->map, v->marginal);
+    if (n < 2 || missing == n * (n - 1)) {
         ui_text(y, x, w, ROLE_DIM, v->marginal ? "? no measured pair of combinations differing by one dataset"
                                                : "? no measured pair with its baseline");
         return;
     }
-    x += ui_text(y, x, w, ROLE_DIM, v->scale == 100 ? "points " : "gain ");
-    x += ui_text(y, x, x0 + w - x, ROLE_NUMBER, fmt_value(num, sizeof num, -r)) + 1;
+    x += ui_text(y, x, w, ROLE_DIM, "gain ");
+    x += ui_text(y, x, x0 + w - x, ROLE_NUMBER, fmt_value(num, sizeof num, -r, 7)) + 1;
     for (int l = 0; l < THEME_HEAT_LEVELS && x + 4 < x0 + w; l++) {
         if (!ui_heat_glyphs())
-            ui_glyph_row(y, x, 2, ui_role_attr((theme_role)(ROLE_HEAT_N3 + l)),
-                         a->caps.utf8 ? a->g->full_block : "#");
+            ui_glyph_row(y, x, 2, ui_heat_text_attr(l), " ");
         else
             ui_text(y, x, 3, ROLE_NORMAL, marks[l]);
         x += !ui_heat_glyphs() ? 2 : 4;
     }
     x += 1;
-    x += ui_text(y, x, x0 + w - x, ROLE_NUMBER, fmt_value(num, sizeof num, r)) + 2;
-    snprintf(buf, sizeof buf, "? no %s", v->marginal ? "measured pair" : "pair or baseline");
-    ui_text(y, x, x0 + w - x, ROLE_DIM, buf);
+    x += ui_text(y, x, x0 + w - x, ROLE_NUMBER, fmt_value(num, sizeof num, r, 7)) + 2;
+    snprintf(buf, sizeof buf, "? %zu of %zu not measured", missing, n * (n - 1));
+    x += ui_text(y, x, x0 + w - x, ROLE_DIM, buf) + 2;
+    if (v->shown_predicted && x + 12 < x0 + w)
+        ui_text(y, x, x0 + w - x, ROLE_PREDICTED, "~ predicted");
 }
 
-/* The line about the cell under the cursor. */
+/* The lines under the map: the cell under the cursor, its row and column named in full. */
 static void draw_info(app *a, const heatmap_view *v, int y, int x, int w)
 {
     const study *s = a->study;
@@ -197,7 +232,7 @@ static void draw_info(app *a, const heatmap_view *v, int y, int x, int w)
     int t = v->rows[v->row], aux = v->cols[v->col];
     if (t < 0)
         return;
-    char tn[64], an[64], line[512], p[32], m[32];
+    char tn[128], an[128], line[640], p[32], m[32];
     text_sanitize(s->datasets[t].name, tn, sizeof tn);
     text_sanitize(s->datasets[aux].name, an, sizeof an);
     if (t == aux) {
@@ -207,16 +242,20 @@ static void draw_info(app *a, const heatmap_view *v, int y, int x, int w)
     }
     const heatmap_cell *c = heatmap_at(&v->map, t, aux);
     if (!c->has_pair && !c->n_pairs) {
-        snprintf(line, sizeof line, "%s + %s: not measured (neither the pair nor two runs that differ by %s)",
-                 tn, an, an);
+        double pg;
+        if (heatmap_predicted_pair(&v->map, s, a->predictions && v->metric == s->metric ? a->predictions : NULL,
+                                   t, aux, &pg))
+            snprintf(line, sizeof line, "%s + %s: not measured; predicted pair gain ~%s", tn, an,
+                     fmt_value(p, sizeof p, pg, 7));
+        else
+            snprintf(line, sizeof line, "%s + %s: not measured (neither the pair nor two runs that differ by %s)",
+                     tn, an, an);
         ui_text(y, x, w, ROLE_UNMEASURED, line);
         return;
     }
-    const char *unit = v->scale == 100 ? " pts" : "";
-    snprintf(line, sizeof line, "%s + %s: pair %s%s, mean marginal %s%s over %u pairs", tn, an,
-             c->has_pair ? fmt_value(p, sizeof p, c->pair * v->scale) : "?", c->has_pair ? unit : "",
-             c->n_pairs ? fmt_value(m, sizeof m, c->marginal * v->scale) : "?", c->n_pairs ? unit : "",
-             c->n_pairs);
+    snprintf(line, sizeof line, "%s + %s: pair %s, marginal %s (%s, %u pairs)", tn, an,
+             c->has_pair ? fmt_value(p, sizeof p, c->pair, 7) : "?",
+             c->n_pairs ? fmt_value(m, sizeof m, c->marginal, 7) : "?", s->metrics[v->metric], c->n_pairs);
     ui_text(y, x, w, ROLE_NORMAL, line);
     if (c->n_pairs) {
         snprintf(line, sizeof line, "adding %s helped %s in %u of %u pairs (%.0f%%)", an, tn, c->n_better,
@@ -231,26 +270,43 @@ static void heatmap_draw(app *a, void *state, ui_rect r)
     const study *s = a->study;
     int n = s->n_datasets;
     char line[256];
-    snprintf(line, sizeof line, v->marginal ? "mean marginal gain%s in %s: adding the column to runs with the row"
-                                            : "pair gain%s in %s: the row trained with the column, vs alone",
-             v->scale == 100 ? " (points)" : "", s->metrics[v->metric]);
+    snprintf(line, sizeof line, v->marginal ? "mean marginal gain in %s: adding the column to runs with the row%s"
+                                            : "pair gain in %s: the row trained with the column, vs alone%s",
+             s->metrics[v->metric], v->sorted ? "; sorted by mean" : "");
     ui_text(r.y, r.x, r.w, ROLE_HEADER, line);
+    v->shown_predicted = 0;
 
-    int name_w = 0;
+    int name_full = 0;
     for (int i = 0; i < n; i++) {
         int w = ui_text_width(s->datasets[i].name);
-        if (w > name_w)
-            name_w = w;
+        if (w > name_full)
+            name_full = w;
     }
-    if (name_w > 15)
-        name_w = 15;
+    if (name_full > NAME_MAX)
+        name_full = NAME_MAX;
+    /* cells grow with the width, up to CELL_MAX; numbers need six columns at least */
+    int cw = n ? (r.w - 3 - name_full) / n : CELL_MIN;
+    if (cw > CELL_MAX)
+        cw = CELL_MAX;
+    if (cw < CELL_MIN)
+        cw = CELL_MIN;
+    if (v->values && cw < 6)
+        cw = 6;
+    /* names give up what the cells need, down to six columns (full names are under the map) */
+    int name_w = r.w - 3 - n * cw;
+    if (name_w > name_full)
+        name_w = name_full;
+    if (name_w < 6)
+        name_w = name_full < 6 ? name_full : 6;
     int gx = r.x + 2 + name_w + 1;
-    int vis_cols = (r.x + r.w - gx) / CELL_W;
+    int vis_cols = (r.x + r.w - gx) / cw;
     if (vis_cols < 1)
         vis_cols = 1;
     int body_top = r.y + 3, body_h = r.h - 3 - 3; /* title, two header rows; legend and info */
     if (body_h < 1)
         body_h = 1;
+    int row_h = body_h >= 2 * v->n_rows ? 2 : 1; /* rows grow too when there is room */
+    int vis_rows = body_h / row_h;
     /* keep the cursor in view */
     if (v->col < v->left)
         v->left = v->col;
@@ -258,21 +314,25 @@ static void heatmap_draw(app *a, void *state, ui_rect r)
         v->left = v->col - vis_cols + 1;
     if (v->row < v->top)
         v->top = v->row > 0 && v->rows[v->row - 1] < 0 ? v->row - 1 : v->row;
-    if (v->row >= v->top + body_h)
-        v->top = v->row - body_h + 1;
+    if (v->row >= v->top + vis_rows)
+        v->top = v->row - vis_rows + 1;
 
-    /* column headers: task names over their groups, then short labels */
+    /* column headers: task names over their groups (not when sorted), then short labels */
     int prev_task = -1;
     for (int j = v->left; j < n && j < v->left + vis_cols; j++) {
-        int d = v->cols[j], x = gx + (j - v->left) * CELL_W;
+        int d = v->cols[j], x = gx + (j - v->left) * cw;
         int task = s->datasets[d].task;
-        if (task != prev_task)
+        if (task != prev_task && !v->sorted)
             ui_text(r.y + 1, x, r.x + r.w - x, ROLE_TASK, s->tasks[task]);
         prev_task = task;
-        ui_text_right(r.y + 2, x, LABEL_W, j == v->col ? ROLE_ACCENT : ROLE_HEADER, v->labels[d]);
+        char label[16];
+        heatmap_short_label(s, d, cw - 1 < 15 ? cw - 1 : 15, label, sizeof label);
+        ui_text_right(r.y + 2, x, cw - 1, j == v->col ? ROLE_ACCENT : ROLE_HEADER, label);
     }
-    for (int i = v->top; i < v->n_rows && i < v->top + body_h; i++) {
-        int y = body_top + i - v->top, t = v->rows[i];
+    if (v->sorted)
+        ui_text(r.y + 1, gx, r.x + r.w - gx, ROLE_DIM, "columns by mean gain, best first");
+    for (int i = v->top; i < v->n_rows && i < v->top + vis_rows; i++) {
+        int y = body_top + (i - v->top) * row_h, t = v->rows[i];
         if (t < 0) {
             ui_text(y, r.x, gx - r.x, ROLE_TASK, s->tasks[-1 - t]);
             continue;
@@ -280,9 +340,9 @@ static void heatmap_draw(app *a, void *state, ui_rect r)
         ui_text(y, r.x, 2, ROLE_ACCENT, t == a->target ? a->g->bullet : " ");
         ui_text(y, r.x + 2, name_w, i == v->row ? ROLE_ACCENT : ROLE_NORMAL, s->datasets[t].name);
         for (int j = v->left; j < n && j < v->left + vis_cols; j++)
-            draw_cell(a, v, y, gx + (j - v->left) * CELL_W, t, v->cols[j], i == v->row && j == v->col);
+            draw_cell(a, v, y, gx + (j - v->left) * cw, cw - 1, row_h, t, v->cols[j], i == v->row && j == v->col);
     }
-    draw_legend(a, v, r.y + r.h - 3, r.x, r.w);
+    draw_legend(v, r.y + r.h - 3, r.x, r.w);
     draw_info(a, v, r.y + r.h - 2, r.x, r.w);
 }
 
@@ -314,6 +374,13 @@ static int heatmap_action(app *a, void *state, enum action act)
     case ACTION_MOVE_LAST: v->col = n > 0 ? n - 1 : 0; return UI_HANDLED | UI_REDRAW;
     case ACTION_HEATMAP_KIND:
         v->marginal = !v->marginal;
+        heatmap_view_layout(a, v); /* sorted by the kind shown */
+        return UI_HANDLED | UI_REDRAW;
+    case ACTION_HEATMAP_SORT:
+        v->sorted = !v->sorted;
+        heatmap_view_layout(a, v);
+        app_message(a, false, "%s", v->sorted ? "rows (within their task) and columns by mean gain, best first"
+                                              : "rows and columns in study order, grouped by task");
         return UI_HANDLED | UI_REDRAW;
     case ACTION_HEATMAP_VALUES:
         v->values = !v->values;
@@ -338,6 +405,40 @@ static int heatmap_action(app *a, void *state, enum action act)
     }
 }
 
+typedef struct heatmap_match {
+    const app *a;
+    const heatmap_view *v;
+    const char *text;
+} heatmap_match;
+
+/* Items 0 .. n_rows-1 are the rows, then the columns. */
+static bool heatmap_item_matches(void *ctx, size_t i)
+{
+    const heatmap_match *m = ctx;
+    size_t nr = (size_t)m->v->n_rows;
+    int d = i < nr ? m->v->rows[i] : m->v->cols[i - nr];
+    return d >= 0 && find_words(m->a->study->datasets[d].name, m->text);
+}
+
+/* `/`: a row (target) whose name holds every word of text, then a column (auxiliary); n and
+ * N go through the rows, then the columns. */
+static bool heatmap_search(app *a, void *state, const char *text, enum search_step step)
+{
+    heatmap_view *v = state;
+    size_t nr = (size_t)v->n_rows, n = nr + (size_t)a->study->n_datasets;
+    heatmap_match m = {a, v, text};
+    size_t cur = v->search_col ? nr + (size_t)v->col : (size_t)v->row;
+    long i = find_next(n, cur, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED, heatmap_item_matches, &m);
+    if (i < 0)
+        return false;
+    v->search_col = (size_t)i >= nr;
+    if (v->search_col)
+        v->col = (int)((size_t)i - nr);
+    else
+        v->row = (int)i;
+    return true;
+}
+
 const struct view_ops view_heatmap_ops = {
     .name = "Heatmaps",
     .id = VIEW_HEATMAPS,
@@ -346,5 +447,6 @@ const struct view_ops view_heatmap_ops = {
     .draw = heatmap_draw,
     .action = heatmap_action,
     .target = heatmap_target,
+    .search = heatmap_search,
     .done = heatmap_view_done,
 };

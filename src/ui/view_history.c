@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/find.h"
 #include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
@@ -158,6 +159,15 @@ static const char *others(const study *s, combo_t c, int target, char *buf, size
 
 /* ---- the table and the details ----------------------------------------------------------------- */
 
+/* Whether the commit of round jr journaled c as left open (no decision when committed). */
+static bool left_open(const journal *j, const journal_round *jr, combo_t c)
+{
+    for (size_t k = 0; k < jr->n_left_open; k++)
+        if (j->events[jr->left_open[k]].combo == c)
+            return true;
+    return false;
+}
+
 static void draw_details(app *a, const journal_round *jr, int y, int x, int w, int y_end)
 {
     const journal *j = a->session->journal;
@@ -168,6 +178,7 @@ static void draw_details(app *a, const journal_round *jr, int y, int x, int w, i
         const char *what = sg->decision == DECISION_ACCEPTED     ? "accepted"
                            : sg->decision == DECISION_REJECTED   ? "rejected"
                            : sg->decision == DECISION_OVERRIDDEN ? "overridden"
+                           : left_open(j, jr, sg->combo)         ? "left open"
                            : sg->suggested                       ? "undecided"
                                                                  : "";
         theme_role role = sg->decision == DECISION_ACCEPTED     ? ROLE_GOOD
@@ -198,6 +209,16 @@ static void draw_details(app *a, const journal_round *jr, int y, int x, int w, i
         int u = ui_textf(y, x, w, ROLE_NORMAL, "came back %s %s ", e->run, sc);
         ui_text(y++, x + u, w - u, ROLE_DIM, others(s, e->combo, jr->target, buf, sizeof buf));
     }
+    for (size_t k = 0; k < jr->n_runs && y < y_end; k++) { /* runs taken back */
+        const journal_run *run = &j->runs[jr->runs[k]];
+        if (!run->withdrawn || j->events[run->withdrawn_event].kind != JOURNAL_WITHDRAWN)
+            continue;
+        int u = ui_textf(y, x, w, ROLE_BAD, "withdrawn %s ", run->id);
+        ui_text(y++, x + u, w - u, ROLE_DIM, others(s, run->combo, jr->target, buf, sizeof buf));
+    }
+    if (jr->n_uncommits && y < y_end)
+        ui_textf(y++, x, w, ROLE_DIM, jr->n_uncommits == 1 ? "commit undone once" : "commit undone %zu times",
+                 jr->n_uncommits);
     if (!jr->committed && y < y_end)
         ui_text(y, x, w, ROLE_DIM, "not committed yet (the Round view)");
 }
@@ -255,7 +276,7 @@ static void history_draw(app *a, void *state, ui_rect r)
     int pw = r.w >= 76 ? 34 : r.w / 2;
     int dw = r.w - pw - 3;
     int y_end = r.y + r.h;
-    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s and", jr->number,
+    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s", jr->number,
              jr->target >= 0 ? s->datasets[jr->target].name : "-");
     draw_details(a, jr, y + 1, r.x + 1, dw, y_end);
     int px = r.x + dw + 2;
@@ -317,6 +338,33 @@ static int history_action(app *a, void *state, enum action act)
     return UI_HANDLED | UI_REDRAW;
 }
 
+typedef struct history_match {
+    const app *a;
+    const char *text;
+} history_match;
+
+static bool history_round_matches(void *ctx, size_t k)
+{
+    const history_match *m = ctx;
+    return find_round(m->a->session->journal, m->a->study, k, m->text);
+}
+
+/* `/`: the next round whose combinations, reasons, notes or runs hold every word of text. */
+static bool history_search(app *a, void *state, const char *text, enum search_step step)
+{
+    history_view *v = state;
+    size_t n = 0;
+    if (!a->session || !a->session->journal)
+        return false;
+    journal_rounds(a->session->journal, &n);
+    history_match m = {a, text};
+    long k = find_next(n, v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED, history_round_matches, &m);
+    if (k < 0)
+        return false;
+    v->cursor = (size_t)k;
+    return true;
+}
+
 const struct view_ops view_history_ops = {
     .name = "History",
     .id = VIEW_HISTORY,
@@ -325,5 +373,6 @@ const struct view_ops view_history_ops = {
     .draw = history_draw,
     .action = history_action,
     .reload = history_reload,
+    .search = history_search,
     .done = history_done,
 };

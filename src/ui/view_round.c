@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/find.h"
 #include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
 
-enum ask { ASK_NONE, ASK_REASON, ASK_NOTE, ASK_RESULT, ASK_NAME };
+enum ask { ASK_NONE, ASK_REASON, ASK_NOTE, ASK_RESULT, ASK_NAME, ASK_COMMIT, ASK_WITHDRAW };
 
 typedef struct round_view {
     size_t cursor;
@@ -306,20 +307,41 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
             }
         }
     }
+    /* how the last committed round is coming along */
+    round_progress pr;
+    if (round_progress_of(rs, &pr) && y < y_end) {
+        if (pr.complete)
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_GOOD, "round %d complete: %zu of %zu run%s done; round %d is proposed with "
+                     "their results", pr.round, pr.done, pr.runs, pr.runs == 1 ? "" : "s", rs->number);
+        else
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_ACCENT, "round %d: %zu of %zu run%s done", pr.round, pr.done, pr.runs,
+                     pr.runs == 1 ? "" : "s");
+    }
     /* the queue: runs approved and not yet measured */
     const journal *j = rs->journal;
-    size_t open = 0;
-    for (size_t i = 0; j && i < j->n_runs; i++)
-        open += !j->runs[i].has_result;
+    size_t open = 0, withdrawn = 0;
+    for (size_t i = 0; j && i < j->n_runs; i++) {
+        open += journal_run_waiting(&j->runs[i]);
+        withdrawn += j->runs[i].withdrawn && j->events[j->runs[i].withdrawn_event].kind == JOURNAL_WITHDRAWN;
+    }
     if (open && y < y_end) {
         int x = ui_textf(y, r.x + 1, r.w - 2, ROLE_ACCENT, "queue: %zu run%s waiting for results:", open,
                          open == 1 ? "" : "s");
         for (size_t i = 0; i < j->n_runs && x < r.w - 8; i++)
-            if (!j->runs[i].has_result)
+            if (journal_run_waiting(&j->runs[i]))
                 x += ui_textf(y, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, " %s", j->runs[i].id);
         y++;
         if (y < y_end)
-            ui_text(y++, r.x + 1, r.w - 2, ROLE_DIM, "results are read when a table changes; e types one in");
+            ui_text(y++, r.x + 1, r.w - 2, ROLE_DIM,
+                    rs->read_only ? "results are read when a table changes"
+                                  : "results are read when a table changes; e types one in, w withdraws");
+    }
+    if (withdrawn && y < y_end) { /* the latest ones taken back, newest first */
+        int x = ui_text(y, r.x + 1, r.w - 2, ROLE_BAD, "withdrawn:");
+        for (size_t i = j->n_runs; i-- > 0 && x < r.w - 40;)
+            if (j->runs[i].withdrawn && j->events[j->runs[i].withdrawn_event].kind == JOURNAL_WITHDRAWN)
+                x += ui_textf(y, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, " %s", j->runs[i].id);
+        ui_text(y++, r.x + 2 + x, r.w - 3 - x, ROLE_DIM, "(out of the queue; may be proposed again)");
     }
 }
 
@@ -406,9 +428,12 @@ static void round_draw(app *a, void *state, ui_rect r)
                          a->study->metrics[a->study->metric]);
         ui_text(r.y + r.h - 1, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL,
                 study_combo_format(a->study, run->combo, names, sizeof names));
+    } else if (rs->read_only) { /* no decision keys: say why instead */
+        int x = ui_text(r.y + r.h - 1, r.x + 1, r.w - 2, ROLE_BAD, rs->read_only_why);
+        ui_text(r.y + r.h - 1, r.x + 3 + x, r.w - 4 - x, ROLE_DIM, "p predictor  ? keys");
     } else {
         ui_text(r.y + r.h - 1, r.x + 1, r.w - 2, ROLE_DIM,
-                "a accept  x reject  o override  n note  u undo  Enter commit  ? more keys");
+                "a accept  x reject  o override  u undo  w withdraw  Enter commit  ? more keys");
     }
 }
 
@@ -418,8 +443,35 @@ static int saved(app *a, bool ok, const cs_error *err, const char *what)
 {
     if (ok)
         app_message(a, false, "saved: %s (journal line %ld)", what, a->session->journal->lines);
+    else if (a->session->journal && a->session->journal->lost)
+        app_message(a, true, "%s (r reloads)", err->msg);
     else
         app_message(a, true, "%s", err->msg);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* Commits the round (the question, if one was due, was answered y). */
+static int commit(app *a, round_view *v)
+{
+    round_session *rs = a->session;
+    cs_error err;
+    size_t queued;
+    int number = rs->number;
+    app_notice_fit(a, rs->target, rs->settings.predictor);
+    bool ok = round_commit(rs, &queued, &err);
+    if (rs->study != a->study)
+        app_study_reloaded(a);
+    v->cursor = 0;
+    if (!ok)
+        app_message(a, true, "%s", err.msg);
+    else if (rs->launched[0])
+        app_message(a, strncmp(rs->launched, "not submitted", 13) == 0, "round %d committed: %s", number,
+                    rs->launched);
+    else if (rs->oracle && queued)
+        app_message(a, false, "round %d committed: %zu run%s queued, answered by the oracle; round %d proposed",
+                    number, queued, queued == 1 ? "" : "s", rs->number);
+    else
+        app_message(a, false, "round %d committed: %zu run%s in the queue", number, queued, queued == 1 ? "" : "s");
     return UI_HANDLED | UI_REDRAW;
 }
 
@@ -484,6 +536,13 @@ static int round_action(app *a, void *state, enum action act)
         return UI_HANDLED | UI_REDRAW;
     case ACTION_MOVE_FIRST: v->cursor = 0; return UI_HANDLED | UI_REDRAW;
     case ACTION_MOVE_LAST: v->cursor = n ? n - 1 : 0; return UI_HANDLED | UI_REDRAW;
+    case ACTION_SHOW_LATTICE: { /* the suggestion (or its override) in the Lattice */
+        if (v->cursor >= n)
+            return UI_UNHANDLED;
+        const round_item *it = &rs->items[v->cursor];
+        return app_show_combo(a, VIEW_LATTICE, it->decision == DECISION_OVERRIDDEN ? it->replacement : it->combo,
+                              a->target);
+    }
     case ACTION_ROUND_ACCEPT: {
         bool ok = round_accept(rs, v->cursor, &err);
         snprintf(what, sizeof what, "#%zu accepted", v->cursor + 1);
@@ -517,29 +576,42 @@ static int round_action(app *a, void *state, enum action act)
         v->name_match = -1;
         return UI_HANDLED | UI_REDRAW;
     case ACTION_ROUND_UNDO: {
-        size_t item;
-        bool ok = round_undo(rs, &item, &err);
+        round_undone u;
+        bool ok = round_undo(rs, &u, &err);
+        if (rs->study != a->study)
+            app_study_reloaded(a);
         if (ok) {
-            v->cursor = item;
-            snprintf(what, sizeof what, "decision on #%zu undone", item + 1);
+            v->cursor = u.item;
+            if (u.commit)
+                snprintf(what, sizeof what, "round %d's commit undone, %zu run%s out of the queue", u.round, u.runs,
+                         u.runs == 1 ? "" : "s");
+            else
+                snprintf(what, sizeof what, "decision on #%zu undone", u.item + 1);
         }
         return saved(a, ok, &err, what);
     }
     case ACTION_ROUND_COMMIT: {
-        size_t queued;
-        int number = rs->number;
-        app_notice_fit(a, rs->target, rs->settings.predictor);
-        bool ok = round_commit(rs, &queued, &err);
-        if (rs->study != a->study)
-            app_study_reloaded(a);
-        v->cursor = 0;
-        if (!ok)
-            app_message(a, true, "%s", err.msg);
-        else if (rs->oracle && queued)
-            app_message(a, false, "round %d committed: %zu run%s queued, answered by the oracle; round %d proposed",
-                        number, queued, queued == 1 ? "" : "s", rs->number);
-        else
-            app_message(a, false, "round %d committed: %zu run%s in the queue", number, queued, queued == 1 ? "" : "s");
+        char question[200];
+        bool decided = false;
+        for (size_t i = 0; i < n; i++)
+            decided |= rs->items[i].decision != DECISION_NONE;
+        /* read-only, or nothing decided: the commit itself refuses and says why, no question */
+        if (rs->read_only || !decided || !round_commit_question(rs, question, sizeof question))
+            return commit(a, v);
+        v->ask = ASK_COMMIT;
+        app_prompt_open(a, PROMPT_CONFIRM, question, "");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    case ACTION_ROUND_WITHDRAW: {
+        const journal_run *run = round_last_waiting(rs);
+        if (rs->read_only)
+            app_message(a, true, "%s", rs->read_only_why);
+        else if (!run)
+            app_message(a, false, "no queued run is waiting: nothing to withdraw");
+        else {
+            v->ask = ASK_WITHDRAW;
+            app_prompt_open(a, PROMPT_TEXT, "withdraw run: ", run->id);
+        }
         return UI_HANDLED | UI_REDRAW;
     }
     case ACTION_ROUND_PREDICTOR:
@@ -587,11 +659,16 @@ static int round_action(app *a, void *state, enum action act)
     }
     case ACTION_ROUND_RELOAD: {
         app_notice_fit(a, rs->target, rs->settings.predictor);
+        journal_place lost = rs->journal ? rs->journal->lost : JOURNAL_IN_PLACE;
         int got = round_poll(rs, true, &err);
         if (rs->study != a->study)
             app_study_reloaded(a);
         if (got < 0)
             app_message(a, true, "%s", err.msg);
+        else if (lost)
+            app_message(a, false, "journal %s: %ld line%s; tables read again: %d new result%s",
+                        lost == JOURNAL_REMOVED ? "started again" : "reloaded", rs->journal->lines,
+                        rs->journal->lines == 1 ? "" : "s", got, got == 1 ? "" : "s");
         else
             app_message(a, false, "tables read again: %d new result%s", got, got == 1 ? "" : "s");
         return UI_HANDLED | UI_REDRAW;
@@ -668,6 +745,22 @@ static int round_prompt(app *a, void *state, enum prompt_kind kind, const char *
             app_message(a, true, "%s", err.msg);
         break;
     }
+    case ASK_COMMIT:
+        if (strcmp(text, "y") == 0)
+            return commit(a, v);
+        app_message(a, false, "not committed: nothing changed (only y commits)");
+        break;
+    case ASK_WITHDRAW: {
+        char run[JOURNAL_RUN_MAX + 1];
+        snprintf(run, sizeof run, "%s", text);
+        bool ok = round_withdraw(rs, run, &err);
+        if (ok)
+            app_message(a, false, "saved: run %s withdrawn (journal line %ld); it may be proposed again", run,
+                        rs->journal->lines);
+        else
+            app_message(a, true, "%s", err.msg);
+        break;
+    }
     case ASK_NAME: {
         int d = name_match(a->study, text);
         v->name_match = -1;
@@ -686,6 +779,34 @@ static int round_prompt(app *a, void *state, enum prompt_kind kind, const char *
     return UI_HANDLED | UI_REDRAW;
 }
 
+typedef struct round_match {
+    const app *a;
+    const char *text;
+} round_match;
+
+static bool round_item_matches(void *ctx, size_t i)
+{
+    const round_match *m = ctx;
+    const round_item *it = &m->a->session->items[i];
+    return find_combo(m->a->study, it->combo, m->text) ||
+           (it->decision == DECISION_OVERRIDDEN && find_combo(m->a->study, it->replacement, m->text)) ||
+           (it->reason && find_words(it->reason, m->text));
+}
+
+/* `/`: the next suggestion whose combination (or override) has a member matching each word
+ * of text, or whose rejection reason holds them. Moves the cursor only: nothing is decided. */
+static bool round_search(app *a, void *state, const char *text, enum search_step step)
+{
+    round_view *v = state;
+    round_match m = {a, text};
+    long i = find_next(a->session->n_items, v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED,
+                       round_item_matches, &m);
+    if (i < 0)
+        return false;
+    v->cursor = (size_t)i;
+    return true;
+}
+
 const struct view_ops view_round_ops = {
     .name = "Round",
     .id = VIEW_ROUND,
@@ -698,5 +819,6 @@ const struct view_ops view_round_ops = {
     .scope_now = round_scope_now,
     .reload = round_reload,
     .show = round_show,
+    .search = round_search,
     .done = round_done,
 };

@@ -59,7 +59,7 @@ printf 'combination,dataset,f1\nA,A,0.5\nB,B,-inf\n' >"$TMP/inf.csv"
 bad_case "infinite metric value" "$TMP/inf.csv" "[^:]*inf.csv:3:5:" "not a finite number"
 
 printf 'combination,dataset,f1\nA,A,1e999\n' >"$TMP/inf2.csv"
-bad_case "overflowing metric value" "$TMP/inf2.csv" "[^:]*inf2.csv:2:5:" "not a finite number"
+bad_case "overflowing metric value" "$TMP/inf2.csv" "[^:]*inf2.csv:2:5:" "is out of range \(overflow or underflow of a double\)"
 
 { echo 'combination,dataset,f1'; for i in $(seq 1 65); do echo "D$i,D$i,0.5"; done; } >"$TMP/many.csv"
 bad_case "more than 64 datasets in a table" "$TMP/many.csv" "[^:]*many.csv:66:1:" "more than 64 datasets"

@@ -16,12 +16,13 @@ run_cs replay "$TMP/full.csv" --all --seeds 3
 expect_status 0
 expect_out "predictor ensemble, acquisition ucb, batch 1, init auto, 3 seeds"
 expect_true [ "$(grep -cE '^T[12]_d0[1-6] +32 \|' "$TMP/out")" = 6 ]
-expect_out "^speedup over random \(geometric mean over targets of random / median\): best [0-9.]+x, top 1% [0-9.]+x"
+expect_out "^speedup over random \(geometric mean over targets of random's mean / our median\): best [0-9.]+x, top 1% [0-9.]+x"
+expect_out "^speedup over random \(geometric mean over targets of random's exact median / our median\): best [0-9.]+x, top 1% [0-9.]+x"
 
 case_begin "replay --json has the documented shape"
 run_cs replay "$TMP/full.csv" --target T2_d05 --seeds 4 --predictor additive --acquisition thompson --batch 2 --init singles --json
 expect_status 0
-expect_out '^\{"table":"[^"]*full.csv","predictor":"additive","acquisition":"thompson","batch":2,"init":"singles","seeds":4,"targets":\[\{"target":"T2_d05","lattice":32,"runs_to_best":\{"median":[0-9.]+,"p90":[0-9.]+\},"runs_to_top1pct":\{"median":[0-9.]+,"p90":[0-9.]+\},"random_runs_to_best":[0-9.]+,"random_runs_to_top1pct":[0-9.]+\}\],"summary":\{"speedup_best":[0-9.e]+,"speedup_top1pct":[0-9.e]+\}\}$'
+expect_out '^\{"table":"[^"]*full.csv","predictor":"additive","acquisition":"thompson","batch":2,"init":"singles","seeds":4,"pool":false,"targets":\[\{"target":"T2_d05","lattice":32,"runs_to_best":\{"median":[0-9.]+,"p90":[0-9.]+\},"runs_to_top1pct":\{"median":[0-9.]+,"p90":[0-9.]+\},"random_runs_to_best":[0-9.]+,"random_runs_to_top1pct":[0-9.]+,"random_median_runs_to_best":[0-9.]+,"random_median_runs_to_top1pct":[0-9.]+\}\],"summary":\{"speedup_best":[0-9.e]+,"speedup_top1pct":[0-9.e]+,"speedup_best_vs_random_median":[0-9.e]+,"speedup_top1pct_vs_random_median":[0-9.e]+\}\}$'
 
 case_begin "replay is deterministic"
 run_cs replay "$TMP/full.csv" --all --seeds 2 --json --acquisition thompson
@@ -47,13 +48,22 @@ run_cs replay "$TMP/part.csv" --all
 expect_status 1; expect_one_line_err
 expect_err "part.csv: not complete enough for replay: [0-9]+ of 32 combinations containing T1_d01 have no f1 score \(missing: T1_d01\+"
 
-case_begin "unknown predictor"
+case_begin "replay --pool on an incomplete table: the candidates are its measured combinations"
+run_cs replay "$TMP/part.csv" --all --pool --seeds 2 --predictor additive
+expect_status 0
+expect_out "2 seeds, pool: the measured combinations"
+run_cs replay "$TMP/part.csv" --target T1_d01 --pool --seeds 1 --predictor random --init random:1 --json
+expect_status 0; expect_out '"pool":true'
+# part.csv has 20 runs: the pool of T1_d01 is the runs that contain it, far below the 32 of its lattice.
+expect_true [ "$(sed -E 's/.*"lattice":([0-9]+).*/\1/' "$TMP/out")" -lt 32 ]
+
+case_begin "unknown predictor is a usage error (2, as every bad option value)"
 run_cs replay "$TMP/full.csv" --predictor nn
-expect_status 1; expect_one_line_err; expect_err "unknown predictor 'nn'"
+expect_status 2; expect_one_line_err; expect_err "unknown predictor 'nn'"
 
 case_begin "unknown acquisition"
 run_cs replay "$TMP/full.csv" --acquisition best
-expect_status 1; expect_one_line_err; expect_err "unknown acquisition 'best'"
+expect_status 2; expect_one_line_err; expect_err "unknown acquisition 'best'"
 
 case_begin "target not in the table"
 run_cs replay "$TMP/full.csv" --target NOPE

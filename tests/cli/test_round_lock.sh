@@ -42,15 +42,15 @@ if wait_pane "1 Study"; then
     before="$(wc -l <"$L/journal.jsonl")"
     second
     expect_status 0
-    expect_out "read-only: the study is locked by .*pid $pid"
-    grep -A30 '^=== tried to accept' "$TMP/out" | grep -q "read-only: the study is locked by" ||
+    expect_out "read-only: held by pid $pid on "
+    grep -A30 '^=== tried to accept' "$TMP/out" | grep -q "read-only: held by pid" ||
         _case_fail "the accept was not refused"
     [ "$(wc -l <"$L/journal.jsonl")" = "$before" ] || _case_fail "the read-only explorer wrote to the journal"
 
     case_begin "lock: the holder decides while another, read-only, follows its journal"
     tm new-session -d -s follow -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
     tm send-keys -t follow "'$CS' '$L/study.json'; echo EXIT=\$?" Enter
-    PANE=follow; wait_pane "read-only: the study is locked by"
+    PANE=follow; wait_pane "read-only: held by pid"
     tm send-keys -t follow 4; wait_pane "Round 5 .*read-only"
     PANE=lock
     tm send-keys -t lock 4; wait_pane "Round 5"
@@ -65,7 +65,7 @@ if wait_pane "1 Study"; then
     wait_pane "EXIT=137"
     second
     expect_status 0
-    grep -q "locked by" "$TMP/out" && _case_fail "still locked after the holder died"
+    grep -q "held by pid" "$TMP/out" && _case_fail "still locked after the holder died"
     grep -A30 '^=== tried to accept' "$TMP/out" | grep -q "saved: #2 accepted" ||
         _case_fail "the next explorer could not decide (the round reopened with #1 accepted, #2 next)"
 fi
@@ -75,7 +75,7 @@ W="$TMP/idle"
 mkdir -p "$W"
 cp sample-results/biomed12-study/study.json sample-results/biomed12-study/runs.csv \
    sample-results/biomed12-study/journal.jsonl "$W/"
-printf 'key 4 a Enter\n' >"$TMP/queue-one.script"
+printf 'key 4 a Enter y\n' >"$TMP/queue-one.script"
 env COMBOSCOPE_SCRIPT="$TMP/queue-one.script" TERM=xterm "$CS" "$W/study.json" >/dev/null 2>&1 </dev/null
 run_cs queue --json "$W/study.json"
 first="$(grep -o '"run":"[^"]*","combination":"[^"]*"' "$TMP/out" | head -1)"
@@ -91,7 +91,8 @@ if wait_pane "1 Study"; then
     # the training job's launcher writes its rows; no key is pressed afterwards
     awk -F, -v c="$combo" -v id="$run_id" 'BEGIN { OFS = "," } $2 == c { $1 = id; print }' \
         sample-results/biomed12/runs.csv >>"$W/runs.csv"
-    wait_pane "1 result came back and is journaled"
+    wait_pane "1 result journaled: round 5 complete, round 6 can be proposed \\(4\\)"
+    wait_pane "round 5 complete: 1 of 1 run done; round 6 is proposed with their results"
     grep -q "\"event\":\"result\".*\"run\":\"$run_id\"" "$W/journal.jsonl" || _case_fail "no result journaled"
     tm send-keys -t idle q; wait_pane "EXIT=0"
 fi

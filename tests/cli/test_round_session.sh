@@ -37,9 +37,11 @@ key Enter
 dump round 1 committed
 # round 2: reject without a reason, override #2 (Space on the first dataset), accept #3, note
 key x Enter o Space Enter a
-key Up n
+key Up m
 type cheap run
 key Enter Enter
+# #4 is still open: the commit asks first, y commits
+key y
 dump round 2 committed
 KEYS
 case_begin "session: two rounds with --oracle"
@@ -67,6 +69,7 @@ grep -q '"round":1,"event":"overridden".*"replacement":"[^"]*TC_ade' "$S/journal
 [ "$(events 2 overridden)" = 1 ] || _case_fail "round 2 overridden"
 [ "$(events 2 accepted)" = 1 ] || _case_fail "round 2 accepted"
 [ "$(events 2 note)" = 1 ] || _case_fail "round 2 note"
+[ "$(events 2 left_open)" = 1 ] || _case_fail "round 2: the suggestion left open is not journaled as left_open"
 [ "$(events 2 result)" = 2 ] || _case_fail "round 2 results"
 [ "$(wc -l <"$S/runs.csv")" -gt "$ROWS0" ] || _case_fail "the oracle added no rows to the table"
 

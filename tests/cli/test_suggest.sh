@@ -22,7 +22,7 @@ expect_true [ "$(grep -cE '^ +[1-4] +[0-9.]+ +[0-9.]+ +-?[0-9.]+ +T1_d01' "$TMP/
 case_begin "suggest --json has the documented shape"
 run_cs suggest "$TMP/part.csv" --json -k 3 --target T2_d05 --predictor pairwise --acquisition ei
 expect_status 0
-expect_out '^\{"target":"T2_d05","predictor":"pairwise","acquisition":"ei","cv":\{"spearman":[-0-9.e]+,"mae":[0-9.e-]+\},"suggestions":\[\{"combination":"[^"]+","predicted":[0-9.e-]+,"sd":[0-9.e-]+,"acquisition":[-0-9.e]+\}'
+expect_out '^\{"target":"T2_d05","predictor":"pairwise","acquisition":"ei","cv":\{"spearman":[-0-9.e]+,"mae":[0-9.e-]+\},"explore":false,"suggestions":\[\{"combination":"[^"]+","predicted":[0-9.e-]+,"sd":[0-9.e-]+,"acquisition":[-0-9.e]+\}'
 expect_true [ "$(grep -o '"combination"' "$TMP/out" | wc -l)" = 3 ]
 
 case_begin "suggestions contain the target, are distinct and never measured"
@@ -70,12 +70,12 @@ run_cs suggest "$TMP/part.csv" --goal min -k 1 --predictor additive --acquisitio
 expect_status 0; expect_out "^target +T1_d01 +\(f1, min;"
 
 case_begin "unknown predictor"
-run_cs suggest "$TMP/part.csv" --predictor gp
-expect_status 1; expect_one_line_err; expect_err "unknown predictor 'gp' \(known: ensemble, mlp, additive, pairwise, random, multi\)"
+run_cs suggest "$TMP/part.csv" --predictor svm
+expect_status 2; expect_one_line_err; expect_err "unknown predictor 'svm' \(known: ensemble, mlp, additive, pairwise, random, multi, gp, auto\)"
 
 case_begin "unknown acquisition"
 run_cs suggest "$TMP/part.csv" --acquisition pi
-expect_status 1; expect_one_line_err; expect_err "unknown acquisition 'pi'"
+expect_status 2; expect_one_line_err; expect_err "unknown acquisition 'pi'"
 
 case_begin "target not in the study"
 run_cs suggest "$TMP/part.csv" --target NOPE
@@ -119,3 +119,23 @@ expect_status 0
 expect_out "^acquisition +none yet +\(no runs of the target: the first 1 of the 1 runs of the initial design, the target alone on this small lattice\)"
 expect_out "^ +1 +- +- +- +B_1$"
 expect_true [ "$(grep -cE '^ +[0-9]+ +- ' "$TMP/out")" = 1 ]
+
+case_begin "suggest --predictor auto names its choice and why; without skill it says so and explores"
+"$CS" synth --datasets 7 --runs 60 --seed 2 -o "$TMP/auto.csv" >/dev/null 2>&1
+run_cs suggest "$TMP/auto.csv" --target T1_d01 --predictor auto -k 3
+expect_status 0
+expect_out "^chosen +auto: (additive|pairwise|gp|mlp), cv rho -?[0-9.]+ vs (additive|pairwise|gp|mlp) -?[0-9.]+$"
+"$CS" synth --datasets 7 --structure noise --runs 14 --seed 4 -o "$TMP/noise.csv" >/dev/null 2>&1
+run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor auto -k 3
+expect_status 0
+expect_out "^skill +the predictor cannot rank these runs yet: suggestions explore$"
+expect_out "^acquisition +explore "
+run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor auto -k 3 --json
+expect_status 0; expect_out '"auto":\{"chosen":"[a-z]+","cv_spearman":[-0-9.e]+,.*"skill":false\},"explore":true'
+run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor additive -k 3
+expect_status 0; expect_out "^skill +the predictor cannot rank these runs yet \(cv rho not clearly above 0\): --predictor auto would explore$"
+
+case_begin "suggest --predictor gp"
+run_cs suggest "$TMP/auto.csv" --target T1_d01 --predictor gp -k 4 --json
+expect_status 0; expect_out '"predictor":"gp"'
+expect_true [ "$(grep -o '"combination"' "$TMP/out" | wc -l)" = 4 ]

@@ -62,3 +62,18 @@ expect_status 2; expect_one_line_err
 case_begin "synth into a missing directory fails cleanly"
 run_cs synth --datasets 3 -o "$TMP/no/such/dir/x.csv"
 expect_status 1; expect_one_line_err; expect_err "x.csv: cannot write"
+
+case_begin "synth --structure: other shapes for benchmarks, deterministic; bad names are usage errors"
+run_cs synth --datasets 5 --structure synergy --seed 2 -o "$TMP/syn_a.csv"
+expect_status 0
+run_cs synth --datasets 5 --structure synergy --seed 2 -o "$TMP/syn_b.csv"
+expect_file_eq "$TMP/syn_a.csv" "$TMP/syn_b.csv"
+run_cs synth --datasets 5 --structure default --seed 2 -o "$TMP/def_a.csv"
+run_cs synth --datasets 5 --seed 2 -o "$TMP/def_b.csv"
+expect_file_eq "$TMP/def_a.csv" "$TMP/def_b.csv"
+expect_true [ "$(wc -l <"$TMP/syn_a.csv")" = "$(wc -l <"$TMP/def_a.csv")" ]
+expect_true sh -c '! cmp -s "$1" "$2"' sh "$TMP/syn_a.csv" "$TMP/def_a.csv"
+run_cs synth --datasets 5 --structure wobbly -o "$TMP/x.csv"
+expect_status 2; expect_one_line_err; expect_err "--structure must be default, synergy, additive, noise, harmful or sparse"
+run_cs synth --preset biomed12 --structure noise -o "$TMP/x.csv"
+expect_status 2; expect_one_line_err

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "comboscope/heatmap.h"
+#include "comboscope/lattice.h"
 #include "comboscope/study.h"
 
 #define near(a, b) assert_true(fabs((a) - (b)) < 1e-9)
@@ -172,6 +173,71 @@ static void test_partial_by_hand(void **state)
     study_free(s);
 }
 
+/* A real predictor behind the hook for the test: 0.5 plus 0.01 per other member. */
+static bool predict_linear(void *ctx, int target, combo_t c, double *mean, double *spread)
+{
+    (void)ctx;
+    *mean = 0.5 + 0.01 * (combo_rank(c) - 1) + (target == 1 ? 0.2 : 0);
+    *spread = 0;
+    return true;
+}
+
+static void test_means_sort_unmeasured_predicted(void **state)
+{
+    (void)state;
+    study *s = study_new();
+    const char *names[] = {"NER_a", "NER_b", "RE_c"};
+    for (int i = 0; i < 3; i++)
+        study_add_dataset(s, names[i], NULL, NULL);
+    int m = study_metric_add(s, "f1");
+    study_add_value(s, 0x1, 0, m, 0.50);
+    study_add_value(s, 0x3, 0, m, 0.60);
+    study_add_value(s, 0x5, 0, m, 0.45);
+    study_add_value(s, 0x7, 0, m, 0.70);
+    study_add_value(s, 0x3, 1, m, 0.90);
+    study_add_value(s, 0x7, 1, m, 0.80);
+    assert_true(study_choose_metric(s, NULL));
+    heatmap h;
+    heatmap_compute(&h, s, m);
+    double x;
+    /* pair gains: (0,1) +0.10, (0,2) -0.05; nothing else has a baseline */
+    assert_true(heatmap_value(&h, 0, 1, false, &x));
+    near(x, 0.10);
+    assert_false(heatmap_value(&h, 0, 0, false, &x));
+    assert_false(heatmap_value(&h, 1, 2, false, &x));
+    assert_true(heatmap_mean(&h, 0, true, false, &x));
+    near(x, 0.025);
+    assert_false(heatmap_mean(&h, 1, true, false, &x));
+    assert_true(heatmap_mean(&h, 2, false, false, &x)); /* column 2: only (0,2) */
+    near(x, -0.05);
+    /* marginal: row 0 has (0,1) +0.175 and (0,2) +0.025; row 1 has (1,2) -0.10 */
+    assert_true(heatmap_mean(&h, 1, true, true, &x));
+    near(x, -0.10);
+    int rows[3] = {2, 1, 0};
+    heatmap_sort_by_mean(&h, true, true, rows, 3);
+    assert_int_equal(rows[0], 0);
+    assert_int_equal(rows[1], 1);
+    assert_int_equal(rows[2], 2); /* no mean: last */
+    int cols[3] = {0, 1, 2};
+    heatmap_sort_by_mean(&h, false, false, cols, 3);
+    assert_int_equal(cols[0], 1); /* +0.10 */
+    assert_int_equal(cols[1], 2); /* -0.05 */
+    assert_int_equal(cols[2], 0);
+    /* 6 off-diagonal cells: 2 pair gains, 3 marginal ones measured */
+    assert_int_equal(heatmap_unmeasured(&h, false), 4);
+    assert_int_equal(heatmap_unmeasured(&h, true), 3);
+    /* predictions: against the measured baseline, or the predicted one without it */
+    lattice_predictions pr = {predict_linear, NULL};
+    assert_false(heatmap_predicted_pair(&h, s, NULL, 0, 2, &x));
+    assert_true(heatmap_predicted_pair(&h, s, &pr, 0, 2, &x));
+    near(x, 0.51 - 0.50);
+    assert_true(heatmap_predicted_pair(&h, s, &pr, 1, 2, &x));
+    near(x, 0.71 - 0.70);
+    assert_false(heatmap_predicted_pair(&h, s, &pr, 1, 1, &x));
+    heatmap_done(&h);
+    study_free(s);
+}
+
 static void test_short_labels(void **state)
 {
     (void)state;
@@ -203,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_switching_metric),
         cmocka_unit_test(test_partial_by_hand),
         cmocka_unit_test(test_short_labels),
+        cmocka_unit_test(test_means_sort_unmeasured_predicted),
     };
     return cmocka_run_group_tests_name("heatmap", tests, NULL, NULL);
 }

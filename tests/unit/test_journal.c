@@ -441,6 +441,61 @@ static void test_changed_on_disk(void **state)
     journal_free(j);
 }
 
+static long count_lines(const char *path)
+{
+    size_t len;
+    char *t = slurp(path, &len);
+    long n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += t[i] == '\n';
+    free(t);
+    return n;
+}
+
+/* Issue 11: `mv x journal.jsonl` under an open writer. The old code appended to the unlinked
+ * inode and said "saved"; now nothing is written and the append fails, until reopened. */
+static void test_replaced_on_disk(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_true(journal_append_note(j, 1, -1, 0, "one", &err));
+    assert_true(journal_append_note(j, 1, -1, 0, "two", &err));
+    char other[160];
+    snprintf(other, sizeof other, "%s/x", f->dir);
+    write_file(other, NOTE, strlen(NOTE));
+    assert_int_equal(rename(other, f->path), 0);
+    assert_false(journal_append_note(j, 1, -1, 0, "three", &err));
+    assert_non_null(strstr(err.msg, "the journal was replaced on disk by another file: not saved"));
+    assert_int_equal(j->lost, JOURNAL_REPLACED);
+    assert_int_equal(count_lines(f->path), 1); /* the file at the path is untouched */
+    /* sticky: even if the old file came back, nothing more is written through this handle */
+    assert_false(journal_append_note(j, 1, -1, 0, "four", &err));
+    assert_int_equal(j->n_events, 2);
+    journal_free(j);
+    /* reopening reads the file at the path */
+    j = journal_open(f->path, f->s, true, &err);
+    assert_non_null(j);
+    assert_int_equal(j->n_events, 1);
+    assert_true(journal_append_note(j, 1, -1, 0, "five", &err));
+    assert_int_equal(count_lines(f->path), 2);
+    journal_free(j);
+}
+
+static void test_removed_on_disk(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    assert_true(journal_append_note(j, 1, -1, 0, "one", &err));
+    assert_int_equal(unlink(f->path), 0);
+    assert_false(journal_append_note(j, 1, -1, 0, "two", &err));
+    assert_non_null(strstr(err.msg, "the journal was removed from disk: not saved"));
+    assert_int_equal(j->lost, JOURNAL_REMOVED);
+    assert_int_equal(access(f->path, F_OK), -1); /* nothing recreated behind the user's back */
+    journal_free(j);
+}
+
 static void test_missing_and_unreadable(void **state)
 {
     fixture *f = *state;
@@ -479,6 +534,69 @@ static void test_rebind(void **state)
     study_free(other);
 }
 
+/* The events of taking decisions back: left_open, withdrawn, uncommitted, and their rules. */
+static void test_withdraw_and_uncommit_lines(void **state)
+{
+    fixture *f = *state;
+    const char *round1 = T0 "\"event\":\"suggested\",\"combination\":\"A+B\"}\n"
+                         T0 "\"event\":\"suggested\",\"combination\":\"A+C\"}\n"
+                         T0 "\"event\":\"accepted\",\"combination\":\"A+B\"}\n"
+                         T0 "\"event\":\"queued\",\"run\":\"r1\",\"combination\":\"A+B\"}\n"
+                         T0 "\"event\":\"left_open\",\"combination\":\"A+C\"}\n"
+                         T0 "\"event\":\"committed\"}\n";
+    char text[4096];
+    /* good: read back into the model */
+    snprintf(text, sizeof text, "%s%s%s", round1, T0 "\"event\":\"withdrawn\",\"run\":\"r1\",\"combination\":\"A+B\"}\n",
+             T0 "\"event\":\"uncommitted\"}\n");
+    write_file(f->path, text, strlen(text));
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    if (!j)
+        fail_msg("%s", err.msg);
+    const journal_round *r = journal_round_find(j, 1);
+    assert_false(r->committed);
+    assert_int_equal(r->n_uncommits, 1);
+    assert_int_equal(r->n_left_open, 0); /* cleared with the commit */
+    assert_true(j->runs[0].withdrawn);
+    assert_int_equal(j->events[j->runs[0].withdrawn_event].kind, JOURNAL_WITHDRAWN);
+    assert_int_equal(journal_round_live_runs(j, r), 0);
+    /* decisions may follow again, and a new commit with a new run */
+    assert_true(journal_append_accepted(j, 1, -1, A | C, &err));
+    assert_true(journal_append_queued(j, 1, -1, "r2", A | B, 0, &err));
+    assert_false(journal_append_accepted(j, 1, -1, A | B, &err)); /* the commit has begun */
+    assert_true(journal_append_committed(j, 1, &err));
+    assert_false(journal_append_withdrawn(j, "r1", &err));
+    assert_non_null(strstr(err.msg, "already withdrawn"));
+    assert_true(journal_append_uncommitted(j, 1, &err));
+    assert_true(j->runs[1].withdrawn); /* withdrawn with the commit */
+    assert_int_equal(j->events[j->runs[1].withdrawn_event].kind, JOURNAL_UNCOMMITTED);
+    assert_false(journal_append_uncommitted(j, 1, &err));
+    assert_non_null(strstr(err.msg, "not committed"));
+    journal_free(j);
+
+    /* bad lines are located errors */
+    snprintf(text, sizeof text, "%s%s%s", round1, T0 "\"event\":\"withdrawn\",\"run\":\"r9\",\"combination\":\"A+B\"}\n", NOTE);
+    expect_error(f, text, "7:", "never queued");
+    snprintf(text, sizeof text, "%s%s%s", round1, T0 "\"event\":\"withdrawn\",\"run\":\"r1\",\"combination\":\"A+C\"}\n", NOTE);
+    expect_error(f, text, "7:", "run r1 was queued as A+B");
+    snprintf(text, sizeof text, "%s%s%s%s", round1, T0 "\"event\":\"withdrawn\",\"run\":\"r1\",\"combination\":\"A+B\"}\n",
+             T0 "\"event\":\"result\",\"run\":\"r1\",\"combination\":\"A+B\",\"scores\":{\"A\":1,\"B\":1}}\n", NOTE);
+    expect_error(f, text, "8:", "which was withdrawn");
+    snprintf(text, sizeof text, "%s%s", T0 "\"event\":\"suggested\",\"combination\":\"A+B\"}\n"
+                                         T0 "\"event\":\"accepted\",\"combination\":\"A+B\"}\n"
+                                         T0 "\"event\":\"left_open\",\"combination\":\"A+B\"}\n", NOTE);
+    expect_error(f, text, "3:", "not an open suggestion");
+    snprintf(text, sizeof text, "%s%s%s", round1,
+             "{\"time\":\"2026-11-29T22:00:00Z\",\"round\":2,\"event\":\"note\",\"text\":\"x\"}\n",
+             T0 "\"event\":\"uncommitted\"}\n");
+    expect_error(f, text, "8:", "round 2 has begun");
+    snprintf(text, sizeof text, "%s%s%s", round1,
+             T0 "\"event\":\"result\",\"run\":\"r1\",\"combination\":\"A+B\",\"scores\":{\"A\":1,\"B\":1}}\n",
+             T0 "\"event\":\"uncommitted\"}\n");
+    expect_error(f, text, "8:", "has its result");
+    expect_error(f, T0 "\"event\":\"withdrawn\",\"combination\":\"A\"}\n" NOTE, "1:", "missing \"run\"");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -493,8 +611,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_result_line_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_prefix_opens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_on_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replaced_on_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_removed_on_disk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_and_unreadable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_withdraw_and_uncommit_lines, setup, teardown),
     };
     return cmocka_run_group_tests_name("journal", tests, NULL, NULL);
 }

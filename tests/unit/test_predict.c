@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "comboscope/predict.h"
@@ -216,15 +217,70 @@ static void test_cv_and_spearman(void **state)
     assert_true(isnan(rho) && isnan(mae));
 }
 
+/* auto: the choice is the candidate with the best cross-validated rank correlation, the model
+ * is that kind's own fit, and the reason reads as the Round view shows it. */
+static void test_auto_choice(void **state)
+{
+    (void)state;
+    combo_t x[128];
+    double y[128];
+    size_t m = 0;
+    for (uint64_t i = 0; i < combo_lattice_size(N); i += 2) {
+        x[m] = combo_lattice_at(N, TARGET, i);
+        y[m] = pairwise_fn(x[m]);
+        m++;
+    }
+    predict_model *a = predict_fit(PREDICT_AUTO, N, TARGET, x, y, m, 4, PREDICT_FULL, NULL);
+    predict_choice c;
+    assert_true(predict_auto_choice(a, &c));
+    assert_true(c.skill);
+    assert_int_equal(c.points, m);
+    /* the chosen kind's rho is the best of the candidates' */
+    static const predict_kind cand[PREDICT_AUTO_N] = PREDICT_AUTO_CANDIDATES;
+    for (int i = 0; i < PREDICT_AUTO_N; i++) {
+        double rho, mae;
+        assert_true(predict_cv(cand[i], N, TARGET, x, y, m, PREDICT_AUTO_FOLDS, 4, &rho, &mae));
+        assert_true(rho <= c.rho);
+        if (cand[i] == c.chosen)
+            assert_true(rho == c.rho);
+        else if (cand[i] == c.runner)
+            assert_true(rho == c.runner_rho);
+    }
+    /* the model is the chosen kind's fit with the same seed */
+    predict_model *b = predict_fit(c.chosen, N, TARGET, x, y, m, 4, PREDICT_FULL, NULL);
+    double fa[64], fb[64];
+    assert_int_equal(predict_members(a), predict_members(b));
+    predict_eval_members(a, x[3], fa);
+    predict_eval_members(b, x[3], fb);
+    assert_memory_equal(fa, fb, (size_t)predict_members(a) * sizeof *fa);
+    assert_false(predict_auto_choice(b, &c));
+    char buf[128];
+    predict_auto_choice(a, &c);
+    predict_choice_format(&c, buf, sizeof buf);
+    print_message("%s\n", buf);
+    assert_non_null(strstr(buf, "auto: "));
+    assert_non_null(strstr(buf, ", cv rho 0."));
+    assert_non_null(strstr(buf, " vs "));
+    predict_free(a);
+    predict_free(b);
+    /* skill needs rho above 1.2816 / sqrt(m - 1): 0.5 is enough on 20 points, not on 6 */
+    assert_true(predict_has_skill(0.5, 20));
+    assert_false(predict_has_skill(0.5, 6));
+    assert_false(predict_has_skill(0.9, 3));
+    assert_false(predict_has_skill(NAN, 50));
+}
+
 static void test_names_and_limits(void **state)
 {
     (void)state;
     predict_kind k;
     assert_true(predict_kind_parse("ensemble", &k) && k == PREDICT_ENSEMBLE);
     assert_true(predict_kind_parse("pairwise", &k) && k == PREDICT_PAIRWISE);
-    assert_false(predict_kind_parse("gp", &k));
+    assert_true(predict_kind_parse("gp", &k) && k == PREDICT_GP);
+    assert_true(predict_kind_parse("auto", &k) && k == PREDICT_AUTO);
+    assert_false(predict_kind_parse("svm", &k));
     assert_string_equal(predict_kind_name(PREDICT_MLP), "mlp");
-    assert_string_equal(predict_kind_list(), "ensemble, mlp, additive, pairwise, random, multi");
+    assert_string_equal(predict_kind_list(), "ensemble, mlp, additive, pairwise, random, multi, gp, auto");
     cs_error err;
     assert_null(predict_fit(PREDICT_PAIRWISE, 40, 0, NULL, NULL, 0, 1, PREDICT_FULL, &err));
     /* No data: a prediction with doubt, not a crash. */
@@ -307,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_pair_weights_recovered), cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_uncertainty),         cmocka_unit_test(test_cv_and_spearman),
         cmocka_unit_test(test_names_and_limits),
+        cmocka_unit_test(test_auto_choice),
         cmocka_unit_test(test_multi_learns_from_other_targets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,6 +59,33 @@ static void test_random_runs_exact(void **state)
     assert_true(fabs(sum / count - replay_random_runs(5, 2)) < 1e-12);
 }
 
+static void test_random_median_exact(void **state)
+{
+    (void)state;
+    /* By hand: N = 4, one good: P(miss after 1) = 3/4, after 2 = 1/2 -> median 2. */
+    assert_true(replay_random_median(4, 1) == 2);
+    /* N = 10, two good: misses 8/10, then 8/10*7/9 = 0.622, then *6/8 = 0.467 -> 3. */
+    assert_true(replay_random_median(10, 2) == 3);
+    assert_true(replay_random_median(1, 1) == 1);
+    assert_true(isinf(replay_random_median(5, 0)));
+    /* With many good ones the median is near ln 2 times the mean (finding c of issue 13). */
+    double ratio = replay_random_median(2048, 21) / replay_random_runs(2048, 21);
+    assert_true(ratio > 0.66 && ratio < 0.75);
+    /* Brute force over every order of N = 6 with 2 good: the first good position's median. */
+    int pos[15], k = 0;
+    for (int a = 0; a < 6; a++)
+        for (int b = a + 1; b < 6; b++)
+            pos[k++] = a + 1;
+    int below = 0;
+    for (int i = 0; i < k; i++)
+        below += pos[i] <= (int)replay_random_median(6, 2);
+    assert_true(below * 2 >= k);
+    below = 0;
+    for (int i = 0; i < k; i++)
+        below += pos[i] <= (int)replay_random_median(6, 2) - 1;
+    assert_true(below * 2 < k);
+}
+
 static void test_quantiles_and_speedup(void **state)
 {
     (void)state;
@@ -85,7 +112,7 @@ static void test_completeness(void **state)
     print_message("%s\n", err.msg);
     assert_non_null(strstr(err.msg, "1 of 16 combinations containing A_a have no f1 score"));
     assert_non_null(strstr(err.msg, "A_a+A_b+B_c"));
-    replay_options o = {{PREDICT_ADDITIVE, ACQ_UCB, 1, 1, false}, {DESIGN_PAPER, 0}, 0, 0, 2};
+    replay_options o = {.search = {.predictor = PREDICT_ADDITIVE, .acquisition = ACQ_UCB, .batch = 1, .seed = 1}, .init = {DESIGN_PAPER, 0}, .seeds = 2};
     replay_result r;
     assert_false(replay_target(s, 1, &o, &r, &err));
     study_free(s);
@@ -95,7 +122,7 @@ static void test_replay_finds_the_best(void **state)
 {
     (void)state;
     study *s = make_study(7, 0);
-    replay_options o = {{PREDICT_PAIRWISE, ACQ_UCB, 1, 1, false}, {DESIGN_PAPER, 0}, 0, 0, 8};
+    replay_options o = {.search = {.predictor = PREDICT_PAIRWISE, .acquisition = ACQ_UCB, .batch = 1, .seed = 1}, .init = {DESIGN_PAPER, 0}, .seeds = 8};
     replay_result r, r2;
     cs_error err;
     for (int t = 0; t < 7; t++) {
@@ -123,13 +150,62 @@ static void test_replay_finds_the_best(void **state)
     study_free(s);
 }
 
+static void test_pool_replay(void **state)
+{
+    (void)state;
+    /* An incomplete table: keep only combinations with an even popcount, plus every single. */
+    study *full = make_study(6, 0), *s = study_new();
+    for (int i = 0; i < 6; i++)
+        study_add_dataset(s, full->datasets[i].name, NULL, NULL);
+    s->metric = study_metric_add(s, "f1");
+    size_t pool = 0;
+    for (combo_t c = 1; c < 64; c++) {
+        if (__builtin_popcountll(c) % 2 && __builtin_popcountll(c) != 1)
+            continue;
+        for (int d = 0; d < 6; d++) {
+            double v;
+            if (combo_has(c, d) && study_score(full, c, d, &v))
+                study_add_value(s, c, d, s->metric, v);
+        }
+        pool += combo_has(c, 2);
+    }
+    study_default_targets(s);
+    cs_error err;
+    replay_result r;
+    replay_options o = {.search = {.predictor = PREDICT_ADDITIVE, .acquisition = ACQ_UCB, .batch = 1, .seed = 1},
+                        .init = {DESIGN_PAPER, 0}, .seeds = 4};
+    assert_false(replay_target(s, 2, &o, &r, &err)); /* not complete */
+    o.pool = true;
+    assert_true(replay_target(s, 2, &o, &r, &err));
+    assert_int_equal(r.lattice, pool);
+    assert_int_equal(r.found_best, 4);
+    assert_true(r.best_median <= (double)pool);
+    assert_true(r.random_best == replay_random_runs(pool, r.n_best));
+    /* The best is the pool's best, not the lattice's. */
+    double best = -INFINITY, v;
+    for (combo_t c = 1; c < 64; c++)
+        if (combo_has(c, 2) && study_score(s, c, 2, &v) && v > best)
+            best = v;
+    assert_true(r.best_score == best);
+    /* Random search over the pool with a one-run design: its median is near random's. */
+    o.search.predictor = PREDICT_RANDOM;
+    o.init = (search_design){DESIGN_RANDOM, 1};
+    o.seeds = 200;
+    assert_true(replay_target(s, 2, &o, &r, &err));
+    print_message("pool %zu: random median %.1f, exact mean %.2f median %.0f\n", pool, r.best_median, r.random_best,
+                  r.random_best_median);
+    assert_true(fabs(r.best_median - r.random_best_median) <= 3);
+    study_free(s);
+    study_free(full);
+}
+
 static void test_random_predictor_matches_expectation(void **state)
 {
     (void)state;
     /* The random predictor is random search; over many seeds its mean runs to the best come near
      * (N+1)/(m+1). With an initial design of one random run the whole search is random. */
     study *s = make_study(6, 0);
-    replay_options o = {{PREDICT_RANDOM, ACQ_MEAN, 1, 1, false}, {DESIGN_RANDOM, 1}, 0, 0, 200};
+    replay_options o = {.search = {.predictor = PREDICT_RANDOM, .acquisition = ACQ_MEAN, .batch = 1, .seed = 1}, .init = {DESIGN_RANDOM, 1}, .seeds = 200};
     replay_result r;
     assert_true(replay_target(s, 2, &o, &r, NULL));
     print_message("random: median %.1f, expected mean %.2f\n", r.best_median, r.random_best);
@@ -146,6 +222,8 @@ int main(void)
         cmocka_unit_test(test_completeness),
         cmocka_unit_test(test_replay_finds_the_best),
         cmocka_unit_test(test_random_predictor_matches_expectation),
+        cmocka_unit_test(test_random_median_exact),
+        cmocka_unit_test(test_pool_replay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -172,9 +172,10 @@ static void test_propose_decide_and_journal(void **state)
     assert_false(round_set_batch(rs, 2, &err));
     assert_non_null(strstr(err.msg, "undo"));
     /* undo reverts the latest, then it can be decided again */
-    size_t item = 99;
-    assert_true(round_undo(rs, &item, &err));
-    assert_int_equal(item, 2);
+    round_undone undone;
+    assert_true(round_undo(rs, &undone, &err));
+    assert_false(undone.commit);
+    assert_int_equal(undone.item, 2);
     assert_int_equal(rs->items[2].decision, DECISION_NONE);
     assert_true(round_override(rs, 2, mine, &err));
     assert_true(round_note(rs, 2, "my own guess", &err));
@@ -257,7 +258,7 @@ static void test_read_only_and_lock(void **state)
     assert_false(w->read_only);
     round_session *second = open_session(s, false, NULL);
     assert_true(second->read_only);
-    assert_non_null(strstr(second->read_only_why, "locked by"));
+    assert_non_null(strstr(second->read_only_why, "read-only: held by pid"));
     char pid[32];
     snprintf(pid, sizeof pid, "pid %ld", (long)getpid());
     assert_non_null(strstr(second->read_only_why, pid));
@@ -498,6 +499,305 @@ static void test_prospect(void **state)
     study_free(s);
 }
 
+/* Events of the journal file in order, as "kind kind ..." (the file, not the model). */
+static void journal_kinds(char *out, size_t n)
+{
+    FILE *f = fopen(at("journal.jsonl"), "r");
+    char line[4096];
+    size_t k = 0;
+    out[0] = '\0';
+    while (f && fgets(line, sizeof line, f)) {
+        char *e = strstr(line, "\"event\":\"");
+        if (!e)
+            continue;
+        e += 9;
+        size_t len = strcspn(e, "\"");
+        k += (size_t)snprintf(out + k, n - k, "%s%.*s", k ? " " : "", (int)len, e);
+    }
+    if (f)
+        fclose(f);
+}
+
+/* A commit that leaves suggestions open says so first (the question), and journals them as
+ * left open; a commit with every suggestion decided and no launch engine need not ask. */
+static void test_commit_question_and_left_open(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_int_equal(rs->n_items, 3);
+    char q[200];
+    assert_true(round_accept(rs, 0, &err));
+    assert_true(round_commit_question(rs, q, sizeof q));
+    assert_string_equal(q, "commit 1 run, leave #2, #3 open? (y/N)");
+    assert_true(round_reject(rs, 1, NULL, &err));
+    assert_true(round_commit_question(rs, q, sizeof q));
+    assert_string_equal(q, "commit 1 run, leave #3 open? (y/N)");
+    assert_true(round_undo(rs, &(round_undone){0}, &err));
+    assert_true(round_accept(rs, 1, &err));
+    assert_true(round_accept(rs, 2, &err));
+    assert_false(round_commit_question(rs, q, sizeof q)); /* all decided, nothing launched */
+    assert_string_equal(q, "commit 3 runs");
+    assert_true(round_undo(rs, &(round_undone){0}, &err));
+    assert_true(round_undo(rs, &(round_undone){0}, &err));
+    combo_t open1 = rs->items[1].combo, open2 = rs->items[2].combo;
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    assert_int_equal(queued, 1);
+    char kinds[1024];
+    journal_kinds(kinds, sizeof kinds);
+    assert_string_equal(kinds, "suggested suggested suggested accepted rejected undo accepted accepted undo undo "
+                               "queued left_open left_open committed");
+    const journal_round *r = journal_round_find(rs->journal, 1);
+    assert_int_equal(r->n_left_open, 2);
+    assert_true(rs->journal->events[r->left_open[0]].combo == open1);
+    assert_true(rs->journal->events[r->left_open[1]].combo == open2);
+    round_session_free(rs);
+    /* read back from the file: the same */
+    rs = open_session(s, true, NULL);
+    r = journal_round_find(rs->journal, 1);
+    assert_int_equal(r->n_left_open, 2);
+    assert_true(r->committed);
+    round_session_free(rs);
+
+    /* a study with a launch object: even a fully decided commit asks, naming the engine */
+    FILE *f = fopen(at("study.json"), "r+");
+    fseek(f, -2, SEEK_END); /* before "}\n" */
+    fputs(", \"launch\": {\"engine\": \"slurm\", \"command\": \"train {run}\"}}\n", f);
+    fclose(f);
+    study *ls = open_study();
+    rs = open_session(ls, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    for (size_t i = 0; i < rs->n_items; i++)
+        assert_true(round_accept(rs, i, &err));
+    assert_true(round_commit_question(rs, q, sizeof q));
+    assert_string_equal(q, "commit 3 runs and submit them to slurm (GPU time)? (y/N)");
+    assert_true(round_reject(rs, 2, NULL, &err));
+    assert_true(round_reject(rs, 1, NULL, &err));
+    assert_true(round_reject(rs, 0, NULL, &err));
+    assert_false(round_commit_question(rs, q, sizeof q)); /* nothing to submit, nothing left open */
+    round_session_free(rs);
+    study_free(ls);
+    study_free(s);
+}
+
+/* A queued run is withdrawn: journaled, out of the queue file, no result taken for it. */
+static void test_withdraw(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(round_accept(rs, 0, &err));
+    assert_true(round_accept(rs, 1, &err));
+    assert_true(round_reject(rs, 2, NULL, &err));
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    assert_int_equal(queued, 2);
+    journal_run r0 = rs->journal->runs[0], r1 = rs->journal->runs[1];
+    assert_ptr_equal(round_last_waiting(rs), &rs->journal->runs[1]);
+    long before = journal_lines();
+    assert_false(round_withdraw(rs, "r9999", &err));
+    assert_non_null(strstr(err.msg, "no run 'r9999'"));
+    assert_int_equal(journal_lines(), before);
+    assert_true(round_withdraw(rs, r0.id, &err));
+    assert_int_equal(journal_lines(), before + 1); /* on disk when the call returns */
+    assert_true(rs->journal->runs[0].withdrawn);
+    assert_false(journal_run_waiting(&rs->journal->runs[0]));
+    assert_false(round_withdraw(rs, r0.id, &err));
+    assert_non_null(strstr(err.msg, "already withdrawn"));
+    queue *q = queue_read(at("queue.csv"), rs->study, &err);
+    assert_non_null(q);
+    assert_int_equal(q->n, 1);
+    assert_string_equal(q->entries[0].run, r1.id);
+    queue_free(q);
+    /* no result is taken for it, typed in or from the table */
+    assert_false(round_enter_result(rs, r0.id, "0.1 0.2 0.3", &err));
+    assert_non_null(strstr(err.msg, "withdrawn"));
+    /* a run with its result cannot be withdrawn */
+    int members = __builtin_popcountll(r1.combo);
+    char text[128] = "";
+    for (int i = 0; i < members; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s0.5%d", i ? " " : "", i);
+    assert_true(round_enter_result(rs, r1.id, text, &err));
+    assert_false(round_withdraw(rs, r1.id, &err));
+    assert_non_null(strstr(err.msg, "has its result"));
+    assert_null(round_last_waiting(rs));
+    round_session_free(rs);
+    /* the journal reads back with the withdrawal; a read-only session refuses to withdraw */
+    rs = open_session(s, true, NULL);
+    assert_true(journal_run_find(rs->journal, r0.id)->withdrawn);
+    assert_false(round_withdraw_check(rs, r0.id, &err));
+    assert_non_null(strstr(err.msg, "read-only"));
+    round_session_free(rs);
+    study_free(s);
+}
+
+/* The search may propose a withdrawn combination again (the initial design leaves out runs
+ * still queued, not withdrawn ones). */
+static void test_withdrawn_combination_proposed_again(void **state)
+{
+    (void)state;
+    FILE *f = fopen(at("runs.csv"), "w");
+    fputs("run,combination,dataset,task,f1\n", f);
+    fclose(f);
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(rs->design);
+    size_t n = rs->n_items;
+    combo_t first = rs->items[0].combo;
+    assert_true(round_accept(rs, 0, &err));
+    for (size_t i = 1; i < n; i++)
+        assert_true(round_reject(rs, i, NULL, &err));
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    for (size_t i = 0; i < rs->n_items; i++) /* queued: not proposed */
+        assert_false(rs->items[i].combo == first);
+    assert_true(round_withdraw(rs, rs->journal->runs[0].id, &err));
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(rs->n_items > 0);
+    assert_true(rs->items[0].combo == first);
+    round_session_free(rs);
+    study_free(s);
+}
+
+/* u with nothing decided in the current round undoes the last commit: an `uncommitted` event,
+ * the runs out of the queue, the round open again with its decisions; a commit with a result
+ * in stays, and so does one after which the next round has begun. */
+static void test_undo_commit(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    round_undone u;
+    assert_true(round_propose(rs, 0, &err));
+    assert_false(round_undo(rs, &u, &err)); /* nothing yet */
+    assert_true(round_accept(rs, 0, &err));
+    assert_true(round_override(rs, 1, A | B | C | D | E, &err));
+    assert_true(round_reject(rs, 2, "no", &err));
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    assert_int_equal(queued, 2);
+    assert_int_equal(rs->number, 2);
+    char ids[2][JOURNAL_RUN_MAX];
+    snprintf(ids[0], sizeof ids[0], "%s", rs->journal->runs[0].id);
+    snprintf(ids[1], sizeof ids[1], "%s", rs->journal->runs[1].id);
+    long before = journal_lines();
+    assert_true(round_undo(rs, &u, &err));
+    assert_true(u.commit);
+    assert_int_equal(u.round, 1);
+    assert_int_equal(u.runs, 2);
+    assert_int_equal(journal_lines(), before + 1);
+    assert_int_equal(rs->number, 1); /* round 1 is current again */
+    assert_int_equal(rs->items[0].decision, DECISION_ACCEPTED);
+    assert_int_equal(rs->items[1].decision, DECISION_OVERRIDDEN);
+    assert_int_equal(rs->items[2].decision, DECISION_REJECTED);
+    assert_false(journal_round_find(rs->journal, 1)->committed);
+    assert_true(rs->journal->runs[0].withdrawn && rs->journal->runs[1].withdrawn);
+    queue *q = queue_read(at("queue.csv"), rs->study, &err);
+    assert_int_equal(q->n, 0);
+    queue_free(q);
+    /* decisions can change again, and the next commit queues new runs */
+    assert_true(round_undo(rs, &u, &err));
+    assert_false(u.commit);
+    assert_int_equal(u.item, 2);
+    assert_true(round_accept(rs, 2, &err));
+    round_session_free(rs);
+    rs = open_session(s, false, NULL); /* and all of it reads back */
+    assert_true(round_propose(rs, 0, &err));
+    assert_int_equal(rs->number, 1);
+    assert_int_equal(rs->items[2].decision, DECISION_ACCEPTED);
+    assert_true(round_commit(rs, &queued, &err));
+    assert_int_equal(queued, 3);
+    assert_int_equal(rs->journal->n_runs, 5);
+    for (size_t i = 2; i < 5; i++) {
+        assert_string_not_equal(rs->journal->runs[i].id, ids[0]);
+        assert_string_not_equal(rs->journal->runs[i].id, ids[1]);
+    }
+    q = queue_read(at("queue.csv"), rs->study, &err);
+    assert_int_equal(q->n, 3);
+    queue_free(q);
+    /* a result came back: that commit stays */
+    const journal_run *r2 = &rs->journal->runs[2];
+    char text[128] = "";
+    for (int i = 0; i < __builtin_popcountll(r2->combo); i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s0.5", i ? " " : "");
+    assert_true(round_enter_result(rs, rs->journal->runs[2].id, text, &err));
+    before = journal_lines();
+    assert_false(round_undo(rs, &u, &err));
+    assert_non_null(strstr(err.msg, "has its result"));
+    assert_int_equal(journal_lines(), before);
+    round_session_free(rs);
+    study_free(s);
+}
+
+/* Once the next round has begun (its batch journaled), the last commit stays. */
+static void test_undo_commit_refused_once_next_round_begun(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    round_undone u;
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(round_accept(rs, 0, &err));
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    assert_true(round_note(rs, (size_t)-1, "round 2 begins", &err));
+    long before = journal_lines();
+    assert_false(round_undo(rs, &u, &err));
+    assert_non_null(strstr(err.msg, "round 2 has begun"));
+    assert_int_equal(journal_lines(), before);
+    assert_true(journal_run_waiting(&rs->journal->runs[0]));
+    round_session_free(rs);
+    study_free(s);
+}
+
+/* How the last committed round is coming along: complete once every run not withdrawn is done. */
+static void test_round_progress(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    round_progress p;
+    assert_false(round_progress_of(rs, &p));
+    assert_int_equal(p.round, 0);
+    assert_true(round_propose(rs, 0, &err));
+    for (size_t i = 0; i < 3; i++)
+        assert_true(round_accept(rs, i, &err));
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    assert_true(round_progress_of(rs, &p));
+    assert_int_equal(p.round, 1);
+    assert_int_equal(p.runs, 3);
+    assert_int_equal(p.done, 0);
+    assert_false(p.complete);
+    const journal_run *r0 = &rs->journal->runs[0];
+    char text[128] = "", id[JOURNAL_RUN_MAX];
+    snprintf(id, sizeof id, "%s", r0->id);
+    for (int i = 0; i < __builtin_popcountll(r0->combo); i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s0.5", i ? " " : "");
+    assert_true(round_enter_result(rs, id, text, &err));
+    assert_true(round_withdraw(rs, rs->journal->runs[1].id, &err));
+    assert_true(round_progress_of(rs, &p));
+    assert_int_equal(p.runs, 2);
+    assert_int_equal(p.done, 1);
+    assert_false(p.complete);
+    assert_true(round_withdraw(rs, rs->journal->runs[2].id, &err));
+    assert_true(round_progress_of(rs, &p));
+    assert_true(p.complete); /* the last run not withdrawn is done */
+    assert_int_equal(p.round, 1);
+    round_session_free(rs);
+    study_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -510,6 +810,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bare_table_is_read_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fit_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prospect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_question_and_left_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_withdrawn_combination_proposed_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_undo_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_undo_commit_refused_once_next_round_begun, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_progress, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

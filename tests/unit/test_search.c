@@ -64,7 +64,7 @@ static void test_each_acquisition_picks_its_maximum(void **state)
     for (size_t i = 0; i < m; i++)
         best = y[i] > best ? y[i] : best;
     for (int a = 0; a < SEARCH_N_ACQUISITIONS; a++) {
-        search_settings st = {PREDICT_ENSEMBLE, (search_acquisition)a, 1, 11, false};
+        search_settings st = {.predictor = PREDICT_ENSEMBLE, .acquisition = (search_acquisition)a, .batch = 1, .seed = 11, .minimize = false};
         search_suggestion s;
         search_info info;
         assert_int_equal(search_round_model(&st, md, N, TARGET, x, y, m, &s, &info), 1);
@@ -105,7 +105,7 @@ static void test_mean_finds_the_best(void **state)
     combo_t x[128];
     double y[128];
     size_t m = training(x, y, 3);
-    search_settings st = {PREDICT_PAIRWISE, ACQ_MEAN, 1, 1, false};
+    search_settings st = {.predictor = PREDICT_PAIRWISE, .acquisition = ACQ_MEAN, .batch = 1, .seed = 1, .minimize = false};
     search_suggestion s;
     combo_t want = combo_single(1) | combo_single(0) | combo_single(3) | combo_single(5) | combo_single(6) | combo_single(7);
     /* The best is not among the measured ones. */
@@ -136,7 +136,7 @@ static void test_batch_distinct_and_no_repeat(void **state)
     size_t m = training(x, y, 2); /* 64 measured, 64 left */
     for (int p = 0; p < PREDICT_N_KINDS; p++)
         for (int a = 0; a < SEARCH_N_ACQUISITIONS; a++) {
-            search_settings st = {(predict_kind)p, (search_acquisition)a, 10, 3, false};
+            search_settings st = {.predictor = (predict_kind)p, .acquisition = (search_acquisition)a, .batch = 10, .seed = 3, .minimize = false};
             search_suggestion s[10];
             assert_int_equal(search_round(&st, N, TARGET, x, y, m, s, NULL, NULL), 10);
             for (int i = 0; i < 10; i++) {
@@ -152,7 +152,7 @@ static void test_batch_distinct_and_no_repeat(void **state)
     size_t m2 = training(x, y, 1) - 3;
     combo_t left[3] = {x[m2], x[m2 + 1], x[m2 + 2]};
     assert_int_equal(search_remaining(N, TARGET, x, m2), 3);
-    search_settings st = {PREDICT_ENSEMBLE, ACQ_UCB, 5, 1, false};
+    search_settings st = {.predictor = PREDICT_ENSEMBLE, .acquisition = ACQ_UCB, .batch = 5, .seed = 1, .minimize = false};
     search_suggestion s[5];
     assert_int_equal(search_round(&st, N, TARGET, x, y, m2, s, NULL, NULL), 3);
     for (int i = 0; i < 3; i++)
@@ -176,7 +176,7 @@ static void test_batch_rescoring_spreads(void **state)
             y[m++] = fn(c);
         }
     }
-    search_settings st = {PREDICT_ADDITIVE, ACQ_UCB, 6, 1, false};
+    search_settings st = {.predictor = PREDICT_ADDITIVE, .acquisition = ACQ_UCB, .batch = 6, .seed = 1, .minimize = false};
     search_suggestion s[6];
     assert_int_equal(search_round(&st, N, TARGET, x, y, m, s, NULL, NULL), 6);
     /* Later picks carry less spread than the first one had. */
@@ -185,13 +185,76 @@ static void test_batch_rescoring_spreads(void **state)
         assert_true(combo_has(s[i].combo, 4) || combo_has(s[i].combo, 6));
 }
 
+/* Issue 13 (b): the believer used to condition exactly, which spends the ensemble's S - 1
+ * directions in S - 1 picks: from the 7th pick on every sd was 0 and ucb/ei/thompson reduced to
+ * the mean. With the noisy believer no pick of a long batch has zero spread. */
+static void test_batch_spread_never_collapses(void **state)
+{
+    (void)state;
+    combo_t x[128];
+    double y[128];
+    size_t m = training(x, y, 9);
+    for (int p = 0; p < 3; p++) {
+        predict_kind kinds[] = {PREDICT_ENSEMBLE, PREDICT_ADDITIVE, PREDICT_GP};
+        search_settings st = {.predictor = kinds[p], .acquisition = ACQ_UCB, .batch = 12, .seed = 2};
+        search_suggestion s[12];
+        assert_int_equal(search_round(&st, N, TARGET, x, y, m, s, NULL, NULL), 12);
+        for (int i = 0; i < 12; i++) {
+            print_message("%s pick %d: sd %.6f\n", predict_kind_name(kinds[p]), i + 1, s[i].sd);
+            assert_true(s[i].sd > 1e-3 * s[0].sd);
+        }
+    }
+}
+
+/* auto without skill explores: on pure noise each pick is the farthest from every measured
+ * combination and earlier pick; with skill it uses the acquisition. */
+static void test_auto_explores_without_skill(void **state)
+{
+    (void)state;
+    combo_t x[128];
+    double y[128];
+    size_t m = 0;
+    uint64_t r = 99;
+    for (uint64_t i = 0; i < 128; i += 6) {
+        x[m] = combo_lattice_at(N, TARGET, i);
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        y[m++] = 0.5 + (double)(r >> 40) * 0x1.0p-24 * 0.01; /* noise */
+    }
+    search_settings st = {.predictor = PREDICT_AUTO, .acquisition = ACQ_UCB, .batch = 4, .seed = 3};
+    search_suggestion s[4];
+    search_info info;
+    assert_int_equal(search_round(&st, N, TARGET, x, y, m, s, &info, NULL), 4);
+    assert_true(info.automatic);
+    print_message("noise: rho %.3f on %zu, skill %d\n", info.choice.rho, info.choice.points, info.choice.skill);
+    if (!info.choice.skill) {
+        assert_true(info.explored);
+        /* each pick is at the largest distance any candidate had from the measured and earlier picks */
+        for (int i = 0; i < 4; i++) {
+            int d = 64;
+            for (size_t j = 0; j < m; j++)
+                d = __builtin_popcountll(s[i].combo ^ x[j]) < d ? __builtin_popcountll(s[i].combo ^ x[j]) : d;
+            for (int j = 0; j < i; j++)
+                d = __builtin_popcountll(s[i].combo ^ s[j].combo) < d ? __builtin_popcountll(s[i].combo ^ s[j].combo) : d;
+            assert_true(s[i].acquisition == d);
+            assert_true(d >= 2);
+        }
+    }
+    /* A noiseless additive target: skill, no exploring. */
+    m = training(x, y, 3);
+    assert_int_equal(search_round(&st, N, TARGET, x, y, m, s, &info, NULL), 4);
+    assert_true(info.automatic && info.choice.skill && !info.explored);
+    /* Too few points to cross-validate: no skill, explore. */
+    assert_int_equal(search_round(&st, N, TARGET, x, y, 3, s, &info, NULL), 4);
+    assert_true(info.explored && isnan(info.choice.rho));
+}
+
 static void test_deterministic_and_seeded(void **state)
 {
     (void)state;
     combo_t x[128];
     double y[128];
     size_t m = training(x, y, 4);
-    search_settings st = {PREDICT_ENSEMBLE, ACQ_THOMPSON, 4, 5, false};
+    search_settings st = {.predictor = PREDICT_ENSEMBLE, .acquisition = ACQ_THOMPSON, .batch = 4, .seed = 5, .minimize = false};
     search_suggestion a[4], b[4], c[4];
     search_round(&st, N, TARGET, x, y, m, a, NULL, NULL);
     search_round(&st, N, TARGET, x, y, m, b, NULL, NULL);
@@ -217,7 +280,7 @@ static void test_local_search_above_20(void **state)
         x[i] = ((r >> 20) & combo_all(BIG)) | combo_single(0);
         y[i] = 0.5 + 0.01 * combo_rank(x[i] & 0xff) - 0.01 * combo_rank(x[i] & 0xff00);
     }
-    search_settings st = {PREDICT_ADDITIVE, ACQ_MEAN, 4, 1, false};
+    search_settings st = {.predictor = PREDICT_ADDITIVE, .acquisition = ACQ_MEAN, .batch = 4, .seed = 1, .minimize = false};
     search_suggestion s[4];
     search_info info;
     assert_int_equal(search_round(&st, BIG, 0, x, y, 200, s, &info, NULL), 4);
@@ -367,6 +430,8 @@ int main(void)
         cmocka_unit_test(test_batch_rescoring_spreads),
         cmocka_unit_test(test_deterministic_and_seeded),
         cmocka_unit_test(test_local_search_above_20),
+        cmocka_unit_test(test_batch_spread_never_collapses),
+        cmocka_unit_test(test_auto_explores_without_skill),
         cmocka_unit_test(test_initial_designs),
         cmocka_unit_test(test_stop_rule),
     };

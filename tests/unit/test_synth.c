@@ -203,9 +203,87 @@ static void test_combinations(void **state)
     assert_null(synth_model_preset("nope", 1, &e));
 }
 
+/* The structures of synth --structure have the shapes their names promise. */
+static void test_structures(void **state)
+{
+    (void)state;
+    cs_error e;
+    enum { n = 8 };
+    synth_structure st;
+    assert_true(synth_structure_parse("synergy", &st) && st == SYNTH_SYNERGY);
+    assert_false(synth_structure_parse("linear", &st));
+    assert_string_equal(synth_structure_name(SYNTH_SPARSE), "sparse");
+    /* the default structure is the generator's default, number for number */
+    synth_model *a = synth_model_generic(n, 4, &e), *b = synth_model_structured(n, 4, SYNTH_DEFAULT, &e);
+    for (combo_t c = 1; c < 256; c++)
+        if (combo_has(c, 0))
+            assert_true(synth_expected_f1(a, c, 0) == synth_expected_f1(b, c, 0));
+    synth_model_free(a);
+    synth_model_free(b);
+    /* synergy: for every target a triple pays off beyond each of its pairs */
+    synth_model *m = synth_model_structured(n, 4, SYNTH_SYNERGY, &e);
+    for (int d = 0; d < n; d++) {
+        double jump = -1;
+        for (combo_t c = 1; c < 256; c++) {
+            if (!combo_has(c, d) || combo_rank(c) != 4)
+                continue;
+            double f = synth_expected_f1(m, c, d), worst = 1;
+            for (int i = 0; i < n; i++)
+                if (i != d && combo_has(c, i)) {
+                    double g = f - synth_expected_f1(m, c & ~combo_single(i), d);
+                    worst = g < worst ? g : worst;
+                }
+            jump = worst > jump ? worst : jump;
+        }
+        assert_true(jump > 0.04);
+    }
+    synth_model_free(m);
+    /* noise: the whole lattice's expected scores vary less than one measurement's noise */
+    m = synth_model_structured(n, 4, SYNTH_NOISE, &e);
+    double s1 = 0, s2 = 0;
+    int k = 0;
+    for (combo_t c = 1; c < 256; c++)
+        if (combo_has(c, 0)) {
+            double f = synth_expected_f1(m, c, 0);
+            s1 += f;
+            s2 += f * f;
+            k++;
+        }
+    assert_true(sqrt(s2 / k - (s1 / k) * (s1 / k)) < 0.004);
+    synth_model_free(m);
+    /* harmful: some dataset costs every other target more than 0.02 on its own */
+    m = synth_model_structured(n, 4, SYNTH_HARMFUL, &e);
+    bool found = false;
+    for (int h = 0; h < n && !found; h++) {
+        bool all = true;
+        for (int d = 0; d < n; d++)
+            if (d != h)
+                all = all && synth_expected_f1(m, combo_single(d) | combo_single(h), d) <
+                                 synth_expected_f1(m, combo_single(d), d) - 0.02;
+        found = all;
+    }
+    assert_true(found);
+    synth_model_free(m);
+    /* additive: pair interactions are tiny next to the main effects */
+    m = synth_model_structured(n, 4, SYNTH_ADDITIVE, &e);
+    double inter = 0, mains = 0;
+    int pairs = 0;
+    combo_t t = combo_single(0);
+    for (int i = 1; i < n; i++) {
+        mains += fabs(synth_expected_f1(m, t | combo_single(i), 0) - synth_expected_f1(m, t, 0));
+        for (int j = i + 1; j < n; j++, pairs++)
+            inter += fabs(synth_expected_f1(m, t | combo_single(i) | combo_single(j), 0) -
+                          synth_expected_f1(m, t | combo_single(i), 0) - synth_expected_f1(m, t | combo_single(j), 0) +
+                          synth_expected_f1(m, t, 0));
+    }
+    assert_true(inter / pairs < 0.25 * mains / (n - 1));
+    synth_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_structures),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_precision_recall_consistent),
         cmocka_unit_test(test_biomed12_structure),

@@ -101,6 +101,25 @@ static void test_bundled_themes(void **unused)
     assert_true(theme_find("light", path, sizeof path, &err));
     assert_true(theme_load(&file, path, &err));
     assert_string_equal(file.name, "light");
+    /* redgreen: the dark theme with the red-to-green gain scale the default no longer has */
+    theme_default(&file);
+    theme_default(&builtin);
+    assert_true(theme_find("redgreen", path, sizeof path, &err));
+    assert_true(theme_load(&file, path, &err));
+    assert_string_equal(file.name, "redgreen");
+    assert_int_equal(file.role[ROLE_HEAT_N3].fg, 160);
+    assert_int_equal(file.role[ROLE_HEAT_P3].fg, 28);
+    assert_memory_equal(&file.role[ROLE_NORMAL], &builtin.role[ROLE_NORMAL], (size_t)ROLE_HEAT_N3 * sizeof builtin.role[0]);
+    /* the default scale runs from orange to blue: no red-green pair for colour-blind readers */
+    for (int r = ROLE_HEAT_N3; r <= ROLE_HEAT_P3; r++) {
+        int c8 = theme_color_reduce(builtin.role[r].fg, 8);
+        assert_true(r < ROLE_HEAT_ZERO ? c8 == 1 || c8 == 3 : r > ROLE_HEAT_ZERO ? c8 == 4 || c8 == 6 : c8 == 7);
+    }
+    /* lightness decides the text colour on a heat cell */
+    assert_int_equal(theme_color_lightness(16), 0);
+    assert_int_equal(theme_color_lightness(231), 255);
+    assert_int_equal(theme_color_lightness(-1), -1);
+    assert_true(theme_color_lightness(223) > 160 && theme_color_lightness(33) < 160);
     assert_false(theme_find("no-such-theme", path, sizeof path, &err));
     assert_non_null(strstr(err.msg, "no such theme"));
     assert_false(theme_find("../x y", path, sizeof path, &err));

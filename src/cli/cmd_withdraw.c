@@ -1,0 +1,101 @@
+/* comboscope withdraw: take queued runs back before they start (the `w` key of the Round view,
+ * for scripts). All or nothing: every RUN is checked before any is withdrawn. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "comboscope/journal.h"
+#include "comboscope/round.h"
+#include "comboscope/study_json.h"
+#include "comboscope/text.h"
+
+static const char withdraw_help[] =
+    "usage: comboscope withdraw STUDY RUN...\n\n"
+    "Take queued runs back before they start: each RUN (a run id, as `comboscope queue` lists\n"
+    "them) gets a `withdrawn` event in the study's journal, flushed to disk, and leaves the queue\n"
+    "file; its combination may be proposed again. Every RUN is checked first: when one is\n"
+    "unknown, has its result, or is withdrawn already, nothing is written. Takes the study's\n"
+    "lock: it fails while an explorer holds the study (withdraw there with w). STUDY is a\n"
+    "study file or its directory; options may come anywhere, -- ends them.\n\n"
+    "  -h, --help       show this help\n"
+    "  -V, --version    show the version\n\n"
+    "exit status: 0 every RUN withdrawn, 1 nothing withdrawn (a bad RUN, a study held by another\n"
+    "process, a bad study or journal), 2 usage.\n";
+
+int cmd_withdraw(int argc, char **argv)
+{
+    static const cli_option opts[] = {{NULL, 0, NULL, 0}};
+    cli_args p;
+    cli_args_init(&p, "withdraw", withdraw_help, opts, argc, argv);
+    int c;
+    while ((c = cli_next(&p)) > 0)
+        ;
+    if (c == CLI_EXIT)
+        return p.status;
+    if (cli_want_operands(&p, 2, -1, p.n_operands ? "RUN" : "STUDY"))
+        return EXIT_USAGE;
+    argc = p.n_operands;
+    argv = p.operands;
+    int optind = 0;
+    const char *path = argv[optind];
+    cs_error err;
+    study *s = study_open(path, NULL, &err);
+    if (!s) {
+        cli_error(&err);
+        return EXIT_INVALID;
+    }
+    char *jpath = journal_path_of(s);
+    if (!jpath) {
+        char safe[512];
+        fprintf(stderr, "%s: the study names no journal, so it has no queued runs\n",
+                text_sanitize(path, safe, sizeof safe));
+        study_free(s);
+        return EXIT_INVALID;
+    }
+    int rc = EXIT_INVALID;
+    round_session *rs = round_session_open(s, NULL, false, NULL, &err);
+    if (!rs) {
+        cli_error(&err);
+        goto out;
+    }
+    if (rs->journal->warning[0])
+        fprintf(stderr, "%s\n", rs->journal->warning);
+    if (rs->read_only) { /* another process holds the lock */
+        fprintf(stderr, "%s: %s: withdraw there (w in the Round view), or quit it first\n", jpath,
+                rs->read_only_why);
+        goto out;
+    }
+    bool ok = true;
+    for (int i = optind + 1; i < argc; i++) {
+        if (!round_withdraw_check(rs, argv[i], &err)) {
+            fprintf(stderr, "%s: %s\n", jpath, err.msg);
+            ok = false;
+        }
+    }
+    if (!ok) /* nothing written */
+        goto out;
+    for (int i = optind + 1; i < argc; i++) {
+        const journal_run *run = journal_run_find(rs->journal, argv[i]);
+        if (run && run->withdrawn)
+            continue; /* named twice */
+        char id[JOURNAL_RUN_MAX];
+        snprintf(id, sizeof id, "%s", run ? run->id : argv[i]);
+        if (!round_withdraw(rs, id, &err)) {
+            cli_error(&err);
+            goto out;
+        }
+        run = journal_run_find(rs->journal, id);
+        size_t cap = (size_t)s->n_datasets * 258 + 1;
+        char *combo = xmalloc(cap), safe[2048];
+        printf("withdrew %s (%s, round %d)\n", id,
+               text_sanitize(study_combo_format(rs->study, run->combo, combo, cap), safe, sizeof safe), run->round);
+        free(combo);
+    }
+    rc = EXIT_OK;
+out:
+    round_session_free(rs);
+    free(jpath);
+    study_free(s);
+    return rc;
+}

@@ -1,0 +1,323 @@
+/* lattice_panel: the Lattice view's text (see lattice_view.h): the title, the side panel (the
+ * combination under the cursor, its score, and every dataset in axis order with its effect on
+ * the target, full names), the legend (with the cursor's combination when there is no panel)
+ * and the neighbour list (every dataset added or removed, sorted by what the move does). */
+#include <stdio.h>
+#include <string.h>
+
+#include "comboscope/text.h"
+#include "lattice_view.h"
+
+void lattice_draw_title(app *a, lattice_view *v, const lattice_geom *g, ui_rect r)
+{
+    const study *s = a->study;
+    char name[128], line[512], ref[32];
+    text_sanitize(s->datasets[v->target].name, name, sizeof name);
+    ui_fmt_score(ref, sizeof ref, true, v->scale.reference);
+    int n = snprintf(line, sizeof line, "%s  %s vs %s %s  %zu/%llu measured", name,
+                     s->metrics[v->metric], v->scale.has_baseline ? "baseline" : "mean", ref,
+                     v->scale.measured, (unsigned long long)combo_lattice_size(s->n_datasets));
+    if (v->by_size) {
+        n += snprintf(line + n, sizeof line - (size_t)n, "  by size%s",
+                      v->hasse.complete ? "" : " (measured only)");
+    } else {
+        n += snprintf(line + n, sizeof line - (size_t)n, "  %s", v->study_order ? "study order" : "by effect");
+        if (g->pc < v->grid.cols || g->pr < v->grid.rows) {
+            /* a page of a larger grid: name what it holds fixed */
+            combo_t fixed, in = lattice_grid_page_fixed(&v->grid, g->x0, g->y0, g->pc, g->pr, &fixed);
+            int k = combo_rank(fixed);
+            if (k == 1) {
+                int d = __builtin_ctzll(fixed);
+                char dn[64];
+                text_sanitize(s->datasets[d].name, dn, sizeof dn);
+                n += snprintf(line + n, sizeof line - (size_t)n, "  page %s%s", in ? "+" : a->g->minus, dn);
+            } else {
+                n += snprintf(line + n, sizeof line - (size_t)n, "  page holds %d fixed (%d in)", k,
+                              combo_rank(in));
+            }
+        }
+    }
+    int x = r.x + ui_text(r.y, r.x, r.w, ROLE_HEADER, line);
+    if (v->filter.with | v->filter.without) {
+        /* the filter, in words: what the blank cells are */
+        char f[512];
+        size_t k = (size_t)snprintf(f, sizeof f, "  filter:");
+        for (int d = 0; d < s->n_datasets && k < sizeof f; d++) {
+            char sn[64];
+            if (combo_has(v->filter.with | v->filter.without, d))
+                k += (size_t)snprintf(f + k, sizeof f - k, " %s%s", combo_has(v->filter.with, d) ? "+" : a->g->minus,
+                                      lattice_abbrev(s, d, 10, sn, sizeof sn));
+        }
+        ui_text(r.y, x, r.x + r.w - x, ROLE_ACCENT, f);
+    }
+}
+
+/* Which of the cursor's two cells a character means, when it holds two. */
+static const char *cursor_half(const lattice_view *v, const lattice_geom *g)
+{
+    if (g->cell_h != 2 || v->by_size || g->pr < 2)
+        return NULL;
+    uint64_t cx, cy;
+    lattice_grid_cell(&v->grid, v->cursor, &cx, &cy);
+    return (cy - g->y0) % 2 ? "lower cell" : "upper cell";
+}
+
+void lattice_draw_panel(app *a, lattice_view *v, const lattice_geom *g)
+{
+    if (!g->panel_w)
+        return;
+    const study *s = a->study;
+    int x = g->panel_x, w = g->panel_w, y = g->top - g->clab_rows, end = g->top + g->rows;
+    if (end < g->legend_y)
+        end = g->legend_y;
+    lattice_point p;
+    lattice_point_of(s, v->metric, v->target, v->cursor, &p);
+    char buf[96], num[32];
+    snprintf(buf, sizeof buf, "size %d of %d", combo_rank(v->cursor), s->n_datasets);
+    ui_text(y++, x, w, ROLE_HEADER, buf);
+    if (p.measured) {
+        ui_text(y, x, w, ROLE_NORMAL, s->metrics[v->metric]);
+        ui_text_right(y++, x, w, ROLE_NUMBER, ui_fmt_score(num, sizeof num, true, p.score));
+        if (p.replicates > 1) {
+            snprintf(buf, sizeof buf, "%s%s", a->g->plus_minus, ui_fmt_score(num, sizeof num, true, p.sd));
+            ui_text(y, x, w, ROLE_DIM, buf);
+            snprintf(buf, sizeof buf, "n=%u", p.replicates);
+            ui_text_right(y++, x, w, ROLE_DIM, buf);
+        } else {
+            ui_text(y++, x, w, ROLE_DIM, "1 replicate");
+        }
+        double gain = lattice_gain(v->scale.goal, p.score, v->scale.reference);
+        ui_text(y, x, w, ROLE_NORMAL, v->scale.has_baseline ? "gain" : "vs mean");
+        ui_text_right(y++, x, w, lattice_gain_role(true, gain), ui_fmt_gain(num, sizeof num, true, gain));
+    } else if (lattice_point_predict(lattice_pred(a, v), v->target, &p), p.predicted) {
+        /* a prediction, never shown as if measured: its own role, a '~', its spread */
+        ui_text(y, x, w, ROLE_PREDICTED, "predicted");
+        snprintf(buf, sizeof buf, "~%s", ui_fmt_score(num, sizeof num, true, p.pred_mean));
+        ui_text_right(y++, x, w, ROLE_PREDICTED, buf);
+        snprintf(buf, sizeof buf, "%s%s", a->g->plus_minus, ui_fmt_score(num, sizeof num, true, p.pred_spread));
+        ui_text_right(y++, x, w, ROLE_PREDICTED, buf);
+        double gain = lattice_gain(v->scale.goal, p.pred_mean, v->scale.reference);
+        ui_text(y, x, w, ROLE_PREDICTED, "gain");
+        snprintf(buf, sizeof buf, "~%s", ui_fmt_gain(num, sizeof num, true, gain));
+        ui_text_right(y++, x, w, ROLE_PREDICTED, buf);
+    } else {
+        ui_text(y++, x, w, ROLE_UNMEASURED, "not measured");
+        ui_text(y++, x, w, ROLE_DIM, s->metrics[v->metric]);
+        y++;
+    }
+    ui_glyph_row(y, x, w, ui_role_attr(ROLE_BORDER), a->g->hline);
+    const char *half = cursor_half(v, g);
+    snprintf(buf, sizeof buf, " %s%s%s ", half ? half : "", half && w >= 26 ? ", " : "",
+             !half || w >= 26 ? "effect" : "");
+    ui_text(y, x + 1, w - 2, ROLE_DIM, buf);
+    y++;
+    /* Every other dataset on a line of its own, in axis order (the slowest bits first), members
+     * marked, with its effect on the target: a dataset keeps its place as the cursor moves. */
+    int order[COMBO_MAX_DATASETS], k = 0;
+    const lattice_grid *gr = &v->grid;
+    for (int i = 0; i < gr->col_bits || i < gr->row_bits; i++) {
+        if (i < gr->col_bits)
+            order[k++] = gr->col_dataset[gr->col_bits - 1 - i];
+        if (i < gr->row_bits)
+            order[k++] = gr->row_dataset[gr->row_bits - 1 - i];
+    }
+    int rows = end - y;
+    int shown = k <= rows ? k : rows - 1;
+    for (int i = 0; i < shown; i++) {
+        int d = order[i];
+        bool in = combo_has(v->cursor, d);
+        char eff[16];
+        lattice_fmt_effect(eff, sizeof eff, &v->effects[d]);
+        int ew = (int)strlen(eff);
+        ui_text(y, x, 2, ROLE_ACCENT, in ? a->g->bullet : " ");
+        ui_text(y, x + 2, w - 3 - ew, in ? ROLE_NORMAL : ROLE_DIM, s->datasets[d].name);
+        ui_text_right(y++, x + w - ew, ew, v->effects[d].predicted ? ROLE_PREDICTED
+                                            : v->effects[d].effect > 5e-5 ? ROLE_GOOD
+                                            : v->effects[d].effect < -5e-5 ? ROLE_BAD : ROLE_DIM, eff);
+    }
+    if (shown < k && shown >= 0) {
+        snprintf(buf, sizeof buf, "%s %d more", a->g->ellipsis, k - shown);
+        ui_text(y, x, w, ROLE_DIM, buf);
+    }
+}
+
+/* The legend of pair glyphs: what the dots and lines mean under the current cut. */
+static int draw_pair_legend(lattice_view *v, int y, int x, int end)
+{
+    int x0 = x;
+    char buf[64], num[32];
+    attr_t good = lattice_heat_colors() ? ui_role_attr(ROLE_HEAT_P3) : ui_role_attr(ROLE_GOOD);
+    attr_t none = ui_role_attr(ROLE_UNMEASURED);
+    const char *dots[3] = {lattice_pair_glyphs[HALF_GOOD][HALF_MEASURED], lattice_pair_glyphs[HALF_MEASURED][HALF_GOOD],
+                           lattice_pair_glyphs[HALF_GOOD][HALF_GOOD]};
+    const char *lines[3] = {lattice_pair_glyphs[HALF_NONE][HALF_MEASURED], lattice_pair_glyphs[HALF_MEASURED][HALF_NONE],
+                            lattice_pair_glyphs[HALF_NONE][HALF_NONE]};
+    for (int i = 0; i < 3 && x + 2 <= end; i++, x += 2)
+        ui_glyph(y, x, good, dots[i]);
+    if (v->cut == LATTICE_CUT_ZERO)
+        snprintf(buf, sizeof buf, "%s", lattice_cut_name(v->cut));
+    else if (v->cutoff.known)
+        snprintf(buf, sizeof buf, "%s (gain >= %s)", lattice_cut_name(v->cut),
+                 ui_fmt_gain(num, sizeof num, true, v->cutoff.gain));
+    else
+        snprintf(buf, sizeof buf, "%s (none measured)", lattice_cut_name(v->cut));
+    x += ui_text(y, x, end - x, ROLE_GOOD, buf) + 2;
+    for (int i = 0; i < 3 && x + 2 <= end; i++, x += 2)
+        ui_glyph(y, x, none, lines[i]);
+    x += ui_text(y, x, end - x, ROLE_DIM, "unmeasured") + 2;
+    if (v->shown_predicted && x + 23 <= end) {
+        /* only when predictions are on screen: before the Round view fits, none are */
+        ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED) | A_BOLD, lattice_pair_predicted_good);
+        x += 2;
+        x += ui_text(y, x, end - x, ROLE_PREDICTED, "predicted good") + 2;
+        ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED), lattice_pair_predicted);
+        x += 2;
+        x += ui_text(y, x, end - x, ROLE_PREDICTED, "not") + 2;
+    }
+    return x - x0;
+}
+
+/* The legend of the ramp or the half blocks: the scale's ends and its levels. */
+static int draw_ramp_legend(app *a, lattice_view *v, const lattice_geom *g, int y, int x, int end)
+{
+    int x0 = x;
+    char num[32];
+    x += ui_text(y, x, 6, ROLE_DIM, "gain ");
+    x += ui_text(y, x, 9, ROLE_NUMBER, ui_fmt_gain(num, sizeof num, true, -v->scale.range)) + 1;
+    for (int l = 0; l < THEME_HEAT_LEVELS; l++) {
+        if (lattice_heat_colors())
+            ui_glyph(y, x++, ui_role_attr((theme_role)(ROLE_HEAT_N3 + l)),
+                     a->caps.utf8 ? a->g->full_block : lattice_ramp_ascii[l]);
+        else
+            ui_glyph(y, x++, A_NORMAL, lattice_ramp_glyph(a, l));
+    }
+    x++;
+    x += ui_text(y, x, 9, ROLE_NUMBER, ui_fmt_gain(num, sizeof num, true, v->scale.range)) + 2;
+    ui_glyph(y, x, ui_role_attr(ROLE_UNMEASURED), g->cell_h == 2 ? a->g->full_block : lattice_ramp_glyph(a, -1));
+    x += 2;
+    x += ui_text(y, x, end - x, ROLE_DIM, "unmeasured") + 2;
+    if (!v->shown_predicted)
+        return x - x0; /* predictions are named only when some are on screen */
+    if (g->cell_h == 1) { /* one cell per character: the predicted level's ramp glyph */
+        if (x + 11 <= end) {
+            ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED), lattice_ramp_glyph(a, THEME_HEAT_LEVELS - 2));
+            x += 2;
+            x += ui_text(y, x, end - x, ROLE_PREDICTED, "predicted") + 2;
+        }
+        return x - x0;
+    }
+    char buf[48];
+    snprintf(buf, sizeof buf, "predicted %s", lattice_cut_name(v->cut));
+    if (x + ui_text_width(buf) + 9 <= end) {
+        ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED) | A_BOLD, a->g->full_block);
+        x += 2;
+        x += ui_text(y, x, end - x, ROLE_PREDICTED, buf) + 2;
+        ui_glyph(y, x, ui_role_attr(ROLE_PREDICTED), lattice_ramp_glyph(a, -1));
+        x += 2;
+        x += ui_text(y, x, end - x, ROLE_PREDICTED, "not") + 2;
+    }
+    return x - x0;
+}
+
+void lattice_draw_legend(app *a, lattice_view *v, const lattice_geom *g, ui_rect r)
+{
+    int y = g->legend_y, x = r.x;
+    bool pairs = g->cell_h == 2 && !lattice_half_blocks(a);
+    x += pairs ? draw_pair_legend(v, y, x, r.x + r.w) : draw_ramp_legend(a, v, g, y, x, r.x + r.w);
+    if (g->panel_w || r.x + r.w - x <= 10)
+        return;
+    /* no side panel: the combination under the cursor goes here */
+    lattice_point p;
+    lattice_point_of(a->study, v->metric, v->target, v->cursor, &p);
+    char buf[128], sc[32];
+    const char *half = cursor_half(v, g);
+    int n = snprintf(buf, sizeof buf, "%s size %d", a->g->cursor_mark, combo_rank(v->cursor));
+    if (half && r.x + r.w - x >= 40)
+        snprintf(buf + n, sizeof buf - (size_t)n, " %s", half[0] == 'u' ? "upper" : "lower");
+    x += ui_text(y, x, r.x + r.w - x, ROLE_ACCENT, buf) + 2;
+    if (!p.measured) {
+        lattice_point_predict(lattice_pred(a, v), v->target, &p);
+        if (p.predicted) {
+            double gain = lattice_gain(v->scale.goal, p.pred_mean, v->scale.reference);
+            char gn[32];
+            snprintf(buf, sizeof buf, "predicted ~%s ~%s", ui_fmt_score(sc, sizeof sc, true, p.pred_mean),
+                     ui_fmt_gain(gn, sizeof gn, true, gain));
+            ui_text(y, x, r.x + r.w - x, ROLE_PREDICTED, buf);
+        } else {
+            ui_text(y, x, r.x + r.w - x, ROLE_UNMEASURED, "not measured");
+        }
+        return;
+    }
+    snprintf(buf, sizeof buf, "%s %s ", a->study->metrics[v->metric], ui_fmt_score(sc, sizeof sc, true, p.score));
+    x += ui_text(y, x, r.x + r.w - x, ROLE_NORMAL, buf);
+    double gain = lattice_gain(v->scale.goal, p.score, v->scale.reference);
+    ui_text(y, x, r.x + r.w - x, lattice_gain_role(true, gain), ui_fmt_gain(sc, sizeof sc, true, gain));
+}
+
+/* Which dataset each arrow key toggles from the cursor: [left, right, up, down]. */
+static void arrow_datasets(app *a, lattice_view *v, int out[4])
+{
+    for (int d = 0; d < 4; d++)
+        out[d] = -1;
+    if (v->by_size) {
+        combo_t c;
+        if (lattice_best_step(a->study, v->metric, v->target, v->cursor, false, &c))
+            out[0] = __builtin_ctzll(c ^ v->cursor);
+        if (lattice_best_step(a->study, v->metric, v->target, v->cursor, true, &c))
+            out[1] = __builtin_ctzll(c ^ v->cursor);
+        return;
+    }
+    for (int d = 0; d < 4; d++) {
+        uint64_t x, y;
+        lattice_grid_cell(&v->grid, v->cursor, &x, &y);
+        out[d] = lattice_grid_step(&v->grid, &x, &y, (lattice_dir)d);
+    }
+}
+
+void lattice_draw_neighbours(app *a, lattice_view *v, const lattice_geom *g, ui_rect r)
+{
+    if (g->list_rows <= 0)
+        return;
+    const study *s = a->study;
+    lattice_neighbour nb[COMBO_MAX_DATASETS];
+    int k = lattice_neighbours_predicted(s, v->metric, v->target, v->cursor, lattice_pred(a, v), nb);
+    int arrows[4];
+    arrow_datasets(a, v, arrows);
+    const char *arrow_glyph[4] = {a->g->arrow_left, a->g->arrow_right, a->g->arrow_up, a->g->arrow_down};
+    int ncols = r.w >= 78 ? 3 : r.w >= 52 ? 2 : 1;
+    if (r.w >= 150)
+        ncols = 4;
+    int cw = r.w / ncols;
+    if (cw > 40)
+        cw = 40;
+    int slots = ncols * g->list_rows;
+    for (int i = 0; i < k && i < slots; i++) {
+        int y = g->list_y + i % g->list_rows, x = r.x + (i / g->list_rows) * cw;
+        if (i == slots - 1 && k > slots) {
+            char more[32];
+            snprintf(more, sizeof more, "%s %d more", a->g->ellipsis, k - i);
+            ui_text(y, x + 1, cw - 1, ROLE_DIM, more);
+            break;
+        }
+        const lattice_neighbour *e = &nb[i];
+        const char *arrow = " ";
+        for (int d = 3; d >= 0; d--)
+            if (arrows[d] == e->dataset)
+                arrow = arrow_glyph[d];
+        bool match = v->toggling && e->dataset == v->toggle_match;
+        ui_text(y, x, 1, ROLE_ACCENT, arrow);
+        ui_text(y, x + 1, 1, e->add ? ROLE_GOOD : ROLE_BAD, e->add ? "+" : a->g->minus);
+        ui_text(y, x + 2, cw - 11, match ? ROLE_MATCH : ROLE_NORMAL, s->datasets[e->dataset].name);
+        char num[32];
+        if (e->has_delta)
+            ui_text_right(y, x + cw - 9, 8, lattice_gain_role(true, e->delta), ui_fmt_gain(num, sizeof num, true, e->delta));
+        else if (e->delta_predicted) {
+            char pn[40];
+            snprintf(pn, sizeof pn, "~%s", ui_fmt_gain(num, sizeof num, true, e->delta));
+            ui_text_right(y, x + cw - 9, 8, ROLE_PREDICTED, pn);
+        } else if (e->point.measured)
+            ui_text_right(y, x + cw - 9, 8, ROLE_DIM, ui_fmt_score(num, sizeof num, true, e->point.score));
+        else
+            ui_text_right(y, x + cw - 9, 8, ROLE_UNMEASURED, "?");
+    }
+}
