@@ -64,3 +64,42 @@ STATUS=$?
 expect_status 1
 expect_one_line_err
 expect_err "train-images-idx3-ubyte.gz: byte [0-9]+: "
+
+# The in-progress study `make run` opens: it checks clean, and a round committed in the
+# explorer trains real models through the local engine, whose results are the complete table's.
+S8="$ROOT/sample-results/fashion8-study"
+
+case_begin "fashion8-study checks: 2 targets, 23 combinations measured, a local launch object"
+run_cs check "$S8/study.json"
+expect_status 0
+expect_out "^combinations +23 measured of 255"
+expect_out "^ +transposed +0\.6216 +0\.6848"
+grep -q '"engine": "local"' "$S8/study.json" || _case_fail "no local launch object"
+
+case_begin "fashion8-study: its journal holds four committed rounds and nothing waits"
+run_cs status "$S8/study.json"
+expect_status 0
+[ "$(awk 'NR > 1 && $5 == "done"' "$TMP/out" | wc -l)" = 12 ] || _case_fail "not 12 runs done"
+[ "$(grep -c '"event":"committed"' "$S8/journal.jsonl")" = 4 ] || _case_fail "not 4 committed rounds"
+
+case_begin "fashion8-study: a committed round trains real models and their scores come back"
+mkdir -p "$TMP/s8"
+cp "$S8/study.json" "$S8/runs.csv" "$S8/journal.jsonl" "$S8/queue.csv" "$TMP/s8/"
+sed -i "s#\"\\.\\./\\.\\./build/fashion-train #\"$TRAIN #" "$TMP/s8/study.json"
+printf 'key 4\nkey a a a a\nkey Enter y\n' >"$TMP/commit.keys"
+COMBOSCOPE_SCRIPT="$TMP/commit.keys" LC_ALL=C.UTF-8 TERM=xterm-256color "$CS" "$TMP/s8/study.json" >/dev/null 2>"$TMP/err" ||
+    _case_fail "the explorer failed"
+grep -q '"event":"submitted".*"job":"[0-9]' "$TMP/s8/journal.jsonl" || _case_fail "round 5 was not submitted"
+for _ in $(seq 1 120); do
+    "$CS" status "$TMP/s8/study.json" >"$TMP/out" 2>"$TMP/err"
+    [ "$(awk 'NR > 1 && $2 == 5 && $5 == "done"' "$TMP/out" | wc -l)" = 4 ] && break
+    awk 'NR > 1 && $2 == 5' "$TMP/out" | grep -Eq 'failed|lost|cancelled' && break
+    sleep 0.5
+done
+[ "$(awk 'NR > 1 && $2 == 5 && $5 == "done"' "$TMP/out" | wc -l)" = 4 ] || _case_fail "round 5 did not come back: $(cat "$TMP/out")"
+# every row of the study's table (the initial design, the oracle's answers, and the four
+# results just launched) equals the complete table's seed-1 row of that combination and dataset
+awk -F, 'NR == FNR { if ($4 == 1) v[$2 "," $3] = $5 + 0; next }
+         FNR > 1 { n++; if (!(($2 "," $3) in v) || v[$2 "," $3] != $5 + 0) bad++ }
+         END { exit !(n > 66 && bad == 0) }' "$F8/runs.csv" "$TMP/s8/runs.csv" ||
+    _case_fail "the study's table differs from the complete table (or has no new rows)"
