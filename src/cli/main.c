@@ -181,9 +181,12 @@ int main(int argc, char **argv)
 {
     if (argc > 1) {
         const command *cmd = find_command(argv[1]);
-        if (cmd)
+        if (cmd) {
+            cli_sanitize_output(true);
             return cmd->run(argc - 1, argv + 1);
+        }
     }
     /* No command: open the explorer. */
+    cli_sanitize_output(false);
     return cmd_explore(argc, argv, usage());
 }

@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "ui.h"
+#include "comboscope/text.h"
 
 const ui_glyphs ui_glyphs_utf8 = {
     .hline = "─", .vline = "│", .tee_down = "┬", .tee_up = "┴", .cross = "┼",
@@ -190,7 +191,9 @@ static size_t next_char(const char *s, wchar_t *wc, int *width)
         *width = 1;
         return 1;
     }
-    if (!caps.utf8 || (*wc >= 0x80 && *wc < 0xa0)) {
+    /* Invisible characters that could disguise a name (bidi overrides, zero-width spaces:
+     * text_invisible) are shown, as '?', never applied. */
+    if (!caps.utf8 || (*wc >= 0x80 && *wc < 0xa0) || text_invisible((unsigned)*wc)) {
         *wc = L'?';
         *width = 1;
         return n;
