@@ -240,6 +240,12 @@ static int draw_details(app *a, const journal_round *jr, const review_round *o, 
             ui_text(y, x + uu, w - uu, ROLE_DIM, "waiting");
         }
         y++;
+        const journal_run *run = journal_run_find(a->session->journal, u->id);
+        if (run && run->attempts > 0 && y < y_end) { /* a launched run: its story */
+            size_t idx = (size_t)(run - a->session->journal->runs);
+            y += ui_text_wrap(y, x + 2, w - 2, y_end - y, ROLE_DIM,
+                              round_run_story(a->session->journal, idx, buf, sizeof buf));
+        }
     }
     for (size_t k = 0; k < o->n_choices && y < y_end; k++) {
         const review_choice *c = &o->choices[k];
