@@ -103,3 +103,43 @@ awk -F, 'NR == FNR { if ($4 == 1) v[$2 "," $3] = $5 + 0; next }
          FNR > 1 { n++; if (!(($2 "," $3) in v) || v[$2 "," $3] != $5 + 0) bad++ }
          END { exit !(n > 66 && bad == 0) }' "$F8/runs.csv" "$TMP/s8/runs.csv" ||
     _case_fail "the study's table differs from the complete table (or has no new rows)"
+
+# The same in the explorer on a terminal (tmux, private socket), as `make run` gives it: a
+# round committed with Enter, y trains real models and their scores come back on screen with
+# no key pressed.
+if ! command -v tmux >/dev/null 2>&1; then
+    case_begin "fashion8-study in the explorer"
+    _case_fail "tmux is not installed (scripts/ensure-deps installs it)"
+else
+F8SOCK="cs-fashion8-$$"
+mkdir -p "$TMP/t8"
+cp "$S8/study.json" "$S8/runs.csv" "$S8/journal.jsonl" "$S8/queue.csv" "$TMP/t8/"
+sed -i "s#\"\\.\\./\\.\\./build/fashion-train #\"$TRAIN #" "$TMP/t8/study.json"
+f8tm() { tmux -L "$F8SOCK" -f /dev/null "$@"; }
+f8wait() { # REGEX SECONDS
+    local i
+    for i in $(seq $(( $2 * 10 ))); do
+        f8tm capture-pane -p -t f8 | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    f8tm capture-pane -p -t f8 >"$TMP/out"
+    _case_fail "the screen never showed /$1/: $(tail -4 "$TMP/out" | tr -s " ")"
+    return 1
+}
+f8tm new-session -d -s f8 -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
+f8tm send-keys -t f8 "'$CS' '$TMP/t8/study.json'; echo EXIT=\$?" Enter
+
+case_begin "fashion8-study explorer: round 5 commits and is submitted to the local engine"
+f8wait "1 Study" 10
+f8tm send-keys -t f8 4; f8wait "Round 5 +target transposed" 10
+f8tm send-keys -t f8 a a a a; f8wait "saved: #4 accepted" 5
+f8tm send-keys -t f8 Enter; f8wait '\(y/N\)' 5
+f8tm send-keys -t f8 y
+f8wait "round 5 committed: submitted round 5: local job [0-9]+, 4 runs" 10
+
+case_begin "fashion8-study explorer: the real results come back on screen, no key pressed"
+f8wait "round 5 complete" 60
+[ "$(grep -c '"event":"result"' "$TMP/t8/journal.jsonl")" = 16 ] || _case_fail "not 4 new results journaled"
+f8tm send-keys -t f8 q; f8wait "EXIT=0" 5
+f8tm kill-server 2>/dev/null
+fi
