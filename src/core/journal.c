@@ -501,9 +501,12 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
             return snprintf(msg, n, "run %s has its result: it cannot be withdrawn", ev->run), false;
         if (run->withdrawn)
             return snprintf(msg, n, "run %s is already withdrawn", ev->run), false;
-        if (run->state == RUN_SUBMITTING || run->state == RUN_PENDING || run->state == RUN_RUNNING)
-            return snprintf(msg, n, "run %s was handed to an engine (%s): cancel it instead", ev->run,
-                            run_state_name(run->state)), false;
+        /* only before it starts: a run handed to an engine is cancelled there first */
+        if (run->state == RUN_SUBMITTING || run->state == RUN_RUNNING ||
+            (run->state == RUN_PENDING && !run->cancel_asked))
+            return snprintf(msg, n, "run %s is %s%s", ev->run, run_state_name(run->state),
+                            run->state == RUN_PENDING ? " and its cancel was not asked for" : ": it cannot be withdrawn"),
+                   false;
         if (run->combo != ev->combo) {
             *key = "combination";
             return snprintf(msg, n, "run %s was queued as %s", ev->run,
@@ -521,14 +524,15 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
         if (j->rounds[j->n_rounds - 1].number != ev->round)
             return snprintf(msg, n, "round %d has begun since round %d was committed: its commit cannot be undone",
                             j->rounds[j->n_rounds - 1].number, ev->round), false;
-        for (size_t k = 0; k < r->n_runs; k++)
-            if (j->runs[r->runs[k]].has_result)
+        for (size_t k = 0; k < r->n_runs; k++) {
+            const journal_run *run = &j->runs[r->runs[k]];
+            if (run->has_result)
                 return snprintf(msg, n, "run %s of round %d has its result: the commit cannot be undone",
-                                j->runs[r->runs[k]].id, ev->round), false;
-        for (size_t k = 0; k < r->n_runs; k++)
-            if (j->runs[r->runs[k]].attempts > 0)
+                                run->id, ev->round), false;
+            if (run->attempts > 0)
                 return snprintf(msg, n, "run %s of round %d was handed to an engine: the commit cannot be undone",
-                                j->runs[r->runs[k]].id, ev->round), false;
+                                run->id, ev->round), false;
+        }
         break;
     default:
         break;
@@ -661,7 +665,7 @@ static void apply(journal *j, size_t idx)
     }
     case JOURNAL_STATE: {
         journal_run *run = (journal_run *)run_find(j, ev->run);
-        if (!run->has_result)
+        if (!run->has_result && !run->withdrawn) /* a withdrawn run cancelled by its engine stays withdrawn */
             run->state = ev->state;
         run->state_event = (long)idx;
         break;

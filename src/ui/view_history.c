@@ -202,8 +202,17 @@ static void draw_details(app *a, const journal_round *jr, int y, int x, int w, i
     }
     for (size_t k = 0; k < jr->n_notes && y < y_end; k++)
         ui_textf(y++, x, w, ROLE_ACCENT, "note: %s", j->events[jr->notes[k]].text);
+    for (size_t k = 0; k < jr->n_runs && y < y_end; k++) { /* launched runs: their story */
+        const journal_run *run = &j->runs[jr->runs[k]];
+        if (run->attempts == 0)
+            continue;
+        int u = ui_textf(y, x, w, ROLE_ACCENT, "%s ", run->id);
+        ui_text(y++, x + u, w - u, ROLE_NORMAL, round_run_story(j, jr->runs[k], buf, sizeof buf));
+    }
     for (size_t k = 0; k < jr->n_results && y < y_end; k++) {
         const journal_event *e = &j->events[jr->results[k]];
+        if (journal_run_find(j, e->run) && journal_run_find(j, e->run)->attempts > 0)
+            continue; /* told in its story above */
         bool has = jr->target >= 0 && e->scores && isfinite(e->scores[jr->target]);
         ui_fmt_score(sc, sizeof sc, has, has ? e->scores[jr->target] : 0);
         int u = ui_textf(y, x, w, ROLE_NORMAL, "came back %s %s ", e->run, sc);
@@ -211,7 +220,7 @@ static void draw_details(app *a, const journal_round *jr, int y, int x, int w, i
     }
     for (size_t k = 0; k < jr->n_runs && y < y_end; k++) { /* runs taken back */
         const journal_run *run = &j->runs[jr->runs[k]];
-        if (!run->withdrawn || j->events[run->withdrawn_event].kind != JOURNAL_WITHDRAWN)
+        if (!run->withdrawn || j->events[run->withdrawn_event].kind != JOURNAL_WITHDRAWN || run->attempts > 0)
             continue;
         int u = ui_textf(y, x, w, ROLE_BAD, "withdrawn %s ", run->id);
         ui_text(y++, x + u, w - u, ROLE_DIM, others(s, run->combo, jr->target, buf, sizeof buf));
