@@ -45,7 +45,38 @@
     X(JOURNAL_COMMITTED, "committed")          \
     X(JOURNAL_LEFT_OPEN, "left_open")          \
     X(JOURNAL_WITHDRAWN, "withdrawn")          \
-    X(JOURNAL_UNCOMMITTED, "uncommitted")
+    X(JOURNAL_UNCOMMITTED, "uncommitted")      \
+    X(JOURNAL_SUBMITTING, "submitting")        \
+    X(JOURNAL_SUBMITTED, "submitted")          \
+    X(JOURNAL_STATE, "state")                  \
+    X(JOURNAL_CANCEL, "cancel")                \
+    X(JOURNAL_RESUBMIT, "resubmit")
+
+/* The life of a launched run (launch.h), X(enum, name): the states a `state` event may name are
+ * pending, running, failed, cancelled and lost; queued, submitting, done and withdrawn are
+ * derived (no submission yet; an intent without its `submitted`; a `result`; a `withdrawn`
+ * event or its round's `uncommitted`: withdrawn stays, whatever an engine reports later). */
+#define RUN_STATES(X)                          \
+    X(RUN_QUEUED, "queued")                    \
+    X(RUN_SUBMITTING, "submitting")            \
+    X(RUN_PENDING, "pending")                  \
+    X(RUN_RUNNING, "running")                  \
+    X(RUN_DONE, "done")                        \
+    X(RUN_FAILED, "failed")                    \
+    X(RUN_CANCELLED, "cancelled")              \
+    X(RUN_LOST, "lost")                        \
+    X(RUN_WITHDRAWN, "withdrawn")
+
+typedef enum run_state {
+#define RUN_STATE_ENUM_(e, s) e,
+    RUN_STATES(RUN_STATE_ENUM_)
+#undef RUN_STATE_ENUM_
+    RUN_N_STATES
+} run_state;
+
+/* The name of a run state ("pending"), and the state of a name (-1 if none). */
+const char *run_state_name(run_state st);
+int run_state_from_name(const char *name);
 
 typedef enum journal_kind {
 #define JOURNAL_ENUM_(e, s) e,
@@ -56,6 +87,7 @@ typedef enum journal_kind {
 
 #define JOURNAL_TIME_MAX 32
 #define JOURNAL_RUN_MAX 32
+#define JOURNAL_JOB_MAX 32
 
 /* One event. Which fields mean something depends on kind:
  *   suggested   combo; mean, spread (has_prediction); predictor, acquisition (may be NULL);
@@ -75,6 +107,15 @@ typedef enum journal_kind {
  *   uncommitted (the round alone): undoes the round's commit; its runs not yet withdrawn are
  *               withdrawn with it, its decisions stand again. Only for the journal's last round,
  *               while none of its runs has a result.
+ *   submitting  the intent, journaled BEFORE the engine is called: submission (id "s0001"),
+ *               engine, name (the job name the engine is given, for finding it after a crash),
+ *               runs[] (array index i runs runs[i]; all of one round, none in flight)
+ *   submitted   submission, engine, runs[]; job (the engine's job id) or, when nothing was
+ *               submitted, job "" and text = why (the runs are then free to submit again)
+ *   state       run, state (pending, running, failed, cancelled, lost: run_state), job;
+ *               text = Slurm's reason (pending) or why it failed; has_exit/exit_status
+ *   cancel      run (asked for before the engine is told)
+ *   resubmit    run (a failed, cancelled or lost run goes back to be submitted again)
  * target is a dataset index or -1. Strings are owned by the event. */
 typedef struct journal_event {
     journal_kind kind;
@@ -96,6 +137,15 @@ typedef struct journal_event {
     int known;
     int replicate;
     double *scores; /* result: n_datasets entries; NULL otherwise */
+    char *submission; /* submitting, submitted */
+    char *engine;     /* submitting, submitted */
+    char *name;       /* submitting */
+    char job[JOURNAL_JOB_MAX]; /* submitted, state */
+    char (*runs)[JOURNAL_RUN_MAX]; /* submitting, submitted */
+    size_t n_runs;
+    run_state state;  /* state */
+    bool has_exit;
+    int exit_status;  /* state failed: the run's exit status (128 + N: killed by signal N) */
     long line;      /* line in the journal file (0: not from a file) */
 } journal_event;
 
@@ -130,9 +180,28 @@ typedef struct journal_run {
     size_t queued_event;
     bool has_result;
     size_t result_event;
+    /* launching (launch.h) */
+    int attempts;          /* submissions (`submitting` events) that included it */
+    long submission;       /* index into journal.submissions of the latest, or -1 */
+    int array_index;       /* its index in that submission */
+    run_state state;       /* queued, submitting, pending ... done (see RUN_STATES) */
+    long state_event;      /* the latest `state` event of this attempt, or -1 */
+    bool cancel_asked;     /* a `cancel` since the latest submission or resubmit */
     bool withdrawn;        /* a `withdrawn` event, or its round's `uncommitted`, took it back */
     size_t withdrawn_event;
 } journal_run;
+
+/* One submission to an engine: its intent and, once known, its job. */
+typedef struct journal_submission {
+    char id[JOURNAL_RUN_MAX];
+    char engine[16];
+    char job[JOURNAL_JOB_MAX]; /* "" until submitted (or when it failed) */
+    int round;
+    bool submitted;            /* the `submitted` event is in (job may be "" : failed) */
+    size_t intent_event, submitted_event;
+    size_t *runs;              /* indices into journal.runs, in array order */
+    size_t n_runs;
+} journal_submission;
 
 /* Whether run is still waiting: queued, without a result, not withdrawn. */
 bool journal_run_waiting(const journal_run *run);
@@ -186,6 +255,8 @@ typedef struct journal {
     size_t n_runs;
     size_t *run_hash;      /* run id -> index + 1 (0: empty slot), open addressing */
     size_t run_hash_cap;
+    journal_submission *submissions; /* in the order of their intents */
+    size_t n_submissions;
 } journal;
 
 /* Opens the journal at path for study s (which must outlive it) and replays it. A missing file
@@ -253,6 +324,21 @@ bool journal_append_left_open(journal *j, int round, int target, combo_t c, cs_e
 bool journal_append_withdrawn(journal *j, const char *run, cs_error *err);
 /* Undoes the commit of round (see `uncommitted` above for when it may). */
 bool journal_append_uncommitted(journal *j, int round, cs_error *err);
+
+/* Launch events (launch.h is their user): the intent before the engine is called, its
+ * outcome (job "" and why: nothing submitted), a state change, a cancel request, a resubmit. */
+bool journal_append_submitting(journal *j, int round, const char *submission, const char *engine,
+                               const char *name, const char (*runs)[JOURNAL_RUN_MAX], size_t n,
+                               cs_error *err);
+bool journal_append_submitted(journal *j, const char *submission, const char *job, const char *why,
+                              cs_error *err);
+bool journal_append_state(journal *j, const char *run, run_state st, const char *job,
+                          const char *text, bool has_exit, int exit_status, cs_error *err);
+bool journal_append_cancel(journal *j, const char *run, cs_error *err);
+bool journal_append_resubmit(journal *j, const char *run, cs_error *err);
+
+/* The submission with this id, or NULL. */
+const journal_submission *journal_submission_find(const journal *j, const char *id);
 
 /* The rounds replayed from the journal, sorted by number; *n gets their count. */
 const journal_round *journal_rounds(const journal *j, size_t *n);

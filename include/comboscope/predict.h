@@ -93,6 +93,25 @@ void predict_eval_members(const predict_model *model, combo_t c, double *out);
 /* The prediction for c: members' mean, and their standard deviation (0 when S == 1). */
 void predict_eval(const predict_model *model, combo_t c, double *mean, double *sd);
 
+/* A cursor scores many combinations in a row, as predict_eval_members does, but incrementally:
+ * moving to a combination that differs from the previous one by one dataset (as consecutive
+ * combinations in Gray-code order do) updates the kept sums with that dataset's weights (one
+ * weight row per member for the networks) instead of summing every member again. The result may
+ * differ from predict_eval_members in the last bits, and depends only on the sequence of
+ * combinations since the last reset. Models without an incremental form are evaluated in full.
+ * One cursor per thread; the model must outlive it. */
+typedef struct predict_cursor predict_cursor;
+
+predict_cursor *predict_cursor_new(const predict_model *model);
+void predict_cursor_free(predict_cursor *cur);
+
+/* Forgets the current combination: the next predict_cursor_eval computes from scratch. */
+void predict_cursor_reset(predict_cursor *cur);
+
+/* Moves to combination c (which contains the target) and writes each member's prediction to
+ * out[S]. */
+void predict_cursor_eval(predict_cursor *cur, combo_t c, double *out);
+
 /* The pairwise model's pair weights as a task-affinity matrix: out[i*n+j] (n*n doubles) is the
  * predicted extra score, for the target, of training datasets i and j together beyond their
  * separate effects (0 on the diagonal and for the target's row and column). False for any

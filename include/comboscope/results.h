@@ -84,4 +84,11 @@ bool oracle_answer(const study *s, const journal *j, const char *complete_path, 
 bool results_enter(const study *s, const journal *j, const char *run_id, const double *scores,
                    cs_error *err);
 
+/* A launched run's result (launch.h): appends one row per member of run run_id to the study's
+ * first table, the same way as the oracle (origin "launch"), taking every metric column the
+ * table has from res (a study read from the run's result file, with the same datasets). The
+ * table must have the metric in use. False with err set. */
+bool results_append_run(const study *s, const journal *j, const char *run_id, const study *res,
+                        cs_error *err);
+
 #endif

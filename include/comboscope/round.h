@@ -49,6 +49,9 @@ typedef struct round_session {
     bool read_only;
     char read_only_why[400];   /* "" or why the study is read-only (who holds the lock) */
     char *oracle;              /* --oracle COMPLETE.csv, or NULL */
+    struct launch_session *launch; /* the study's launch engine (launch.h), or NULL: none, read-only, or an oracle */
+    char launched[ERROR_MSG_MAX + 64]; /* what the last round_commit submitted ("submitted round 5: Slurm job
+                                * 4242, 3 runs"), or why submitting failed; "" when nothing was */
     struct timespec *mtimes;   /* of each table when last read */
 
     /* the current round */
@@ -128,9 +131,30 @@ typedef struct round_undone {
 bool round_undo(round_session *rs, round_undone *what, cs_error *err);
 
 /* Takes back queued run (a `withdrawn` event, flushed; the queue file rewritten): its
- * combination can then be proposed again. False with err set (unknown run, one with its result,
- * withdrawn already, or read-only). */
+ * combination can then be proposed again. A run handed to a launch engine and still pending
+ * is cancelled there first (launch_cancel); one submitting or running is refused (cancel it
+ * instead). False with err set (unknown run, one with its result, withdrawn already, started,
+ * or read-only). */
 bool round_withdraw(round_session *rs, const char *run, cs_error *err);
+
+/* Cancels a launched run through the study's engine (launch_cancel: journaled before the
+ * engine is told), or resubmits a failed, cancelled or lost one (msg, size n: what was
+ * submitted). False with err set: read-only, no launch engine, or launch.h refuses. */
+bool round_cancel(round_session *rs, const char *run, cs_error *err);
+/* Whether round_cancel would go ahead (a run queued, submitting, pending or running, not yet
+ * asked to cancel, and an engine in this session), without writing anything. */
+bool round_cancel_check(const round_session *rs, const char *run, cs_error *err);
+bool round_resubmit(round_session *rs, const char *run, char *msg, size_t n, cs_error *err);
+
+/* What happened to run (an index into j->runs) after it was queued, in order, for History:
+ * "slurm 4242, pending, running, failed (exit 3), resubmit, slurm 4250, ..., done 0.7100" (the
+ * engine and job of each submission, the states, cancel, resubmit, withdrawn, the result);
+ * "queued" when nothing has. Written into buf (size n), which it returns. */
+char *round_run_story(const journal *j, size_t run, char *buf, size_t n);
+
+/* The last lines (at most `lines`) of the text file at path, as a new string (caller frees),
+ * or NULL when it cannot be read (a run's log before the run starts). */
+char *round_log_tail(const char *path, int lines);
 
 /* Whether round_withdraw would take run back, without writing anything (err says why not). */
 bool round_withdraw_check(const round_session *rs, const char *run, cs_error *err);
@@ -148,9 +172,11 @@ bool round_commit_question(const round_session *rs, char *buf, size_t n);
 size_t round_approved(const round_session *rs);
 
 /* Commits the round: queues every accepted and overriding combination, journals the open
- * suggestions as left open (`left_open`), writes the queue file,
- * and, with an oracle, answers the queued runs and records their results. Then proposes the
- * next round for the same target. *queued gets how many runs were queued. */
+ * suggestions as left open (`left_open`), writes the queue file, and, with an oracle, answers
+ * the queued runs and records their results; with a `launch` object (and no oracle), submits
+ * them through its engine and says so in rs->launched (a failed submission is said there too:
+ * the commit stands and the runs stay queued, for `comboscope launch`). Then proposes the next
+ * round for the same target. *queued gets how many runs were queued. */
 bool round_commit(round_session *rs, size_t *queued, cs_error *err);
 
 /* The prediction of the fitted model for combination c (which must contain the target); false
@@ -174,12 +200,15 @@ typedef struct round_progress {
     size_t runs;    /* its runs not withdrawn */
     size_t done;    /* of those, with their result */
     bool complete;  /* every one is done: the next round is proposed with their results */
+    size_t by_state[RUN_N_STATES]; /* its runs not withdrawn by state (queued, pending, ...) */
 } round_progress;
 
 /* Fills *p; false when there is no such round (p->round 0). Reads the journal only. */
 bool round_progress_of(const round_session *rs, round_progress *p);
 
-/* Results coming back: when force is set or a table's modification time changed, reloads the
+/* Results coming back: first a step of following launched runs (launch_poll: returns at once,
+ * journals state changes and appends results to the table). Then, when force is set or a
+ * table's modification time changed, reloads the
  * study (force with an oracle: it first answers every run waiting), matches the rows to the queued runs and journals their results. Returns the number
  * of results recorded (0 when nothing changed), or -1 with err set (the old study stays). A
  * round whose results came in is proposed again. */

@@ -75,6 +75,7 @@ typedef struct study {
     study_search search;
     char *journal; /* paths as written in the study file, or NULL */
     char *queue;
+    struct launch_config *launch; /* the `launch` object (launch.h), or NULL */
 
     void *json; /* the parsed study file (cJSON), kept so that saving keeps unknown keys */
 } study;

@@ -5,10 +5,28 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Copies s into out (size n, always terminated), replacing every control character
- * (C0, DEL, and the C1 range when it appears as UTF-8) by '?', so that text read from a
- * file can never send escape sequences to a terminal. Returns out. */
+/* Copies s into out (size n, always terminated, cut at a whole character), replacing every
+ * control character (C0, DEL, C1) and every byte that is not UTF-8 by '?', and showing
+ * invisible characters that could disguise text (bidi overrides and marks, zero-width
+ * characters, soft hyphen, BOM: see text_invisible) as "<U+202E>", so that text read from a
+ * file can never send escape sequences to a terminal nor reorder what is around it. The
+ * explorer and every command line output use it. Returns out. */
 char *text_sanitize(const char *s, char *out, size_t n);
+
+/* The longest replacement text_sanitize_char writes ("<U+E007F>"), plus one. */
+#define TEXT_SAFE_CHAR_MAX 12
+
+/* text_sanitize for the one character at s (n bytes available): writes its safe form to out
+ * (*out_len bytes, not terminated) and returns how many bytes of s it used (>= 1). */
+size_t text_sanitize_char(const char *s, size_t n, char out[TEXT_SAFE_CHAR_MAX], size_t *out_len);
+
+/* Decodes one well-formed UTF-8 character at s (n bytes available) into *cp; returns its
+ * length, or 0 when s does not start with one (or it is cut short). */
+size_t text_utf8_decode(const char *s, size_t n, unsigned *cp);
+
+/* Invisible characters that can disguise text: bidi embeddings, overrides, isolates and
+ * marks, zero-width spaces and joiners, word joiner, soft hyphen, BOM, tags. */
+bool text_invisible(unsigned cp);
 
 /* True when s holds a control character (C0, DEL or a UTF-8 encoded C1). */
 bool text_has_control(const char *s);

@@ -97,7 +97,13 @@ int cmd_replay(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
+int cmd_launch(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_cancel(int argc, char **argv);
+int cmd_resubmit(int argc, char **argv);
 int cmd_withdraw(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 /* Opens the explorer: argv holds the options and the path (argv[0] is the program); --help
  * prints usage_text. Returns the exit status. */
 int cmd_explore(int argc, char **argv, const char *usage_text);
@@ -150,5 +156,19 @@ void cli_json_num(cJSON *o, const char *key, double v);
 /* Prints o unformatted on one line of stdout and deletes it. Returns EXIT_OK, or EXIT_INVALID
  * (nothing printed) when cJSON could not print it. */
 int cli_json_print(cJSON *o);
+
+/* ---- output (cli_out.c) ---------------------------------------------------------------------
+ * Every command's stdout and stderr pass through text_sanitize's rules (controls as '?',
+ * bidi and zero-width characters as "<U+202E>", bytes not UTF-8 as '?'); main() installs the
+ * filter before running a command; the explorer, whose stdout is the terminal curses owns
+ * (and draws sanitized), filters its stderr only (with_stdout false). */
+void cli_sanitize_output(bool with_stdout);
+
+/* Raw mode on stdout (true) for data written on purpose, such as a CSV to "-"; then off. */
+void cli_output_raw(bool raw);
+
+/* JSON text (from cJSON) made terminal-safe without changing what it means: C1 controls, DEL,
+ * invisible characters as \uXXXX escapes, bytes not UTF-8 as \ufffd. Returns a new string. */
+char *cli_json_escape(const char *text);
 
 #endif

@@ -93,9 +93,11 @@ bool cli_write_output(const char *output, bool (*write)(void *ctx, FILE *fp, con
                       void *ctx, cs_error *err)
 {
     if (strcmp(output, "-") == 0) {
+        cli_output_raw(true); /* data, not messages: written as it is */
         bool ok = write(ctx, stdout, "<stdout>", err);
         if (ok && fflush(stdout) != 0)
             ok = error_set(err, "<stdout>", 0, 0, "cannot write: write error");
+        cli_output_raw(false);
         return ok;
     }
     file_atomic a;
@@ -122,7 +124,9 @@ int cli_json_print(cJSON *o)
     cJSON_Delete(o);
     if (!text)
         return EXIT_INVALID;
-    printf("%s\n", text);
+    char *safe = cli_json_escape(text);
     cJSON_free(text);
+    printf("%s\n", safe);
+    free(safe);
     return EXIT_OK;
 }

@@ -22,7 +22,13 @@ static const command commands[] = {
     {"replay", cmd_replay, "replay the search against a complete table"},
     {"synth", cmd_synth, "write a synthetic result table with a known structure"},
     {"queue", cmd_queue, "the approved runs not yet measured"},
+    {"launch", cmd_launch, "submit committed runs through the study's launch engine"},
+    {"status", cmd_status, "every launched run: engine, job id, state, exit status"},
+    {"cancel", cmd_cancel, "stop launched runs"},
+    {"resubmit", cmd_resubmit, "submit failed, cancelled or lost runs again"},
     {"withdraw", cmd_withdraw, "take queued runs back before they start"},
+    {"report", cmd_report, "a study's rounds as a Markdown report"},
+    {"export", cmd_export, "what the heatmap, lattice or table view shows, as CSV"},
     {"help", cmd_help, "the help of the program or of a command (help COMMAND)"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof *commands };
@@ -175,9 +181,12 @@ int main(int argc, char **argv)
 {
     if (argc > 1) {
         const command *cmd = find_command(argv[1]);
-        if (cmd)
+        if (cmd) {
+            cli_sanitize_output(true);
             return cmd->run(argc - 1, argv + 1);
+        }
     }
     /* No command: open the explorer. */
+    cli_sanitize_output(false);
     return cmd_explore(argc, argv, usage());
 }

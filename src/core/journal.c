@@ -26,6 +26,25 @@ const char *journal_kind_name(journal_kind k)
     return (unsigned)k < JOURNAL_N_KINDS ? kind_names[k] : "?";
 }
 
+static const char *const state_names[] = {
+#define RUN_STATE_NAME_(e, n) n,
+    RUN_STATES(RUN_STATE_NAME_)
+#undef RUN_STATE_NAME_
+};
+
+const char *run_state_name(run_state st)
+{
+    return (unsigned)st < RUN_N_STATES ? state_names[st] : "?";
+}
+
+int run_state_from_name(const char *name)
+{
+    for (int k = 0; k < RUN_N_STATES; k++)
+        if (strcmp(state_names[k], name) == 0)
+            return k;
+    return -1;
+}
+
 static int kind_from_name(const char *name)
 {
     for (int k = 0; k < JOURNAL_N_KINDS; k++)
@@ -37,6 +56,15 @@ static int kind_from_name(const char *name)
 void journal_now(char out[JOURNAL_TIME_MAX])
 {
     time_t t = time(NULL);
+    /* SOURCE_DATE_EPOCH (the reproducible-builds convention): a fixed clock, so that screens
+     * and reports that show when a round was proposed can be compared in tests */
+    const char *fixed = getenv("SOURCE_DATE_EPOCH");
+    if (fixed && *fixed) {
+        char *end;
+        long long v = strtoll(fixed, &end, 10);
+        if (!*end && v >= 0 && v < 253402300800LL)
+            t = (time_t)v;
+    }
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, JOURNAL_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -57,6 +85,10 @@ static void event_done(journal_event *ev)
     free(ev->acquisition);
     free(ev->text);
     free(ev->scores);
+    free(ev->submission);
+    free(ev->engine);
+    free(ev->name);
+    free(ev->runs);
 }
 
 static void event_copy(journal_event *dst, const journal_event *src, int n_datasets)
@@ -65,6 +97,14 @@ static void event_copy(journal_event *dst, const journal_event *src, int n_datas
     dst->predictor = src->predictor ? text_dup(src->predictor) : NULL;
     dst->acquisition = src->acquisition ? text_dup(src->acquisition) : NULL;
     dst->text = src->text ? text_dup(src->text) : NULL;
+    dst->submission = src->submission ? text_dup(src->submission) : NULL;
+    dst->engine = src->engine ? text_dup(src->engine) : NULL;
+    dst->name = src->name ? text_dup(src->name) : NULL;
+    dst->runs = NULL;
+    if (src->n_runs) {
+        dst->runs = xmalloc(src->n_runs * sizeof *dst->runs);
+        memcpy(dst->runs, src->runs, src->n_runs * sizeof *dst->runs);
+    }
     dst->scores = NULL;
     if (src->scores) {
         dst->scores = xmalloc((size_t)n_datasets * sizeof *dst->scores);
@@ -192,6 +232,107 @@ const journal_run *journal_run_find(const journal *j, const char *id)
     return run_find(j, id);
 }
 
+static journal_submission *submission_find(const journal *j, const char *id)
+{
+    for (size_t i = j->n_submissions; i-- > 0;)
+        if (strcmp(j->submissions[i].id, id) == 0)
+            return &j->submissions[i];
+    return NULL;
+}
+
+const journal_submission *journal_submission_find(const journal *j, const char *id)
+{
+    return submission_find(j, id);
+}
+
+/* A run is in flight from its intent until a final state (done, failed, cancelled, lost). */
+static bool run_in_flight(const journal_run *run)
+{
+    return run->state == RUN_SUBMITTING || run->state == RUN_PENDING || run->state == RUN_RUNNING;
+}
+
+static bool plain_name(const char *t, size_t max)
+{
+    return t && run_id_ok(t) && strlen(t) < max;
+}
+
+/* The launch events' own checks (see journal.h). */
+static bool check_launch(const journal *j, const journal_event *ev, char *msg, size_t n, const char **key)
+{
+    const journal_run *run = NULL;
+    const journal_submission *sub = NULL;
+    switch (ev->kind) {
+    case JOURNAL_SUBMITTING:
+        *key = "submission";
+        if (!plain_name(ev->submission, JOURNAL_RUN_MAX))
+            return snprintf(msg, n, "submitting needs a \"submission\" id of letters, digits, '_', '-' or '.'"), false;
+        if (submission_find(j, ev->submission))
+            return snprintf(msg, n, "submission %s is made twice", ev->submission), false;
+        *key = "engine";
+        if (!plain_name(ev->engine, 16))
+            return snprintf(msg, n, "submitting needs an \"engine\" (local or slurm)"), false;
+        *key = "runs";
+        if (ev->n_runs == 0)
+            return snprintf(msg, n, "submitting needs \"runs\""), false;
+        for (size_t i = 0; i < ev->n_runs; i++) {
+            run = run_find(j, ev->runs[i]);
+            if (!run)
+                return snprintf(msg, n, "submitting run %s, which was never queued", ev->runs[i]), false;
+            if (run->has_result)
+                return snprintf(msg, n, "submitting run %s, which has a result", ev->runs[i]), false;
+            if (run_in_flight(run))
+                return snprintf(msg, n, "submitting run %s, which is already %s", ev->runs[i],
+                                run_state_name(run->state)), false;
+            if (run->state != RUN_QUEUED)
+                return snprintf(msg, n, "submitting run %s, which is %s (resubmit it first)", ev->runs[i],
+                                run_state_name(run->state)), false;
+            for (size_t k = 0; k < i; k++)
+                if (strcmp(ev->runs[k], ev->runs[i]) == 0)
+                    return snprintf(msg, n, "run %s is submitted twice", ev->runs[i]), false;
+        }
+        return true;
+    case JOURNAL_SUBMITTED:
+        *key = "submission";
+        sub = ev->submission ? submission_find(j, ev->submission) : NULL;
+        if (!sub)
+            return snprintf(msg, n, "submitted without its \"submitting\" intent"), false;
+        if (sub->submitted)
+            return snprintf(msg, n, "submission %s is reported submitted twice", sub->id), false;
+        *key = "job";
+        if (ev->job[0] && !plain_name(ev->job, JOURNAL_JOB_MAX))
+            return snprintf(msg, n, "a job id must be letters, digits, '_', '-' or '.'"), false;
+        return true;
+    case JOURNAL_STATE:
+    case JOURNAL_CANCEL:
+    case JOURNAL_RESUBMIT:
+        *key = "run";
+        run = run_id_ok(ev->run) ? run_find(j, ev->run) : NULL;
+        if (!run)
+            return snprintf(msg, n, "%s for run %s, which was never queued", journal_kind_name(ev->kind), ev->run), false;
+        if (ev->kind == JOURNAL_STATE) {
+            *key = "state";
+            if (ev->state != RUN_PENDING && ev->state != RUN_RUNNING && ev->state != RUN_FAILED &&
+                ev->state != RUN_CANCELLED && ev->state != RUN_LOST)
+                return snprintf(msg, n, "state must be pending, running, failed, cancelled or lost"), false;
+            if (run->submission < 0)
+                return snprintf(msg, n, "state of run %s, which was never submitted", ev->run), false;
+            if (ev->text && text_has_control(ev->text))
+                return snprintf(msg, n, "a reason may not hold control characters"), false;
+        } else if (ev->kind == JOURNAL_RESUBMIT) {
+            if (run->has_result || (run->state != RUN_FAILED && run->state != RUN_CANCELLED && run->state != RUN_LOST))
+                return snprintf(msg, n, "run %s is %s: only a failed, cancelled or lost run is resubmitted",
+                                ev->run, run->has_result ? "done" : run_state_name(run->state)), false;
+        } else if (run->has_result || run->state == RUN_FAILED || run->state == RUN_CANCELLED ||
+                   run->state == RUN_LOST || run->state == RUN_WITHDRAWN) {
+            return snprintf(msg, n, "run %s is already %s", ev->run,
+                            run->has_result ? "done" : run_state_name(run->state)), false;
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
 bool journal_run_waiting(const journal_run *run)
 {
     return !run->has_result && !run->withdrawn;
@@ -246,6 +387,8 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
     default:
         break;
     }
+    if (ev->kind >= JOURNAL_SUBMITTING)
+        return check_launch(j, ev, msg, n, key);
     bool needs_combo = ev->kind != JOURNAL_NOTE && ev->kind != JOURNAL_COMMITTED &&
                        ev->kind != JOURNAL_UNDO && ev->kind != JOURNAL_UNCOMMITTED;
     if (needs_combo && ev->combo == 0) {
@@ -367,6 +510,12 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
             return snprintf(msg, n, "run %s has its result: it cannot be withdrawn", ev->run), false;
         if (run->withdrawn)
             return snprintf(msg, n, "run %s is already withdrawn", ev->run), false;
+        /* only before it starts: a run handed to an engine is cancelled there first */
+        if (run->state == RUN_SUBMITTING || run->state == RUN_RUNNING ||
+            (run->state == RUN_PENDING && !run->cancel_asked))
+            return snprintf(msg, n, "run %s is %s%s", ev->run, run_state_name(run->state),
+                            run->state == RUN_PENDING ? " and its cancel was not asked for" : ": it cannot be withdrawn"),
+                   false;
         if (run->combo != ev->combo) {
             *key = "combination";
             return snprintf(msg, n, "run %s was queued as %s", ev->run,
@@ -384,10 +533,15 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
         if (j->rounds[j->n_rounds - 1].number != ev->round)
             return snprintf(msg, n, "round %d has begun since round %d was committed: its commit cannot be undone",
                             j->rounds[j->n_rounds - 1].number, ev->round), false;
-        for (size_t k = 0; k < r->n_runs; k++)
-            if (j->runs[r->runs[k]].has_result)
+        for (size_t k = 0; k < r->n_runs; k++) {
+            const journal_run *run = &j->runs[r->runs[k]];
+            if (run->has_result)
                 return snprintf(msg, n, "run %s of round %d has its result: the commit cannot be undone",
-                                j->runs[r->runs[k]].id, ev->round), false;
+                                run->id, ev->round), false;
+            if (run->attempts > 0)
+                return snprintf(msg, n, "run %s of round %d was handed to an engine: the commit cannot be undone",
+                                run->id, ev->round), false;
+        }
         break;
     default:
         break;
@@ -464,6 +618,9 @@ static void apply(journal *j, size_t idx)
         run->target = ev->target;
         run->known = ev->known;
         run->queued_event = idx;
+        run->submission = -1;
+        run->state_event = -1;
+        run->state = RUN_QUEUED;
         push_index(&r->runs, &r->n_runs, j->n_runs);
         j->n_runs++;
         run_hash_put(j, j->n_runs - 1);
@@ -473,7 +630,67 @@ static void apply(journal *j, size_t idx)
         journal_run *run = (journal_run *)run_find(j, ev->run);
         run->has_result = true;
         run->result_event = idx;
+        run->state = RUN_DONE;
         push_index(&r->results, &r->n_results, idx);
+        break;
+    }
+    case JOURNAL_SUBMITTING: {
+        j->submissions = xrealloc(j->submissions, (j->n_submissions + 1) * sizeof *j->submissions);
+        journal_submission *sub = &j->submissions[j->n_submissions];
+        memset(sub, 0, sizeof *sub);
+        snprintf(sub->id, sizeof sub->id, "%s", ev->submission);
+        snprintf(sub->engine, sizeof sub->engine, "%s", ev->engine);
+        sub->round = ev->round;
+        sub->intent_event = idx;
+        sub->runs = xmalloc(ev->n_runs * sizeof *sub->runs);
+        for (size_t i = 0; i < ev->n_runs; i++) {
+            journal_run *run = (journal_run *)run_find(j, ev->runs[i]);
+            sub->runs[sub->n_runs++] = (size_t)(run - j->runs);
+            run->attempts++;
+            run->submission = (long)j->n_submissions;
+            run->array_index = (int)i;
+            run->state = RUN_SUBMITTING;
+            run->state_event = -1;
+            run->cancel_asked = false;
+        }
+        j->n_submissions++;
+        break;
+    }
+    case JOURNAL_SUBMITTED: {
+        journal_submission *sub = submission_find(j, ev->submission);
+        sub->submitted = true;
+        sub->submitted_event = idx;
+        snprintf(sub->job, sizeof sub->job, "%s", ev->job);
+        for (size_t i = 0; i < sub->n_runs; i++) {
+            journal_run *run = &j->runs[sub->runs[i]];
+            if (run->submission != (long)(sub - j->submissions) || run->state != RUN_SUBMITTING)
+                continue;
+            /* nothing submitted: the runs may be submitted again */
+            run->state = ev->job[0] ? RUN_PENDING : RUN_QUEUED;
+            if (!ev->job[0])
+                run->submission = -1;
+        }
+        break;
+    }
+    case JOURNAL_STATE: {
+        journal_run *run = (journal_run *)run_find(j, ev->run);
+        if (!run->has_result && !run->withdrawn) /* a withdrawn run cancelled by its engine stays withdrawn */
+            run->state = ev->state;
+        run->state_event = (long)idx;
+        break;
+    }
+    case JOURNAL_CANCEL: {
+        journal_run *run = (journal_run *)run_find(j, ev->run);
+        run->cancel_asked = true;
+        if (run->state == RUN_QUEUED)
+            run->state = RUN_CANCELLED; /* nothing to tell an engine */
+        break;
+    }
+    case JOURNAL_RESUBMIT: {
+        journal_run *run = (journal_run *)run_find(j, ev->run);
+        run->state = RUN_QUEUED;
+        run->cancel_asked = false;
+        run->state_event = -1;
         break;
     }
     case JOURNAL_COMMITTED:
@@ -487,6 +704,7 @@ static void apply(journal *j, size_t idx)
         journal_run *run = (journal_run *)run_find(j, ev->run);
         run->withdrawn = true;
         run->withdrawn_event = idx;
+        run->state = RUN_WITHDRAWN;
         break;
     }
     case JOURNAL_UNCOMMITTED:
@@ -498,6 +716,7 @@ static void apply(journal *j, size_t idx)
             if (!run->withdrawn) {
                 run->withdrawn = true;
                 run->withdrawn_event = idx;
+                run->state = RUN_WITHDRAWN;
             }
         }
         break;
@@ -662,6 +881,43 @@ static bool get_dataset(const line_ctx *lc, const cJSON *o, const char *key, int
     return true;
 }
 
+/* submitting / submitted: submission, engine, name, job, error, runs[] (allocated). */
+static bool decode_launch(const line_ctx *lc, const cJSON *o, journal_event *ev)
+{
+    const char *t;
+    if (!get_str(lc, o, "submission", true, &t))
+        return false;
+    ev->submission = (char *)t;
+    if (!get_str(lc, o, "engine", ev->kind == JOURNAL_SUBMITTING, &t))
+        return false;
+    ev->engine = (char *)t;
+    if (!get_str(lc, o, "name", false, &t))
+        return false;
+    ev->name = (char *)t;
+    if (!get_str(lc, o, "job", false, &t))
+        return false;
+    if (t && strlen(t) >= sizeof ev->job)
+        return line_fail(lc, "job", "job id too long%s", NULL);
+    snprintf(ev->job, sizeof ev->job, "%s", t ? t : "");
+    if (!get_str(lc, o, "error", false, &t))
+        return false;
+    ev->text = (char *)t;
+    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(o, "runs");
+    if (!runs && ev->kind == JOURNAL_SUBMITTED)
+        return true;
+    if (!cJSON_IsArray(runs))
+        return line_fail(lc, runs ? "runs" : NULL, "\"runs\" must be an array of run ids%s", NULL);
+    size_t n = (size_t)cJSON_GetArraySize(runs);
+    ev->runs = xmalloc((n ? n : 1) * sizeof *ev->runs);
+    const cJSON *v;
+    cJSON_ArrayForEach(v, runs) {
+        if (!cJSON_IsString(v) || !run_id_ok(v->valuestring))
+            return line_fail(lc, "runs", "\"runs\" must hold run ids (letters, digits, '_', '-' or '.')%s", NULL);
+        snprintf(ev->runs[ev->n_runs++], JOURNAL_RUN_MAX, "%s", v->valuestring);
+    }
+    return true;
+}
+
 /* Decodes one parsed line into ev (strings borrowed from the cJSON tree, scores allocated). */
 static bool decode(const line_ctx *lc, const cJSON *o, journal_event *ev)
 {
@@ -724,6 +980,41 @@ static bool decode(const line_ctx *lc, const cJSON *o, journal_event *ev)
         if (!get_str(lc, o, "text", true, &t))
             return false;
         ev->text = (char *)t;
+        break;
+    case JOURNAL_SUBMITTING:
+    case JOURNAL_SUBMITTED:
+        if (!decode_launch(lc, o, ev))
+            return false;
+        break;
+    case JOURNAL_STATE:
+    case JOURNAL_CANCEL:
+    case JOURNAL_RESUBMIT:
+        if (!get_str(lc, o, "run", true, &t))
+            return false;
+        if (!run_id_ok(t))
+            return line_fail(lc, "run", "run id \"%s\" must be letters, digits, '_', '-' or '.'", t);
+        snprintf(ev->run, sizeof ev->run, "%s", t);
+        if (ev->kind != JOURNAL_STATE)
+            break;
+        if (!get_str(lc, o, "state", true, &t))
+            return false;
+        int st = run_state_from_name(t);
+        if (st < 0)
+            return line_fail(lc, "state", "unknown state \"%s\"", t);
+        ev->state = (run_state)st;
+        if (!get_str(lc, o, "job", false, &t))
+            return false;
+        if (t && strlen(t) >= sizeof ev->job)
+            return line_fail(lc, "job", "job id too long%s", NULL);
+        snprintf(ev->job, sizeof ev->job, "%s", t ? t : "");
+        if (!get_str(lc, o, "reason", false, &t))
+            return false;
+        ev->text = (char *)t;
+        if (cJSON_GetObjectItemCaseSensitive(o, "exit")) {
+            if (!get_int(lc, o, "exit", true, 0, &ev->exit_status))
+                return false;
+            ev->has_exit = true;
+        }
         break;
     case JOURNAL_QUEUED:
     case JOURNAL_RESULT:
@@ -805,6 +1096,7 @@ static line_status parse_line(journal *j, const char *text, size_t len, long lin
             apply(j, store(j, &ev));
     }
     free(ev.scores);
+    free(ev.runs);
     cJSON_Delete(o);
     return ok ? LINE_OK : LINE_INVALID;
 }
@@ -1079,6 +1371,9 @@ void journal_free(journal *j)
     free(j->rounds);
     free(j->runs);
     free(j->run_hash);
+    for (size_t i = 0; i < j->n_submissions; i++)
+        free(j->submissions[i].runs);
+    free(j->submissions);
     free(j->path);
     free(j);
 }
@@ -1149,6 +1444,38 @@ static char *format_line(const journal *j, const journal_event *ev, size_t *len)
                 cJSON_AddNumberToObject(sc, s->datasets[d].name, ev->scores[d]);
         break;
     }
+    case JOURNAL_SUBMITTING:
+    case JOURNAL_SUBMITTED: {
+        cJSON_AddStringToObject(o, "submission", ev->submission);
+        if (ev->engine)
+            cJSON_AddStringToObject(o, "engine", ev->engine);
+        if (ev->name)
+            cJSON_AddStringToObject(o, "name", ev->name);
+        if (ev->kind == JOURNAL_SUBMITTED) {
+            if (ev->job[0])
+                cJSON_AddStringToObject(o, "job", ev->job);
+            else
+                cJSON_AddStringToObject(o, "error", ev->text ? ev->text : "not submitted");
+        }
+        cJSON *runs = cJSON_AddArrayToObject(o, "runs");
+        for (size_t i = 0; i < ev->n_runs; i++)
+            cJSON_AddItemToArray(runs, cJSON_CreateString(ev->runs[i]));
+        break;
+    }
+    case JOURNAL_STATE:
+        cJSON_AddStringToObject(o, "run", ev->run);
+        cJSON_AddStringToObject(o, "state", run_state_name(ev->state));
+        if (ev->job[0])
+            cJSON_AddStringToObject(o, "job", ev->job);
+        if (ev->has_exit)
+            cJSON_AddNumberToObject(o, "exit", ev->exit_status);
+        if (ev->text)
+            cJSON_AddStringToObject(o, "reason", ev->text);
+        break;
+    case JOURNAL_CANCEL:
+    case JOURNAL_RESUBMIT:
+        cJSON_AddStringToObject(o, "run", ev->run);
+        break;
     default:
         break;
     }
@@ -1166,7 +1493,7 @@ static char *format_line(const journal *j, const journal_event *ev, size_t *len)
     return line;
 }
 
-bool journal_append(journal *j, const journal_event *in, cs_error *err)
+static bool append_one(journal *j, const journal_event *in, cs_error *err)
 {
     if (j->fd < 0)
         return error_set(err, j->path, 0, 0, "the journal is open read-only");
@@ -1181,6 +1508,8 @@ bool journal_append(journal *j, const journal_event *in, cs_error *err)
         if (r && r->n_decisions && !ev.combo)
             ev.combo = j->events[r->decisions[r->n_decisions - 1]].combo;
     }
+    if (ev.text && text_has_control(ev.text) && ev.kind >= JOURNAL_SUBMITTED)
+        return error_set(err, j->path, 0, 0, "text with control characters cannot be journaled");
     if ((ev.kind == JOURNAL_NOTE || ev.kind == JOURNAL_REJECTED) && ev.text && text_has_control(ev.text))
         return error_set(err, j->path, 0, 0, "text with control characters cannot be journaled");
     char msg[ERROR_MSG_MAX];
@@ -1222,6 +1551,26 @@ bool journal_append(journal *j, const journal_event *in, cs_error *err)
     ev.line = j->lines;
     apply(j, store(j, &ev));
     return true;
+}
+
+bool journal_append(journal *j, const journal_event *in, cs_error *err)
+{
+    const journal_submission *sub = in->submission ? submission_find(j, in->submission) : NULL;
+    if (in->kind != JOURNAL_SUBMITTED || in->n_runs || !sub)
+        return append_one(j, in, err);
+    /* `submitted` repeats its runs and engine, so that the line reads on its own */
+    journal_event ev = *in;
+    ev.runs = xmalloc((sub->n_runs + 1) * sizeof *ev.runs);
+    for (size_t i = 0; i < sub->n_runs; i++)
+        snprintf(ev.runs[i], JOURNAL_RUN_MAX, "%s", j->runs[sub->runs[i]].id);
+    ev.n_runs = sub->n_runs;
+    char engine[16];
+    snprintf(engine, sizeof engine, "%s", sub->engine);
+    if (!ev.engine)
+        ev.engine = engine;
+    bool ok = append_one(j, &ev, err);
+    free(ev.runs);
+    return ok;
 }
 
 bool journal_check_place(journal *j, cs_error *err)
@@ -1339,6 +1688,81 @@ bool journal_append_committed(journal *j, int round, cs_error *err)
     const journal_round *r = journal_round_find(j, round);
     journal_event ev = event_base(JOURNAL_COMMITTED, round, r ? r->target : -1, 0);
     return journal_append(j, &ev, err);
+}
+
+bool journal_append_submitting(journal *j, int round, const char *submission, const char *engine,
+                               const char *name, const char (*runs)[JOURNAL_RUN_MAX], size_t n,
+                               cs_error *err)
+{
+    journal_event ev = event_base(JOURNAL_SUBMITTING, round, -1, 0);
+    const journal_run *first = n ? journal_run_find(j, runs[0]) : NULL;
+    if (first)
+        ev.target = first->target;
+    ev.submission = (char *)submission;
+    ev.engine = (char *)engine;
+    ev.name = (char *)name;
+    ev.runs = (char(*)[JOURNAL_RUN_MAX])runs;
+    ev.n_runs = n;
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_submitted(journal *j, const char *submission, const char *job, const char *why,
+                              cs_error *err)
+{
+    const journal_submission *sub = submission_find(j, submission);
+    journal_event ev = event_base(JOURNAL_SUBMITTED, sub ? sub->round : 1, -1, 0);
+    if (sub)
+        ev.target = j->events[sub->intent_event].target;
+    ev.submission = (char *)submission;
+    if (job && strlen(job) >= sizeof ev.job)
+        return error_set(err, j->path, 0, 0, "job id too long");
+    snprintf(ev.job, sizeof ev.job, "%s", job ? job : "");
+    ev.text = (char *)why;
+    return journal_append(j, &ev, err);
+}
+
+/* The round and target of run id (1 and -1 when unknown: check() then refuses the event). */
+static journal_event run_event(const journal *j, journal_kind k, const char *run, cs_error *err, bool *ok)
+{
+    const journal_run *r = journal_run_find(j, run);
+    journal_event ev = event_base(k, r ? r->round : 1, r ? r->target : -1, 0);
+    *ok = strlen(run) < sizeof ev.run;
+    if (!*ok)
+        error_set(err, j->path, 0, 0, "run id too long");
+    else
+        snprintf(ev.run, sizeof ev.run, "%s", run);
+    return ev;
+}
+
+bool journal_append_state(journal *j, const char *run, run_state st, const char *job,
+                          const char *text, bool has_exit, int exit_status, cs_error *err)
+{
+    bool ok;
+    journal_event ev = run_event(j, JOURNAL_STATE, run, err, &ok);
+    if (!ok)
+        return false;
+    ev.state = st;
+    if (job && strlen(job) >= sizeof ev.job)
+        return error_set(err, j->path, 0, 0, "job id too long");
+    snprintf(ev.job, sizeof ev.job, "%s", job ? job : "");
+    ev.text = (char *)text;
+    ev.has_exit = has_exit;
+    ev.exit_status = exit_status;
+    return journal_append(j, &ev, err);
+}
+
+bool journal_append_cancel(journal *j, const char *run, cs_error *err)
+{
+    bool ok;
+    journal_event ev = run_event(j, JOURNAL_CANCEL, run, err, &ok);
+    return ok && journal_append(j, &ev, err);
+}
+
+bool journal_append_resubmit(journal *j, const char *run, cs_error *err)
+{
+    bool ok;
+    journal_event ev = run_event(j, JOURNAL_RESUBMIT, run, err, &ok);
+    return ok && journal_append(j, &ev, err);
 }
 
 bool journal_append_left_open(journal *j, int round, int target, combo_t c, cs_error *err)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/par.h"
 #include "comboscope/rng.h"
 #include "comboscope/text.h"
 #include "comboscope/predict_gp.h"
@@ -245,31 +246,35 @@ void predict_eval(const predict_model *md, combo_t c, double *mean, double *sd)
 
 /* ---------- accuracy ---------- */
 
-/* qsort has no context argument: the values being ranked (ranks() is not reentrant). */
-static const double *rank_base;
+/* A value with its index: qsort has no context argument, so the pairs are sorted (reentrant:
+ * folds cross-validate on several threads). */
+typedef struct ranked {
+    double v;
+    size_t i;
+} ranked;
+
 static int rank_cmp(const void *a, const void *b)
 {
-    double x = rank_base[*(const size_t *)a], y = rank_base[*(const size_t *)b];
-    if (x < y)
+    const ranked *x = a, *y = b;
+    if (x->v < y->v)
         return -1;
-    if (x > y)
+    if (x->v > y->v)
         return 1;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+    return x->i < y->i ? -1 : 1;
 }
 
 static void ranks(const double *v, size_t m, double *r)
 {
-    size_t *ix = xmalloc(m * sizeof *ix);
+    ranked *ix = xmalloc(m * sizeof *ix);
     for (size_t i = 0; i < m; i++)
-        ix[i] = i;
-    rank_base = v;
+        ix[i] = (ranked){v[i], i};
     qsort(ix, m, sizeof *ix, rank_cmp);
     for (size_t i = 0; i < m;) {
         size_t j = i;
-        while (j + 1 < m && v[ix[j + 1]] == v[ix[i]])
+        while (j + 1 < m && v[ix[j + 1].i] == v[ix[i].i])
             j++;
         for (size_t k = i; k <= j; k++)
-            r[ix[k]] = (double)(i + j) / 2.0 + 1;
+            r[ix[k].i] = (double)(i + j) / 2.0 + 1;
         i = j + 1;
     }
     free(ix);
@@ -405,6 +410,46 @@ static void cv_figures(const double *pred, const double *truth, size_t m, double
     *spearman = predict_spearman(pred, truth, m);
 }
 
+/* One fold of predict_cv (folds run on several threads; each writes only its held-out points'
+ * predictions). */
+typedef struct cv_job {
+    predict_kind kind;
+    int n, target;
+    const combo_t *x;
+    const double *y;
+    size_t m, k;
+    const size_t *perm;
+    uint64_t seed;
+    double *pred;
+    bool *failed;
+} cv_job;
+
+static void cv_fold(void *ctx, size_t f, int worker)
+{
+    (void)worker;
+    const cv_job *j = ctx;
+    size_t m = j->m, k = j->k, t = 0;
+    combo_t *tx = xmalloc(m * sizeof *tx);
+    double *ty = xmalloc(m * sizeof *ty);
+    for (size_t i = 0; i < m; i++)
+        if (i % k != f) {
+            tx[t] = j->x[j->perm[i]];
+            ty[t++] = j->y[j->perm[i]];
+        }
+    predict_model *md = predict_fit(j->kind, j->n, j->target, tx, ty, t, j->seed + f, PREDICT_CHEAP, NULL);
+    if (md) {
+        for (size_t i = f; i < m; i += k) {
+            double sd;
+            predict_eval(md, j->x[j->perm[i]], &j->pred[j->perm[i]], &sd);
+        }
+        predict_free(md);
+    } else {
+        j->failed[f] = true;
+    }
+    free(tx);
+    free(ty);
+}
+
 bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const double *y, size_t m,
                 int folds, uint64_t seed, double *spearman, double *mae)
 {
@@ -423,34 +468,50 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
     for (size_t i = 0; i < m; i++)
         perm[i] = i;
     size_t k = cv_shuffle(perm, m, folds, seed);
-    combo_t *tx = xmalloc(m * sizeof *tx);
-    double *ty = xmalloc(m * sizeof *ty), *pred = xmalloc(m * sizeof *pred);
+    double *pred = xmalloc(m * sizeof *pred);
+    bool *failed = xcalloc(k, sizeof *failed);
+    cv_job j = {kind, n, target, x, y, m, k, perm, seed, pred, failed};
+    par_for(k, cv_fold, &j);
     bool ok = true;
-    for (size_t f = 0; f < k && ok; f++) {
-        size_t t = 0;
-        for (size_t i = 0; i < m; i++)
-            if (i % k != f) {
-                tx[t] = x[perm[i]];
-                ty[t++] = y[perm[i]];
-            }
-        predict_model *md = predict_fit(kind, n, target, tx, ty, t, seed + f, PREDICT_CHEAP, NULL);
-        if (!md) {
-            ok = false;
-            break;
-        }
-        for (size_t i = f; i < m; i += k) {
-            double sd;
-            predict_eval(md, x[perm[i]], &pred[perm[i]], &sd);
-        }
-        predict_free(md);
-    }
+    for (size_t f = 0; f < k; f++)
+        ok &= !failed[f];
     if (ok)
         cv_figures(pred, y, m, spearman, mae);
     free(perm);
-    free(tx);
-    free(ty);
     free(pred);
+    free(failed);
     return ok;
+}
+
+typedef struct cv_runs_job {
+    predict_kind kind;
+    int target;
+    const predict_runs *runs;
+    const size_t *idx;
+    size_t m, k;
+    uint64_t seed;
+    double *pred, *truth;
+} cv_runs_job;
+
+static void cv_runs_fold(void *ctx, size_t f, int worker)
+{
+    (void)worker;
+    const cv_runs_job *j = ctx;
+    const predict_runs *runs = j->runs;
+    int n = runs->n, target = j->target;
+    double *sc = xmalloc((runs->m ? runs->m : 1) * (size_t)n * sizeof *sc);
+    memcpy(sc, runs->score, runs->m * (size_t)n * sizeof *sc);
+    for (size_t i = f; i < j->m; i += j->k)
+        sc[j->idx[i] * n + target] = NAN;
+    predict_runs r = {n, runs->m, runs->combo, sc};
+    predict_model *md = predict_fit_runs(j->kind, target, &r, j->seed + f, PREDICT_CHEAP, NULL);
+    for (size_t i = f; i < j->m; i += j->k) {
+        double sd;
+        predict_eval(md, runs->combo[j->idx[i]], &j->pred[i], &sd);
+        j->truth[i] = runs->score[j->idx[i] * n + target];
+    }
+    predict_free(md);
+    free(sc);
 }
 
 bool predict_cv_runs(predict_kind kind, int target, const predict_runs *runs, int folds, uint64_t seed,
@@ -477,23 +538,10 @@ bool predict_cv_runs(predict_kind kind, int target, const predict_runs *runs, in
         return false;
     }
     size_t k = cv_shuffle(idx, m, folds, seed);
-    double *sc = xmalloc(runs->m * (size_t)n * sizeof *sc);
     double *pred = xmalloc(m * sizeof *pred), *truth = xmalloc(m * sizeof *truth);
-    for (size_t f = 0; f < k; f++) {
-        memcpy(sc, runs->score, runs->m * (size_t)n * sizeof *sc);
-        for (size_t i = f; i < m; i += k)
-            sc[idx[i] * n + target] = NAN;
-        predict_runs r = {n, runs->m, runs->combo, sc};
-        predict_model *md = predict_fit_runs(kind, target, &r, seed + f, PREDICT_CHEAP, NULL);
-        for (size_t i = f; i < m; i += k) {
-            double sd;
-            predict_eval(md, runs->combo[idx[i]], &pred[i], &sd);
-            truth[i] = runs->score[idx[i] * n + target];
-        }
-        predict_free(md);
-    }
+    cv_runs_job j = {kind, target, runs, idx, m, k, seed, pred, truth};
+    par_for(k, cv_runs_fold, &j);
     cv_figures(pred, truth, m, spearman, mae);
-    free(sc);
     free(pred);
     free(truth);
     free(idx);

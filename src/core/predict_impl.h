@@ -8,6 +8,19 @@
 #include "comboscope/predict.h"
 #include "comboscope/rng.h"
 
+/* z[i] = tanh(h[i]) for i < n, through glibc's vector tanh where there is one (predict_net.c). */
+void predict_tanh(const double *h, double *z, int n);
+
+/* z[i] = tanh(h[i]) (or max(h[i], 0) for relu) for i < n: the hidden units' activation. */
+static inline void predict_activate(const double *restrict h, double *restrict z, int n, bool relu)
+{
+    if (relu)
+        for (int i = 0; i < n; i++)
+            z[i] = h[i] > 0 ? h[i] : 0;
+    else
+        predict_tanh(h, z, n);
+}
+
 struct predict_model {
     predict_kind kind;
     int n, target, d;
@@ -48,5 +61,33 @@ void predict_net_fit(predict_model *md, const combo_t *x, const double *ys, size
 double predict_net_eval(const predict_model *md, const double *P, const int *a, int r);
 void predict_multi_fit(predict_model *md, const predict_runs *runs, cs_rng *rng, predict_effort effort);
 double predict_multi_eval(const predict_model *md, const double *P, combo_t c, int out);
+
+/* An incremental scorer (predict_cursor.c). Every array is member-minor ([...][S]) so that one
+ * step updates all members with contiguous, vectorisable loops. A member's standardized
+ * prediction is out0[s] + sum_u w2[u][s] act(h[u][s]) + lin[s], where h = b1 + the rows W1[i] of
+ * the active inputs i and lin = the active inputs' main[i] (+ pair[i][j] for pairs of them). */
+struct predict_cursor {
+    const predict_model *md;
+    int S, H, inputs;               /* members, hidden units (0: linear model), inputs */
+    int input[COMBO_MAX_DATASETS];  /* dataset -> input index, -1 if not an input (always in) */
+    bool relu, generic;             /* generic: no incremental form, predict_eval_members */
+    const int *pair;                /* inputs x inputs -> row of pw, -1 (NULL: no pairs) */
+    double *W1;                     /* inputs x H x S */
+    double *b1, *w2;                /* H x S */
+    double *out0;                   /* S: output bias (networks) or intercept (ridge) */
+    double *main;                   /* inputs x S: linear effects (skip path, ridge mains) */
+    double *pw;                     /* (pair rows) x S: pair effects (pairwise ridge) */
+    double *h, *z, *lin, *o;        /* state: H x S, H x S, S, S */
+    int *pairmap;                   /* storage behind pair */
+    int active[COMBO_MAX_DATASETS], nactive; /* active inputs, in no particular order */
+    struct gp_cursor *gp;           /* PREDICT_GP: the GP's own cursor (predict_gp.c) */
+    combo_t c;                      /* the combination the state is for, 0: none */
+};
+
+/* Fill a new cursor's weights (the arrays are allocated by the caller from S, H, inputs;
+ * pw and pairmap by the ridge family itself). */
+void predict_net_cursor_init(const predict_model *md, predict_cursor *cur);
+void predict_multi_cursor_init(const predict_model *md, predict_cursor *cur);
+void predict_ridge_cursor_init(const predict_model *md, predict_cursor *cur);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/par.h"
 #include "comboscope/rng.h"
 #include "comboscope/text.h"
 #include "predict_impl.h"
@@ -22,6 +23,39 @@ enum {
 #define ENS_LINEAR_PRIOR 0.2 /* prior sd of one dataset's linear effect, in score sds */
 
 /* ---------- networks ---------- */
+
+/* The activation: glibc's vector tanh (libmvec). With the simd declaration, -O3 and
+ * -fno-math-errno (Makefile: the predict*.c files; no -ffast-math, so nothing is reassociated)
+ * gcc turns tanh_block's loop into calls of the vector variant; target_clones makes one copy of
+ * it per instruction set (AVX-512: 8 values per call, AVX2: 4, SSE: 2), chosen once per process
+ * by the processor, like libm's own tanh. Every value goes through the main vector loop (tanh_block
+ * is only given multiples of 8; a remainder is padded), so one value always gets the same result,
+ * wherever it is in a loop. The vector tanh may differ from libm's scalar one in the last bit: the
+ * suggestions compare equal on the benchmark tables (BENCHMARKS.md, speed). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
+__attribute__((simd("notinbranch"))) double tanh(double);
+#define TANH_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TANH_CLONES
+#endif
+
+TANH_CLONES static void tanh_block(const double *restrict h, double *restrict z, int n)
+{
+    for (int i = 0; i < n; i++)
+        z[i] = tanh(h[i]);
+}
+
+void predict_tanh(const double *h, double *z, int n)
+{
+    int m = n & ~7;
+    tanh_block(h, z, m);
+    if (m < n) {
+        double hb[8] = {0}, zb[8];
+        memcpy(hb, h + m, (size_t)(n - m) * sizeof *hb);
+        tanh_block(hb, zb, 8);
+        memcpy(z + m, zb, (size_t)(n - m) * sizeof *zb);
+    }
+}
 
 /* Full-batch Adam with early stopping on the out-of-bag error: the optimizer state that
  * net_train and multi_train share (they differ only in the network and its gradient). */
@@ -124,16 +158,39 @@ static net_layout layout(int d, int H)
 double predict_net_eval(const predict_model *md, const double *P, const int *a, int r)
 {
     net_layout l = layout(md->d, md->hidden);
-    double h[64];
+    double h[64] = {0}, z[64]; /* zeroed: gcc -O3 with the sanitizers cannot see that hidden_in fills h[0..H) */
     int H = md->hidden;
     hidden_in(P + l.W1, P + l.b1, H, a, r, h);
+    predict_activate(h, z, H, md->relu);
     double out = P[l.b2];
     for (int u = 0; u < H; u++)
-        out += P[l.w2 + u] * (md->relu ? (h[u] > 0 ? h[u] : 0) : tanh(h[u]));
+        out += P[l.w2 + u] * z[u];
     if (md->skip)
         for (int i = 0; i < r; i++)
             out += P[l.ws + a[i]];
     return out;
+}
+
+/* One member's training, for par_for over the members. */
+typedef struct net_job {
+    const predict_model *md;
+    const int *act, *nact;
+    int maxa;
+    const double *ys, *wt; /* wt: members x mw bootstrap weights */
+    size_t m, mw;
+    int epochs;
+    double lr, decay;
+} net_job;
+
+static void net_train(const predict_model *md, double *P, const int *act, const int *nact, int maxa,
+                      const double *ys, const double *wt, size_t m, int epochs, double lr, double decay);
+
+static void net_train_member(void *ctx, size_t s, int worker)
+{
+    (void)worker;
+    const net_job *j = ctx;
+    net_train(j->md, j->md->net + s * j->md->net_size, j->act, j->nact, j->maxa, j->ys, j->wt + s * j->mw,
+              j->m, j->epochs, j->lr, j->decay);
 }
 
 /* Trains one member by full-batch Adam on the weighted squared error (weights are bootstrap
@@ -154,7 +211,7 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
         wsum += wt[i];
         oob += wt[i] == 0;
     }
-    double h[64], z[64];
+    double h[64], z[64], dh[64];
     for (int e = 0; e < epochs && wsum > 0; e++) {
         memset(g, 0, np * sizeof *g);
         for (size_t i = 0; i < m; i++) {
@@ -163,11 +220,10 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
             const int *a = act + i * (size_t)maxa;
             int r = nact[i];
             hidden_in(P + l.W1, P + l.b1, H, a, r, h);
+            predict_activate(h, z, H, md->relu);
             double out = P[l.b2];
-            for (int u = 0; u < H; u++) {
-                z[u] = md->relu ? (h[u] > 0 ? h[u] : 0) : tanh(h[u]);
+            for (int u = 0; u < H; u++)
                 out += P[l.w2 + u] * z[u];
-            }
             if (md->skip)
                 for (int k = 0; k < r; k++)
                     out += P[l.ws + a[k]];
@@ -175,10 +231,14 @@ static void net_train(const predict_model *md, double *P, const int *act, const 
             g[l.b2] += dout;
             for (int u = 0; u < H; u++) {
                 g[l.w2 + u] += dout * z[u];
-                double dh = dout * P[l.w2 + u] * (md->relu ? (h[u] > 0) : 1 - z[u] * z[u]);
-                g[l.b1 + u] += dh;
-                for (int k = 0; k < r; k++)
-                    g[l.W1 + (size_t)a[k] * H + u] += dh;
+                dh[u] = dout * P[l.w2 + u] * (md->relu ? (h[u] > 0) : 1 - z[u] * z[u]);
+                g[l.b1 + u] += dh[u];
+            }
+            /* Row by row (each gradient entry still gets one addition per point). */
+            for (int k = 0; k < r; k++) {
+                double *gr = g + l.W1 + (size_t)a[k] * H;
+                for (int u = 0; u < H; u++)
+                    gr[u] += dh[u];
             }
             if (md->skip)
                 for (int k = 0; k < r; k++)
@@ -238,8 +298,11 @@ void predict_net_fit(predict_model *md, const combo_t *x, const double *ys, size
     int *nact = xmalloc((m ? m : 1) * sizeof *nact);
     for (size_t i = 0; i < m; i++)
         nact[i] = predict_active_inputs(md, x[i], act + i * (size_t)maxa);
-    double *wt = xmalloc((m ? m : 1) * sizeof *wt);
+    size_t mw = m ? m : 1;
+    double *wt = xmalloc((size_t)md->members * mw * sizeof *wt);
     int H = md->hidden;
+    /* Every random draw first, in the order of one member after another; then the members
+     * train on as many threads as there are (each writes only its own parameters). */
     for (int s = 0; s < md->members; s++) {
         double *P = md->net + (size_t)s * l.size;
         double scale = md->relu ? sqrt(2.0 / (md->d > 0 ? md->d : 1)) : 1.0 / sqrt(md->d > 0 ? md->d : 1);
@@ -250,17 +313,38 @@ void predict_net_fit(predict_model *md, const combo_t *x, const double *ys, size
         if (ens)
             for (int j = 0; j < md->d; j++)
                 P[l.ws + j] = ENS_LINEAR_PRIOR * rng_normal(rng);
+        double *w = wt + (size_t)s * mw;
         if (ens) {
-            bootstrap(wt, m, rng);
+            bootstrap(w, m, rng);
         } else {
             for (size_t i = 0; i < m; i++)
-                wt[i] = 1;
+                w[i] = 1;
         }
-        net_train(md, P, act, nact, maxa, ys, wt, m, epochs, ens ? 0.02 : 0.01, ens ? 1e-3 : 0);
     }
+    net_job job = {md, act, nact, maxa, ys, wt, m, mw, epochs, ens ? 0.02 : 0.01, ens ? 1e-3 : 0};
+    par_for((size_t)md->members, net_train_member, &job);
     free(act);
     free(nact);
     free(wt);
+}
+
+void predict_net_cursor_init(const predict_model *md, predict_cursor *cur)
+{
+    net_layout l = layout(md->d, md->hidden);
+    int S = cur->S, H = cur->H;
+    for (int s = 0; s < S; s++) {
+        const double *P = md->net + (size_t)s * l.size;
+        for (int i = 0; i < md->d; i++)
+            for (int u = 0; u < H; u++)
+                cur->W1[((size_t)i * H + u) * S + s] = P[l.W1 + (size_t)i * H + u];
+        for (int u = 0; u < H; u++) {
+            cur->b1[u * S + s] = P[l.b1 + u];
+            cur->w2[u * S + s] = P[l.w2 + u];
+        }
+        cur->out0[s] = P[l.b2];
+        for (int i = 0; i < md->d; i++)
+            cur->main[(size_t)i * S + s] = md->skip ? P[l.ws + i] : 0;
+    }
 }
 
 
@@ -300,16 +384,18 @@ double predict_multi_eval(const predict_model *md, const double *P, combo_t c, i
     multi_layout l = mlayout(md->n, md->hidden);
     int H = md->hidden, a[COMBO_MAX_DATASETS];
     int r = members_of(c, md->n, a);
-    double h[64];
+    double h[64] = {0}; /* zeroed for gcc's uninitialized-use analysis, as in predict_net_eval */
     /* hidden_in's loop, written out: gcc cannot see that members_of filled a[0..r) */
     for (int u = 0; u < H; u++)
         h[u] = P[l.b1 + u];
     for (int i = 0; i < r; i++)
         for (int u = 0; u < H; u++)
             h[u] += P[l.W1 + (size_t)a[i] * H + u];
+    double z[64];
+    predict_activate(h, z, H, false);
     double y = P[l.b2 + out];
     for (int u = 0; u < H; u++)
-        y += P[l.w2 + (size_t)out * H + u] * tanh(h[u]);
+        y += P[l.w2 + (size_t)out * H + u] * z[u];
     for (int i = 0; i < r; i++)
         if (a[i] != out)
             y += P[l.ws + (size_t)out * md->n + a[i]];
@@ -346,10 +432,9 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
                 continue;
             int r = members_of(runs->combo[i], n, a);
             hidden_in(P + l.W1, P + l.b1, H, a, r, h);
-            for (int u = 0; u < H; u++) {
-                z[u] = tanh(h[u]);
+            predict_activate(h, z, H, false);
+            for (int u = 0; u < H; u++)
                 dz[u] = 0;
-            }
             for (int k = 0; k < r; k++) {
                 int d = a[k];
                 double t = ys[i * n + d];
@@ -373,10 +458,13 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
                         g[l.ws + (size_t)d * n + a[j]] += dout;
             }
             for (int u = 0; u < H; u++) {
-                double dh = dz[u] * (1 - z[u] * z[u]);
-                g[l.b1 + u] += dh;
-                for (int k = 0; k < r; k++)
-                    g[l.W1 + (size_t)a[k] * H + u] += dh;
+                dz[u] *= 1 - z[u] * z[u]; /* now the hidden units' gradient */
+                g[l.b1 + u] += dz[u];
+            }
+            for (int k = 0; k < r; k++) {
+                double *gr = g + l.W1 + (size_t)a[k] * H;
+                for (int u = 0; u < H; u++)
+                    gr[u] += dz[u];
             }
         }
         if (decay > 0) /* anchored, as in net_train */
@@ -396,6 +484,22 @@ static void multi_train(const predict_model *md, double *P, const predict_runs *
         }
     }
     adam_finish(&o, P, oob >= 3);
+}
+
+typedef struct multi_job {
+    const predict_model *md;
+    const predict_runs *runs;
+    const double *ys, *wt;
+    size_t mw;
+    int epochs;
+} multi_job;
+
+static void multi_train_member(void *ctx, size_t s, int worker)
+{
+    (void)worker;
+    const multi_job *j = ctx;
+    multi_train(j->md, j->md->net + s * j->md->net_size, j->runs, j->ys, j->wt + s * j->mw, j->epochs, 0.02,
+                1e-3);
 }
 
 /* Standardizes every dataset's scores by its own mean and the pooled spread, fits the members. */
@@ -441,9 +545,10 @@ void predict_multi_fit(predict_model *md, const predict_runs *runs, cs_rng *rng,
     multi_layout l = mlayout(n, md->hidden);
     md->net_size = l.size;
     md->net = xcalloc((size_t)md->members * l.size, sizeof *md->net);
-    double *wt = xmalloc((m ? m : 1) * sizeof *wt);
+    size_t mw = m ? m : 1;
+    double *wt = xmalloc((size_t)md->members * mw * sizeof *wt);
     int H = md->hidden;
-    for (int s = 0; s < md->members; s++) {
+    for (int s = 0; s < md->members; s++) { /* draws first, as in predict_net_fit */
         double *P = md->net + (size_t)s * l.size;
         for (size_t j = l.W1; j < l.b1; j++)
             P[j] = rng_normal(rng) / sqrt((double)n);
@@ -451,9 +556,29 @@ void predict_multi_fit(predict_model *md, const predict_runs *runs, cs_rng *rng,
             P[j] = rng_normal(rng) / sqrt((double)H);
         for (size_t j = l.ws; j < l.size; j++)
             P[j] = ENS_LINEAR_PRIOR * rng_normal(rng);
-        bootstrap(wt, m, rng);
-        multi_train(md, P, runs, ys, wt, epochs, 0.02, 1e-3);
+        bootstrap(wt + (size_t)s * mw, m, rng);
     }
+    multi_job job = {md, runs, ys, wt, mw, epochs};
+    par_for((size_t)md->members, multi_train_member, &job);
     free(wt);
     free(ys);
+}
+
+void predict_multi_cursor_init(const predict_model *md, predict_cursor *cur)
+{
+    int n = md->n, T = md->target, S = cur->S, H = cur->H;
+    multi_layout l = mlayout(n, H);
+    for (int s = 0; s < S; s++) {
+        const double *P = md->net + (size_t)s * l.size;
+        for (int b = 0; b < n; b++)
+            for (int u = 0; u < H; u++)
+                cur->W1[((size_t)b * H + u) * S + s] = P[l.W1 + (size_t)b * H + u];
+        for (int u = 0; u < H; u++) {
+            cur->b1[u * S + s] = P[l.b1 + u];
+            cur->w2[u * S + s] = P[l.w2 + (size_t)T * H + u];
+        }
+        cur->out0[s] = P[l.b2 + T];
+        for (int b = 0; b < n; b++)
+            cur->main[(size_t)b * S + s] = b == T ? 0 : P[l.ws + (size_t)T * n + b];
+    }
 }

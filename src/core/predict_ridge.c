@@ -183,3 +183,25 @@ bool predict_main_effects(const predict_model *md, double *out)
         out[i] = md->local[i] < 0 ? 0 : md->wmean[1 + md->local[i]] * md->yscale;
     return true;
 }
+
+void predict_ridge_cursor_init(const predict_model *md, predict_cursor *cur)
+{
+    int S = cur->S, p = md->p, d = md->d;
+    for (int s = 0; s < S; s++) {
+        const double *w = md->w + (size_t)s * p;
+        cur->out0[s] = w[0];
+        for (int i = 0; i < d; i++)
+            cur->main[(size_t)i * S + s] = w[1 + i];
+    }
+    if (md->kind != PREDICT_PAIRWISE)
+        return;
+    cur->pw = xmalloc((size_t)p * S * sizeof *cur->pw);
+    for (int s = 0; s < S; s++)
+        for (int j = 0; j < p; j++)
+            cur->pw[(size_t)j * S + s] = md->w[(size_t)s * p + j];
+    cur->pairmap = xmalloc((size_t)(d > 0 ? d : 1) * (d > 0 ? d : 1) * sizeof *cur->pairmap);
+    for (int i = 0; i < d; i++)
+        for (int j = 0; j < d; j++)
+            cur->pairmap[i * d + j] = i == j ? -1 : pair_index(d, i < j ? i : j, i < j ? j : i);
+    cur->pair = cur->pairmap;
+}

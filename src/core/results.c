@@ -603,3 +603,44 @@ bool results_enter(const study *s, const journal *j, const char *run_id, const d
     append_done(&t);
     return ok;
 }
+
+typedef struct run_ctx {
+    const study *res;
+    combo_t combo;
+} run_ctx;
+
+static const char *run_cell(void *p, const char *column, int d, char num[64])
+{
+    run_ctx *rc = p;
+    int m = study_find_metric(rc->res, column);
+    const study_stat *st = m >= 0 ? study_stat_of(rc->res, rc->combo, d, m) : NULL;
+    if (!st)
+        return NULL;
+    format_number(st->mean, num);
+    return num;
+}
+
+bool results_append_run(const study *s, const journal *j, const char *run_id, const study *res,
+                        cs_error *err)
+{
+    const journal_run *run = journal_run_find(j, run_id);
+    if (!run)
+        return error_set(err, j->path, 0, 0, "no run %s in the journal", run_id);
+    table_append t;
+    bool ok = append_begin(s, &t, err);
+    if (ok) {
+        bool has_metric = false;
+        for (int c = 0; c < t.h.n; c++)
+            has_metric |= strcmp(t.h.names[c], s->metrics[s->metric]) == 0;
+        if (!has_metric)
+            ok = error_set(err, t.table, 1, 0, "the table has no \"%s\" column to hold the scores",
+                           s->metrics[s->metric]);
+    }
+    run_ctx rc = {.res = res, .combo = run->combo};
+    for (int d = 0; ok && d < s->n_datasets; d++)
+        if (combo_has(run->combo, d))
+            append_row(&t, s, run, d, "launch", run_cell, &rc);
+    ok = ok && append_commit(&t, err);
+    append_done(&t);
+    return ok;
+}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/par.h"
 #include "comboscope/rng.h"
 #include "comboscope/text.h"
 
@@ -248,15 +249,20 @@ static double tie_break(uint64_t seed, combo_t c)
     return (double)(rng_mix(seed ^ rng_mix(c)) >> 11) * 0x1.0p-53;
 }
 
+/* The shortlist key of candidate c whose members' (sign-adjusted) predictions are f. */
+static double key_of(const scorer *sc, combo_t c, const double *f)
+{
+    return sc->explore ? nearest(c, sc->xm, sc->m) + tie_break(sc->seed, c)
+                       : screen(sc->st, f, sc->h->S, sc->best);
+}
+
 static void score_one(scorer *sc, combo_t c)
 {
     int S = sc->h->S;
     predict_eval_members(sc->model, c, sc->f);
     for (int s = 0; s < S; s++)
         sc->f[s] *= sc->sign;
-    double key = sc->explore ? nearest(c, sc->xm, sc->m) + tie_break(sc->seed, c)
-                             : screen(sc->st, sc->f, S, sc->best);
-    shortlist_offer(sc->h, c, key, sc->f);
+    shortlist_offer(sc->h, c, key_of(sc, c, sc->f), sc->f);
     sc->scored++;
 }
 
@@ -266,6 +272,118 @@ static bool visit_candidate(combo_t c, void *ctx)
     if (!set_has(sc->measured, c))
         score_one(sc, c);
     return true;
+}
+
+/* Enumeration: the target's lattice in Gray-code order (consecutive combinations differ by one
+ * dataset, so a cursor updates its sums instead of recomputing them), cut into blocks of
+ * SCORE_BLOCK indices that threads take in any order. Each block starts from scratch (a cursor
+ * reset) and has its own shortlist per thread; the shortlists are merged at the end. A score thus
+ * depends only on its block, and the merged shortlist is the best SHORTLIST by (key, combination),
+ * a total order: the result is the same bytes whatever the number of threads. */
+#define SCORE_BLOCK 4096
+
+typedef struct worker_state {
+    shortlist h;
+    predict_cursor *cur;
+    double *f;
+    uint64_t scored;
+} worker_state;
+
+typedef struct enum_job {
+    const scorer *sc; /* settings, model, sign, measured set, key rule (read only) */
+    int n, target, S;
+    uint64_t size; /* lattice indices */
+    size_t cap;    /* shortlist capacity */
+    worker_state *w[PAR_MAX_THREADS]; /* made by each worker on first use */
+} enum_job;
+
+static void shortlist_alloc(shortlist *h, size_t cap, int S)
+{
+    *h = (shortlist){.S = S, .cap = cap};
+    h->combo = xmalloc(cap * sizeof *h->combo);
+    h->key = xmalloc(cap * sizeof *h->key);
+    h->F = xmalloc(cap * (size_t)S * sizeof *h->F);
+}
+
+static void shortlist_free(shortlist *h)
+{
+    free(h->combo);
+    free(h->key);
+    free(h->F);
+}
+
+static void score_block(void *ctx, size_t blk, int worker)
+{
+    enum_job *j = ctx;
+    worker_state *w = j->w[worker];
+    if (!w) {
+        w = j->w[worker] = xcalloc(1, sizeof *w);
+        shortlist_alloc(&w->h, j->cap, j->S);
+        w->cur = predict_cursor_new(j->sc->model);
+        w->f = xmalloc((size_t)j->S * sizeof *w->f);
+    }
+    uint64_t lo = (uint64_t)blk * SCORE_BLOCK, hi = lo + SCORE_BLOCK < j->size ? lo + SCORE_BLOCK : j->size;
+    predict_cursor_reset(w->cur);
+    for (uint64_t i = lo; i < hi; i++) {
+        combo_t c = combo_lattice_at(j->n, j->target, combo_gray(i));
+        if (set_has(j->sc->measured, c))
+            continue;
+        predict_cursor_eval(w->cur, c, w->f);
+        for (int s = 0; s < j->S; s++)
+            w->f[s] *= j->sc->sign;
+        shortlist_offer(&w->h, c, key_of(j->sc, c, w->f), w->f);
+        w->scored++;
+    }
+}
+
+/* Order of the merged shortlist: by combination, so that what follows never depends on the order
+ * in which the threads' entries were merged. */
+typedef struct entry_ref {
+    combo_t c;
+    size_t i;
+} entry_ref;
+
+static int by_combo(const void *a, const void *b)
+{
+    combo_t x = ((const entry_ref *)a)->c, y = ((const entry_ref *)b)->c;
+    return x < y ? -1 : x > y;
+}
+
+static void enumerate(scorer *sc, int n, int target)
+{
+    const shortlist *h0 = sc->h;
+    enum_job j = {sc, n, target, h0->S, combo_lattice_size(n), h0->cap, {0}};
+    par_for((size_t)((j.size + SCORE_BLOCK - 1) / SCORE_BLOCK), score_block, &j);
+    shortlist *h = sc->h;
+    for (int t = 0; t < PAR_MAX_THREADS; t++) {
+        worker_state *w = j.w[t];
+        if (!w)
+            continue;
+        for (size_t i = 0; i < w->h.len; i++)
+            shortlist_offer(h, w->h.combo[i], w->h.key[i], w->h.F + i * (size_t)h->S);
+        sc->scored += w->scored;
+        shortlist_free(&w->h);
+        predict_cursor_free(w->cur);
+        free(w->f);
+        free(w);
+    }
+    /* Canonical order (the heap property is not needed any more). */
+    size_t L = h->len, S = (size_t)h->S;
+    entry_ref *ix = xmalloc((L ? L : 1) * sizeof *ix);
+    for (size_t i = 0; i < L; i++)
+        ix[i] = (entry_ref){h->combo[i], i};
+    qsort(ix, L, sizeof *ix, by_combo);
+    shortlist t;
+    shortlist_alloc(&t, h->cap, h->S);
+    for (size_t i = 0; i < L; i++) {
+        t.combo[i] = h->combo[ix[i].i];
+        t.key[i] = h->key[ix[i].i];
+        memcpy(t.F + i * S, h->F + ix[i].i * S, S * sizeof *t.F);
+    }
+    t.len = L;
+    free(ix);
+    shortlist_free(h);
+    *h = t;
 }
 
 /* Above SEARCH_ENUMERATE_MAX datasets: local search. Start from the 8 best measured
@@ -379,7 +497,7 @@ int search_round_model(const search_settings *st, const predict_model *model, in
                                !set_has(&measured, st->pool[i]);
     } else if (n <= SEARCH_ENUMERATE_MAX) {
         info->enumerated = true;
-        combo_each_with(n, target, visit_candidate, &sc);
+        enumerate(&sc, n, target);
     } else {
         local_search(&sc, n, target, x, y, m);
     }

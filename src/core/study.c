@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/launch.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
 
@@ -43,6 +44,7 @@ void study_free(study *s)
     free(s->search.acquisition);
     free(s->journal);
     free(s->queue);
+    launch_config_free(s->launch);
     if (s->json)
         study_json_release(s->json);
     free(s);

@@ -69,20 +69,68 @@ bool text_has_control(const char *s)
     return false;
 }
 
+size_t text_utf8_decode(const char *str, size_t n, unsigned *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (n == 0)
+        return 0;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : 2;
+    if (len > n || text_utf8_invalid(str, len) != len)
+        return 0;
+    unsigned v = s[0] & (len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u);
+    for (size_t k = 1; k < len; k++)
+        v = (v << 6) | (s[k] & 0x3Fu);
+    *cp = v;
+    return len;
+}
+
+bool text_invisible(unsigned cp)
+{
+    return cp == 0x00AD || cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF ||
+           (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+size_t text_sanitize_char(const char *s, size_t n, char out[TEXT_SAFE_CHAR_MAX], size_t *out_len)
+{
+    unsigned cp;
+    size_t len = text_utf8_decode(s, n, &cp);
+    if (len == 0) { /* not UTF-8: one byte */
+        out[0] = '?';
+        *out_len = 1;
+        return 1;
+    }
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
+        out[0] = '?';
+        *out_len = 1;
+    } else if (text_invisible(cp)) {
+        *out_len = (size_t)snprintf(out, TEXT_SAFE_CHAR_MAX, "<U+%04X>", cp);
+    } else {
+        memcpy(out, s, len);
+        *out_len = len;
+    }
+    return len;
+}
+
 char *text_sanitize(const char *s, char *out, size_t n)
 {
     if (n == 0)
         return out;
-    size_t k = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && k + 1 < n; p++) {
-        if (*p < 0x20 || *p == 0x7F) {
-            out[k++] = '?';
-        } else if (is_c1_lead(p)) {
-            out[k++] = '?';
-            p++;
-        } else {
-            out[k++] = (char)*p;
-        }
+    size_t k = 0, left = strlen(s);
+    while (left) {
+        char piece[TEXT_SAFE_CHAR_MAX];
+        size_t plen;
+        size_t used = text_sanitize_char(s, left, piece, &plen);
+        if (k + plen + 1 > n)
+            break;
+        memcpy(out + k, piece, plen);
+        k += plen;
+        s += used;
+        left -= used;
     }
     out[k] = '\0';
     return out;

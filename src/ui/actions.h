@@ -14,7 +14,7 @@
 #define COMBOSCOPE_UI_ACTIONS_H
 
 #define ACTION_TABLE(X)                                                                     \
-    X(QUIT,          GLOBAL,   "q",     NULL,   "quit")                                     \
+    X(QUIT,          GLOBAL,   "q",     NULL,   "quit (over the help, the editor or a list: close it)") \
     X(HELP,          GLOBAL,   "?",     NULL,   "show the keys of the current view")        \
     X(VIEW_STUDY,    GLOBAL,   "1",     NULL,   "Study view")                               \
     X(VIEW_LATTICE,  GLOBAL,   "2",     NULL,   "Lattice view")                             \
@@ -36,12 +36,13 @@
     X(PAGE_DOWN,     GLOBAL,   "PgDn",  "^F",   "page down")                                \
     X(MOVE_FIRST,    GLOBAL,   "Home",  "g",    "first line")                               \
     X(MOVE_LAST,     GLOBAL,   "End",   "G",    "last line")                                \
-    X(SEARCH,        GLOBAL,   "/",     NULL,   "search (incremental; Enter keeps, Esc cancels)") \
+    X(SEARCH,        GLOBAL,   "/",     NULL,   "search the view (incremental; Enter keeps, Esc cancels)") \
     X(SEARCH_NEXT,   GLOBAL,   "n",     NULL,   "next match")                               \
     X(SEARCH_PREV,   GLOBAL,   "N",     NULL,   "previous match")                           \
+    X(SHOW_LATTICE,  GLOBAL,   "L",     NULL,   "show the selected combination in the Lattice") \
     X(STUDY_SELECT,  STUDY,    "Enter", NULL,   "make the dataset under the cursor the target") \
     X(LATTICE_LAYOUT, LATTICE, "s",     NULL,   "switch layout: Gray-code grid or by size (Hasse)") \
-    X(LATTICE_TOGGLE, LATTICE, "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
+    X(LATTICE_TOGGLE, LATTICE, "x",     NULL,   "toggle a dataset by name (type part of it, Enter toggles)") \
     X(LATTICE_ADD_BEST, LATTICE, "+",   NULL,   "add the dataset that helps most (best measured neighbour)") \
     X(LATTICE_DROP_BEST, LATTICE, "-",  NULL,   "remove the dataset whose removal helps most") \
     X(LATTICE_BEST,  LATTICE,  "b",     NULL,   "go to the best measured combination") \
@@ -50,6 +51,7 @@
     X(LATTICE_METRIC, LATTICE, "m",     NULL,   "colour by the next metric")                \
     X(LATTICE_ZOOM,  LATTICE,  "z",     NULL,   "zoom: one cell per character (a paged ramp) or two") \
     X(LATTICE_CUT,   LATTICE,  "c",     NULL,   "good in ASCII/no-colour glyphs: gain > 0, top 10%, top 1%") \
+    X(LATTICE_ROWS,  LATTICE,  "R",     NULL,   "show the combination's rows in the Table") \
     X(LATTICE_ORDER, LATTICE,  "o",     NULL,   "grid axes by effect (labelled blocks) or in the fixed study order") \
     X(LATTICE_FILTER, LATTICE, "f",     NULL,   "filter: names to contain, -names to leave out (the rest is blanked)") \
     X(HEATMAP_KIND,  HEATMAPS, "p",     NULL,   "pair gain or mean marginal gain")          \
@@ -60,7 +62,7 @@
     X(ROUND_ACCEPT,  ROUND,    "a",     NULL,   "accept the suggestion (saved to the journal at once)") \
     X(ROUND_REJECT,  ROUND,    "x",     NULL,   "reject the suggestion, with an optional reason") \
     X(ROUND_OVERRIDE, ROUND,   "o",     NULL,   "override: edit the combination, run yours instead") \
-    X(ROUND_NOTE,    ROUND,    "n",     NULL,   "add a note to the suggestion")              \
+    X(ROUND_NOTE,    ROUND,    "m",     NULL,   "add a note (memo) to the suggestion")       \
     X(ROUND_UNDO,    ROUND,    "u",     NULL,   "undo the last decision of the round; with none, undo the last commit (while none of its runs has a result or was launched)") \
     X(ROUND_COMMIT,  ROUND,    "Enter", NULL,   "commit the round: approved runs go to the queue (asks y/N first when suggestions would be left open or runs launched)") \
     X(ROUND_WITHDRAW, ROUND,   "w",     NULL,   "withdraw a queued run that has not started (asks which; the last one queued is offered)") \
@@ -70,17 +72,24 @@
     X(ROUND_BATCH_LESS, ROUND, "-",     NULL,   "one fewer suggestion per round (proposes again)") \
     X(ROUND_RESULT,  ROUND,    "e",     NULL,   "type in the result of the first run waiting") \
     X(ROUND_RELOAD,  ROUND,    "r",     NULL,   "read the tables again for results now, and a replaced journal") \
+    X(ROUND_RUNS,    ROUND,    "R",     NULL,   "the runs list: every run's state; cancel, resubmit, withdraw, its log") \
+    X(RUNS_CANCEL,   RUNS,     "c",     NULL,   "cancel the run (asks y/N first): its engine stops it") \
+    X(RUNS_RESUBMIT, RUNS,     "s",     NULL,   "submit a failed, cancelled or lost run again") \
+    X(RUNS_WITHDRAW, RUNS,     "w",     NULL,   "withdraw a run that has not started (asks y/N first; a pending one is cancelled in its engine)") \
+    X(RUNS_LOG,      RUNS,     "Enter", NULL,   "show or hide the last lines of the run's log") \
+    X(RUNS_CLOSE,    RUNS,     "Esc",   "q",    "back to the round (closes the list)") \
     X(EDIT_TOGGLE,   EDITOR,   "Space", NULL,   "add or remove the dataset under the cursor") \
     X(EDIT_NAME,     EDITOR,   "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
     X(EDIT_DONE,     EDITOR,   "Enter", NULL,   "override the suggestion with this combination") \
-    X(EDIT_CANCEL,   EDITOR,   "Esc",   NULL,   "leave the editor without deciding")         \
+    X(EDIT_CANCEL,   EDITOR,   "Esc",   "q",    "leave the editor without deciding")         \
     X(HISTORY_TARGET, HISTORY, "Enter", NULL,   "plot the best-so-far curve of the round's target") \
     X(TABLE_SORT,    TABLE,    "s",     NULL,   "sort by the next column")                  \
     X(TABLE_SORT_PREV, TABLE,  "S",     NULL,   "sort by the previous column")              \
     X(TABLE_REVERSE, TABLE,    "r",     NULL,   "reverse the sort order")                   \
     X(TABLE_FILTER,  TABLE,    "f",     NULL,   "filter rows (words that must all appear; empty: all rows)") \
     X(TABLE_TARGET,  TABLE,    "T",     NULL,   "show only the target's rows, or all rows") \
-    X(HELP_CLOSE,    HELP,     "Esc",   "?",    "close the help")                          \
+    X(TABLE_DETAIL,  TABLE,    "Enter", NULL,   "open or close the detail of the row (every value)") \
+    X(HELP_CLOSE,    HELP,     "Esc",   "q",    "close the help (so does ?)")              \
     X(PROMPT_ACCEPT, PROMPT,   "Enter", NULL,   "keep the text (search, filter) or the chosen target") \
     X(PROMPT_CANCEL, PROMPT,   "Esc",   "^G",   "cancel")                                   \
     X(PROMPT_ERASE,  PROMPT,   "Backspace", NULL, "erase the last character")               \
@@ -94,6 +103,7 @@
     X(HEATMAPS, "Heatmaps") \
     X(ROUND, "Round")    \
     X(EDITOR, "Round: combination editor") \
+    X(RUNS, "Round: runs list") \
     X(HISTORY, "History") \
     X(TABLE, "Table")    \
     X(HELP, "Help")      \

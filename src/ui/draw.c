@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "ui.h"
+#include "comboscope/text.h"
 
 const ui_glyphs ui_glyphs_utf8 = {
     .hline = "─", .vline = "│", .tee_down = "┬", .tee_up = "┴", .cross = "┼",
@@ -190,7 +191,9 @@ static size_t next_char(const char *s, wchar_t *wc, int *width)
         *width = 1;
         return 1;
     }
-    if (!caps.utf8 || (*wc >= 0x80 && *wc < 0xa0)) {
+    /* Invisible characters that could disguise a name (bidi overrides, zero-width spaces:
+     * text_invisible) are shown, as '?', never applied. */
+    if (!caps.utf8 || (*wc >= 0x80 && *wc < 0xa0) || text_invisible((unsigned)*wc)) {
         *wc = L'?';
         *width = 1;
         return n;
@@ -468,4 +471,48 @@ void ui_dump(FILE *out, const char *title)
         }
     }
     fflush(out); /* a test that kills the program reads every screen it dumped */
+}
+
+int ui_text_wrap(int y, int x, int w, int max_lines, theme_role role, const char *s)
+{
+    if (w < 1 || max_lines < 1)
+        return 0;
+    int lines = 0;
+    char line[1024];
+    while (*s && lines < max_lines) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        /* the longest run of words that fits w columns; a word longer than w is cut */
+        size_t fit = 0, last_space = 0, i = 0;
+        int width = 0;
+        while (s[i]) {
+            size_t clen = 1;
+            while (((unsigned char)s[i + clen] & 0xC0) == 0x80)
+                clen++;
+            if (s[i] == ' ')
+                last_space = i;
+            if (width + 1 > w)
+                break;
+            width++;
+            i += clen;
+            fit = i;
+        }
+        size_t take = !s[fit] ? fit : last_space > 0 ? last_space : fit;
+        if (take >= sizeof line)
+            take = sizeof line - 1;
+        bool last = lines == max_lines - 1 && s[take] && s[take + strspn(s + take, " ")];
+        memcpy(line, s, take);
+        line[take] = '\0';
+        if (last) { /* more text than lines: the last one says so */
+            ui_text(y + lines, x, w - 1, role, line);
+            ui_glyph(y + lines, x + w - 1, ui_role_attr(ROLE_DIM), caps.utf8 ? "…" : "~");
+        } else {
+            ui_text(y + lines, x, w, role, line);
+        }
+        lines++;
+        s += take;
+    }
+    return lines;
 }

@@ -15,6 +15,7 @@
 
 #include "actions.h"
 #include "comboscope/explorer.h"
+#include "comboscope/journal.h"
 #include "comboscope/study.h"
 #include "comboscope/theme.h"
 
@@ -46,10 +47,15 @@ typedef struct ui_rect {
 
 struct app;
 
-/* PROMPT_CONFIRM: a question in the status line (its label) answered by one key: the view's
+/* PROMPT_SEARCH belongs to the app (the `/` search, see the search op); views open the others.
+ * PROMPT_CONFIRM: a question in the status line (its label) answered by one key: the view's
  * prompt op gets done with text "y" for y and "" for any other key. */
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* free text: a reason, a note */,
                    PROMPT_CONFIRM };
+
+/* How a search op is asked to look: the incremental edits of `/` (the cursor's own item may
+ * answer), n (the next match) and N (the previous one). */
+enum search_step { SEARCH_TYPED, SEARCH_NEXT, SEARCH_PREV };
 
 /* One view, one file, one ops table. Called in this order: init once when the view is first
  * shown; then any number of draw / action / prompt / target calls; done at exit.
@@ -67,7 +73,16 @@ enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* fre
  *   show    (optional) the view is about to be shown (switched to): work put off until then
  *           (the Round view's fit after a target change) is done here, before the frame.
  *   reload  (optional) the study was reloaded (results came back): drop anything derived
- *           from the old one. Views without it are closed and opened again. */
+ *           from the old one. Views without it are closed and opened again.
+ *   search  (optional) `/`, n and N in this view. The app owns the prompt, the text (one per
+ *           view: app_search_text) and the messages; the op looks for an item that text
+ *           matches (find.h: find_words, find_combo, find_next) from the cursor: SEARCH_TYPED
+ *           lets the cursor's own item answer, SEARCH_NEXT / SEARCH_PREV move on, wrapping.
+ *           It moves the cursor and returns true, or returns false (the app says "not found").
+ *           It may app_message where the match is ("match 2 of 5"). Views draw matches with
+ *           ui_text_match(..., app_search_text(a, ID)). A view without it still gets the prompt,
+ *           so that what is typed after `/` is never run as keys, and "no search in this view".
+ *   keep each view's search in one small function next to its ops table. */
 struct view_ops {
     const char *name;
     enum view_id id;
@@ -82,6 +97,7 @@ struct view_ops {
     enum action_scope (*scope_now)(struct app *app, void *state);
     void (*reload)(struct app *app, void *state);
     void (*show)(struct app *app, void *state);
+    bool (*search)(struct app *app, void *state, const char *text, enum search_step step);
     void (*done)(void *state);
 };
 
@@ -139,6 +155,8 @@ typedef struct app {
     enum view_id prompt_view;
     char prompt_label[200];
     char prompt_text[128];
+    char search[VIEW_MAX][128]; /* the last `/` text of each view (n and N look for it again) */
+    char search_before[128];    /* the view's search text when `/` was pressed (Esc restores it) */
     /* the target chooser overlay */
     bool chooser;
     int chooser_pos;
@@ -152,6 +170,10 @@ typedef struct app {
     /* The journal, its lock, the current round and results coming back (round.h). */
     struct round_session *session;
     bool dump_notices;   /* golden-test mode: each busy notice also dumps the screen */
+    /* A linked jump (app_show_combo): the view that is to select focus_combo the next time it
+     * draws (VIEW_LATTICE: its cursor; VIEW_TABLE: that combination's rows); 0 for none. */
+    enum view_id focus_view;
+    combo_t focus_combo;
 } app;
 
 /* Fits with at least this many runs get a notice first (about 0.1 s with the ensemble). */
@@ -163,6 +185,12 @@ const struct view_ops *app_view_ops(enum view_id id);
 /* Sets the current target (a dataset index that is one of the study's targets) and tells every
  * view that has been opened. */
 void app_set_target(app *a, int dataset);
+
+/* Shows combination c in view id (VIEW_LATTICE or VIEW_TABLE) and switches to it: the linked
+ * jump between views. dataset (-1: none) is the dataset the combination was scored for; when it
+ * is one of the study's targets other than the current one, it becomes the current target.
+ * Returns UI_* bits. */
+int app_show_combo(app *a, enum view_id id, combo_t c, int dataset);
 
 /* Shows a one-line message in the status bar until the next key (printf-style). */
 void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -177,8 +205,41 @@ void app_study_reloaded(app *a);
  * explained. kind is the predictor about to be fitted. */
 void app_notice_fit(app *a, int target, int kind);
 
-/* Opens a prompt in the status line for the current view (its prompt op gets every edit). */
+/* Opens a prompt in the status line for the current view (its prompt op gets every edit).
+ * kind is PROMPT_TEXT or PROMPT_FILTER: `/` (PROMPT_SEARCH) is the app's, see the search op. */
 void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const char *initial);
+
+/* The search text of view id ("" when none): what its draw marks with ui_text_match. */
+const char *app_search_text(const app *a, enum view_id id);
+
+/* ---- the Round view's runs list (round_runs.c) -------------------------------------------------- */
+
+enum round_runs_ask { ROUND_RUNS_ASK_NONE, ROUND_RUNS_ASK_CANCEL, ROUND_RUNS_ASK_WITHDRAW };
+
+/* The runs list's state, held by the Round view (R opens it over the batch). */
+typedef struct round_runs_view {
+    bool open;
+    size_t cursor, top;    /* index into journal.runs */
+    bool log;              /* the last lines of the selected run's log are shown */
+    enum round_runs_ask ask; /* a y/N question is open about ask_run */
+    char ask_run[JOURNAL_RUN_MAX];
+} round_runs_view;
+
+/* Opens the list with the cursor on the first run of the latest round. */
+void round_runs_open(app *a, round_runs_view *v);
+/* The id of the run under the cursor, or NULL when there are none. */
+const char *round_runs_current(app *a, const round_runs_view *v);
+/* Paints the list in r (every run, its state and what it means, the selected run's engine,
+ * job and log), as a view's draw does. */
+void round_runs_draw(app *a, round_runs_view *v, ui_rect r);
+/* Handles an action of the list's scope (SCOPE_RUNS) or a movement; UI_* bits. Cancel and
+ * withdraw ask y/N first (a PROMPT_CONFIRM whose answer goes to round_runs_prompt). */
+int round_runs_action(app *a, round_runs_view *v, enum action act);
+/* The answer to the list's question ("y" or ""): carries out or drops the cancel/withdraw. */
+int round_runs_prompt(app *a, round_runs_view *v, const char *text);
+/* `/` while the list is open: the next run whose id, state or combination's members match
+ * text (as the search op). */
+bool round_runs_search(app *a, round_runs_view *v, const char *text, enum search_step step);
 
 /* ---- drawing primitives (draw.c) --------------------------------------------------------------- */
 
@@ -218,6 +279,10 @@ int ui_text_match(int y, int x, int w, theme_role role, const char *s, const cha
 
 /* The same, right-aligned in w columns. */
 int ui_text_right(int y, int x, int w, theme_role role, const char *s);
+
+/* Draws s from (y, x) wrapped at spaces into lines of w columns, at most max_lines of them (the
+ * last ends in an ellipsis when text is left over). Returns the lines used. */
+int ui_text_wrap(int y, int x, int w, int max_lines, theme_role role, const char *s);
 
 /* printf into ui_text. */
 int ui_textf(int y, int x, int w, theme_role role, const char *fmt, ...)

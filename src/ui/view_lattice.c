@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/find.h"
 #include "comboscope/text.h"
 #include "lattice_view.h"
 
@@ -189,6 +190,18 @@ static void lattice_draw(app *a, void *state, ui_rect r)
         lattice_target(a, v);
     else if (v->effects_pr != lattice_pred(a, v))
         lattice_axes(a, v); /* a predictor was fitted (or dropped) since: its effects, its order */
+    if (a->focus_view == VIEW_LATTICE) { /* a linked jump from another view */
+        a->focus_view = 0;
+        char name[128];
+        if (!combo_has(a->focus_combo, v->target))
+            app_message(a, false, "%s is not in that combination: shown with it added",
+                        text_sanitize(a->study->datasets[v->target].name, name, sizeof name));
+        v->cursor = (a->focus_combo | combo_single(v->target)) & combo_all(a->study->n_datasets);
+        if (!lattice_filter_keeps(&v->filter, v->cursor))
+            v->filter.with = v->filter.without = 0;
+        if (v->by_size && !v->hasse.complete && !study_stat_of(a->study, v->cursor, v->target, v->metric))
+            v->by_size = false, lattice_rebuild(a, v);
+    }
     lattice_geom g = lattice_geometry(a, v, r);
     v->shown_predicted = v->shown_predicted_good = 0;
     lattice_draw_title(a, v, &g, r);
@@ -335,6 +348,8 @@ static int lattice_action(app *a, void *state, enum action act)
         lattice_rebuild(a, v);
         app_message(a, false, "metric: %s", s->metrics[v->metric]);
         return UI_HANDLED | UI_REDRAW;
+    case ACTION_LATTICE_ROWS:
+        return app_show_combo(a, VIEW_TABLE, v->cursor, -1);
     case ACTION_LATTICE_ORDER:
         v->study_order = !v->study_order;
         lattice_axes(a, v);
@@ -355,7 +370,7 @@ static int lattice_action(app *a, void *state, enum action act)
     case ACTION_LATTICE_TOGGLE:
         v->toggling = true;
         v->toggle_match = -1;
-        app_prompt_open(a, PROMPT_SEARCH, "toggle: ", "");
+        app_prompt_open(a, PROMPT_TEXT, "toggle: ", "");
         return UI_HANDLED | UI_REDRAW;
     default: return UI_UNHANDLED;
     }
@@ -404,7 +419,7 @@ static int lattice_prompt(app *a, void *state, enum prompt_kind kind, const char
     lattice_view *v = state;
     if (kind == PROMPT_FILTER)
         return filter_prompt(a, v, text, done, cancelled);
-    /* the toggle key (and '/') name a dataset to toggle */
+    /* the toggle key's prompt names a dataset to toggle */
     v->toggling = !done && !cancelled;
     v->toggle_match = lattice_find_dataset(a->study, v->target, text);
     if (cancelled)
@@ -426,6 +441,23 @@ static int lattice_prompt(app *a, void *state, enum prompt_kind kind, const char
     return UI_HANDLED | UI_REDRAW;
 }
 
+/* `/ddi git`: the best measured combination with a member matching each word; n and N walk
+ * the matches from best to worst. */
+static bool lattice_search(app *a, void *state, const char *text, enum search_step step)
+{
+    lattice_view *v = state;
+    if (v->target != a->target)
+        lattice_target(a, v);
+    combo_t c;
+    size_t rank, n = find_lattice(a->study, v->metric, v->target, text, v->cursor, step == SEARCH_PREV ? -1 : 1,
+                                  step == SEARCH_TYPED, &c, &rank);
+    if (!n)
+        return false;
+    v->cursor = c;
+    app_message(a, false, "match %zu of %zu, best first (n next, N previous)", rank, n);
+    return true;
+}
+
 const struct view_ops view_lattice_ops = {
     .name = "Lattice",
     .id = VIEW_LATTICE,
@@ -434,6 +466,7 @@ const struct view_ops view_lattice_ops = {
     .draw = lattice_draw,
     .action = lattice_action,
     .prompt = lattice_prompt,
+    .search = lattice_search,
     .target = lattice_target,
     .done = lattice_done,
 };

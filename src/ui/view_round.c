@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/find.h"
 #include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
@@ -28,6 +29,7 @@ typedef struct round_view {
     int edit_pos;        /* dataset index under the editor's cursor */
     int name_match;      /* dataset the name prompt names, -1 for none */
     enum ask ask;
+    round_runs_view runs; /* the runs list (R), over the batch while open */
     size_t ask_item;
     char ask_run[JOURNAL_RUN_MAX];
 } round_view;
@@ -94,7 +96,8 @@ static void round_reload(app *a, void *state)
 static enum action_scope round_scope_now(app *a, void *state)
 {
     (void)a;
-    return ((round_view *)state)->editing ? SCOPE_EDITOR : SCOPE_ROUND;
+    const round_view *v = state;
+    return v->runs.open ? SCOPE_RUNS : v->editing ? SCOPE_EDITOR : SCOPE_ROUND;
 }
 
 /* The study's targets among the members of c: one run scores each of them. */
@@ -323,9 +326,16 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
         if (pr.complete)
             ui_textf(y++, r.x + 1, r.w - 2, ROLE_GOOD, "round %d complete: %zu of %zu run%s done; round %d is proposed with "
                      "their results", pr.round, pr.done, pr.runs, pr.runs == 1 ? "" : "s", rs->number);
-        else
-            ui_textf(y++, r.x + 1, r.w - 2, ROLE_ACCENT, "round %d: %zu of %zu run%s done", pr.round, pr.done, pr.runs,
-                     pr.runs == 1 ? "" : "s");
+        else {
+            char states[256] = "";
+            size_t k = 0;
+            for (int st = 0; st < RUN_N_STATES; st++)
+                if (st != RUN_DONE && pr.by_state[st] && k < sizeof states)
+                    k += (size_t)snprintf(states + k, sizeof states - k, "%s%zu %s", k ? ", " : " (", pr.by_state[st],
+                                          run_state_name((run_state)st));
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_ACCENT, "round %d: %zu of %zu run%s done%s%s; R lists them", pr.round,
+                     pr.done, pr.runs, pr.runs == 1 ? "" : "s", states, k ? ")" : "");
+        }
     }
     /* the queue: runs approved and not yet measured */
     const journal *j = rs->journal;
@@ -334,7 +344,7 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
         open += journal_run_waiting(&j->runs[i]);
         withdrawn += j->runs[i].withdrawn && j->events[j->runs[i].withdrawn_event].kind == JOURNAL_WITHDRAWN;
     }
-    if (open && y < y_end) {
+    if (open && y < y_end && !a->study->launch) { /* with an engine, the line above and R say more */
         int x = ui_textf(y, r.x + 1, r.w - 2, ROLE_ACCENT, "queue: %zu run%s waiting for results:", open,
                          open == 1 ? "" : "s");
         for (size_t i = 0; i < j->n_runs && x < r.w - 8; i++)
@@ -417,6 +427,10 @@ static void round_draw(app *a, void *state, ui_rect r)
     round_view *v = state;
     if (!v->proposed)
         propose(a, v);
+    if (v->runs.open) {
+        round_runs_draw(a, &v->runs, r);
+        return;
+    }
     if (v->editing && a->session->n_items > 0) {
         draw_editor(a, v, r);
         return;
@@ -474,6 +488,9 @@ static int commit(app *a, round_view *v)
     v->cursor = 0;
     if (!ok)
         app_message(a, true, "%s", err.msg);
+    else if (rs->launched[0])
+        app_message(a, strncmp(rs->launched, "not submitted", 13) == 0, "round %d committed: %s", number,
+                    rs->launched);
     else if (rs->oracle && queued)
         app_message(a, false, "round %d committed: %zu run%s queued, answered by the oracle; round %d proposed",
                     number, queued, queued == 1 ? "" : "s", rs->number);
@@ -527,6 +544,8 @@ static int round_action(app *a, void *state, enum action act)
 {
     round_view *v = state;
     round_session *rs = a->session;
+    if (v->runs.open)
+        return round_runs_action(a, &v->runs, act);
     if (v->editing)
         return editor_action(a, v, act);
     cs_error err;
@@ -543,6 +562,13 @@ static int round_action(app *a, void *state, enum action act)
         return UI_HANDLED | UI_REDRAW;
     case ACTION_MOVE_FIRST: v->cursor = 0; return UI_HANDLED | UI_REDRAW;
     case ACTION_MOVE_LAST: v->cursor = n ? n - 1 : 0; return UI_HANDLED | UI_REDRAW;
+    case ACTION_SHOW_LATTICE: { /* the suggestion (or its override) in the Lattice */
+        if (v->cursor >= n)
+            return UI_UNHANDLED;
+        const round_item *it = &rs->items[v->cursor];
+        return app_show_combo(a, VIEW_LATTICE, it->decision == DECISION_OVERRIDDEN ? it->replacement : it->combo,
+                              a->target);
+    }
     case ACTION_ROUND_ACCEPT: {
         bool ok = round_accept(rs, v->cursor, &err);
         snprintf(what, sizeof what, "#%zu accepted", v->cursor + 1);
@@ -602,6 +628,9 @@ static int round_action(app *a, void *state, enum action act)
         app_prompt_open(a, PROMPT_CONFIRM, question, "");
         return UI_HANDLED | UI_REDRAW;
     }
+    case ACTION_ROUND_RUNS:
+        round_runs_open(a, &v->runs);
+        return UI_HANDLED | UI_REDRAW;
     case ACTION_ROUND_WITHDRAW: {
         const journal_run *run = round_last_waiting(rs);
         if (rs->read_only)
@@ -707,7 +736,8 @@ static int round_prompt(app *a, void *state, enum prompt_kind kind, const char *
     round_session *rs = a->session;
     cs_error err;
     char what[96];
-    (void)kind;
+    if (v->runs.ask && kind == PROMPT_CONFIRM)
+        return round_runs_prompt(a, &v->runs, text);
     enum ask ask = v->ask;
     if (ask == ASK_NAME && !done && !cancelled) {
         v->name_match = name_match(a->study, text);
@@ -779,6 +809,38 @@ static int round_prompt(app *a, void *state, enum prompt_kind kind, const char *
     return UI_HANDLED | UI_REDRAW;
 }
 
+typedef struct round_match {
+    const app *a;
+    const char *text;
+} round_match;
+
+static bool round_item_matches(void *ctx, size_t i)
+{
+    const round_match *m = ctx;
+    const round_item *it = &m->a->session->items[i];
+    return find_combo(m->a->study, it->combo, m->text) ||
+           (it->decision == DECISION_OVERRIDDEN && find_combo(m->a->study, it->replacement, m->text)) ||
+           (it->reason && find_words(it->reason, m->text));
+}
+
+/* `/`: the next suggestion whose combination (or override) has a member matching each word
+ * of text, or whose rejection reason holds them. Moves the cursor only: nothing is decided. */
+static bool round_search(app *a, void *state, const char *text, enum search_step step)
+{
+    round_view *v = state;
+    if (v->runs.open)
+        return round_runs_search(a, &v->runs, text, step);
+    if (v->editing) /* the editor names datasets with x or / (EDIT_NAME) */
+        return false;
+    round_match m = {a, text};
+    long i = find_next(a->session->n_items, v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED,
+                       round_item_matches, &m);
+    if (i < 0)
+        return false;
+    v->cursor = (size_t)i;
+    return true;
+}
+
 const struct view_ops view_round_ops = {
     .name = "Round",
     .id = VIEW_ROUND,
@@ -791,5 +853,6 @@ const struct view_ops view_round_ops = {
     .scope_now = round_scope_now,
     .reload = round_reload,
     .show = round_show,
+    .search = round_search,
     .done = round_done,
 };

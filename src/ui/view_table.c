@@ -1,5 +1,8 @@
 /* view_table: the raw observations, one row per (combination, dataset). Sorting, filtering and
- * searching are done by obs_table (core); this file keeps the cursor and lays out columns. */
+ * searching are done by obs_table (core); this file keeps the cursor and lays out columns.
+ * Under the rows, the detail of the selected row: its whole combination, wrapped; Enter opens
+ * it to every value. The Lattice's rows key shows one combination's rows here (a linked jump),
+ * and L shows the selected row's combination in the Lattice. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +18,10 @@ typedef struct table_view {
     int sort_col;
     bool descending;
     bool only_target;
+    bool detail;     /* the detail is open: every value of the row */
+    bool only_combo; /* the rows of one combination (a jump from the Lattice) */
+    combo_t combo;
     char filter[128];
-    char search[128];
 } table_view;
 
 /* Rebuilds the rows from the query, keeping the cursor on the same observation if it is still
@@ -27,6 +32,13 @@ static void table_rebuild(app *a, table_view *v)
     free(v->rows);
     obs_table_query q = {v->sort_col, v->descending, v->filter, v->only_target ? a->target : -1};
     v->n = obs_table_rows(a->study, &q, &v->rows);
+    if (v->only_combo) {
+        size_t k = 0;
+        for (size_t i = 0; i < v->n; i++)
+            if (a->study->obs[v->rows[i]].combo == v->combo)
+                v->rows[k++] = v->rows[i];
+        v->n = k;
+    }
     v->cursor = 0;
     for (size_t i = 0; i < v->n; i++)
         if (v->rows[i] == keep)
@@ -129,10 +141,65 @@ static table_layout table_lay_out(const study *s, int width, int sort_col)
     return L;
 }
 
+/* The selected row in full: a rule, then its dataset and whole combination, wrapped; open, every
+ * value of the row too. */
+static void draw_detail(app *a, table_view *v, int y, int x, int w, int h)
+{
+    const study *s = a->study;
+    size_t o = v->rows[v->cursor < v->n ? v->cursor : 0];
+    ui_glyph_row(y, x, w, ui_role_attr(ROLE_BORDER), a->g->hline);
+    ui_text(y, x + 2, w - 4, ROLE_DIM, v->detail ? " detail (Enter closes, L: in the Lattice) "
+                                                 : " row (Enter: every value, L: in the Lattice) ");
+    y++, h--;
+    char text[64 * 70], combo[64 * 64];
+    size_t k = (size_t)snprintf(text, sizeof text, "%s in %d datasets: ", s->datasets[s->obs[o].dataset].name,
+                                combo_rank(s->obs[o].combo));
+    study_combo_format(s, s->obs[o].combo, combo, sizeof combo);
+    for (const char *p = combo; *p && k + 4 < sizeof text; p++) {
+        if (*p == '+')
+            k += (size_t)snprintf(text + k, sizeof text - k, " + ");
+        else
+            text[k++] = *p;
+    }
+    text[k < sizeof text ? k : sizeof text - 1] = '\0';
+    int used = ui_text_wrap(y, x + 1, w - 2, v->detail ? h - 1 : h, ROLE_NORMAL, text);
+    if (!v->detail || used >= h)
+        return;
+    /* every value of the row, in one wrapped line of "name value" pairs */
+    k = 0;
+    int ncols = obs_table_columns(s);
+    for (int col = OBS_COL_SIZE; col < ncols && k + 64 < sizeof text; col++) {
+        double num;
+        char buf[64];
+        bool has = obs_table_number(s, o, col, &num);
+        if (col == OBS_COL_GAIN)
+            ui_fmt_gain(buf, sizeof buf, has, num);
+        else if (col == OBS_COL_SIZE || col == OBS_COL_N)
+            snprintf(buf, sizeof buf, "%.0f", num);
+        else
+            ui_fmt_score(buf, sizeof buf, has, num);
+        k += (size_t)snprintf(text + k, sizeof text - k, "%s%s %s", k ? "   " : "", obs_table_column_name(s, col), buf);
+    }
+    ui_text_wrap(y + used, x + 1, w - 2, h - used, ROLE_NUMBER, text);
+}
+
 static void table_draw(app *a, void *state, ui_rect r)
 {
     table_view *v = state;
     const study *s = a->study;
+    if (a->focus_view == VIEW_TABLE) { /* a linked jump: this combination's rows */
+        a->focus_view = 0;
+        v->only_combo = true;
+        v->combo = a->focus_combo;
+        v->only_target = false;
+        v->filter[0] = '\0';
+        table_rebuild(a, v);
+        for (size_t i = 0; i < v->n; i++)
+            if (s->obs[v->rows[i]].dataset == a->target)
+                v->cursor = i;
+        if (!v->n)
+            app_message(a, false, "that combination has no rows: it is not measured");
+    }
     table_layout L = table_lay_out(s, r.w, v->sort_col);
     /* line 1: what is shown */
     char line[512];
@@ -143,6 +210,8 @@ static void table_draw(app *a, void *state, ui_rect r)
         snprintf(line, sizeof line, "  filter: %s", v->filter);
         x += ui_text(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, line);
     }
+    if (v->only_combo)
+        x += ui_textf(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, "  one combination (f clears)");
     snprintf(line, sizeof line, "sorted by %s %s", obs_table_column_name(s, v->sort_col),
              v->descending ? a->g->sort_down : a->g->sort_up);
     if (r.w - 2 - x > ui_text_width(line) + 2)
@@ -162,9 +231,13 @@ static void table_draw(app *a, void *state, ui_rect r)
         else
             ui_text_right(hy, r.x + L.x[i], L.w[i], ROLE_HEADER, h);
     }
-    int list_y = r.y + 2, list_h = r.h - 2;
+    /* the detail under the rows: 2 lines, or up to half the view when open */
+    int detail_h = r.h >= 12 ? (v->detail ? (r.h - 3) / 2 : 2) : 0;
+    int list_y = r.y + 2, list_h = r.h - 2 - (detail_h ? detail_h + 1 : 0);
     if (list_h < 1)
         return;
+    if (detail_h && v->n)
+        draw_detail(a, v, r.y + r.h - detail_h - 1, r.x, r.w, detail_h + 1);
     if (v->n == 0) {
         ui_text(list_y, r.x + 1, r.w - 2, ROLE_DIM, v->filter[0] ? "no observation matches the filter"
                                                                  : "no observations");
@@ -187,15 +260,15 @@ static void table_draw(app *a, void *state, ui_rect r)
             switch (col) {
             case OBS_COL_COMBINATION:
                 ui_text_match(y, cx, w, cur ? ROLE_CURSOR : ROLE_NORMAL,
-                              study_combo_format(s, s->obs[o].combo, combo, sizeof combo), v->search);
+                              study_combo_format(s, s->obs[o].combo, combo, sizeof combo), app_search_text(a, VIEW_TABLE));
                 break;
             case OBS_COL_DATASET:
                 ui_text_match(y, cx, w, cur ? ROLE_CURSOR : s->obs[o].dataset == a->target ? ROLE_ACCENT : ROLE_NORMAL,
-                              s->datasets[s->obs[o].dataset].name, v->search);
+                              s->datasets[s->obs[o].dataset].name, app_search_text(a, VIEW_TABLE));
                 break;
             case OBS_COL_TASK:
                 ui_text_match(y, cx, w, cur ? ROLE_CURSOR : ROLE_DIM, s->tasks[s->datasets[s->obs[o].dataset].task],
-                              v->search);
+                              app_search_text(a, VIEW_TABLE));
                 break;
             case OBS_COL_SIZE:
             case OBS_COL_N:
@@ -232,18 +305,6 @@ static void table_move(table_view *v, long delta)
     v->cursor = (size_t)c;
 }
 
-static void table_search(app *a, table_view *v, int dir, bool from_here)
-{
-    if (v->n == 0)
-        return;
-    size_t from = from_here ? v->cursor : dir > 0 ? (v->cursor + 1) % v->n : (v->cursor + v->n - 1) % v->n;
-    long p = obs_table_find(a->study, v->rows, v->n, from, dir, v->search);
-    if (p >= 0)
-        v->cursor = (size_t)p;
-    else
-        app_message(a, true, "not found: %s", v->search);
-}
-
 static int table_action(app *a, void *state, enum action act)
 {
     table_view *v = state;
@@ -274,14 +335,16 @@ static int table_action(app *a, void *state, enum action act)
         v->only_target = !v->only_target;
         table_rebuild(a, v);
         break;
-    case ACTION_SEARCH: app_prompt_open(a, PROMPT_SEARCH, "/", ""); break;
-    case ACTION_SEARCH_NEXT:
-    case ACTION_SEARCH_PREV:
-        if (!v->search[0])
-            app_message(a, false, "no search yet: press /");
-        else
-            table_search(a, v, act == ACTION_SEARCH_NEXT ? 1 : -1, false);
+    case ACTION_TABLE_DETAIL:
+        v->detail = !v->detail;
         break;
+    case ACTION_SHOW_LATTICE:
+        if (!v->n) {
+            app_message(a, false, "no row selected");
+            break;
+        }
+        return app_show_combo(a, VIEW_LATTICE, a->study->obs[v->rows[v->cursor]].combo,
+                              a->study->obs[v->rows[v->cursor]].dataset);
     default: return UI_UNHANDLED;
     }
     return UI_HANDLED | UI_REDRAW;
@@ -295,22 +358,28 @@ static int table_prompt(app *a, void *state, enum prompt_kind kind, const char *
         /* the filter applies as it is typed; Esc leaves the old one */
         if (!cancelled) {
             snprintf(v->filter, sizeof v->filter, "%s", text);
+            v->only_combo = false; /* a filter replaces the one combination of a jump */
             table_rebuild(a, v);
         }
         (void)done;
         return UI_REDRAW;
     }
-    if (cancelled)
-        return UI_REDRAW;
-    snprintf(v->search, sizeof v->search, "%s", text);
-    if (*text) {
-        long p = obs_table_find(a->study, v->rows, v->n, v->cursor, 1, text);
-        if (p >= 0)
-            v->cursor = (size_t)p;
-        else if (done)
-            app_message(a, true, "not found: %s", text);
-    }
     return UI_REDRAW;
+}
+
+/* `/`: the next row with the text in its combination, dataset or note (obs_table_find). */
+static bool table_search(app *a, void *state, const char *text, enum search_step step)
+{
+    table_view *v = state;
+    if (v->n == 0)
+        return false;
+    int dir = step == SEARCH_PREV ? -1 : 1;
+    size_t from = step == SEARCH_TYPED ? v->cursor : dir > 0 ? (v->cursor + 1) % v->n : (v->cursor + v->n - 1) % v->n;
+    long p = obs_table_find(a->study, v->rows, v->n, from, dir, text);
+    if (p < 0)
+        return false;
+    v->cursor = (size_t)p;
+    return true;
 }
 
 static void table_target(app *a, void *state)
@@ -338,6 +407,7 @@ const struct view_ops view_table_ops = {
     .draw = table_draw,
     .action = table_action,
     .prompt = table_prompt,
+    .search = table_search,
     .target = table_target,
     .click = table_click,
     .done = table_done,

@@ -54,11 +54,28 @@ static void test_utf8(void **state)
     assert_int_equal(text_utf8_invalid("x\x80", 2), 1);          /* lone continuation */
 }
 
+static void test_sanitize(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_string_equal(text_sanitize("a\x1b[31mb", out, sizeof out), "a?[31mb");
+    assert_string_equal(text_sanitize("a\xc2\x9b" "b", out, sizeof out), "a?b");     /* U+009B CSI */
+    assert_string_equal(text_sanitize("a\x9b" "b", out, sizeof out), "a?b");         /* raw 8-bit CSI */
+    assert_string_equal(text_sanitize("A\xe2\x80\xae" "B", out, sizeof out), "A<U+202E>B");
+    assert_string_equal(text_sanitize("C\xe2\x80\x8b" "D", out, sizeof out), "C<U+200B>D");
+    assert_string_equal(text_sanitize("\xef\xbb\xbfx", out, sizeof out), "<U+FEFF>x");
+    assert_string_equal(text_sanitize("caf\xc3\xa9", out, sizeof out), "caf\xc3\xa9");
+    /* cut at a whole character, never inside one */
+    assert_string_equal(text_sanitize("ab\xe2\x80\xae", out, 6), "ab");
+    assert_string_equal(text_sanitize("a\xc3\xa9", out, 3), "a");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers_are_decimal_only),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_sanitize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,141 @@
+# comboscope launch/status/cancel/resubmit against a real, private single-node Slurm
+# (scripts/slurm-fixture, started once for this build under its build directory): one job
+# array per committed round, a run exiting non-zero, a malformed result, a cancel, a
+# resubmit, a SIGKILL right after sbatch, a job purged from squeue, the dry run.
+. "$ROOT/tests/cli/launch/lib.sh"
+case "$CS" in
+*/build-san/*) FIXDIR="$ROOT/build-san/slurm-fixture" ;;
+*) FIXDIR="$ROOT/build/slurm-fixture" ;;
+esac
+
+case_begin "the private Slurm starts (munged, slurmctld, slurmd under the build directory)"
+# MaxArraySize 7: a round of 6 runs is one array, one of 9 is split in two
+if fix_env="$(SLURM_FIXTURE_MAX_ARRAY=7 "$ROOT/scripts/slurm-fixture" start "$FIXDIR" 2>"$TMP/fix.err")"; then
+    eval "$fix_env"
+    [ "$(sinfo -h -n cstest -o %t)" = idle ] || _case_fail "the node is not idle"
+else
+    _case_fail "slurm-fixture start: $(cat "$TMP/fix.err")"
+fi
+S="$TMP/slurm"
+launch_study "$S" slurm ', "partition": "debug", "gpus": 1, "time": "10:00"'
+
+case_begin "slurm launch --dry-run prints the sbatch command, the script and the manifest"
+run_cs launch --dry-run "$S"
+expect_status 0
+expect_out '^# round 1, submission s0001: 6 runs \(slurm engine\)$'
+expect_out "^sbatch --parsable --array=0-5%8 --job-name=cs-[0-9a-f]{8}-s0001 --chdir=$S --output=$S/runs/s0001/slurm-%A_%a.out --partition=debug --time=10:00 --gres=gpu:1 $S/runs/s0001/job.sh$"
+expect_out '^line=\$\(sed -n "\$\(\(i \+ 1\)\)p" "\$manifest"\)$'
+expect_out "^r0004	$S/runs/r0004/1	sh "
+[ ! -e "$S/runs" ] || _case_fail "the dry run wrote files"
+
+case_begin "slurm: a committed round goes out as one job array"
+run_cs launch "$S"
+expect_status 0
+expect_out '^submitted round 1: Slurm job [0-9]+, 6 runs$'
+JOB=$(grep -o 'Slurm job [0-9]*' "$TMP/out" | grep -o '[0-9]*$')
+[ "$(squeue -h -t all -j "$JOB" -o %F | sort -u)" = "$JOB" ] || _case_fail "job $JOB is not in squeue"
+grep -q "\"event\":\"submitted\".*\"engine\":\"slurm\",\"job\":\"$JOB\"" "$S/journal.jsonl" || _case_fail "submitted not journaled"
+
+case_begin "slurm: cancel one run of the array"
+run_cs cancel "$S" r0005
+expect_status 0
+expect_out '^r0005: cancel journaled'
+
+case_begin "slurm: every run settles with its result, exit status, reason or cancel"
+wait_settled "$S" 90 || _case_fail "did not settle: $(cat "$TMP/st")"
+[ "$(run_state r0002)" = done ] || _case_fail "r0002 is $(run_state r0002)"
+[ "$(run_state r0003)" = failed ] && [ "$(run_field r0003 exit)" = 3 ] || _case_fail "r0003: $(run_state r0003) $(run_field r0003 exit)"
+[ "$(run_state r0004)" = failed ] || _case_fail "r0004 is $(run_state r0004)"
+grep -q "\"reason\":\"$S/runs/r0004/1/result.csv:2:[0-9]*: " "$TMP/st" || _case_fail "r0004's reason is not located"
+[ "$(run_state r0005)" = cancelled ] || _case_fail "r0005 is $(run_state r0005)"
+[ "$(run_state r0006)" = failed ] || _case_fail "r0006 is $(run_state r0006)"
+[ "$(run_state r0007)" = failed ] || _case_fail "r0007 is $(run_state r0007)"
+[ "$(run_field r0004 job)" = "\"$JOB\"" ] && [ "$(run_field r0004 index)" = 2 ] || _case_fail "r0004's job $(run_field r0004 job) index $(run_field r0004 index)"
+grep -q '^r0002,A+B,A,0.7$' "$S/runs.csv" || _case_fail "r0002's rows"
+[ "$(grep -c '"event":"result"' "$S/journal.jsonl")" = 1 ] || _case_fail "results"
+grep -q '"event":"state".*"run":"r0005","state":"cancelled"' "$S/journal.jsonl" || _case_fail "no cancelled event"
+
+case_begin "slurm: resubmit a failed run as a second attempt"
+run_cs resubmit "$S" r0006
+expect_status 0
+expect_out '^r0006: resubmitted: submitted round 1: Slurm job [0-9]+, 1 run$'
+wait_settled "$S" 60 || _case_fail "did not settle"
+[ "$(run_state r0006)" = done ] && [ "$(run_field r0006 attempt)" = 2 ] || _case_fail "r0006: $(run_state r0006) attempt $(run_field r0006 attempt)"
+grep -q '^r0006,A+B+D,A,0.71$' "$S/runs.csv" || _case_fail "r0006's rows"
+
+case_begin "slurm: killed (SIGKILL) right after sbatch, then restarted: nothing twice, nothing lost"
+K="$TMP/killed"
+launch_study "$K" slurm ', "partition": "debug"'
+: >"$K/modes"
+mkdir -p "$TMP/wrap"
+real_sbatch="$(command -v sbatch)"
+printf '#!/bin/sh\n"%s" "$@"\nrc=$?\nkill -KILL $PPID\nexit $rc\n' "$real_sbatch" >"$TMP/wrap/sbatch"
+chmod +x "$TMP/wrap/sbatch"
+# (through sh, so that the shell running the tests does not report the kill)
+PATH="$TMP/wrap:$PATH" sh -c '"$0" launch "$1"; echo $? >"$2"' "$CS" "$K" "$TMP/rc" >"$TMP/out" 2>"$TMP/err" </dev/null
+STATUS=$(cat "$TMP/rc")
+expect_status 137
+tail -1 "$K/journal.jsonl" | grep -q '"event":"submitting"' || _case_fail "the intent is not the last line"
+wait_settled "$K" 90 || _case_fail "did not settle"
+[ "$(grep -c '"event":"submitted"' "$K/journal.jsonl")" = 1 ] || _case_fail "submitted lines: $(grep -c '"event":"submitted"' "$K/journal.jsonl")"
+grep -q '"event":"submitted".*"job":"[0-9]*"' "$K/journal.jsonl" || _case_fail "the job id was not found again"
+[ "$(grep -c '"event":"submitting"' "$K/journal.jsonl")" = 1 ] || _case_fail "submitted twice"
+[ "$(grep -o '"state":"done"' "$TMP/st" | wc -l)" = 6 ] || _case_fail "not all done: $(cat "$TMP/st")"
+[ "$(grep -c '"event":"result"' "$K/journal.jsonl")" = 6 ] || _case_fail "results"
+
+case_begin "slurm: a job purged from squeue (MinJobAge) is resolved from its status files; one without is lost"
+P="$TMP/purged"
+launch_study "$P" slurm ', "partition": "debug"'
+: >"$P/modes"
+run_cs launch "$P"
+expect_status 0
+PJ=$(grep -o 'Slurm job [0-9]*' "$TMP/out" | grep -o '[0-9]*$')
+for i in $(seq 150); do   # wait, without following, until Slurm has forgotten the job
+    squeue -h -t all -j "$PJ" -o %i >/dev/null 2>&1 || break
+    [ -n "$(squeue -h -t all -j "$PJ" -o %i 2>/dev/null)" ] || break
+    sleep 0.2
+done
+squeue -h -t all -j "$PJ" -o %i 2>/dev/null | grep -q . && _case_fail "job $PJ is still in squeue"
+rm -f "$P/runs/r0007/1/status"
+wait_settled "$P" 30 || _case_fail "did not settle"
+[ "$(run_state r0002)" = done ] && [ "$(run_state r0006)" = done ] || _case_fail "not resolved: $(cat "$TMP/st")"
+[ "$(run_state r0007)" = lost ] || _case_fail "r0007 is $(run_state r0007)"
+
+case_begin "slurm: a round larger than MaxArraySize is split into several arrays"
+M="$TMP/split"
+launch_study "$M" slurm ', "partition": "debug"'
+: >"$M/modes"
+T='"time":"2026-11-29T23:00:0'
+# three more runs in round 1 (the accepted lines before the queued ones, as a commit writes them)
+{ grep '"accepted"' "$M/journal.jsonl"
+  for c in A A+B+C+D A+B; do echo "{${T}0Z\",\"round\":1,\"event\":\"accepted\",\"target\":\"A\",\"combination\":\"$c\"}"; done
+  grep '"queued"' "$M/journal.jsonl"
+  i=7; for c in A A+B+C+D A+B; do i=$((i + 1)); printf '{%s1Z","round":1,"event":"queued","target":"A","run":"r%04d","combination":"%s","known":0}\n' "$T" "$i" "$c"; done
+  echo "{${T}2Z\",\"round\":1,\"event\":\"committed\",\"target\":\"A\"}"; } >"$M/j"
+mv "$M/j" "$M/journal.jsonl"
+run_cs launch "$M"
+expect_status 0
+expect_out '^submitted round 1: Slurm jobs [0-9]+, [0-9]+, 9 runs$'
+[ "$(grep -c '"event":"submitting"' "$M/journal.jsonl")" = 2 ] || _case_fail "not two submissions"
+grep -q '"event":"submitting".*"submission":"s0002".*"runs":\["r0009","r0010"\]' "$M/journal.jsonl" ||
+    _case_fail "the second array does not hold the last two runs"
+wait_settled "$M" 60 || _case_fail "did not settle"
+[ "$(grep -o '"state":"done"' "$TMP/st" | wc -l)" = 9 ] || _case_fail "not all done: $(cat "$TMP/st")"
+
+case_begin "slurm: sbatch refusing a submission says why and leaves the runs queued"
+R="$TMP/refused"
+launch_study "$R" slurm ', "partition": "nosuchpartition"'
+run_cs launch "$R"
+expect_status 1
+expect_one_line_err
+expect_err 'sbatch failed \(exit 1\): sbatch: error: .*[Pp]artition'
+grep -q '"event":"submitted".*"error":"sbatch failed' "$R/journal.jsonl" || _case_fail "no failed submission event"
+run_cs status --json "$R"
+[ "$(grep -o '"state":"queued"' "$TMP/out" | wc -l)" = 6 ] || _case_fail "runs not back in the queue"
+
+case_begin "the private Slurm stops, leaving no daemon behind"
+"$ROOT/scripts/slurm-fixture" stop "$FIXDIR" || _case_fail "stop failed"
+for f in run/slurmctld.pid run/slurmd.pid munge/munged.pid; do
+    [ ! -e "$FIXDIR/$f" ] || _case_fail "$f remains"
+done
+unset SLURM_CONF
