@@ -290,7 +290,7 @@ struct gp_cursor {
  * compares the cursor with gp_eval_members). */
 static double coef_at(const gp_model *g, size_t i, int q)
 {
-    return q == 0 ? g->alpha[i] : g->u[(size_t)(q - 1) * g->m + i];
+    return g->u[i * (GP_PAIRS + 1) + (size_t)q]; /* gp_fit stores alpha as column 0 */
 }
 
 gp_cursor *gp_cursor_new(const gp_model *g)
