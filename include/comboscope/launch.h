@@ -41,6 +41,7 @@
  *   ls = launch_open(j, &err)            writable journal of a study with `launch`; reconciles
  *   launch_submit(ls, round, msg, ...)   after queue_commit_round: "submitted round 5: Slurm
  *                                        job 4242, 3 runs"; blocks at most LAUNCH_TIMEOUT s
+ *   (or launch_submit_async: sbatch read by launch_poll, its answer from launch_news)
  *   launch_poll(ls, &err)                when idle: returns at once (a Slurm query runs in a
  *                                        child read without blocking), journals what changed
  *   launch_cancel / launch_resubmit      user actions, journaled before they are carried out
