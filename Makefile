@@ -173,10 +173,14 @@ install: all
 	install -m 644 sample-results/fashion8/study.json sample-results/fashion8/runs.csv \
 	        sample-results/fashion8/README.md sample-results/fashion8/fashion-train.c \
 	        sample-results/fashion8/data.sha256 $(DESTDIR)$(DATADIR)/sample-results/fashion8/
+	install -m 755 $(TRAIN) $(DESTDIR)$(DATADIR)/fashion-train
 	install -d $(DESTDIR)$(DATADIR)/sample-results/fashion8-study
-	install -m 644 sample-results/fashion8-study/*.json sample-results/fashion8-study/*.jsonl \
+	install -m 644 sample-results/fashion8-study/*.jsonl \
 	        sample-results/fashion8-study/*.csv sample-results/fashion8-study/README.md \
 	        $(DESTDIR)$(DATADIR)/sample-results/fashion8-study/
+	sed 's#"\.\./\.\./build/fashion-train #"$(DATADIR)/fashion-train #' sample-results/fashion8-study/study.json \
+	    >$(DESTDIR)$(DATADIR)/sample-results/fashion8-study/study.json
+	chmod 644 $(DESTDIR)$(DATADIR)/sample-results/fashion8-study/study.json
 	install -d $(DESTDIR)$(DATADIR)/sample-results/biomed12-study
 	install -m 644 sample-results/biomed12-study/*.json sample-results/biomed12-study/*.jsonl \
 	        sample-results/biomed12-study/*.csv sample-results/biomed12-study/README.md \

@@ -143,3 +143,14 @@ f8wait "round 5 complete" 60
 f8tm send-keys -t f8 q; f8wait "EXIT=0" 5
 f8tm kill-server 2>/dev/null
 fi
+
+case_begin "make install: the installed fashion8-study's command names the installed training program"
+env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$ROOT" install DESTDIR="$TMP/inst" >"$TMP/out" 2>"$TMP/err" ||
+    _case_fail "make install failed"
+I8="$TMP/inst/usr/local/share/comboscope"
+grep -q "\"/usr/local/share/comboscope/fashion-train --datasets {datasets_csv} --seed 1 --result {result}\"" \
+    "$I8/sample-results/fashion8-study/study.json" || _case_fail "the installed command: $(grep command "$I8/sample-results/fashion8-study/study.json")"
+run_cs check "$I8/sample-results/fashion8-study/study.json"
+expect_status 0
+"$I8/fashion-train" --datasets upright --result "$TMP/inst.csv" 2>"$TMP/err" || _case_fail "the installed program failed"
+tail -n +2 "$TMP/inst.csv" | cut -d, -f1-5 | grep -qx 'upright,upright,1,0.7696,0.7515' || _case_fail "installed result: $(cat "$TMP/inst.csv")"
