@@ -237,6 +237,9 @@ void round_runs_draw(app *a, round_runs_view *v, ui_rect r);
 int round_runs_action(app *a, round_runs_view *v, enum action act);
 /* The answer to the list's question ("y" or ""): carries out or drops the cancel/withdraw. */
 int round_runs_prompt(app *a, round_runs_view *v, const char *text);
+/* `/` while the list is open: the next run whose id, state or combination's members match
+ * text (as the search op). */
+bool round_runs_search(app *a, round_runs_view *v, const char *text, enum search_step step);
 
 /* ---- drawing primitives (draw.c) --------------------------------------------------------------- */
 
