@@ -234,10 +234,18 @@ static int poll_results(app *a, bool force)
         return UI_UNHANDLED;
     cs_error err;
     const study *before = a->study;
+    size_t events = a->session->journal ? a->session->journal->n_events : 0;
     int n = round_poll(a->session, force, &err);
     if (n < 0) {
         app_message(a, true, "%s", err.msg);
         return UI_REDRAW;
+    }
+    char news[1100];
+    if (round_launch_news(a->session, news, sizeof news)) {
+        /* what a commit's submissions answered (sbatch runs without blocking the screen) */
+        app_message(a, strstr(news, "not submitted") != NULL, "%s", news);
+        if (a->session->study == before)
+            return UI_REDRAW;
     }
     if (a->session->study != before) {
         app_study_reloaded(a);
@@ -252,6 +260,9 @@ static int poll_results(app *a, bool force)
             app_message(a, false, "tables read again: no new results");
         return UI_REDRAW;
     }
+    /* launched runs changed state (pending, running, failed...): the views show it */
+    if (a->session->journal && a->session->journal->n_events != events)
+        return UI_REDRAW;
     return UI_UNHANDLED;
 }
 
@@ -865,7 +876,9 @@ static int run_loop(app *a, script *sc, cs_error *err)
                 return 0;
             if (c == ERR) {
                 /* idle: every few wake-ups, look at the tables' modification times */
-                if (++idle % 4 == 0 && !a->prompt && (poll_results(a, false) & UI_REDRAW))
+                /* (every wake-up while a commit's submissions go out) */
+                if ((++idle % 4 == 0 || (a->session && round_launch_busy(a->session))) && !a->prompt &&
+                    (poll_results(a, false) & UI_REDRAW))
                     dirty = true;
                 continue;
             }
