@@ -33,7 +33,7 @@ typedef enum predict_kind {
     PREDICT_N_KINDS
 } predict_kind;
 
-#define PREDICT_DEFAULT PREDICT_ENSEMBLE
+#define PREDICT_DEFAULT PREDICT_AUTO /* chosen on the search suite: BENCHMARKS.md, search suite */
 
 /* The kind called name; false if there is none. */
 bool predict_kind_parse(const char *name, predict_kind *out);
@@ -130,8 +130,8 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
 
 /* auto: the candidates it chooses among (cross-validated on the target's points each time it
  * fits), in order of preference on ties. */
-#define PREDICT_AUTO_CANDIDATES {PREDICT_ADDITIVE, PREDICT_PAIRWISE, PREDICT_GP, PREDICT_MLP}
-#define PREDICT_AUTO_N 4
+#define PREDICT_AUTO_CANDIDATES {PREDICT_GP, PREDICT_MLP}
+#define PREDICT_AUTO_N 2
 #define PREDICT_AUTO_FOLDS 5
 
 /* Whether a cross-validated rank correlation rho on m points is clearly above zero: m >= 4

@@ -83,9 +83,10 @@ uint64_t search_remaining(int n, int target, const combo_t *x, size_t m);
  * collapses to zero however long the batch (an exact update would use up the members' S - 1
  * directions after S - 1 picks).
  * With predictor auto, when the chosen predictor cannot rank the runs (predict_has_skill is
- * false) the round explores instead of trusting the mean: each pick is the candidate farthest
- * (in Hamming distance) from every measured combination and every earlier pick, ties broken
- * at random (info->explored; its acquisition value is that distance). Above
+ * false) the batch explores (info->explored): its first pick still follows the acquisition (on
+ * the benchmark suite, spreading every pick lost to trusting an unproven predictor), every
+ * later pick is the candidate farthest (in Hamming distance) from every measured combination
+ * and every earlier pick, ties broken at random, its acquisition value that distance. Above
  * SEARCH_ENUMERATE_MAX datasets the candidates come from local search around the best measured
  * combinations, and info->enumerated is false. */
 int search_round(const search_settings *s, int n, int target, const combo_t *x, const double *y,

@@ -24,7 +24,7 @@ static const char replay_help[] =
     "one in the best 1% is, next to random search's exact mean and median.\n\n"
     "  --target NAME       replay this target only\n"
     "  --all               every dataset as a target (default: the study's targets)\n"
-    "  --predictor NAME    ensemble (default), mlp, additive, pairwise, gp, auto, random, multi\n"
+    "  --predictor NAME    auto (default), gp, ensemble, mlp, additive, pairwise, random, multi\n"
     "  --acquisition NAME  ucb (default), mean, ei, thompson\n"
     "  --batch B           suggestions per round (default 1)\n"
     "  --init DESIGN       auto (default), paper, singles, alone, random:N\n"

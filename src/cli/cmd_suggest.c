@@ -20,7 +20,7 @@ static const char suggest_help[] =
     "cross-validated accuracy (Spearman, MAE). Defaults come from the study's \"search\" settings.\n\n"
     "  --target NAME       the target dataset (default: the study's first target)\n"
     "  -k, --batch N       suggestions to print (default: the study's batch, else 4)\n"
-    "  --predictor NAME    ensemble (default), mlp, additive, pairwise, gp, auto, random, multi\n"
+    "  --predictor NAME    auto (default), gp, ensemble, mlp, additive, pairwise, random, multi\n"
     "  --acquisition NAME  ucb (default), mean, ei, thompson\n"
     "  --seed S            random seed (default: the study's, else 1)\n"
     "  --no-cv             skip the cross-validation (cv figures are then null)\n"
@@ -231,8 +231,11 @@ int cmd_suggest(int argc, char **argv)
             printf("acquisition  none yet  (no runs of the target: the first %d of the %zu runs of the initial design, %s)\n",
                    got, design_size, design_size == 1 ? "the target alone on this small lattice" : "the paper's");
         else if (info.explored)
-            printf("acquisition  explore  (%llu candidates: each pick the farthest from every measured run and "
-                   "earlier pick; acquisition = that distance)\n", (unsigned long long)info.candidates);
+            printf("acquisition  %s, then explore  (%llu candidates %s; the first pick by %s, each later pick "
+                   "the farthest from every measured run and earlier pick, acquisition = that distance)\n",
+                   search_acquisition_name(st.acquisition), (unsigned long long)info.candidates,
+                   info.enumerated ? "scored: all of them" : "scored by local search around the best measured",
+                   search_acquisition_name(st.acquisition));
         else
             printf("acquisition  %s  (%llu candidates %s)\n", search_acquisition_name(st.acquisition),
                    (unsigned long long)info.candidates,

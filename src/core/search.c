@@ -450,9 +450,9 @@ static void local_search(scorer *sc, int n, int target, const combo_t *x, const 
     set_free(&seen);
 }
 
-int search_round_model(const search_settings *st, const predict_model *model, int n, int target,
+static int round_with(const search_settings *st, const predict_model *model, int n, int target,
                        const combo_t *x, const double *y, size_t m, search_suggestion *out,
-                       search_info *info)
+                       search_info *info, bool explore)
 {
     search_info dummy;
     if (!info)
@@ -484,8 +484,8 @@ int search_round_model(const search_settings *st, const predict_model *model, in
     if (predict_auto_choice(model, &choice)) {
         info->automatic = true;
         info->choice = choice;
-        sc.explore = info->explored = !choice.skill;
     }
+    sc.explore = info->explored = explore;
     if (st->pool) {
         info->enumerated = true;
         for (size_t i = 0; i < st->pool_len; i++)
@@ -580,6 +580,39 @@ int search_round_model(const search_settings *st, const predict_model *model, in
     free(h.F);
     set_free(&measured);
     return picks;
+}
+
+int search_round_model(const search_settings *st, const predict_model *model, int n, int target,
+                       const combo_t *x, const double *y, size_t m, search_suggestion *out,
+                       search_info *info)
+{
+    predict_choice choice;
+    int k = st->batch > 0 ? st->batch : 1;
+    if (!predict_auto_choice(model, &choice) || choice.skill)
+        return round_with(st, model, n, target, x, y, m, out, info, false);
+    /* auto without skill: the first pick still follows the acquisition (on the tables of
+     * BENCHMARKS.md, search suite, trusting an unproven predictor beat spreading every pick),
+     * the rest of the batch spreads over the lattice, away from every run and earlier pick */
+    search_settings one = *st;
+    one.batch = 1;
+    int got = round_with(&one, model, n, target, x, y, m, out, info, false);
+    if (info)
+        info->explored = true;
+    if (got < 1 || k == 1)
+        return got;
+    combo_t *x2 = xmalloc((m + 1) * sizeof *x2);
+    double *y2 = xmalloc((m + 1) * sizeof *y2);
+    memcpy(x2, x, m * sizeof *x2);
+    memcpy(y2, y, m * sizeof *y2);
+    x2[m] = out[0].combo;
+    y2[m] = out[0].predicted;
+    search_settings rest = *st;
+    rest.batch = k - 1;
+    search_info info2;
+    int more = round_with(&rest, model, n, target, x2, y2, m + 1, out + 1, &info2, true);
+    free(x2);
+    free(y2);
+    return 1 + (more > 0 ? more : 0);
 }
 
 int search_round(const search_settings *st, int n, int target, const combo_t *x, const double *y,

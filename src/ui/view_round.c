@@ -192,8 +192,8 @@ static int draw_header(app *a, ui_rect r)
                  rs->measured == 1 ? "" : "s");
     else if (automatic) {
         char why[200];
-        snprintf(buf, sizeof buf, "%s on %zu runs  %s  batch %d", predict_choice_format(&choice, why, sizeof why),
-                 rs->measured, rs->explore ? "explore" : search_acquisition_name(rs->settings.acquisition),
+        snprintf(buf, sizeof buf, "%s on %zu runs  %s%s  batch %d", predict_choice_format(&choice, why, sizeof why),
+                 rs->measured, search_acquisition_name(rs->settings.acquisition), rs->explore ? ", then explore" : "",
                  rs->settings.batch);
     }
     else if (rs->has_cv && isfinite(rs->cv_spearman))

@@ -14,7 +14,7 @@ expect_status 2; expect_one_line_err
 case_begin "replay --all prints every target and the speedups"
 run_cs replay "$TMP/full.csv" --all --seeds 3
 expect_status 0
-expect_out "predictor ensemble, acquisition ucb, batch 1, init auto, 3 seeds"
+expect_out "predictor auto, acquisition ucb, batch 1, init auto, 3 seeds"
 expect_true [ "$(grep -cE '^T[12]_d0[1-6] +32 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+/3 ' "$TMP/out")" = 6 ]
 expect_out "^target +lattice +median +p90 +random +found +median +p90 +random +found$"
 expect_out "^speedup over random search \(geometric mean over targets of random / our median\):$"

@@ -65,9 +65,9 @@ seen_for() { # REGEX SECONDS: polls the pane every 0.05 s
 }
 if seen_for "1 Study .* 6 Table" 10; then
     tmn send-keys -t nt 4
-    seen_for "fitting ensemble on [0-9]+ runs" 10 || _case_fail "no notice on screen while fitting"
+    seen_for "fitting auto on [0-9]+ runs" 10 || _case_fail "no notice on screen while fitting"
     seen_for "Round 1 +target" 60 || _case_fail "the Round view never came"
-    tmn capture-pane -p -t nt | grep -q "fitting ensemble" && _case_fail "the notice stayed after the fit"
+    tmn capture-pane -p -t nt | grep -q "fitting auto" && _case_fail "the notice stayed after the fit"
 else
     _case_fail "the explorer did not start"
 fi

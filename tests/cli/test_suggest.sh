@@ -15,8 +15,9 @@ case_begin "suggest prints a batch of 4 with the predictor's accuracy"
 run_cs suggest "$TMP/part.csv"
 expect_status 0
 expect_out "^target +T1_d01 "
-expect_out "^predictor +ensemble +\(5-fold cross-validation on [0-9]+ runs: spearman -?[0-9.]+, mae [0-9.]+\)"
-expect_out "^acquisition +ucb +\([0-9]+ candidates scored: all of them\)"
+expect_out "^predictor +auto +\(5-fold cross-validation on [0-9]+ runs: spearman -?[0-9.]+, mae [0-9.]+\)"
+expect_out "^chosen +auto: (gp|mlp), "
+expect_out "^acquisition +ucb(, then explore)? +\([0-9]+ candidates scored: all of them"
 expect_true [ "$(grep -cE '^ +[1-4] +[0-9.]+ +[0-9.]+ +-?[0-9.]+ +T1_d01' "$TMP/out")" = 4 ]
 
 case_begin "suggest --json has the documented shape"
@@ -129,7 +130,7 @@ expect_out "^chosen +auto: (additive|pairwise|gp|mlp), cv rho -?[0-9.]+ vs (addi
 run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor auto -k 3
 expect_status 0
 expect_out "^skill +the predictor cannot rank these runs yet: suggestions explore$"
-expect_out "^acquisition +explore "
+expect_out "^acquisition +ucb, then explore "
 run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor auto -k 3 --json
 expect_status 0; expect_out '"auto":\{"chosen":"[a-z]+","cv_spearman":[-0-9.e]+,.*"skill":false\},"explore":true'
 run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor additive -k 3
