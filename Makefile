@@ -115,7 +115,7 @@ RUN_STUDY  = build/run/$(SAMPLE)
 RUN_TABLE  = sample-results/$(patsubst %-study,%,$(SAMPLE))/runs.csv
 run: deps
 	@$(MAKE) --no-print-directory all
-	@[ -d $(RUN_STUDY) ] || { mkdir -p build/run && cp -R sample-results/$(SAMPLE) $(RUN_STUDY) && \
+	@[ -d $(RUN_STUDY) ] || { mkdir -p $(dir $(RUN_STUDY)) && cp -R sample-results/$(SAMPLE) $(RUN_STUDY) && \
 	  sed -i 's#"\.\./\.\./build/fashion-train #"$(CURDIR)/build/fashion-train #' $(RUN_STUDY)/study.json; }
 	./$(PROG) $(if $(filter 1,$(ORACLE)),--oracle $(RUN_TABLE)) $(RUN_STUDY)/study.json
 

@@ -172,9 +172,17 @@ size_t round_approved(const round_session *rs);
  * suggestions as left open (`left_open`), writes the queue file, and, with an oracle, answers
  * the queued runs and records their results; with a `launch` object (and no oracle), submits
  * them through its engine and says so in rs->launched (a failed submission is said there too:
- * the commit stands and the runs stay queued, for `comboscope launch`). Then proposes the next
- * round for the same target. *queued gets how many runs were queued. */
+ * the commit stands and the runs stay queued, for `comboscope launch`). Slurm's sbatch does not
+ * block: rs->launched says "submitting round 5 to Slurm: 3 runs", round_poll reads sbatch's
+ * answer and round_launch_news then says "submitted round 5: Slurm job 4242, 3 runs". Then
+ * proposes the next round for the same target. *queued gets how many runs were queued. */
 bool round_commit(round_session *rs, size_t *queued, cs_error *err);
+
+/* True while a commit's submissions are going out (poll often: round_poll reads them). */
+bool round_launch_busy(const round_session *rs);
+
+/* Once, after a commit's submissions have all answered: true with what they say in msg. */
+bool round_launch_news(round_session *rs, char *msg, size_t n);
 
 /* The prediction of the fitted model for combination c (which must contain the target); false
  * when no model is fitted. For the combination editor: cheap, no refit. */

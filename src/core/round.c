@@ -903,7 +903,7 @@ bool round_commit(round_session *rs, size_t *queued, cs_error *err)
         return false;
     if (rs->launch && *queued > 0) {
         cs_error why;
-        if (launch_submit(rs->launch, rs->number, rs->launched, sizeof rs->launched, &why) < 0)
+        if (launch_submit_async(rs->launch, rs->number, rs->launched, sizeof rs->launched, &why) < 0)
             snprintf(rs->launched, sizeof rs->launched, "not submitted (comboscope launch retries): %s", why.msg);
     }
     return round_propose(rs, rs->target, err);
@@ -1242,4 +1242,14 @@ round_history_row *round_history(const round_session *rs, size_t *n)
     for (int t = 0; t < COMBO_MAX_DATASETS; t++)
         free(curves[t]);
     return rows;
+}
+
+bool round_launch_busy(const round_session *rs)
+{
+    return rs->launch && launch_busy(rs->launch);
+}
+
+bool round_launch_news(round_session *rs, char *msg, size_t n)
+{
+    return rs->launch && launch_news(rs->launch, msg, n);
 }

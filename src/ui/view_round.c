@@ -817,6 +817,10 @@ static bool round_item_matches(void *ctx, size_t i)
 static bool round_search(app *a, void *state, const char *text, enum search_step step)
 {
     round_view *v = state;
+    if (v->runs.open)
+        return round_runs_search(a, &v->runs, text, step);
+    if (v->editing) /* the editor names datasets with x or / (EDIT_NAME) */
+        return false;
     round_match m = {a, text};
     long i = find_next(a->session->n_items, v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED,
                        round_item_matches, &m);

@@ -77,7 +77,9 @@ expect_out "^ +transposed +0\.6216 +0\.6848"
 grep -q '"engine": "local"' "$S8/study.json" || _case_fail "no local launch object"
 
 case_begin "fashion8-study: its journal holds four committed rounds and nothing waits"
-run_cs status "$S8/study.json"
+mkdir -p "$TMP/st8"
+cp "$S8/study.json" "$S8/runs.csv" "$S8/journal.jsonl" "$S8/queue.csv" "$TMP/st8/"
+run_cs status "$TMP/st8/study.json"
 expect_status 0
 [ "$(awk 'NR > 1 && $5 == "done"' "$TMP/out" | wc -l)" = 12 ] || _case_fail "not 12 runs done"
 [ "$(grep -c '"event":"committed"' "$S8/journal.jsonl")" = 4 ] || _case_fail "not 4 committed rounds"
@@ -154,3 +156,12 @@ run_cs check "$I8/sample-results/fashion8-study/study.json"
 expect_status 0
 "$I8/fashion-train" --datasets upright --result "$TMP/inst.csv" 2>"$TMP/err" || _case_fail "the installed program failed"
 tail -n +2 "$TMP/inst.csv" | cut -d, -f1-5 | grep -qx 'upright,upright,1,0.7696,0.7515' || _case_fail "installed result: $(cat "$TMP/inst.csv")"
+
+case_begin "make run: copies fashion8-study once, names the program by its absolute path, opens it"
+printf 'key 4\ndump round\n' >"$TMP/run.keys"
+env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS COMBOSCOPE_SCRIPT="$TMP/run.keys" LC_ALL=C.UTF-8 TERM=xterm-256color \
+    make -s -C "$ROOT" run RUN_STUDY="$TMP/run/fashion8-study" >"$TMP/out" 2>"$TMP/err" || _case_fail "make run failed"
+expect_out "Round 5 +target transposed"
+grep -q "\"$ROOT/build/fashion-train --datasets {datasets_csv} --seed 1 --result {result}\"" \
+    "$TMP/run/fashion8-study/study.json" || _case_fail "the copy's command: $(grep command "$TMP/run/fashion8-study/study.json")"
+cmp -s "$TMP/run/fashion8-study/journal.jsonl" "$S8/journal.jsonl" || _case_fail "the copy's journal differs"

@@ -39,8 +39,41 @@ expect_out "^\| r[0-9]+ \| .* \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ \| [-+][0-9.]+ \|
 awk -F' [|] ' '/^\| r[0-9]+ \|/ && $3 ~ /±/ && $4 ~ /^[0-9.]+$/ {
     split($3, p, " ± "); e = $4 - p[1]; if (sprintf("%+.4f", e) != $5 && sprintf("%+.4f", e + 0.00005) != $5 && sprintf("%+.4f", e - 0.00005) != $5) bad++ }
     END { exit bad > 0 }' "$TMP/out" || _case_fail "an error is not measured - predicted"
-# a new best beats the target's best before it: at most one "yes" per measured score above the baseline
-expect_out "\| yes \|$"
+
+case_begin "report: predicted against measured, the error, new bests, reasons escaped"
+mkdir -p "$TMP/nb"
+cat >"$TMP/nb/study.json" <<'JSON'
+{"comboscope": 1, "name": "nb", "metric": "f1", "goal": "max",
+ "datasets": [{"name": "A", "task": "X"}, {"name": "B", "task": "X"}, {"name": "C", "task": "Y"}],
+ "tables": ["runs.csv"], "targets": ["A"], "journal": "journal.jsonl", "queue": "queue.csv"}
+JSON
+printf 'run,combination,dataset,f1\nr0001,A,A,0.5\n,B,B,0.4\n,C,C,0.3\n' >"$TMP/nb/runs.csv"
+T='"time":"2026-11-29T22:00:0'
+cat >"$TMP/nb/journal.jsonl" <<LINES
+{${T}0Z","round":1,"event":"suggested","target":"A","combination":"A+B","mean":0.55,"spread":0.02,"predictor":"mlp","acquisition":"ucb","cv":{"spearman":0.5,"mae":0.01}}
+{${T}1Z","round":1,"event":"suggested","target":"A","combination":"A+C","mean":0.52,"spread":0.04}
+{${T}2Z","round":1,"event":"accepted","target":"A","combination":"A+B"}
+{${T}3Z","round":1,"event":"rejected","target":"A","combination":"A+C","reason":"C | weak"}
+{${T}4Z","round":1,"event":"note","target":"A","text":"first round"}
+{${T}5Z","round":1,"event":"queued","target":"A","run":"r0002","combination":"A+B","known":0}
+{${T}6Z","round":1,"event":"committed","target":"A"}
+{${T}7Z","round":1,"event":"result","target":"A","combination":"A+B","run":"r0002","scores":{"A":0.6,"B":0.41}}
+{${T}8Z","round":2,"event":"suggested","target":"A","combination":"A+B+C","mean":0.58,"spread":0.01,"predictor":"mlp","acquisition":"ucb"}
+{${T}8Z","round":2,"event":"accepted","target":"A","combination":"A+B+C"}
+{${T}8Z","round":2,"event":"queued","target":"A","run":"r0003","combination":"A+B+C","known":0}
+{${T}9Z","round":2,"event":"committed","target":"A"}
+{${T}9Z","round":2,"event":"result","target":"A","combination":"A+B+C","run":"r0003","scores":{"A":0.55,"B":0.4,"C":0.3}}
+LINES
+run_cs report "$TMP/nb"
+expect_status 0
+expect_out "^\| r0002 \| A \+ B \| 0\.5500 ± 0\.0200 \| 0\.6000 \| \+0\.0500 \| yes \|$"
+expect_out "^\| r0003 \| A \+ B \+ C \| 0\.5800 ± 0\.0100 \| 0\.5500 \| -0\.0300 \|  \|$"
+expect_out "^\| 2 \| A \+ C \| 0\.5200 ± 0\.0400 \| rejected \| C \\\\\| weak \|$"
+expect_out "^- first round$"
+expect_out "^- predictor mlp, acquisition ucb, batch 2$"
+expect_out "^- cross-validated accuracy when proposed: rho 0\.50, mae 0\.0100$"
+expect_out "^- proposed 2026-11-29T22:00:00Z, committed 2026-11-29T22:00:06Z$"
+expect_out "^\| 1 \| A \| mlp \| 0\.50 \| 0\.0100 \| 0\.0500 \|$"
 
 case_begin "report -o writes the file atomically, and a bare table has no rounds"
 run_cs report -o "$TMP/r.md" "$STUDY"
@@ -102,4 +135,41 @@ awk -F, -v n="$name" -v b="$base" 'NR == FNR { if (FNR == 1) { for (i = 1; i <= 
         for (p in pair) { split(p, m, "+"); if ((m[1] == n && m[2] == $3) || (m[2] == n && m[1] == $3)) { found = 1; d = pair[p] - b } }
         if (!found || sprintf("%.6f", d) != sprintf("%.6f", $5)) bad++ }
     END { exit bad > 0 }' "$TMP/t.csv" "$TMP/out" || _case_fail "a pair gain is not the pair's score minus the baseline"
+case_end
+
+# The export key (E) in the explorer writes the same CSV as `comboscope export`.
+explore_script() { # STUDY SCRIPT-LINES...: runs the explorer on STUDY with those keys, screen in $TMP/screen
+    local study="$1"
+    shift
+    printf '%s\n' "$@" >"$TMP/ex.script"
+    env COLUMNS=80 LINES=24 TERM=xterm-256color LC_ALL=C.UTF-8 COMBOSCOPE_SCRIPT="$TMP/ex.script" \
+        "$CS" --read-only "$study" >"$TMP/screen" 2>"$TMP/screen.err"
+}
+
+case_begin "E in the Lattice, Heatmaps and Table writes what export writes"
+cp -R "$STUDY" "$TMP/ex"
+explore_script "$TMP/ex" "key 2 E Enter" "dump lattice" "key 3 E Enter" "dump heatmap" "key 6 E Enter" "dump table"
+expect_true test ! -s "$TMP/screen.err"
+expect_true grep -q "wrote lattice-RE_BioRED.csv: 2048 rows" "$TMP/screen"
+expect_true grep -q "wrote heatmap-f1.csv: 132 rows" "$TMP/screen"
+expect_true grep -q "wrote table.csv: 134 rows" "$TMP/screen"
+"$CS" export lattice "$TMP/ex" --target RE_BioRED -o "$TMP/l.csv"
+expect_file_eq "$TMP/ex/lattice-RE_BioRED.csv" "$TMP/l.csv"
+"$CS" export heatmap "$TMP/ex" -o "$TMP/h.csv"
+expect_file_eq "$TMP/ex/heatmap-f1.csv" "$TMP/h.csv"
+"$CS" export table "$TMP/ex" -o "$TMP/t.csv"
+expect_file_eq "$TMP/ex/table.csv" "$TMP/t.csv"
+
+case_begin "E refuses a link, a path outside the study, and Esc writes nothing"
+cp -R "$STUDY" "$TMP/ex2"
+echo keep >"$TMP/outside.csv"
+ln -s "$TMP/outside.csv" "$TMP/ex2/table.csv"
+explore_script "$TMP/ex2" "key 6 E Enter" "dump link" "key E ^U" "type ../escape.csv" "key Enter" "dump outside" \
+    "key E" "type x" "key Esc" "dump cancelled"
+expect_true test "$(cat "$TMP/outside.csv")" = keep
+expect_true test ! -e "$TMP/escape.csv"
+expect_true test ! -e "$TMP/ex2/table.csvx"
+expect_true grep -q "link" "$TMP/screen"
+expect_true grep -q "outside the study" "$TMP/screen"
+expect_true grep -q "cancelled: nothing written" "$TMP/screen"
 case_end
