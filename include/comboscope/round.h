@@ -59,7 +59,9 @@ typedef struct round_session {
     int number;                /* its number in the journal */
     search_settings settings;
     bool journaled;            /* the batch's `suggested` events are in the journal */
-    bool design;               /* too few runs to fit: the batch is the `paper` initial design */
+    bool design;               /* too few runs to fit: the batch is the `auto` initial design */
+    bool design_alone;         /* ... which is the target alone (a small lattice) */
+    bool explore;              /* auto's predictor cannot rank the runs: the batch explores */
     bool has_cv;
     double cv_spearman, cv_mae;
     size_t measured;           /* points the predictor was fitted on */
@@ -89,8 +91,9 @@ void round_session_free(round_session *rs);
 /* The round to work on for target: an uncommitted round in the journal is reopened with its
  * batch and decisions (its own target wins over the one asked for); else the predictor is
  * fitted and a new batch proposed (journaled later, see above). With fewer than 4 measured
- * runs for the target nothing is fitted: the batch is the unmeasured part of the `paper`
- * initial design (search.h), without predictions. False with err set. */
+ * runs for the target (fewer than the design's size when the `auto` design is smaller: the
+ * target alone) nothing is fitted: the batch is the unmeasured part of the `auto` initial
+ * design (search.h), as replay and suggest start, without predictions. False with err set. */
 bool round_propose(round_session *rs, int target, cs_error *err);
 
 /* How many measured runs proposing a round for target would fit the predictor on: what
@@ -156,7 +159,8 @@ char *round_log_tail(const char *path, int lines);
 /* Whether round_withdraw would take run back, without writing anything (err says why not). */
 bool round_withdraw_check(const round_session *rs, const char *run, cs_error *err);
 
-/* The run queued last that is still waiting (no result, not withdrawn), or NULL. */
+/* The run queued last that could be withdrawn (no result, not withdrawn, not submitting or
+ * running: what `w` offers), or NULL. */
 const journal_run *round_last_waiting(const round_session *rs);
 
 /* What committing now would do, as the question to ask: "commit 3 runs, leave #4 open? (y/N)",
