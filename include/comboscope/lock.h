@@ -31,6 +31,8 @@ typedef struct study_lock {
 typedef enum lock_status {
     LOCK_ACQUIRED = 0, /* *out holds the lock */
     LOCK_BUSY,         /* another process holds it; *holder says who */
+    LOCK_UNWRITABLE,   /* no lock file can be made: the directory is not writable (EACCES,
+                          EROFS); err says so. Open the study read-only. */
     LOCK_ERROR,        /* err set */
 } lock_status;
 

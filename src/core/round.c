@@ -108,7 +108,9 @@ round_session *round_session_open(study *s, const study_open_options *opt, bool 
             snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: opened with --read-only");
         } else if (rs->read_only) {
             char host[256], user[64], when[32];
-            if (holder.pid > 0)
+            if (rs->journal->read_only_why[0])
+                snprintf(rs->read_only_why, sizeof rs->read_only_why, "%.399s", rs->journal->read_only_why);
+            else if (holder.pid > 0)
                 snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: held by pid %ld on %s (%s since %s%s)",
                          holder.pid, text_sanitize(holder.host, host, sizeof host),
                          text_sanitize(holder.user, user, sizeof user),
