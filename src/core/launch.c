@@ -1151,8 +1151,14 @@ int launch_poll(launch_session *ls, cs_error *err)
         if (!sn->seen)
             rc = set_state(ls, i, r->cancel_asked ? RUN_CANCELLED : RUN_LOST,
                            r->cancel_asked ? NULL : "neither the engine nor a status file accounts for it", false, 0, err);
-        else if (sn->state == RUN_PENDING || sn->state == RUN_RUNNING)
+        else if (sn->state == RUN_PENDING || sn->state == RUN_RUNNING) {
             rc = set_state(ls, i, sn->state, sn->reason[0] ? sn->reason : NULL, false, 0, err);
+            /* a cancel asked while its submission's outcome was unknown reaches the engine now */
+            const journal_submission *sub = run_submission(j, &j->runs[i]);
+            cs_error ignore;
+            if (rc >= 0 && j->runs[i].cancel_asked && sub && sub->submitted)
+                (void)ls->ops->cancel(ls, sub, i, &ignore);
+        }
         else if (sn->state == RUN_CANCELLED || r->cancel_asked)
             rc = set_state(ls, i, RUN_CANCELLED, NULL, false, 0, err);
         else

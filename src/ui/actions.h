@@ -14,7 +14,7 @@
 #define COMBOSCOPE_UI_ACTIONS_H
 
 #define ACTION_TABLE(X)                                                                     \
-    X(QUIT,          GLOBAL,   "q",     NULL,   "quit")                                     \
+    X(QUIT,          GLOBAL,   "q",     NULL,   "quit (over the help, the editor or a list: close it)") \
     X(HELP,          GLOBAL,   "?",     NULL,   "show the keys of the current view")        \
     X(VIEW_STUDY,    GLOBAL,   "1",     NULL,   "Study view")                               \
     X(VIEW_LATTICE,  GLOBAL,   "2",     NULL,   "Lattice view")                             \
@@ -36,13 +36,13 @@
     X(PAGE_DOWN,     GLOBAL,   "PgDn",  "^F",   "page down")                                \
     X(MOVE_FIRST,    GLOBAL,   "Home",  "g",    "first line")                               \
     X(MOVE_LAST,     GLOBAL,   "End",   "G",    "last line")                                \
-    X(SEARCH,        GLOBAL,   "/",     NULL,   "search (incremental; Enter keeps, Esc cancels)") \
+    X(SEARCH,        GLOBAL,   "/",     NULL,   "search the view (incremental; Enter keeps, Esc cancels)") \
     X(SEARCH_NEXT,   GLOBAL,   "n",     NULL,   "next match")                               \
     X(SEARCH_PREV,   GLOBAL,   "N",     NULL,   "previous match")                           \
     X(SHOW_LATTICE,  GLOBAL,   "L",     NULL,   "show the selected combination in the Lattice") \
     X(STUDY_SELECT,  STUDY,    "Enter", NULL,   "make the dataset under the cursor the target") \
     X(LATTICE_LAYOUT, LATTICE, "s",     NULL,   "switch layout: Gray-code grid or by size (Hasse)") \
-    X(LATTICE_TOGGLE, LATTICE, "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
+    X(LATTICE_TOGGLE, LATTICE, "x",     NULL,   "toggle a dataset by name (type part of it, Enter toggles)") \
     X(LATTICE_ADD_BEST, LATTICE, "+",   NULL,   "add the dataset that helps most (best measured neighbour)") \
     X(LATTICE_DROP_BEST, LATTICE, "-",  NULL,   "remove the dataset whose removal helps most") \
     X(LATTICE_BEST,  LATTICE,  "b",     NULL,   "go to the best measured combination") \
@@ -62,7 +62,7 @@
     X(ROUND_ACCEPT,  ROUND,    "a",     NULL,   "accept the suggestion (saved to the journal at once)") \
     X(ROUND_REJECT,  ROUND,    "x",     NULL,   "reject the suggestion, with an optional reason") \
     X(ROUND_OVERRIDE, ROUND,   "o",     NULL,   "override: edit the combination, run yours instead") \
-    X(ROUND_NOTE,    ROUND,    "n",     NULL,   "add a note to the suggestion")              \
+    X(ROUND_NOTE,    ROUND,    "m",     NULL,   "add a note (memo) to the suggestion")       \
     X(ROUND_UNDO,    ROUND,    "u",     NULL,   "undo the last decision of the round; with none, undo the last commit (while none of its runs has a result or was launched)") \
     X(ROUND_COMMIT,  ROUND,    "Enter", NULL,   "commit the round: approved runs go to the queue (asks y/N first when suggestions would be left open or runs launched)") \
     X(ROUND_WITHDRAW, ROUND,   "w",     NULL,   "withdraw a queued run that has not started (asks which; the last one queued is offered)") \
@@ -75,7 +75,7 @@
     X(EDIT_TOGGLE,   EDITOR,   "Space", NULL,   "add or remove the dataset under the cursor") \
     X(EDIT_NAME,     EDITOR,   "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
     X(EDIT_DONE,     EDITOR,   "Enter", NULL,   "override the suggestion with this combination") \
-    X(EDIT_CANCEL,   EDITOR,   "Esc",   NULL,   "leave the editor without deciding")         \
+    X(EDIT_CANCEL,   EDITOR,   "Esc",   "q",    "leave the editor without deciding")         \
     X(HISTORY_TARGET, HISTORY, "Enter", NULL,   "plot the best-so-far curve of the round's target") \
     X(TABLE_SORT,    TABLE,    "s",     NULL,   "sort by the next column")                  \
     X(TABLE_SORT_PREV, TABLE,  "S",     NULL,   "sort by the previous column")              \
@@ -83,7 +83,7 @@
     X(TABLE_FILTER,  TABLE,    "f",     NULL,   "filter rows (words that must all appear; empty: all rows)") \
     X(TABLE_TARGET,  TABLE,    "T",     NULL,   "show only the target's rows, or all rows") \
     X(TABLE_DETAIL,  TABLE,    "Enter", NULL,   "open or close the detail of the row (every value)") \
-    X(HELP_CLOSE,    HELP,     "Esc",   "?",    "close the help")                          \
+    X(HELP_CLOSE,    HELP,     "Esc",   "q",    "close the help (so does ?)")              \
     X(PROMPT_ACCEPT, PROMPT,   "Enter", NULL,   "keep the text (search, filter) or the chosen target") \
     X(PROMPT_CANCEL, PROMPT,   "Esc",   "^G",   "cancel")                                   \
     X(PROMPT_ERASE,  PROMPT,   "Backspace", NULL, "erase the last character")               \

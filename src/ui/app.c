@@ -165,10 +165,22 @@ void app_notice_fit(app *a, int target, int kind)
 
 void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const char *initial)
 {
+    /* a prompt whose text would go nowhere is not opened: what follows would be lost, or
+     * worse, taken for keys once it is closed */
+    const struct view_ops *ops = app_view_ops(a->view);
+    if (kind != PROMPT_SEARCH && (!ops || !ops->prompt)) {
+        app_message(a, true, "this view takes no typed text");
+        return;
+    }
     a->prompt = kind;
     a->prompt_view = a->view;
     snprintf(a->prompt_label, sizeof a->prompt_label, "%s", label);
     snprintf(a->prompt_text, sizeof a->prompt_text, "%s", initial ? initial : "");
+}
+
+const char *app_search_text(const app *a, enum view_id id)
+{
+    return id > 0 && id < VIEW_MAX ? a->search[id] : "";
 }
 
 void app_set_target(app *a, int dataset)
@@ -431,6 +443,51 @@ static void draw_frame(app *a)
 
 /* ---- handling keys ------------------------------------------------------------------------------------ */
 
+/* ---- search: `/`, n and N in every view (the view's search op finds, the app keeps the text) ---- */
+
+static int search_open(app *a)
+{
+    snprintf(a->search_before, sizeof a->search_before, "%s", a->search[a->view]);
+    app_prompt_open(a, PROMPT_SEARCH, "/", "");
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* An edit of the `/` prompt: incremental, from the cursor; Enter keeps the text for n and N,
+ * Esc restores the text of the search before. */
+static int search_edit(app *a, const char *text, bool done, bool cancelled)
+{
+    enum view_id id = a->prompt_view;
+    const struct view_ops *ops = app_view_ops(id);
+    if (!ops || !ops->search) {
+        /* the prompt still took the keys: none of them ran as a command */
+        if (done)
+            app_message(a, true, "no search in this view: nothing done");
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (cancelled) {
+        snprintf(a->search[id], sizeof a->search[id], "%s", a->search_before);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    snprintf(a->search[id], sizeof a->search[id], "%s", text);
+    if (*text && !ops->search(a, view_state(a, id), text, SEARCH_TYPED) && done)
+        app_message(a, true, "not found: %s", text);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* n and N: the next or previous match of the view's search text. */
+static int search_again(app *a, enum search_step step)
+{
+    const struct view_ops *ops = app_view_ops(a->view);
+    const char *text = a->search[a->view];
+    if (!ops || !ops->search)
+        app_message(a, false, "no search in this view");
+    else if (!text[0])
+        app_message(a, false, "no search yet: press /");
+    else if (!ops->search(a, view_state(a, a->view), text, step))
+        app_message(a, true, "not found: %s", text);
+    return UI_HANDLED | UI_REDRAW;
+}
+
 static int handle_prompt_key(app *a, int c)
 {
     const struct view_ops *ops = app_view_ops(a->prompt_view);
@@ -469,6 +526,8 @@ static int handle_prompt_key(app *a, int c)
     enum prompt_kind kind = a->prompt;
     if (done || cancelled)
         a->prompt = PROMPT_NONE;
+    if (kind == PROMPT_SEARCH)
+        return search_edit(a, a->prompt_text, done, cancelled);
     if (ops && ops->prompt)
         ops->prompt(a, st, kind, a->prompt_text, done, cancelled);
     return UI_HANDLED | UI_REDRAW;
@@ -525,8 +584,8 @@ static int handle_global(app *a, enum action act)
     const study *s = a->study;
     switch (act) {
     case ACTION_QUIT: return UI_QUIT;
-    case ACTION_HELP:
-        a->help = true;
+    case ACTION_HELP: /* `?` again closes it */
+        a->help = !a->help;
         a->help_top = 0;
         return UI_HANDLED | UI_REDRAW;
     case ACTION_VIEW_STUDY: return show_view(a, VIEW_STUDY);
@@ -553,9 +612,9 @@ static int handle_global(app *a, enum action act)
     case ACTION_REDRAW:
         clearok(curscr, TRUE);
         return UI_HANDLED | UI_REDRAW;
-    case ACTION_SEARCH:
-        app_message(a, false, "no search in this view");
-        return UI_HANDLED | UI_REDRAW;
+    case ACTION_SEARCH: return search_open(a);
+    case ACTION_SEARCH_NEXT: return search_again(a, SEARCH_NEXT);
+    case ACTION_SEARCH_PREV: return search_again(a, SEARCH_PREV);
     case ACTION_SHOW_LATTICE:
         app_message(a, false, "no combination is selected in this view");
         return UI_HANDLED | UI_REDRAW;
@@ -619,10 +678,19 @@ static int handle_key(app *a, int c)
         r = handle_help_action(a, act);
         if (r)
             return r;
+        /* over the help, only the help's keys, `?`, and the keys that show a view */
+        if (act != ACTION_HELP && act != ACTION_REDRAW && (act < ACTION_VIEW_STUDY || act > ACTION_VIEW_PREV))
+            return UI_HANDLED | (had_message ? UI_REDRAW : 0);
     } else if (ops) {
         r = ops->action(a, view_state(a, a->view), act);
         if (r)
             return r | (had_message ? UI_REDRAW : 0);
+        /* A mode of the view with keys of its own (the combination editor) is an overlay:
+         * its keys do not fall through to the view's or the program's, except the help. */
+        if (scope != ops->scope && act != ACTION_HELP && act != ACTION_REDRAW) {
+            app_message(a, false, "%s: this key does nothing here (? lists the keys)", ui_scope_titles[scope]);
+            return UI_HANDLED | UI_REDRAW;
+        }
     }
     r = handle_global(a, act);
     return r | (had_message ? UI_REDRAW : 0);

@@ -46,10 +46,15 @@ typedef struct ui_rect {
 
 struct app;
 
-/* PROMPT_CONFIRM: a question in the status line (its label) answered by one key: the view's
+/* PROMPT_SEARCH belongs to the app (the `/` search, see the search op); views open the others.
+ * PROMPT_CONFIRM: a question in the status line (its label) answered by one key: the view's
  * prompt op gets done with text "y" for y and "" for any other key. */
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* free text: a reason, a note */,
                    PROMPT_CONFIRM };
+
+/* How a search op is asked to look: the incremental edits of `/` (the cursor's own item may
+ * answer), n (the next match) and N (the previous one). */
+enum search_step { SEARCH_TYPED, SEARCH_NEXT, SEARCH_PREV };
 
 /* One view, one file, one ops table. Called in this order: init once when the view is first
  * shown; then any number of draw / action / prompt / target calls; done at exit.
@@ -67,7 +72,16 @@ enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* fre
  *   show    (optional) the view is about to be shown (switched to): work put off until then
  *           (the Round view's fit after a target change) is done here, before the frame.
  *   reload  (optional) the study was reloaded (results came back): drop anything derived
- *           from the old one. Views without it are closed and opened again. */
+ *           from the old one. Views without it are closed and opened again.
+ *   search  (optional) `/`, n and N in this view. The app owns the prompt, the text (one per
+ *           view: app_search_text) and the messages; the op looks for an item that text
+ *           matches (find.h: find_words, find_combo, find_next) from the cursor: SEARCH_TYPED
+ *           lets the cursor's own item answer, SEARCH_NEXT / SEARCH_PREV move on, wrapping.
+ *           It moves the cursor and returns true, or returns false (the app says "not found").
+ *           It may app_message where the match is ("match 2 of 5"). Views draw matches with
+ *           ui_text_match(..., app_search_text(a, ID)). A view without it still gets the prompt,
+ *           so that what is typed after `/` is never run as keys, and "no search in this view".
+ *   keep each view's search in one small function next to its ops table. */
 struct view_ops {
     const char *name;
     enum view_id id;
@@ -82,6 +96,7 @@ struct view_ops {
     enum action_scope (*scope_now)(struct app *app, void *state);
     void (*reload)(struct app *app, void *state);
     void (*show)(struct app *app, void *state);
+    bool (*search)(struct app *app, void *state, const char *text, enum search_step step);
     void (*done)(void *state);
 };
 
@@ -139,6 +154,8 @@ typedef struct app {
     enum view_id prompt_view;
     char prompt_label[200];
     char prompt_text[128];
+    char search[VIEW_MAX][128]; /* the last `/` text of each view (n and N look for it again) */
+    char search_before[128];    /* the view's search text when `/` was pressed (Esc restores it) */
     /* the target chooser overlay */
     bool chooser;
     int chooser_pos;
@@ -187,8 +204,12 @@ void app_study_reloaded(app *a);
  * explained. kind is the predictor about to be fitted. */
 void app_notice_fit(app *a, int target, int kind);
 
-/* Opens a prompt in the status line for the current view (its prompt op gets every edit). */
+/* Opens a prompt in the status line for the current view (its prompt op gets every edit).
+ * kind is PROMPT_TEXT or PROMPT_FILTER: `/` (PROMPT_SEARCH) is the app's, see the search op. */
 void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const char *initial);
+
+/* The search text of view id ("" when none): what its draw marks with ui_text_match. */
+const char *app_search_text(const app *a, enum view_id id);
 
 /* ---- drawing primitives (draw.c) --------------------------------------------------------------- */
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/find.h"
 #include "comboscope/heatmap.h"
 #include "comboscope/lattice.h"
 #include "comboscope/text.h"
@@ -37,6 +38,7 @@ typedef struct heatmap_view {
     int row, col; /* cursor: index into rows (a dataset row) and into cols */
     int top, left;
     int shown_predicted; /* cells drawn with a prediction in the last frame (for the legend) */
+    bool search_col; /* the last search match was a column (n goes on from there) */
 } heatmap_view;
 
 /* Rows and columns: grouped by task type in study order, or sorted by their means. */
@@ -403,6 +405,40 @@ static int heatmap_action(app *a, void *state, enum action act)
     }
 }
 
+typedef struct heatmap_match {
+    const app *a;
+    const heatmap_view *v;
+    const char *text;
+} heatmap_match;
+
+/* Items 0 .. n_rows-1 are the rows, then the columns. */
+static bool heatmap_item_matches(void *ctx, size_t i)
+{
+    const heatmap_match *m = ctx;
+    size_t nr = (size_t)m->v->n_rows;
+    int d = i < nr ? m->v->rows[i] : m->v->cols[i - nr];
+    return d >= 0 && find_words(m->a->study->datasets[d].name, m->text);
+}
+
+/* `/`: a row (target) whose name holds every word of text, then a column (auxiliary); n and
+ * N go through the rows, then the columns. */
+static bool heatmap_search(app *a, void *state, const char *text, enum search_step step)
+{
+    heatmap_view *v = state;
+    size_t nr = (size_t)v->n_rows, n = nr + (size_t)a->study->n_datasets;
+    heatmap_match m = {a, v, text};
+    size_t cur = v->search_col ? nr + (size_t)v->col : (size_t)v->row;
+    long i = find_next(n, cur, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED, heatmap_item_matches, &m);
+    if (i < 0)
+        return false;
+    v->search_col = (size_t)i >= nr;
+    if (v->search_col)
+        v->col = (int)((size_t)i - nr);
+    else
+        v->row = (int)i;
+    return true;
+}
+
 const struct view_ops view_heatmap_ops = {
     .name = "Heatmaps",
     .id = VIEW_HEATMAPS,
@@ -411,5 +447,6 @@ const struct view_ops view_heatmap_ops = {
     .draw = heatmap_draw,
     .action = heatmap_action,
     .target = heatmap_target,
+    .search = heatmap_search,
     .done = heatmap_view_done,
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/find.h"
 #include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
@@ -275,7 +276,7 @@ static void history_draw(app *a, void *state, ui_rect r)
     int pw = r.w >= 76 ? 34 : r.w / 2;
     int dw = r.w - pw - 3;
     int y_end = r.y + r.h;
-    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s and", jr->number,
+    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s", jr->number,
              jr->target >= 0 ? s->datasets[jr->target].name : "-");
     draw_details(a, jr, y + 1, r.x + 1, dw, y_end);
     int px = r.x + dw + 2;
@@ -337,6 +338,33 @@ static int history_action(app *a, void *state, enum action act)
     return UI_HANDLED | UI_REDRAW;
 }
 
+typedef struct history_match {
+    const app *a;
+    const char *text;
+} history_match;
+
+static bool history_round_matches(void *ctx, size_t k)
+{
+    const history_match *m = ctx;
+    return find_round(m->a->session->journal, m->a->study, k, m->text);
+}
+
+/* `/`: the next round whose combinations, reasons, notes or runs hold every word of text. */
+static bool history_search(app *a, void *state, const char *text, enum search_step step)
+{
+    history_view *v = state;
+    size_t n = 0;
+    if (!a->session || !a->session->journal)
+        return false;
+    journal_rounds(a->session->journal, &n);
+    history_match m = {a, text};
+    long k = find_next(n, v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED, history_round_matches, &m);
+    if (k < 0)
+        return false;
+    v->cursor = (size_t)k;
+    return true;
+}
+
 const struct view_ops view_history_ops = {
     .name = "History",
     .id = VIEW_HISTORY,
@@ -345,5 +373,6 @@ const struct view_ops view_history_ops = {
     .draw = history_draw,
     .action = history_action,
     .reload = history_reload,
+    .search = history_search,
     .done = history_done,
 };

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/find.h"
 #include "comboscope/text.h"
 #include "lattice_view.h"
 
@@ -369,7 +370,7 @@ static int lattice_action(app *a, void *state, enum action act)
     case ACTION_LATTICE_TOGGLE:
         v->toggling = true;
         v->toggle_match = -1;
-        app_prompt_open(a, PROMPT_SEARCH, "toggle: ", "");
+        app_prompt_open(a, PROMPT_TEXT, "toggle: ", "");
         return UI_HANDLED | UI_REDRAW;
     default: return UI_UNHANDLED;
     }
@@ -418,7 +419,7 @@ static int lattice_prompt(app *a, void *state, enum prompt_kind kind, const char
     lattice_view *v = state;
     if (kind == PROMPT_FILTER)
         return filter_prompt(a, v, text, done, cancelled);
-    /* the toggle key (and '/') name a dataset to toggle */
+    /* the toggle key's prompt names a dataset to toggle */
     v->toggling = !done && !cancelled;
     v->toggle_match = lattice_find_dataset(a->study, v->target, text);
     if (cancelled)
@@ -440,6 +441,23 @@ static int lattice_prompt(app *a, void *state, enum prompt_kind kind, const char
     return UI_HANDLED | UI_REDRAW;
 }
 
+/* `/ddi git`: the best measured combination with a member matching each word; n and N walk
+ * the matches from best to worst. */
+static bool lattice_search(app *a, void *state, const char *text, enum search_step step)
+{
+    lattice_view *v = state;
+    if (v->target != a->target)
+        lattice_target(a, v);
+    combo_t c;
+    size_t rank, n = find_lattice(a->study, v->metric, v->target, text, v->cursor, step == SEARCH_PREV ? -1 : 1,
+                                  step == SEARCH_TYPED, &c, &rank);
+    if (!n)
+        return false;
+    v->cursor = c;
+    app_message(a, false, "match %zu of %zu, best first (n next, N previous)", rank, n);
+    return true;
+}
+
 const struct view_ops view_lattice_ops = {
     .name = "Lattice",
     .id = VIEW_LATTICE,
@@ -448,6 +466,7 @@ const struct view_ops view_lattice_ops = {
     .draw = lattice_draw,
     .action = lattice_action,
     .prompt = lattice_prompt,
+    .search = lattice_search,
     .target = lattice_target,
     .done = lattice_done,
 };

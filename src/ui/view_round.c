@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/find.h"
 #include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
@@ -778,6 +779,34 @@ static int round_prompt(app *a, void *state, enum prompt_kind kind, const char *
     return UI_HANDLED | UI_REDRAW;
 }
 
+typedef struct round_match {
+    const app *a;
+    const char *text;
+} round_match;
+
+static bool round_item_matches(void *ctx, size_t i)
+{
+    const round_match *m = ctx;
+    const round_item *it = &m->a->session->items[i];
+    return find_combo(m->a->study, it->combo, m->text) ||
+           (it->decision == DECISION_OVERRIDDEN && find_combo(m->a->study, it->replacement, m->text)) ||
+           (it->reason && find_words(it->reason, m->text));
+}
+
+/* `/`: the next suggestion whose combination (or override) has a member matching each word
+ * of text, or whose rejection reason holds them. Moves the cursor only: nothing is decided. */
+static bool round_search(app *a, void *state, const char *text, enum search_step step)
+{
+    round_view *v = state;
+    round_match m = {a, text};
+    long i = find_next(a->session->n_items, v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED,
+                       round_item_matches, &m);
+    if (i < 0)
+        return false;
+    v->cursor = (size_t)i;
+    return true;
+}
+
 const struct view_ops view_round_ops = {
     .name = "Round",
     .id = VIEW_ROUND,
@@ -790,5 +819,6 @@ const struct view_ops view_round_ops = {
     .scope_now = round_scope_now,
     .reload = round_reload,
     .show = round_show,
+    .search = round_search,
     .done = round_done,
 };

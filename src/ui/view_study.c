@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "comboscope/round.h"
+#include "comboscope/find.h"
 #include "comboscope/text.h"
 #include "ui.h"
 
@@ -26,7 +27,6 @@ typedef struct study_view {
     int n_rows;
     int cursor; /* index into rows, always a dataset row */
     int top;    /* first row shown */
-    char search[128];
     double max_gain; /* largest |gain| among targets, for the bars */
 } study_view;
 
@@ -231,7 +231,7 @@ static void study_draw(app *a, void *state, ui_rect r)
     if (v->cursor >= v->top + list_h)
         v->top = v->cursor - list_h + 1;
     for (int i = 0; i < list_h && v->top + i < v->n_rows; i++)
-        draw_row(a, &v->rows[v->top + i], list_y + i, r.x, c, r.w, v->top + i == v->cursor, v->search);
+        draw_row(a, &v->rows[v->top + i], list_y + i, r.x, c, r.w, v->top + i == v->cursor, app_search_text(a, VIEW_STUDY));
     int more_w = 0;
     if (v->n_rows > list_h) {
         char more[32];
@@ -256,34 +256,30 @@ static void study_move(study_view *v, int delta)
     }
 }
 
-/* True when hay holds needle, ignoring ASCII case. */
-static bool contains_nocase(const char *hay, const char *needle)
+typedef struct study_match {
+    const app *a;
+    const study_view *v;
+    const char *text;
+} study_match;
+
+static bool study_row_matches(void *ctx, size_t i)
 {
-    size_t n = strlen(needle);
-    for (; *hay; hay++) {
-        size_t i = 0;
-        while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
-            i++;
-        if (i == n)
-            return true;
-    }
-    return n == 0;
+    const study_match *m = ctx;
+    int d = m->v->rows[i].dataset;
+    return d >= 0 && find_words(m->a->study->datasets[d].name, m->text);
 }
 
-/* Finds the next dataset row (from the cursor, in direction dir, wrapping) whose name holds
- * text (case-insensitive); `from_here` includes the cursor row itself. */
-static bool study_find(app *a, study_view *v, const char *text, int dir, bool from_here)
+/* `/`: the next dataset row whose name holds every word of text. */
+static bool study_view_search(app *a, void *state, const char *text, enum search_step step)
 {
-    if (!*text)
+    study_view *v = state;
+    study_match m = {a, v, text};
+    long i = find_next((size_t)v->n_rows, (size_t)v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED,
+                       study_row_matches, &m);
+    if (i < 0)
         return false;
-    for (int k = from_here ? 0 : 1; k <= v->n_rows; k++) {
-        int i = ((v->cursor + dir * k) % v->n_rows + v->n_rows) % v->n_rows;
-        if (v->rows[i].dataset >= 0 && contains_nocase(a->study->datasets[v->rows[i].dataset].name, text)) {
-            v->cursor = i;
-            return true;
-        }
-    }
-    return false;
+    v->cursor = (int)i;
+    return true;
 }
 
 static int study_action(app *a, void *state, enum action act)
@@ -308,30 +304,9 @@ static int study_action(app *a, void *state, enum action act)
         app_set_target(a, row->dataset);
         break;
     }
-    case ACTION_SEARCH: app_prompt_open(a, PROMPT_SEARCH, "/", ""); break;
-    case ACTION_SEARCH_NEXT:
-    case ACTION_SEARCH_PREV:
-        if (!v->search[0])
-            app_message(a, false, "no search yet: press /");
-        else if (!study_find(a, v, v->search, act == ACTION_SEARCH_NEXT ? 1 : -1, false))
-            app_message(a, true, "not found: %s", v->search);
-        break;
     default: return UI_UNHANDLED;
     }
     return UI_HANDLED | UI_REDRAW;
-}
-
-static int study_prompt(app *a, void *state, enum prompt_kind kind, const char *text, bool done,
-                        bool cancelled)
-{
-    study_view *v = state;
-    (void)kind;
-    if (cancelled)
-        return UI_REDRAW;
-    snprintf(v->search, sizeof v->search, "%s", text);
-    if (*text && !study_find(a, v, text, 1, true) && done)
-        app_message(a, true, "not found: %s", text);
-    return UI_REDRAW;
 }
 
 static void study_target(app *a, void *state)
@@ -359,7 +334,7 @@ const struct view_ops view_study_ops = {
     .init = study_init,
     .draw = study_draw,
     .action = study_action,
-    .prompt = study_prompt,
+    .search = study_view_search,
     .target = study_target,
     .click = study_click,
     .done = study_done,

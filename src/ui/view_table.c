@@ -22,7 +22,6 @@ typedef struct table_view {
     bool only_combo; /* the rows of one combination (a jump from the Lattice) */
     combo_t combo;
     char filter[128];
-    char search[128];
 } table_view;
 
 /* Rebuilds the rows from the query, keeping the cursor on the same observation if it is still
@@ -261,15 +260,15 @@ static void table_draw(app *a, void *state, ui_rect r)
             switch (col) {
             case OBS_COL_COMBINATION:
                 ui_text_match(y, cx, w, cur ? ROLE_CURSOR : ROLE_NORMAL,
-                              study_combo_format(s, s->obs[o].combo, combo, sizeof combo), v->search);
+                              study_combo_format(s, s->obs[o].combo, combo, sizeof combo), app_search_text(a, VIEW_TABLE));
                 break;
             case OBS_COL_DATASET:
                 ui_text_match(y, cx, w, cur ? ROLE_CURSOR : s->obs[o].dataset == a->target ? ROLE_ACCENT : ROLE_NORMAL,
-                              s->datasets[s->obs[o].dataset].name, v->search);
+                              s->datasets[s->obs[o].dataset].name, app_search_text(a, VIEW_TABLE));
                 break;
             case OBS_COL_TASK:
                 ui_text_match(y, cx, w, cur ? ROLE_CURSOR : ROLE_DIM, s->tasks[s->datasets[s->obs[o].dataset].task],
-                              v->search);
+                              app_search_text(a, VIEW_TABLE));
                 break;
             case OBS_COL_SIZE:
             case OBS_COL_N:
@@ -304,18 +303,6 @@ static void table_move(table_view *v, long delta)
     if (c >= (long)v->n)
         c = (long)v->n - 1;
     v->cursor = (size_t)c;
-}
-
-static void table_search(app *a, table_view *v, int dir, bool from_here)
-{
-    if (v->n == 0)
-        return;
-    size_t from = from_here ? v->cursor : dir > 0 ? (v->cursor + 1) % v->n : (v->cursor + v->n - 1) % v->n;
-    long p = obs_table_find(a->study, v->rows, v->n, from, dir, v->search);
-    if (p >= 0)
-        v->cursor = (size_t)p;
-    else
-        app_message(a, true, "not found: %s", v->search);
 }
 
 static int table_action(app *a, void *state, enum action act)
@@ -358,14 +345,6 @@ static int table_action(app *a, void *state, enum action act)
         }
         return app_show_combo(a, VIEW_LATTICE, a->study->obs[v->rows[v->cursor]].combo,
                               a->study->obs[v->rows[v->cursor]].dataset);
-    case ACTION_SEARCH: app_prompt_open(a, PROMPT_SEARCH, "/", ""); break;
-    case ACTION_SEARCH_NEXT:
-    case ACTION_SEARCH_PREV:
-        if (!v->search[0])
-            app_message(a, false, "no search yet: press /");
-        else
-            table_search(a, v, act == ACTION_SEARCH_NEXT ? 1 : -1, false);
-        break;
     default: return UI_UNHANDLED;
     }
     return UI_HANDLED | UI_REDRAW;
@@ -385,17 +364,22 @@ static int table_prompt(app *a, void *state, enum prompt_kind kind, const char *
         (void)done;
         return UI_REDRAW;
     }
-    if (cancelled)
-        return UI_REDRAW;
-    snprintf(v->search, sizeof v->search, "%s", text);
-    if (*text) {
-        long p = obs_table_find(a->study, v->rows, v->n, v->cursor, 1, text);
-        if (p >= 0)
-            v->cursor = (size_t)p;
-        else if (done)
-            app_message(a, true, "not found: %s", text);
-    }
     return UI_REDRAW;
+}
+
+/* `/`: the next row with the text in its combination, dataset or note (obs_table_find). */
+static bool table_search(app *a, void *state, const char *text, enum search_step step)
+{
+    table_view *v = state;
+    if (v->n == 0)
+        return false;
+    int dir = step == SEARCH_PREV ? -1 : 1;
+    size_t from = step == SEARCH_TYPED ? v->cursor : dir > 0 ? (v->cursor + 1) % v->n : (v->cursor + v->n - 1) % v->n;
+    long p = obs_table_find(a->study, v->rows, v->n, from, dir, text);
+    if (p < 0)
+        return false;
+    v->cursor = (size_t)p;
+    return true;
 }
 
 static void table_target(app *a, void *state)
@@ -423,6 +407,7 @@ const struct view_ops view_table_ops = {
     .draw = table_draw,
     .action = table_action,
     .prompt = table_prompt,
+    .search = table_search,
     .target = table_target,
     .click = table_click,
     .done = table_done,

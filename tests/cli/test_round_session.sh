@@ -37,7 +37,7 @@ key Enter
 dump round 1 committed
 # round 2: reject without a reason, override #2 (Space on the first dataset), accept #3, note
 key x Enter o Space Enter a
-key Up n
+key Up m
 type cheap run
 key Enter Enter
 # #4 is still open: the commit asks first, y commits

@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -351,6 +352,47 @@ static void test_journal_events(void **state)
     study_free(s);
 }
 
+/* ---- the manifest and script a submission would use ----------------------------------------- */
+
+static void test_dry_run_manifest(void **state)
+{
+    (void)state;
+    put("journal.jsonl", committed);
+    put_study("{\"engine\": \"slurm\", \"command\": \"train --data {datasets} --csv {datasets_csv} --run {run} "
+              "--out {outdir} --result {result} --round {round} --target {target} --combo {combination}\", "
+              "\"max_parallel\": 2, \"partition\": \"gpu\", \"extra\": [\"--qos=low\"]}");
+    study *s = open_study();
+    cs_error err;
+    journal *j = journal_open(at("journal.jsonl"), s, false, &err);
+    assert_non_null(j);
+    char *text = launch_dry_run(j, &err);
+    assert_non_null(text);
+    char want[1024];
+    /* one manifest line per run: RUN, tab, its attempt directory, tab, the expanded command */
+    char *real = realpath(dir, NULL);
+    snprintf(want, sizeof want,
+             "\nr0002\t%s/runs/r0002/1\ttrain --data A B --csv A,B --run r0002 --out %s/runs/r0002/out "
+             "--result %s/runs/r0002/1/result.csv --round 1 --target A --combo A+B\n"
+             "r0003\t%s/runs/r0003/1\ttrain --data A C",
+             real, real, real, real);
+    if (!strstr(text, want))
+        fail_msg("no manifest lines in:\n%s", text);
+    snprintf(want, sizeof want,
+             "\nsbatch --parsable --array=0-1%%2 --job-name=cs-");
+    assert_non_null(strstr(text, want));
+    snprintf(want, sizeof want, " --chdir=%s --output=%s/runs/s0001/slurm-%%A_%%a.out --partition=gpu --qos=low %s/runs/s0001/job.sh\n",
+             real, real, real);
+    if (!strstr(text, want))
+        fail_msg("no sbatch line in:\n%s", text);
+    free(real);
+    free(text);
+    /* nothing was written */
+    struct stat st;
+    assert_int_not_equal(stat(at("runs"), &st), 0);
+    journal_free(j);
+    study_free(s);
+}
+
 /* ---- the result contract ------------------------------------------------------------------------- */
 
 static void test_result_contract(void **state)
@@ -452,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_parse_squeue),
         cmocka_unit_test(test_parse_sacct),
         cmocka_unit_test_setup_teardown(test_journal_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dry_run_manifest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_result_contract, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_commit_submits, setup, teardown),
     };
