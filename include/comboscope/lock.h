@@ -44,6 +44,12 @@ char *lock_path_of(const char *journal_path);
  * filled from the lock file. */
 lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *holder, cs_error *err);
 
+/* Whether the lock of journal_path is held now, without taking it (a shared flock tried and
+ * dropped at once): true with *holder filled from the lock file (pid 0 when it names nobody
+ * yet), false when it is free (no lock file, or nobody holds it). For an instance opened
+ * read-only by someone else's lock: it notices that the holder is gone, or changed. */
+bool lock_probe(const char *journal_path, lock_info *holder);
+
 /* Removes the lock file and drops the lock; frees l. NULL is allowed. */
 void lock_release(study_lock *l);
 

@@ -47,6 +47,8 @@ typedef struct round_session {
     journal *journal;          /* NULL when the study names no journal */
     study_lock *lock;          /* NULL: read-only */
     bool read_only;
+    bool lock_elsewhere;       /* read-only because another instance holds the lock */
+    bool lock_free;            /* ... and round_lock_poll found it free since */
     char read_only_why[400];   /* "" or why the study is read-only (who holds the lock) */
     char *oracle;              /* --oracle COMPLETE.csv, or NULL */
     struct launch_session *launch; /* the study's launch engine (launch.h), or NULL: none, read-only, or an oracle */
@@ -82,6 +84,16 @@ typedef struct round_session {
  * opens read-only. With an oracle, runs already waiting in the queue are answered at once. */
 round_session *round_session_open(study *s, const study_open_options *opt, bool read_only,
                                   const char *oracle, cs_error *err);
+
+/* Another instance holds the lock (rs->lock_elsewhere): looks again, without taking it.
+ * Returns 1 when the holder is gone (rs->lock_free set: round_take_over may take it),
+ * 2 when another holder took it meanwhile (read_only_why names it), 0 when nothing changed
+ * or the session is not read-only because of a lock. Cheap: for every key and idle tick. */
+int round_lock_poll(round_session *rs);
+
+/* Takes the lock that another instance held and is gone: reopens the journal writable and
+ * the current round from it. False with err set (held again: read_only_why names by whom). */
+bool round_take_over(round_session *rs, cs_error *err);
 
 /* Releases the lock, closes the journal, frees a reloaded study. */
 void round_session_free(round_session *rs);

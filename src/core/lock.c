@@ -211,6 +211,25 @@ lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *
     return LOCK_ERROR;
 }
 
+bool lock_probe(const char *journal_path, lock_info *holder)
+{
+    memset(holder, 0, sizeof *holder);
+    char *path = lock_path_of(journal_path);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    free(path);
+    if (fd < 0)
+        return false; /* no lock file: nobody holds it */
+    bool held = false;
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+        held = errno == EWOULDBLOCK || errno == EAGAIN;
+    else
+        flock(fd, LOCK_UN);
+    if (held)
+        read_info(fd, holder);
+    close(fd);
+    return held;
+}
+
 void lock_release(study_lock *l)
 {
     if (!l)

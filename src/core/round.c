@@ -108,6 +108,7 @@ round_session *round_session_open(study *s, const study_open_options *opt, bool 
             snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: opened with --read-only");
         } else if (rs->read_only) {
             char host[256], user[64], when[32];
+            rs->lock_elsewhere = !rs->journal->read_only_why[0];
             if (rs->journal->read_only_why[0])
                 snprintf(rs->read_only_why, sizeof rs->read_only_why, "%.399s", rs->journal->read_only_why);
             else if (holder.pid > 0)
@@ -1089,4 +1090,74 @@ round_history_row *round_history(const round_session *rs, size_t *n)
     for (int t = 0; t < COMBO_MAX_DATASETS; t++)
         free(curves[t]);
     return rows;
+}
+
+/* ---- the lock held elsewhere: noticing that it is free, taking it over ------------------ */
+
+/* "read-only: held by ..." from what the lock file says now. */
+static void why_held(round_session *rs, const lock_info *h)
+{
+    char host[256], user[64], when[32];
+    if (h->pid > 0)
+        snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: held by pid %ld on %s (%s since %s%s)",
+                 h->pid, text_sanitize(h->host, host, sizeof host), text_sanitize(h->user, user, sizeof user),
+                 h->time[0] ? text_sanitize(h->time, when, sizeof when) : "?", h->alive ? "" : ", not running");
+    else
+        snprintf(rs->read_only_why, sizeof rs->read_only_why,
+                 "read-only: held by another comboscope (not yet identified)");
+}
+
+int round_lock_poll(round_session *rs)
+{
+    if (!rs->lock_elsewhere || !rs->journal)
+        return 0;
+    lock_info h;
+    bool held = lock_probe(rs->journal->path, &h);
+    if (!held) {
+        if (rs->lock_free)
+            return 0;
+        rs->lock_free = true;
+        snprintf(rs->read_only_why, sizeof rs->read_only_why,
+                 "read-only: the holder of the lock is gone; ^T takes over");
+        return 1;
+    }
+    char before[sizeof rs->read_only_why];
+    snprintf(before, sizeof before, "%s", rs->read_only_why);
+    rs->lock_free = false;
+    why_held(rs, &h);
+    return strcmp(before, rs->read_only_why) != 0 ? 2 : 0;
+}
+
+bool round_take_over(round_session *rs, cs_error *err)
+{
+    if (!rs->lock_elsewhere || !rs->journal)
+        return error_set(err, NULL, 0, 0, "%s", rs->read_only ? rs->read_only_why : "this instance already writes the journal");
+    study_lock *l = NULL;
+    lock_info h;
+    lock_status st = lock_acquire(rs->journal->path, &l, &h, err);
+    if (st == LOCK_BUSY) {
+        rs->lock_free = false;
+        why_held(rs, &h);
+        return error_set(err, NULL, 0, 0, "%s", rs->read_only_why);
+    }
+    if (st != LOCK_ACQUIRED)
+        return false;
+    journal *j = journal_open(rs->journal->path, rs->study, true, err);
+    if (!j) {
+        lock_release(l);
+        return false;
+    }
+    journal_free(rs->journal);
+    rs->journal = j;
+    rs->lock = l;
+    rs->read_only = false;
+    rs->lock_elsewhere = rs->lock_free = false;
+    rs->read_only_why[0] = '\0';
+    if (rs->study->launch && !rs->oracle && !(rs->launch = launch_open(j, err)))
+        return false;
+    int target = rs->target;
+    round_clear(rs);
+    if (target >= 0 && !round_propose(rs, target, err))
+        return false;
+    return true;
 }

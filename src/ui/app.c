@@ -230,6 +230,16 @@ static int poll_results(app *a, bool force)
     if (!a->session)
         return UI_UNHANDLED;
     cs_error err;
+    /* a read-only instance: has the holder of the lock gone, or changed? */
+    int lk = round_lock_poll(a->session);
+    if (lk == 1) {
+        app_message(a, true, "the holder of the lock is gone: ^T takes over (this instance then writes the journal)");
+        return UI_REDRAW;
+    }
+    if (lk == 2) {
+        app_message(a, true, "%s", a->session->read_only_why);
+        return UI_REDRAW;
+    }
     const study *before = a->study;
     int n = round_poll(a->session, force, &err);
     if (n < 0) {
@@ -612,6 +622,20 @@ static int handle_global(app *a, enum action act)
     case ACTION_REDRAW:
         clearok(curscr, TRUE);
         return UI_HANDLED | UI_REDRAW;
+    case ACTION_TAKE_OVER: {
+        cs_error err;
+        if (!a->session || !a->session->lock_elsewhere) {
+            app_message(a, true, "%s", a->session && a->session->read_only_why[0] ? a->session->read_only_why
+                                                                                   : "this instance already writes the journal");
+            return UI_HANDLED | UI_REDRAW;
+        }
+        if (!round_take_over(a->session, &err))
+            app_message(a, true, "%s", err.msg);
+        else
+            app_message(a, false, "took over the lock: this instance writes the journal now");
+        app_study_reloaded(a); /* the views show the journal reopened */
+        return UI_HANDLED | UI_REDRAW;
+    }
     case ACTION_SEARCH: return search_open(a);
     case ACTION_SEARCH_NEXT: return search_again(a, SEARCH_NEXT);
     case ACTION_SEARCH_PREV: return search_again(a, SEARCH_PREV);
