@@ -129,4 +129,6 @@ sed -i 's/{datasets_csv}/{dataset_csv}/' "$B/study.json"
 run_cs check "$B/study.json"
 expect_status 1
 expect_one_line_err
-expect_err "^$B/study.json:5:95: unknown placeholder \{dataset_csv\}"
+# The command holds $ROOT, so the column depends on where the tree is checked out.
+col=$(awk 'NR == 5 { print index($0, "{dataset_csv}") }' "$B/study.json")
+expect_err "^$B/study.json:5:$col: unknown placeholder \{dataset_csv\}"
