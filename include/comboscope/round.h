@@ -48,6 +48,11 @@ typedef struct round_session {
     study_lock *lock;          /* NULL: read-only */
     bool read_only;
     bool lock_elsewhere;       /* read-only because another instance holds the lock */
+    /* Called about every tenth of a second while a fit runs on its worker thread (NULL: fit
+     * on the caller's thread): secs since it started; return true to cancel the fit. */
+    bool (*wait)(void *ctx, double secs);
+    void *wait_ctx;
+    size_t fit_sampled_from;   /* 0, or the measured runs the fit sampled ROUND_FIT_MAX of */
     bool lock_free;            /* ... and round_lock_poll found it free since */
     char read_only_why[400];   /* "" or why the study is read-only (who holds the lock) */
     char *oracle;              /* --oracle COMPLETE.csv, or NULL */
@@ -76,6 +81,10 @@ typedef struct round_session {
 } round_session;
 
 #define ROUND_PROSPECT_MAX 13
+
+/* The most runs a fit uses: above it, a fixed random sample (seeded by the search seed) of
+ * that many of the target's measured runs; the Round view says "sample of N of M runs". */
+#define ROUND_FIT_MAX 5000
 
 /* Opens the session on s (borrowed; it must outlive the session unless a reload replaces it):
  * takes the lock and opens the journal writable unless read_only or another process holds the

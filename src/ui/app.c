@@ -156,11 +156,35 @@ static void app_notice(app *a, const char *msg)
 void app_notice_fit(app *a, int target, int kind)
 {
     size_t n = a->session ? round_fit_runs(a->session, target) : 0;
+    if (n > ROUND_FIT_MAX)
+        snprintf(a->fit_label, sizeof a->fit_label, "fitting %s on a sample of %d of %zu runs%s",
+                 predict_kind_name((predict_kind)kind), ROUND_FIT_MAX, n, a->g->ellipsis);
+    else
+        snprintf(a->fit_label, sizeof a->fit_label, "fitting %s on %zu runs%s", predict_kind_name((predict_kind)kind),
+                 n, a->g->ellipsis);
     if (n < APP_FIT_NOTICE_RUNS)
         return;
-    char msg[128];
-    snprintf(msg, sizeof msg, "fitting %s on %zu runs%s", predict_kind_name((predict_kind)kind), n, a->g->ellipsis);
-    app_notice(a, msg);
+    app_notice(a, a->fit_label);
+}
+
+/* rs->wait while a fit runs on its worker thread: the status line counts the seconds, the
+ * terminal keeps answering (a resize redraws the notice), Esc cancels the fit. Other keys
+ * wait for the fit (they are not lost: typed ahead, they are read after it). */
+static bool fit_wait(void *ctx, double secs)
+{
+    app *a = ctx;
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s %.0f s  (Esc cancels)", a->fit_label[0] ? a->fit_label : "fitting", secs);
+    if (secs >= 0.3)
+        app_notice(a, msg);
+    wtimeout(stdscr, 100);
+    int c = getch();
+    wtimeout(stdscr, 500);
+    if (c == 27)
+        return true;
+    if (c != ERR && c != KEY_RESIZE && a->n_ahead < (int)(sizeof a->ahead / sizeof *a->ahead))
+        a->ahead[a->n_ahead++] = c; /* read by the loop once the fit is done */
+    return false;
 }
 
 void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const char *initial)
@@ -827,6 +851,9 @@ static int run_loop(app *a, script *sc, cs_error *err)
                     dirty = true;
                 continue;
             }
+        } else if (a->n_ahead > 0) {
+            c = a->ahead[0];
+            memmove(a->ahead, a->ahead + 1, (size_t)--a->n_ahead * sizeof *a->ahead);
         } else {
             c = getch();
             if (got_signal)
@@ -877,6 +904,10 @@ int explorer_run(study *s, const explorer_options *opt, cs_error *err)
         if (sc.f)
             fclose(sc.f);
         return 1;
+    }
+    if (!sc.f) { /* a scripted session stays on one thread, for the same screens every time */
+        a->session->wait = fit_wait;
+        a->session->wait_ctx = a;
     }
     static lattice_predictions session_predictions;
     session_predictions = (lattice_predictions){session_predict, a->session};

@@ -185,6 +185,10 @@ static int draw_header(app *a, ui_rect r)
     if (rs->design)
         snprintf(buf, sizeof buf, "initial design (paper): %zu run%s measured, too few to fit a predictor",
                  rs->measured, rs->measured == 1 ? "" : "s");
+    else if (rs->has_cv && isfinite(rs->cv_spearman) && rs->fit_sampled_from)
+        snprintf(buf, sizeof buf, "predictor %s (cv rho %.2f, mae %.4f on a sample of %zu of %zu runs)  %s  batch %d",
+                 predict_kind_name(rs->settings.predictor), rs->cv_spearman, rs->cv_mae, rs->measured,
+                 rs->fit_sampled_from, search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
     else if (rs->has_cv && isfinite(rs->cv_spearman))
         snprintf(buf, sizeof buf, "predictor %s (cv rho %.2f, mae %.4f on %zu runs)  %s  batch %d",
                  predict_kind_name(rs->settings.predictor), rs->cv_spearman, rs->cv_mae, rs->measured,
