@@ -1,5 +1,5 @@
 # comboscope: plain Makefile. `make` builds ./comboscope; `make check` runs every test;
-# `make run` opens a copy of the in-progress sample study. Both install missing packages first
+# `make run` opens a copy of the in-progress real sample study. Both install missing packages first
 # (scripts/ensure-deps).
 
 PROG     = comboscope
@@ -54,11 +54,18 @@ UI_OBJ   = $(UI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CORE_LIB = $(BUILD)/libcomboscope.a
 BIN      = $(if $(filter 1,$(SANITIZE)),$(BUILD)/$(PROG),$(PROG))
+# The fashion8 sample's training program (sample-results/fashion8/README.md): always in build/,
+# where the sample studies' launch command (../../build/fashion-train) finds it.
+TRAIN    = build/fashion-train
 
 .PHONY: all deps run check test unit-tests cli-tests lint-man check-layering bench \
         install uninstall clean update-golden fuzz fuzz-build fuzz-regress
 
-all: $(BIN)
+all: $(BIN) $(TRAIN)
+
+$(TRAIN): sample-results/fashion8/fashion-train.c
+	@mkdir -p $(@D)
+	$(CC) $(WARNFLAGS) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(LDFLAGS) -lz -lm
 
 $(BIN): $(CLI_OBJ) $(UI_OBJ) $(CORE_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(UI_OBJ) $(CORE_LIB) $(LIBS)
@@ -97,13 +104,20 @@ deps:
 
 # The two promised commands: each makes sure the packages are there first.
 # It opens a private copy of the in-progress sample study (made once, kept between runs, so
-# that quitting and reopening finds the decisions). Committed runs wait in the queue, as on a
-# real cluster; `make run ORACLE=1` has the synthetic complete table answer them at once.
-RUN_STUDY = build/run/biomed12-study
+# that quitting and reopening finds the decisions). The default, fashion8-study, is real: a
+# committed round runs the training program through the study's local engine and its results
+# come back within seconds (the copy names the program by its absolute path). With
+# `make run SAMPLE=biomed12-study` it opens the synthetic one, whose committed runs wait in the
+# queue as on a real cluster. `make run ORACLE=1` has the sample's complete table answer every
+# committed run at once instead.
+SAMPLE    ?= fashion8-study
+RUN_STUDY  = build/run/$(SAMPLE)
+RUN_TABLE  = sample-results/$(patsubst %-study,%,$(SAMPLE))/runs.csv
 run: deps
 	@$(MAKE) --no-print-directory all
-	@[ -d $(RUN_STUDY) ] || { mkdir -p build/run && cp -R sample-results/biomed12-study $(RUN_STUDY); }
-	./$(PROG) $(if $(filter 1,$(ORACLE)),--oracle sample-results/biomed12/runs.csv) $(RUN_STUDY)/study.json
+	@[ -d $(RUN_STUDY) ] || { mkdir -p build/run && cp -R sample-results/$(SAMPLE) $(RUN_STUDY) && \
+	  sed -i 's#"\.\./\.\./build/fashion-train #"$(CURDIR)/build/fashion-train #' $(RUN_STUDY)/study.json; }
+	./$(PROG) $(if $(filter 1,$(ORACLE)),--oracle $(RUN_TABLE)) $(RUN_STUDY)/study.json
 
 check: deps
 	@$(MAKE) --no-print-directory WERROR=1 test
@@ -165,6 +179,14 @@ install: all
 	install -d $(DESTDIR)$(DATADIR)/sample-results/biomed12
 	install -m 644 sample-results/biomed12/study.json sample-results/biomed12/runs.csv \
 	        sample-results/biomed12/README.md $(DESTDIR)$(DATADIR)/sample-results/biomed12/
+	install -d $(DESTDIR)$(DATADIR)/sample-results/fashion8
+	install -m 644 sample-results/fashion8/study.json sample-results/fashion8/runs.csv \
+	        sample-results/fashion8/README.md sample-results/fashion8/fashion-train.c \
+	        sample-results/fashion8/data.sha256 $(DESTDIR)$(DATADIR)/sample-results/fashion8/
+	install -d $(DESTDIR)$(DATADIR)/sample-results/fashion8-study
+	install -m 644 sample-results/fashion8-study/*.json sample-results/fashion8-study/*.jsonl \
+	        sample-results/fashion8-study/*.csv sample-results/fashion8-study/README.md \
+	        $(DESTDIR)$(DATADIR)/sample-results/fashion8-study/
 	install -d $(DESTDIR)$(DATADIR)/sample-results/biomed12-study
 	install -m 644 sample-results/biomed12-study/*.json sample-results/biomed12-study/*.jsonl \
 	        sample-results/biomed12-study/*.csv sample-results/biomed12-study/README.md \

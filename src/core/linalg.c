@@ -1,7 +1,8 @@
 /* linalg: LAPACKE on OpenBLAS. The matrices are row-major, LAPACK is column-major: a row-major
  * lower triangle is the column-major upper triangle of the same memory, so every call asks
  * LAPACK for the upper factor U = L^T in column-major order, and nothing is copied or transposed
- * (LAPACKE's row-major path would transpose into a scratch copy). */
+ * (LAPACKE's row-major path would transpose into a scratch copy). The _work entry points skip
+ * LAPACKE's scan of every input for NaNs (O(n^2) per call, 1% of an `auto` round). */
 #include "comboscope/linalg.h"
 
 #include <cblas.h>
@@ -22,7 +23,7 @@ bool linalg_cholesky(double *A, int n)
     if (n <= 0)
         return true;
     pin();
-    return LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', n, A, n) == 0;
+    return LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', n, A, n) == 0;
 }
 
 void linalg_chol_solve(const double *L, int n, double *b)
@@ -38,7 +39,7 @@ void linalg_chol_solve_many(const double *L, int n, double *B, int nrhs)
     /* B row-major n x nrhs is column-major nrhs x n: solve X A = B (A symmetric) as two
      * triangular solves from the right, U^T U = A with U = L^T column-major. */
     if (nrhs == 1) {
-        LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', n, 1, L, n, B, n);
+        LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', n, 1, L, n, B, n);
         return;
     }
     /* X U^T U = B: first Y U = B (Y = X U^T), then X U^T = Y. */
@@ -77,7 +78,7 @@ bool linalg_chol_inverse(double *L, int n)
     if (n <= 0)
         return true;
     pin();
-    if (LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', n, L, n) != 0)
+    if (LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'U', n, L, n) != 0)
         return false;
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++)
