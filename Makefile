@@ -119,7 +119,7 @@ RUN_STUDY  = build/run/$(SAMPLE)
 RUN_TABLE  = sample-results/$(patsubst %-study,%,$(SAMPLE))/runs.csv
 run: deps
 	@$(MAKE) --no-print-directory all
-	@[ -d $(RUN_STUDY) ] || { mkdir -p build/run && cp -R sample-results/$(SAMPLE) $(RUN_STUDY) && \
+	@[ -d $(RUN_STUDY) ] || { mkdir -p $(dir $(RUN_STUDY)) && cp -R sample-results/$(SAMPLE) $(RUN_STUDY) && \
 	  sed -i 's#"\.\./\.\./build/fashion-train #"$(CURDIR)/build/fashion-train #' $(RUN_STUDY)/study.json; }
 	./$(PROG) $(if $(filter 1,$(ORACLE)),--oracle $(RUN_TABLE)) $(RUN_STUDY)/study.json
 
@@ -187,10 +187,14 @@ install: all
 	install -m 644 sample-results/fashion8/study.json sample-results/fashion8/runs.csv \
 	        sample-results/fashion8/README.md sample-results/fashion8/fashion-train.c \
 	        sample-results/fashion8/data.sha256 $(DESTDIR)$(DATADIR)/sample-results/fashion8/
+	install -m 755 $(TRAIN) $(DESTDIR)$(DATADIR)/fashion-train
 	install -d $(DESTDIR)$(DATADIR)/sample-results/fashion8-study
-	install -m 644 sample-results/fashion8-study/*.json sample-results/fashion8-study/*.jsonl \
+	install -m 644 sample-results/fashion8-study/*.jsonl \
 	        sample-results/fashion8-study/*.csv sample-results/fashion8-study/README.md \
 	        $(DESTDIR)$(DATADIR)/sample-results/fashion8-study/
+	sed 's#"\.\./\.\./build/fashion-train #"$(DATADIR)/fashion-train #' sample-results/fashion8-study/study.json \
+	    >$(DESTDIR)$(DATADIR)/sample-results/fashion8-study/study.json
+	chmod 644 $(DESTDIR)$(DATADIR)/sample-results/fashion8-study/study.json
 	install -d $(DESTDIR)$(DATADIR)/sample-results/biomed12-study
 	install -m 644 sample-results/biomed12-study/*.json sample-results/biomed12-study/*.jsonl \
 	        sample-results/biomed12-study/*.csv sample-results/biomed12-study/README.md \

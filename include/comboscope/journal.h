@@ -54,8 +54,8 @@
 
 /* The life of a launched run (launch.h), X(enum, name): the states a `state` event may name are
  * pending, running, failed, cancelled and lost; queued, submitting, done and withdrawn are
- * derived (no submission yet; an intent without its `submitted`; a `result`; a `withdrawn` or
- * `uncommitted` event). */
+ * derived (no submission yet; an intent without its `submitted`; a `result`; a `withdrawn`
+ * event or its round's `uncommitted`: withdrawn stays, whatever an engine reports later). */
 #define RUN_STATES(X)                          \
     X(RUN_QUEUED, "queued")                    \
     X(RUN_SUBMITTING, "submitting")            \

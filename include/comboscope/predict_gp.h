@@ -56,4 +56,15 @@ void gp_posterior(const gp_model *g, uint64_t x, double *mean, double *var);
 /* The GP_MEMBERS posterior draws at x, written to out. */
 void gp_eval_members(const gp_model *g, uint64_t x, double *out);
 
+/* A cursor evaluates the members at many x in a row, as gp_eval_members does, keeping the
+ * Hamming distances to the runs and the Walsh features' terms of the last x: moving to an x that
+ * differs in a bit (Gray-code order) updates those instead of recomputing them. Results may
+ * differ from gp_eval_members in the last bits and depend only on the x since the last reset.
+ * One per thread; the model must outlive it. */
+typedef struct gp_cursor gp_cursor;
+gp_cursor *gp_cursor_new(const gp_model *g);
+void gp_cursor_free(gp_cursor *c);
+void gp_cursor_reset(gp_cursor *c);
+void gp_cursor_eval(gp_cursor *c, uint64_t x, double *out);
+
 #endif

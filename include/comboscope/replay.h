@@ -23,6 +23,9 @@ typedef struct replay_options {
     int patience;           /* stop after this many rounds without improvement (0: never) */
     int seeds;              /* searches per target, seeds search.seed .. search.seed+seeds-1 */
     bool pool;              /* pool-based: the candidates are the table's measured combinations */
+    /* (optional) called after each seed's search of a target: a progress report; NULL: none */
+    void (*progress)(void *ctx);
+    void *progress_ctx;
 } replay_options;
 
 typedef struct replay_result {

@@ -149,9 +149,30 @@ typedef struct round_undone {
 bool round_undo(round_session *rs, round_undone *what, cs_error *err);
 
 /* Takes back queued run (a `withdrawn` event, flushed; the queue file rewritten): its
- * combination can then be proposed again. False with err set (unknown run, one with its result,
- * withdrawn already, or read-only). */
+ * combination can then be proposed again. A run handed to a launch engine and still pending
+ * is cancelled there first (launch_cancel); one submitting or running is refused (cancel it
+ * instead). False with err set (unknown run, one with its result, withdrawn already, started,
+ * or read-only). */
 bool round_withdraw(round_session *rs, const char *run, cs_error *err);
+
+/* Cancels a launched run through the study's engine (launch_cancel: journaled before the
+ * engine is told), or resubmits a failed, cancelled or lost one (msg, size n: what was
+ * submitted). False with err set: read-only, no launch engine, or launch.h refuses. */
+bool round_cancel(round_session *rs, const char *run, cs_error *err);
+/* Whether round_cancel would go ahead (a run queued, submitting, pending or running, not yet
+ * asked to cancel, and an engine in this session), without writing anything. */
+bool round_cancel_check(const round_session *rs, const char *run, cs_error *err);
+bool round_resubmit(round_session *rs, const char *run, char *msg, size_t n, cs_error *err);
+
+/* What happened to run (an index into j->runs) after it was queued, in order, for History:
+ * "slurm 4242, pending, running, failed (exit 3), resubmit, slurm 4250, ..., done 0.7100" (the
+ * engine and job of each submission, the states, cancel, resubmit, withdrawn, the result);
+ * "queued" when nothing has. Written into buf (size n), which it returns. */
+char *round_run_story(const journal *j, size_t run, char *buf, size_t n);
+
+/* The last lines (at most `lines`) of the text file at path, as a new string (caller frees),
+ * or NULL when it cannot be read (a run's log before the run starts). */
+char *round_log_tail(const char *path, int lines);
 
 /* Whether round_withdraw would take run back, without writing anything (err says why not). */
 bool round_withdraw_check(const round_session *rs, const char *run, cs_error *err);
@@ -197,6 +218,7 @@ typedef struct round_progress {
     size_t runs;    /* its runs not withdrawn */
     size_t done;    /* of those, with their result */
     bool complete;  /* every one is done: the next round is proposed with their results */
+    size_t by_state[RUN_N_STATES]; /* its runs not withdrawn by state (queued, pending, ...) */
 } round_progress;
 
 /* Fills *p; false when there is no such round (p->round 0). Reads the journal only. */

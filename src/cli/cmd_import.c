@@ -23,7 +23,8 @@ static const char import_help[] =
     "  tsv       FILE.tsv: a long-format table (combination, dataset, metrics...)\n"
     "            separated by tabs instead of commas\n\n"
     "  --names A,B,...   dataset names for the columns (mtgnet, standley)\n"
-    "  -o, --output OUT  the file to write, atomically ('-' for standard output)\n"
+    "  -o, --output OUT  the file to write, atomically ('-' for standard output); then\n"
+    "                    prints \"wrote OUT: N combinations, M rows\"\n"
     "  -h, --help        show this help\n"
     "  -V, --version     show the version\n";
 
@@ -86,5 +87,21 @@ int cmd_import(int argc, char **argv)
         cli_error(&err);
         return EXIT_INVALID;
     }
+    if (strcmp(output, "-") == 0)
+        return EXIT_OK;
+    /* Say what was written, as the reader sees it: the table is read back, which also proves
+     * that it opens. */
+    char safe[1024];
+    text_sanitize(output, safe, sizeof safe);
+    study *s = study_open(output, NULL, &err);
+    if (!s) {
+        fprintf(stderr, "wrote %s, but it does not read back: %s\n", safe, err.msg);
+        return EXIT_INVALID;
+    }
+    char metric[256];
+    printf("wrote %s: %zu combination%s, %zu row%s (%d datasets, metric %s)\n", safe, s->n_combos,
+           s->n_combos == 1 ? "" : "s", s->n_rows, s->n_rows == 1 ? "" : "s", s->n_datasets,
+           s->metric >= 0 ? text_sanitize(s->metrics[s->metric], metric, sizeof metric) : "-");
+    study_free(s);
     return EXIT_OK;
 }

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "comboscope/replay.h"
@@ -44,6 +46,78 @@ static const char *fmt_runs(double v, char *buf, size_t n)
     else
         snprintf(buf, n, "-");
     return buf;
+}
+
+/* Progress on stderr while it is a terminal: "replay: 37 of 120 searches (12 targets x 10
+ * seeds), 12 s elapsed, about 27 s left", rewritten in place, erased at the end. */
+typedef struct progress {
+    long done, total;
+    int targets;
+    long seeds;
+    struct timespec start, last;
+} progress;
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_step(void *ctx)
+{
+    progress *p = ctx;
+    p->done++;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (p->done > 1 && p->done < p->total && seconds_between(&p->last, &now) < 0.2)
+        return;
+    p->last = now;
+    double el = seconds_between(&p->start, &now);
+    double left = p->done ? el / (double)p->done * (double)(p->total - p->done) : 0;
+    fprintf(stderr, "\rreplay: %ld of %ld searches done (%d target%s x %ld seed%s), %.0f s elapsed, about %.0f s left\033[K",
+            p->done, p->total, p->targets, p->targets == 1 ? "" : "s", p->seeds, p->seeds == 1 ? "" : "s", el, left);
+    fflush(stderr);
+}
+
+static void progress_end(const progress *p)
+{
+    if (p->done)
+        fputs("\r\033[K", stderr);
+}
+
+static const char *fmt_random(double v, char *buf, size_t n)
+{
+    snprintf(buf, n, v < 10000 ? "%.1f" : "%.0f", v);
+    return buf;
+}
+
+/* The text table, within 80 columns: per target, the runs until the best combination and until
+ * one in the best 1% were measured (median and p90 over the seeds), random search's exact mean
+ * and how many seeds found it. Names longer than the column are cut with a '~'. */
+static void print_table(const study *s, const replay_result *res, int nt, long seeds)
+{
+    int w = 6;
+    char name[1024], a[32], b[32], c[32], d[32], e[32], f[32], g[32], h[32];
+    for (int i = 0; i < nt; i++) {
+        int l = (int)strlen(text_sanitize(s->datasets[res[i].target].name, name, sizeof name));
+        w = l > w ? l : w;
+    }
+    w = w > 17 ? 17 : w;
+    printf("%-*s %7s  %s  %s\n", w, "", "", "------ best combination -----", "--- one in the best 1% ------");
+    printf("%-*s %7s  %6s %6s %8s %6s  %6s %6s %8s %6s\n", w, "target", "lattice", "median", "p90", "random", "found",
+           "median", "p90", "random", "found");
+    for (int i = 0; i < nt; i++) {
+        text_sanitize(s->datasets[res[i].target].name, name, sizeof name);
+        if ((int)strlen(name) > w) {
+            name[w - 1] = '~';
+            name[w] = '\0';
+        }
+        snprintf(c, sizeof c, "%d/%ld", res[i].found_best, seeds);
+        snprintf(g, sizeof g, "%d/%ld", res[i].found_top, seeds);
+        printf("%-*s %7llu  %6s %6s %8s %6s  %6s %6s %8s %6s\n", w, name, (unsigned long long)res[i].lattice,
+               fmt_runs(res[i].best_median, a, sizeof a), fmt_runs(res[i].best_p90, b, sizeof b),
+               fmt_random(res[i].random_best, d, sizeof d), c, fmt_runs(res[i].top_median, e, sizeof e),
+               fmt_runs(res[i].top_p90, f, sizeof f), fmt_random(res[i].random_top, h, sizeof h), g);
+    }
 }
 
 int cmd_replay(int argc, char **argv)
@@ -144,12 +218,21 @@ int cmd_replay(int argc, char **argv)
             goto done;
         }
     replay_result *res = xcalloc((size_t)nt, sizeof *res);
+    progress pg = {0, (long)nt * seeds, nt, seeds, {0, 0}, {0, 0}};
+    if (isatty(STDERR_FILENO)) {
+        clock_gettime(CLOCK_MONOTONIC, &pg.start);
+        pg.last = pg.start;
+        ro.progress = progress_step;
+        ro.progress_ctx = &pg;
+    }
     for (int i = 0; i < nt; i++)
         if (!replay_target(s, targets[i], &ro, &res[i], &err)) {
+            progress_end(&pg);
             cli_error(&err);
             free(res);
             goto done;
         }
+    progress_end(&pg);
     double *rb = xmalloc((size_t)nt * sizeof *rb), *mb = xmalloc((size_t)nt * sizeof *mb);
     double *rt = xmalloc((size_t)nt * sizeof *rt), *mt = xmalloc((size_t)nt * sizeof *mt);
     double *rbm = xmalloc((size_t)nt * sizeof *rbm), *rtm = xmalloc((size_t)nt * sizeof *rtm);
@@ -200,26 +283,19 @@ int cmd_replay(int argc, char **argv)
         cli_json_num(sum, "speedup_top1pct_vs_random_median", spm_top);
         cli_json_print(o);
     } else {
-        printf("replay %s: predictor %s, acquisition %s, batch %ld, init %s, %ld seed%s%s\n",
-               text_sanitize(path, safe, sizeof safe), predict_kind_name(ro.search.predictor),
+        printf("replay %s\n", text_sanitize(path, safe, sizeof safe));
+        printf("predictor %s, acquisition %s, batch %ld, init %s, %ld seed%s%s\n", predict_kind_name(ro.search.predictor),
                search_acquisition_name(ro.search.acquisition), batch, init_buf, seeds, seeds == 1 ? "" : "s",
                pool ? ", pool: the measured combinations" : "");
-        printf("runs until measured (median / p90 over seeds; initial design included) vs random search (exact)\n");
-        printf("%-20s %8s | %-7s %7s %7s %8s %6s | %-7s %7s %7s %8s %6s\n", "target", "lattice", "best", "median",
-               "p90", "random", "found", "top 1%", "median", "p90", "random", "found");
-        char a[32], b[32], d[32], e[32];
-        for (int i = 0; i < nt; i++)
-            printf("%-20s %8llu | %-7llu %7s %7s %8.1f %3d/%-2ld | %-7llu %7s %7s %8.1f %3d/%-2ld\n",
-                   text_sanitize(s->datasets[res[i].target].name, safe, sizeof safe),
-                   (unsigned long long)res[i].lattice, (unsigned long long)res[i].n_best,
-                   fmt_runs(res[i].best_median, a, sizeof a), fmt_runs(res[i].best_p90, b, sizeof b),
-                   res[i].random_best, res[i].found_best, seeds, (unsigned long long)res[i].n_top,
-                   fmt_runs(res[i].top_median, d, sizeof d), fmt_runs(res[i].top_p90, e, sizeof e),
-                   res[i].random_top, res[i].found_top, seeds);
-        printf("speedup over random (geometric mean over targets of random's mean / our median): best %s, top 1%% %s\n",
+        printf("runs until measured: median and p90 over the seeds (initial design included),\n"
+               "random search's exact mean, the seeds that found it ('-': too few found it)\n");
+        print_table(s, res, nt, seeds);
+        char a[32], b[32];
+        printf("speedup over random search (geometric mean over targets of random / our median):\n");
+        printf("  vs its mean:    best %s, top 1%% %s\n",
                isfinite(sp_best) ? (snprintf(a, sizeof a, "%.2fx", sp_best), a) : "- (not found by half the seeds)",
                isfinite(sp_top) ? (snprintf(b, sizeof b, "%.2fx", sp_top), b) : "- (not found by half the seeds)");
-        printf("speedup over random (geometric mean over targets of random's exact median / our median): best %s, top 1%% %s\n",
+        printf("  vs its median:  best %s, top 1%% %s\n",
                isfinite(spm_best) ? (snprintf(a, sizeof a, "%.2fx", spm_best), a) : "- (not found by half the seeds)",
                isfinite(spm_top) ? (snprintf(b, sizeof b, "%.2fx", spm_top), b) : "- (not found by half the seeds)");
     }

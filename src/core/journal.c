@@ -56,6 +56,15 @@ static int kind_from_name(const char *name)
 void journal_now(char out[JOURNAL_TIME_MAX])
 {
     time_t t = time(NULL);
+    /* SOURCE_DATE_EPOCH (the reproducible-builds convention): a fixed clock, so that screens
+     * and reports that show when a round was proposed can be compared in tests */
+    const char *fixed = getenv("SOURCE_DATE_EPOCH");
+    if (fixed && *fixed) {
+        char *end;
+        long long v = strtoll(fixed, &end, 10);
+        if (!*end && v >= 0 && v < 253402300800LL)
+            t = (time_t)v;
+    }
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, JOURNAL_TIME_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -501,9 +510,12 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
             return snprintf(msg, n, "run %s has its result: it cannot be withdrawn", ev->run), false;
         if (run->withdrawn)
             return snprintf(msg, n, "run %s is already withdrawn", ev->run), false;
-        if (run->state == RUN_SUBMITTING || run->state == RUN_PENDING || run->state == RUN_RUNNING)
-            return snprintf(msg, n, "run %s was handed to an engine (%s): cancel it instead", ev->run,
-                            run_state_name(run->state)), false;
+        /* only before it starts: a run handed to an engine is cancelled there first */
+        if (run->state == RUN_SUBMITTING || run->state == RUN_RUNNING ||
+            (run->state == RUN_PENDING && !run->cancel_asked))
+            return snprintf(msg, n, "run %s is %s%s", ev->run, run_state_name(run->state),
+                            run->state == RUN_PENDING ? " and its cancel was not asked for" : ": it cannot be withdrawn"),
+                   false;
         if (run->combo != ev->combo) {
             *key = "combination";
             return snprintf(msg, n, "run %s was queued as %s", ev->run,
@@ -521,14 +533,15 @@ static bool check(const journal *j, const journal_event *ev, char *msg, size_t n
         if (j->rounds[j->n_rounds - 1].number != ev->round)
             return snprintf(msg, n, "round %d has begun since round %d was committed: its commit cannot be undone",
                             j->rounds[j->n_rounds - 1].number, ev->round), false;
-        for (size_t k = 0; k < r->n_runs; k++)
-            if (j->runs[r->runs[k]].has_result)
+        for (size_t k = 0; k < r->n_runs; k++) {
+            const journal_run *run = &j->runs[r->runs[k]];
+            if (run->has_result)
                 return snprintf(msg, n, "run %s of round %d has its result: the commit cannot be undone",
-                                j->runs[r->runs[k]].id, ev->round), false;
-        for (size_t k = 0; k < r->n_runs; k++)
-            if (j->runs[r->runs[k]].attempts > 0)
+                                run->id, ev->round), false;
+            if (run->attempts > 0)
                 return snprintf(msg, n, "run %s of round %d was handed to an engine: the commit cannot be undone",
-                                j->runs[r->runs[k]].id, ev->round), false;
+                                run->id, ev->round), false;
+        }
         break;
     default:
         break;
@@ -661,7 +674,7 @@ static void apply(journal *j, size_t idx)
     }
     case JOURNAL_STATE: {
         journal_run *run = (journal_run *)run_find(j, ev->run);
-        if (!run->has_result)
+        if (!run->has_result && !run->withdrawn) /* a withdrawn run cancelled by its engine stays withdrawn */
             run->state = ev->state;
         run->state_event = (long)idx;
         break;

@@ -725,6 +725,11 @@ static bool plan_build(const journal *j, plan *p, cs_error *err)
     const char **names = xcalloc((size_t)s->n_datasets + 1, sizeof *names);
     for (size_t i = 0; i < p->n; i++) {
         const journal_run *r = &j->runs[p->runs[i]];
+        if (r->id[0] == '.') {
+            free(names);
+            free(combo);
+            return error_set(err, j->path, 0, 0, "run id \"%s\" cannot name a directory under runs/", r->id);
+        }
         char *dir = launch_attempt_dir(s, r->id, r->attempts + 1);
         char *result = file_in(dir, "result.csv");
         size_t on = strlen(p->study_dir) + strlen(r->id) + 32;

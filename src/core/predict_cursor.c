@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/predict_gp.h"
 #include "comboscope/text.h"
 #include "predict_impl.h"
 
@@ -34,6 +35,11 @@ predict_cursor *predict_cursor_new(const predict_model *md)
         for (int b = 0; b < md->n; b++)
             cur->input[b] = b;
         break;
+    case PREDICT_GP:
+        cur->gp = gp_cursor_new(md->gp);
+        for (int b = 0; b < md->n; b++)
+            cur->input[b] = md->local[b];
+        return cur;
     case PREDICT_ADDITIVE:
     case PREDICT_PAIRWISE:
         cur->H = 0;
@@ -68,6 +74,7 @@ void predict_cursor_free(predict_cursor *cur)
 {
     if (!cur)
         return;
+    gp_cursor_free(cur->gp);
     free(cur->W1);
     free(cur->b1);
     free(cur->w2);
@@ -82,7 +89,12 @@ void predict_cursor_free(predict_cursor *cur)
     free(cur);
 }
 
-void predict_cursor_reset(predict_cursor *cur) { cur->c = 0; }
+void predict_cursor_reset(predict_cursor *cur)
+{
+    cur->c = 0;
+    if (cur->gp)
+        gp_cursor_reset(cur->gp);
+}
 
 static void add_input(predict_cursor *cur, int i)
 {
@@ -146,6 +158,18 @@ void predict_cursor_eval(predict_cursor *cur, combo_t c, double *out)
     const predict_model *md = cur->md;
     if (cur->generic) {
         predict_eval_members(md, c, out);
+        return;
+    }
+    if (cur->gp) { /* the GP's inputs: the other datasets' bits, by input index */
+        uint64_t bits = 0;
+        for (combo_t r = c; r; r &= r - 1) {
+            int i = cur->input[__builtin_ctzll(r)];
+            if (i >= 0)
+                bits |= (uint64_t)1 << i;
+        }
+        gp_cursor_eval(cur->gp, bits, out);
+        for (int s = 0; s < cur->S; s++)
+            out[s] = md->ymean + md->yscale * out[s];
         return;
     }
     combo_t diff = c ^ cur->c;

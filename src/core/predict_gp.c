@@ -262,3 +262,171 @@ void gp_eval_members(const gp_model *g, uint64_t x, double *out)
         out[2 * q + 1] = mu - dev;
     }
 }
+
+/* ---------- incremental evaluation (Gray-code order) ---------- */
+
+/* What gp_eval_members computes for x, kept for the last x: the Hamming distance to every run,
+ * and every Walsh feature's term (+-w). Moving to an x that differs in a few bits updates the
+ * distances (+-1) and flips the terms of the features that contain those bits, instead of
+ * recomputing m popcounts and GP_PAIRS x GP_FEATURES features. */
+struct gp_cursor {
+    const gp_model *g;
+    uint64_t x;
+    bool valid;
+    unsigned char *dist; /* m */
+    unsigned char *bit;  /* d x m: run i's bit b at bit[b * m + i] */
+    double *term;        /* GP_PAIRS x GP_FEATURES: w[j] * chi_j(x) */
+    double f[GP_PAIRS];  /* each pair's prior draw at x: the sum of its terms */
+    double *coef;        /* m x (1 + GP_PAIRS), run-major: alpha, then each pair's K^-1 draw */
+    /* the features containing bit b, pair q: flip[flip_at[b * GP_PAIRS + q] .. the next) */
+    int *flip_at, *flip;
+};
+
+/* Run i's coefficient q: alpha for q = 0, pair q - 1's K^-1 (prior draw + noise) otherwise.
+ * This mirrors gp_fit's layout of alpha and u: change both together (tests/unit/test_threads.c
+ * compares the cursor with gp_eval_members). */
+static double coef_at(const gp_model *g, size_t i, int q)
+{
+    return q == 0 ? g->alpha[i] : g->u[(size_t)(q - 1) * g->m + i];
+}
+
+gp_cursor *gp_cursor_new(const gp_model *g)
+{
+    gp_cursor *c = xcalloc(1, sizeof *c);
+    size_t m = g->m;
+    int d = g->d, B = d * GP_PAIRS;
+    c->g = g;
+    c->dist = xmalloc((m ? m : 1) * sizeof *c->dist);
+    c->bit = xmalloc((size_t)(d > 0 ? d : 1) * (m ? m : 1) * sizeof *c->bit);
+    for (int b = 0; b < d; b++)
+        for (size_t i = 0; i < m; i++)
+            c->bit[(size_t)b * m + i] = (unsigned char)((g->x[i] >> b) & 1);
+    c->term = xmalloc((size_t)GP_PAIRS * GP_FEATURES * sizeof *c->term);
+    c->coef = xmalloc((m ? m : 1) * (GP_PAIRS + 1) * sizeof *c->coef);
+    for (size_t i = 0; i < m; i++)
+        for (int q = 0; q <= GP_PAIRS; q++)
+            c->coef[i * (GP_PAIRS + 1) + (size_t)q] = coef_at(g, i, q);
+    c->flip_at = xcalloc((size_t)B + 1, sizeof *c->flip_at);
+    for (int b = 0; b < d; b++)
+        for (int q = 0; q < GP_PAIRS; q++)
+            for (int j = 0; j < GP_FEATURES; j++)
+                c->flip_at[b * GP_PAIRS + q + 1] += (int)((g->feat[q * GP_FEATURES + j] >> b) & 1);
+    for (int k = 0; k < B; k++)
+        c->flip_at[k + 1] += c->flip_at[k];
+    c->flip = xmalloc((size_t)(c->flip_at[B] > 0 ? c->flip_at[B] : 1) * sizeof *c->flip);
+    for (int b = 0, k = 0; b < d; b++)
+        for (int q = 0; q < GP_PAIRS; q++)
+            for (int j = 0; j < GP_FEATURES; j++)
+                if ((g->feat[q * GP_FEATURES + j] >> b) & 1)
+                    c->flip[k++] = q * GP_FEATURES + j;
+    return c;
+}
+
+void gp_cursor_free(gp_cursor *c)
+{
+    if (!c)
+        return;
+    free(c->dist);
+    free(c->bit);
+    free(c->term);
+    free(c->coef);
+    free(c->flip_at);
+    free(c->flip);
+    free(c);
+}
+
+void gp_cursor_reset(gp_cursor *c) { c->valid = false; }
+
+/* A move changing more bits than this is computed from scratch. */
+#define GP_CURSOR_MAX_STEPS 4
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define GP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define GP_CLONES
+#endif
+
+/* acc[q] = sum over runs i of kt[dist[i]] * u[i][q] for q <= GP_PAIRS, in four interleaved partial
+ * sums (a fixed order: the same on every call) so that the additions do not wait on each other. */
+GP_CLONES static void kernel_sums(const double *kt, const unsigned char *dist, const double *u, size_t m,
+                                  double *acc)
+{
+    enum { Q = GP_PAIRS + 1 };
+    double p[4][Q] = {{0}};
+    size_t i = 0;
+    for (; i + 4 <= m; i += 4)
+        for (int l = 0; l < 4; l++) {
+            double k = kt[dist[i + l]];
+            const double *ui = u + (i + l) * Q;
+            for (int q = 0; q < Q; q++)
+                p[l][q] += k * ui[q];
+        }
+    for (; i < m; i++) {
+        double k = kt[dist[i]];
+        for (int q = 0; q < Q; q++)
+            p[0][q] += k * u[i * Q + q];
+    }
+    for (int q = 0; q < Q; q++)
+        acc[q] = (p[0][q] + p[1][q]) + (p[2][q] + p[3][q]);
+}
+
+void gp_cursor_eval(gp_cursor *c, uint64_t x, double *out)
+{
+    const gp_model *g = c->g;
+    size_t m = g->m;
+    uint64_t diff = x ^ c->x;
+    if (!c->valid || __builtin_popcountll(diff) > GP_CURSOR_MAX_STEPS) {
+        for (size_t i = 0; i < m; i++)
+            c->dist[i] = (unsigned char)hamming(x, g->x[i]);
+        for (int q = 0; q < GP_PAIRS; q++) {
+            const uint64_t *fm = g->feat + (size_t)q * GP_FEATURES;
+            const double *fw = g->w + (size_t)q * GP_FEATURES;
+            double *t = c->term + (size_t)q * GP_FEATURES, f = 0;
+            for (int j = 0; j < GP_FEATURES; j++) {
+                t[j] = fw[j] * (double)(1 - 2 * (__builtin_popcountll(x & fm[j]) & 1));
+                f += t[j];
+            }
+            c->f[q] = f;
+        }
+        c->valid = true;
+    } else {
+        while (diff) {
+            int b = __builtin_ctzll(diff);
+            diff &= diff - 1;
+            /* runs that agree with x's new bit come one closer, the others one further */
+            unsigned char v = (unsigned char)((x >> b) & 1);
+            const unsigned char *bit = c->bit + (size_t)b * m;
+            unsigned char *dist = c->dist;
+            for (size_t i = 0; i < m; i++)
+                dist[i] = (unsigned char)(dist[i] + 1 - 2 * (bit[i] == v));
+            /* the features containing b change sign: each pair's sum loses twice their terms */
+            for (int q = 0; q < GP_PAIRS; q++) {
+                const int *fl = c->flip + c->flip_at[b * GP_PAIRS + q];
+                int n = c->flip_at[b * GP_PAIRS + q + 1] - c->flip_at[b * GP_PAIRS + q];
+                double s0 = 0, s1 = 0;
+                int k = 0;
+                for (; k + 2 <= n; k += 2) {
+                    double *t0 = &c->term[fl[k]], *t1 = &c->term[fl[k + 1]];
+                    s0 += *t0;
+                    s1 += *t1;
+                    *t0 = -*t0;
+                    *t1 = -*t1;
+                }
+                if (k < n) {
+                    s0 += c->term[fl[k]];
+                    c->term[fl[k]] = -c->term[fl[k]];
+                }
+                c->f[q] -= 2 * (s0 + s1);
+            }
+        }
+    }
+    c->x = x;
+    double acc[GP_PAIRS + 1];
+    kernel_sums(g->kt, c->dist, c->coef, m, acc);
+    double mu = acc[0];
+    for (int q = 0; q < GP_PAIRS; q++) {
+        double dev = c->f[q] - acc[1 + q];
+        out[2 * q] = mu + dev;
+        out[2 * q + 1] = mu - dev;
+    }
+}

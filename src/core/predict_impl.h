@@ -80,6 +80,7 @@ struct predict_cursor {
     double *h, *z, *lin, *o;        /* state: H x S, H x S, S, S */
     int *pairmap;                   /* storage behind pair */
     int active[COMBO_MAX_DATASETS], nactive; /* active inputs, in no particular order */
+    struct gp_cursor *gp;           /* PREDICT_GP: the GP's own cursor (predict_gp.c) */
     combo_t c;                      /* the combination the state is for, 0: none */
 };
 

@@ -158,7 +158,7 @@ static net_layout layout(int d, int H)
 double predict_net_eval(const predict_model *md, const double *P, const int *a, int r)
 {
     net_layout l = layout(md->d, md->hidden);
-    double h[64], z[64];
+    double h[64] = {0}, z[64]; /* zeroed: gcc -O3 with the sanitizers cannot see that hidden_in fills h[0..H) */
     int H = md->hidden;
     hidden_in(P + l.W1, P + l.b1, H, a, r, h);
     predict_activate(h, z, H, md->relu);
@@ -384,7 +384,7 @@ double predict_multi_eval(const predict_model *md, const double *P, combo_t c, i
     multi_layout l = mlayout(md->n, md->hidden);
     int H = md->hidden, a[COMBO_MAX_DATASETS];
     int r = members_of(c, md->n, a);
-    double h[64];
+    double h[64] = {0}; /* zeroed for gcc's uninitialized-use analysis, as in predict_net_eval */
     /* hidden_in's loop, written out: gcc cannot see that members_of filled a[0..r) */
     for (int u = 0; u < H; u++)
         h[u] = P[l.b1 + u];

@@ -304,6 +304,8 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
             if (have >= top_threshold && isinf(runs_top[sd]))
                 runs_top[sd] = (double)m;
         }
+        if (ok && opt->progress)
+            opt->progress(opt->progress_ctx);
     }
     if (ok) {
         for (int i = 0; i < seeds; i++) {

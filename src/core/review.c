@@ -26,9 +26,19 @@ review_round *review_rounds(const round_session *rs, size_t *n)
     if (!nr)
         return NULL;
     review_round *out = xcalloc(nr, sizeof *out);
-    /* the best of each target before the journal's runs, then as results come back */
+    /* the best of each round's target before the journal's runs, then as results come back */
     double best[COMBO_MAX_DATASETS];
     bool best_known[COMBO_MAX_DATASETS] = {false};
+    for (size_t r = 0; r < nr; r++) {
+        int t = rounds[r].target;
+        if (t >= 0 && t < COMBO_MAX_DATASETS && !best_known[t]) {
+            double *curve;
+            size_t np = round_best_curve(rs, t, &curve);
+            best[t] = np ? curve[0] : NAN;
+            free(curve);
+            best_known[t] = true;
+        }
+    }
     for (size_t r = 0; r < nr; r++) {
         const journal_round *jr = &rounds[r];
         review_round *o = &out[r];
@@ -104,24 +114,23 @@ review_round *review_rounds(const round_session *rs, size_t *n)
             o->has_error = true;
             o->mean_abs_error = err_sum / (double)err_n;
         }
-        /* new bests, in the order the results came back within the round */
+        /* new bests, in the order the results came back: any round's run may score this
+         * round's target (every member of a run is scored), so every result updates the best
+         * of every target it scores */
         for (size_t k = 0; k < jr->n_results; k++) {
             const journal_event *e = &j->events[jr->results[k]];
-            int t = jr->target;
-            if (t < 0 || !e->scores || !isfinite(e->scores[t]))
+            if (!e->scores)
                 continue;
-            if (!best_known[t]) {
-                double *curve;
-                size_t np = round_best_curve(rs, t, &curve);
-                best[t] = np ? curve[0] : NAN;
-                free(curve);
-                best_known[t] = true;
-            }
-            if (isnan(best[t]) || study_better(s, e->scores[t], best[t])) {
-                best[t] = e->scores[t];
-                for (size_t q = 0; q < o->n_runs; q++)
-                    if (strcmp(o->runs[q].id, e->run) == 0)
-                        o->runs[q].new_best = true;
+            for (int t = 0; t < s->n_datasets && t < COMBO_MAX_DATASETS; t++) {
+                if (!best_known[t] || !combo_has(e->combo, t) || !isfinite(e->scores[t]))
+                    continue;
+                if (isnan(best[t]) || study_better(s, e->scores[t], best[t])) {
+                    best[t] = e->scores[t];
+                    if (t == jr->target)
+                        for (size_t q = 0; q < o->n_runs; q++)
+                            if (strcmp(o->runs[q].id, e->run) == 0)
+                                o->runs[q].new_best = true;
+                }
             }
         }
     }

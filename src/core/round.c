@@ -799,6 +799,9 @@ static const journal_round *commit_to_undo(const round_session *rs, cs_error *er
         if (run->has_result)
             return error_set(err, NULL, 0, 0, "round %d's commit cannot be undone: run %s has its result",
                              r->number, run->id), NULL;
+        if (run->attempts > 0)
+            return error_set(err, NULL, 0, 0, "round %d's commit cannot be undone: run %s was handed to a launcher "
+                             "(withdraw or cancel its runs instead)", r->number, run->id), NULL;
     }
     return r;
 }
@@ -857,12 +860,162 @@ bool round_withdraw_check(const round_session *rs, const char *run, cs_error *er
         return error_set(err, NULL, 0, 0, "run %s has its result: there is nothing to withdraw", jr->id);
     if (jr->withdrawn)
         return error_set(err, NULL, 0, 0, "run %s is already withdrawn", jr->id);
+    switch (jr->state) {
+    case RUN_SUBMITTING:
+        return error_set(err, NULL, 0, 0, "run %s is being submitted: withdraw it once it is pending", jr->id);
+    case RUN_RUNNING:
+        return error_set(err, NULL, 0, 0, "run %s has started (running): cancel it instead", jr->id);
+    case RUN_PENDING:
+        if (!rs->launch && !jr->cancel_asked)
+            return error_set(err, NULL, 0, 0, "run %s is pending in its engine, which this session does not follow",
+                             jr->id);
+        break;
+    default:
+        break;
+    }
     return true;
 }
 
 bool round_withdraw(round_session *rs, const char *run, cs_error *err)
 {
-    return round_withdraw_check(rs, run, err) && queue_withdraw(rs->journal, run, err);
+    if (!round_withdraw_check(rs, run, err))
+        return false;
+    const journal_run *jr = journal_run_find(rs->journal, run);
+    /* handed to an engine and not started: the engine cancels it first (journaled `cancel`) */
+    if (jr->state == RUN_PENDING && !jr->cancel_asked && !launch_cancel(rs->launch, run, err))
+        return false;
+    return queue_withdraw(rs->journal, run, err);
+}
+
+bool round_cancel_check(const round_session *rs, const char *run, cs_error *err)
+{
+    if (rs->read_only || !rs->journal)
+        return error_set(err, NULL, 0, 0, "%s", rs->read_only_why[0] ? rs->read_only_why : "read-only");
+    if (!rs->launch)
+        return error_set(err, NULL, 0, 0, "this session launches nothing (no launch object, or an oracle): "
+                         "w withdraws a queued run");
+    char safe[JOURNAL_RUN_MAX * 4];
+    const journal_run *jr = journal_run_find(rs->journal, run);
+    if (!jr)
+        return error_set(err, NULL, 0, 0, "no run '%s' in the journal", text_sanitize(run, safe, sizeof safe));
+    if (jr->has_result || jr->withdrawn || jr->state == RUN_FAILED || jr->state == RUN_CANCELLED ||
+        jr->state == RUN_LOST)
+        return error_set(err, NULL, 0, 0, "run %s is already %s: nothing to cancel", jr->id,
+                         jr->has_result ? "done" : run_state_name(jr->state));
+    if (jr->cancel_asked)
+        return error_set(err, NULL, 0, 0, "run %s: its cancel was asked for already", jr->id);
+    return true;
+}
+
+bool round_cancel(round_session *rs, const char *run, cs_error *err)
+{
+    return round_cancel_check(rs, run, err) && launch_cancel(rs->launch, run, err);
+}
+
+bool round_resubmit(round_session *rs, const char *run, char *msg, size_t n, cs_error *err)
+{
+    if (rs->read_only || !rs->journal)
+        return error_set(err, NULL, 0, 0, "%s", rs->read_only_why[0] ? rs->read_only_why : "read-only");
+    if (!rs->launch)
+        return error_set(err, NULL, 0, 0, "the study has no launch engine: nothing to resubmit");
+    return launch_resubmit(rs->launch, run, msg, n, err);
+}
+
+/* Appends ", text" (or text first) to buf of size n at *k. */
+static void story_add(char *buf, size_t n, size_t *k, const char *text)
+{
+    if (*k < n)
+        *k += (size_t)snprintf(buf + *k, n - *k, "%s%s", *k ? ", " : "", text);
+}
+
+char *round_run_story(const journal *j, size_t run, char *buf, size_t n)
+{
+    const journal_run *r = &j->runs[run];
+    size_t k = 0;
+    char t[160];
+    buf[0] = '\0';
+    for (size_t i = r->queued_event + 1; i < j->n_events; i++) {
+        const journal_event *e = &j->events[i];
+        bool mine = strcmp(e->run, r->id) == 0;
+        t[0] = '\0';
+        switch (e->kind) {
+        case JOURNAL_SUBMITTING:
+        case JOURNAL_SUBMITTED:
+            for (size_t q = 0; q < e->n_runs && !mine; q++)
+                mine = strcmp(e->runs[q], r->id) == 0;
+            if (mine && e->kind == JOURNAL_SUBMITTED)
+                snprintf(t, sizeof t, e->job[0] ? "%s %s" : "not submitted", e->engine ? e->engine : "",
+                         e->job);
+            break;
+        case JOURNAL_STATE:
+            if (mine && e->state == RUN_FAILED && e->has_exit)
+                snprintf(t, sizeof t, "failed (exit %d)", e->exit_status);
+            else if (mine)
+                snprintf(t, sizeof t, "%s", run_state_name(e->state));
+            break;
+        case JOURNAL_CANCEL:
+            if (mine)
+                snprintf(t, sizeof t, "cancel");
+            break;
+        case JOURNAL_RESUBMIT:
+            if (mine)
+                snprintf(t, sizeof t, "resubmit");
+            break;
+        case JOURNAL_WITHDRAWN:
+            if (mine)
+                snprintf(t, sizeof t, "withdrawn");
+            break;
+        case JOURNAL_UNCOMMITTED:
+            if (r->withdrawn && r->withdrawn_event == i)
+                snprintf(t, sizeof t, "withdrawn (commit undone)");
+            break;
+        case JOURNAL_RESULT:
+            if (mine) {
+                int d = r->target;
+                bool has = d >= 0 && e->scores && isfinite(e->scores[d]);
+                char sc[32];
+                snprintf(sc, sizeof sc, "%.4f", has ? e->scores[d] : 0.0);
+                snprintf(t, sizeof t, "done%s%s", has ? " " : "", has ? sc : "");
+            }
+            break;
+        default: break;
+        }
+        if (t[0])
+            story_add(buf, n, &k, t);
+    }
+    if (!k)
+        snprintf(buf, n, r->has_result ? "done" : "queued");
+    return buf;
+}
+
+char *round_log_tail(const char *path, int lines)
+{
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f)
+        return NULL;
+    /* the last 16 KiB is plenty for a screen's worth of lines */
+    long start = 0;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long size = ftell(f);
+        start = size > 16384 ? size - 16384 : 0;
+    }
+    fseek(f, start, SEEK_SET);
+    char *buf = xmalloc(16384 + 1);
+    size_t len = fread(buf, 1, 16384, f);
+    fclose(f);
+    buf[len] = '\0';
+    while (len && buf[len - 1] == '\n')
+        buf[--len] = '\0';
+    size_t from = len;
+    for (int k = 0; k < lines && from > 0; k++) {
+        from--;
+        while (from > 0 && buf[from - 1] != '\n')
+            from--;
+    }
+    if (start > 0 && from == 0) /* a cut first line: drop it */
+        from = strcspn(buf, "\n") + (buf[strcspn(buf, "\n")] ? 1 : 0);
+    memmove(buf, buf + from, len - from + 1);
+    return buf;
 }
 
 const journal_run *round_last_waiting(const round_session *rs)
@@ -874,10 +1027,11 @@ const journal_run *round_last_waiting(const round_session *rs)
     return NULL;
 }
 
-/* The study's `launch` object's engine ("slurm", "local"), or NULL without one. */
-static const char *study_engine(const study *s)
+/* The engine a commit hands its runs to ("slurm", "local"), or NULL: no `launch` object, or
+ * this session does not launch (an oracle answers instead, or read-only). */
+static const char *session_launch_engine(const round_session *rs)
 {
-    return s->launch ? launch_engine_name(s->launch->engine) : NULL;
+    return rs->launch && rs->study->launch ? launch_engine_name(rs->study->launch->engine) : NULL;
 }
 
 bool round_commit_question(const round_session *rs, char *buf, size_t n)
@@ -909,7 +1063,7 @@ bool round_commit_question(const round_session *rs, char *buf, size_t n)
     }
     if (open > 4 && k < sizeof open_list)
         snprintf(open_list + k, sizeof open_list - k, " and %zu more", open - 4);
-    const char *engine = study_engine(rs->study);
+    const char *engine = session_launch_engine(rs);
     bool launches = engine && runs > 0;
     char what[64];
     if (runs == 0)
@@ -1030,6 +1184,7 @@ bool round_progress_of(const round_session *rs, round_progress *p)
                 continue;
             p->runs++;
             p->done += run->has_result;
+            p->by_state[run->has_result ? RUN_DONE : run->state]++;
         }
         p->complete = p->done == p->runs;
         return true;

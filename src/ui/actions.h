@@ -73,6 +73,12 @@
     X(ROUND_BATCH_LESS, ROUND, "-",     NULL,   "one fewer suggestion per round (proposes again)") \
     X(ROUND_RESULT,  ROUND,    "e",     NULL,   "type in the result of the first run waiting") \
     X(ROUND_RELOAD,  ROUND,    "r",     NULL,   "read the tables again for results now, and a replaced journal") \
+    X(ROUND_RUNS,    ROUND,    "R",     NULL,   "the runs list: every run's state; cancel, resubmit, withdraw, its log") \
+    X(RUNS_CANCEL,   RUNS,     "c",     NULL,   "cancel the run (asks y/N first): its engine stops it") \
+    X(RUNS_RESUBMIT, RUNS,     "s",     NULL,   "submit a failed, cancelled or lost run again") \
+    X(RUNS_WITHDRAW, RUNS,     "w",     NULL,   "withdraw a run that has not started (asks y/N first; a pending one is cancelled in its engine)") \
+    X(RUNS_LOG,      RUNS,     "Enter", NULL,   "show or hide the last lines of the run's log") \
+    X(RUNS_CLOSE,    RUNS,     "Esc",   "q",    "back to the round (closes the list)") \
     X(EDIT_TOGGLE,   EDITOR,   "Space", NULL,   "add or remove the dataset under the cursor") \
     X(EDIT_NAME,     EDITOR,   "x",     "/",    "toggle a dataset by name (type part of it, Enter toggles)") \
     X(EDIT_DONE,     EDITOR,   "Enter", NULL,   "override the suggestion with this combination") \
@@ -98,6 +104,7 @@
     X(HEATMAPS, "Heatmaps") \
     X(ROUND, "Round")    \
     X(EDITOR, "Round: combination editor") \
+    X(RUNS, "Round: runs list") \
     X(HISTORY, "History") \
     X(TABLE, "Table")    \
     X(HELP, "Help")      \

@@ -734,8 +734,10 @@ static int handle_key(app *a, int c)
         if (r)
             return r | (had_message ? UI_REDRAW : 0);
         /* A mode of the view with keys of its own (the combination editor) is an overlay:
-         * its keys do not fall through to the view's or the program's, except the help. */
-        if (scope != ops->scope && act != ACTION_HELP && act != ACTION_REDRAW) {
+         * its keys do not fall through to the view's or the program's, except the help, and
+         * `/`, n and N when the view searches (its search op looks in the mode: the runs list). */
+        bool search = ops->search && (act == ACTION_SEARCH || act == ACTION_SEARCH_NEXT || act == ACTION_SEARCH_PREV);
+        if (scope != ops->scope && act != ACTION_HELP && act != ACTION_REDRAW && !search) {
             app_message(a, false, "%s: this key does nothing here (? lists the keys)", ui_scope_titles[scope]);
             return UI_HANDLED | UI_REDRAW;
         }

@@ -15,6 +15,7 @@
 
 #include "actions.h"
 #include "comboscope/explorer.h"
+#include "comboscope/journal.h"
 #include "comboscope/study.h"
 #include "comboscope/theme.h"
 
@@ -213,6 +214,35 @@ void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const cha
 
 /* The search text of view id ("" when none): what its draw marks with ui_text_match. */
 const char *app_search_text(const app *a, enum view_id id);
+
+/* ---- the Round view's runs list (round_runs.c) -------------------------------------------------- */
+
+enum round_runs_ask { ROUND_RUNS_ASK_NONE, ROUND_RUNS_ASK_CANCEL, ROUND_RUNS_ASK_WITHDRAW };
+
+/* The runs list's state, held by the Round view (R opens it over the batch). */
+typedef struct round_runs_view {
+    bool open;
+    size_t cursor, top;    /* index into journal.runs */
+    bool log;              /* the last lines of the selected run's log are shown */
+    enum round_runs_ask ask; /* a y/N question is open about ask_run */
+    char ask_run[JOURNAL_RUN_MAX];
+} round_runs_view;
+
+/* Opens the list with the cursor on the first run of the latest round. */
+void round_runs_open(app *a, round_runs_view *v);
+/* The id of the run under the cursor, or NULL when there are none. */
+const char *round_runs_current(app *a, const round_runs_view *v);
+/* Paints the list in r (every run, its state and what it means, the selected run's engine,
+ * job and log), as a view's draw does. */
+void round_runs_draw(app *a, round_runs_view *v, ui_rect r);
+/* Handles an action of the list's scope (SCOPE_RUNS) or a movement; UI_* bits. Cancel and
+ * withdraw ask y/N first (a PROMPT_CONFIRM whose answer goes to round_runs_prompt). */
+int round_runs_action(app *a, round_runs_view *v, enum action act);
+/* The answer to the list's question ("y" or ""): carries out or drops the cancel/withdraw. */
+int round_runs_prompt(app *a, round_runs_view *v, const char *text);
+/* `/` while the list is open: the next run whose id, state or combination's members match
+ * text (as the search op). */
+bool round_runs_search(app *a, round_runs_view *v, const char *text, enum search_step step);
 
 /* ---- drawing primitives (draw.c) --------------------------------------------------------------- */
 

@@ -2,14 +2,19 @@
  * was suggested, decided and came back, the predictor's cross-validated accuracy when it
  * proposed and its error on what came back, the best so far), the details of the round under
  * the cursor (suggestions, decisions, reasons, notes, results), and two plots: the best-so-far
- * curve of the round's target and the predictor's accuracy over the rounds, in braille dots
- * (UTF-8) or characters (ASCII). The figures come from round_history / round_best_curve. */
+ * curve of the round's target (with its baseline, and the values on its axis) and the predictor's
+ * accuracy over the rounds, in braille dots (UTF-8) or characters (ASCII). The details say what
+ * the round's search used (predictor, acquisition, batch, cross-validated accuracy, when it was
+ * proposed and committed), each suggestion's decision with its reason in full, the notes in
+ * full, and each run's prediction against what came back, with the error and a star where it
+ * set a new best. The figures come from round_history / round_best_curve / review_rounds. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "comboscope/find.h"
+#include "comboscope/review.h"
 #include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
@@ -44,15 +49,10 @@ static void history_reload(app *a, void *state)
 
 /* A step plot of y[0..n-1] (NAN: no point) in a box of w columns and h rows at (y0, x0):
  * braille dots in UTF-8 (2x4 dots a cell), '*' and '-' in ASCII. */
-static void plot_steps(app *a, int y0, int x0, int w, int h, const double *yv, size_t n, theme_role role)
+static void plot_steps_range(app *a, int y0, int x0, int w, int h, const double *yv, size_t n, double lo,
+                             double hi, theme_role role)
 {
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(yv[i])) {
-            lo = yv[i] < lo ? yv[i] : lo;
-            hi = yv[i] > hi ? yv[i] : hi;
-        }
-    if (!isfinite(lo) || w < 2 || h < 1)
+    if (!isfinite(lo) || !isfinite(hi) || w < 2 || h < 1)
         return;
     if (hi - lo < 1e-9) {
         lo -= 0.001;
@@ -102,9 +102,10 @@ static void plot_steps(app *a, int y0, int x0, int w, int h, const double *yv, s
     free(dots);
 }
 
-/* A plot with its title, the top and bottom values on the left and round numbers below. */
+/* A plot with its title, the top and bottom values on the left and round numbers below; with a
+ * reference (has_ref), the range takes it in and a dotted line marks it, labelled ref_name. */
 static int draw_plot(app *a, int y, int x, int w, int h, const char *title, const double *yv, size_t n,
-                     size_t first_round)
+                     size_t first_round, bool has_ref, double ref, const char *ref_name)
 {
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++)
@@ -117,18 +118,32 @@ static int draw_plot(app *a, int y, int x, int w, int h, const char *title, cons
         ui_text(y, x + 1, w - 1, ROLE_DIM, "nothing measured yet");
         return y + h + 1;
     }
+    if (has_ref && isfinite(ref)) {
+        lo = ref < lo ? ref : lo;
+        hi = ref > hi ? ref : hi;
+    }
+    if (hi - lo < 1e-9) { /* one value: an axis around it, so the labels differ */
+        lo -= 0.001;
+        hi += 0.001;
+    }
     char buf[32];
     ui_text_right(y, x, 6, ROLE_NUMBER, ui_fmt_score(buf, sizeof buf, true, hi));
     ui_text_right(y + h - 1, x, 6, ROLE_NUMBER, ui_fmt_score(buf, sizeof buf, true, lo));
     for (int k = 0; k < h; k++)
         ui_glyph(y + k, x + 7, ui_role_attr(ROLE_BORDER), a->g->vline);
     int pw = w - 9;
+    if (has_ref && isfinite(ref) && h > 1) {
+        int ry = y + h - 1 - (int)((ref - lo) / (hi - lo) * (h - 1) + 0.5);
+        ui_glyph_row(ry, x + 8, pw, ui_role_attr(ROLE_DIM), a->caps.utf8 ? "┄" : ".");
+        snprintf(buf, sizeof buf, "%s %.4f", ref_name, ref);
+        ui_text_right(ry, x + 8, pw, ROLE_DIM, buf);
+    }
     size_t shown = n, skip = 0;
     if ((int)shown > pw * (a->caps.utf8 ? 2 : 1)) { /* the latest rounds that fit */
         skip = shown - (size_t)(pw * (a->caps.utf8 ? 2 : 1));
         shown -= skip;
     }
-    plot_steps(a, y, x + 8, pw, h, yv + skip, shown, ROLE_GOOD);
+    plot_steps_range(a, y, x + 8, pw, h, yv + skip, shown, lo, hi, ROLE_GOOD);
     ui_glyph_row(y + h, x + 8, pw, ui_role_attr(ROLE_BORDER), a->g->hline);
     ui_textf(y + h + 1, x + 8, pw / 2, ROLE_DIM, "round %zu", first_round + skip);
     char last[32];
@@ -147,7 +162,7 @@ static const char *others(const study *s, combo_t c, int target, char *buf, size
     buf[0] = '\0';
     for (int d = 0; d < s->n_datasets && k + 1 < n; d++)
         if (d != target && combo_has(c, d)) {
-            int w = snprintf(buf + k, n - k, "+%s", s->datasets[d].name);
+            int w = snprintf(buf + k, n - k, "%s+%s", k ? " " : "", s->datasets[d].name);
             if (w < 0 || (size_t)w >= n - k)
                 break;
             k += (size_t)w;
@@ -159,68 +174,117 @@ static const char *others(const study *s, combo_t c, int target, char *buf, size
 
 /* ---- the table and the details ----------------------------------------------------------------- */
 
-/* Whether the commit of round jr journaled c as left open (no decision when committed). */
-static bool left_open(const journal *j, const journal_round *jr, combo_t c)
+/* An event time "2026-11-29T22:30:29Z" as "2026-11-29 22:30:29", or only "22:30:29" when on
+ * the same day as same_day (may be NULL); "-" when empty. */
+static void fmt_time(const char *t, const char *same_day, char *out, size_t n)
 {
-    for (size_t k = 0; k < jr->n_left_open; k++)
-        if (j->events[jr->left_open[k]].combo == c)
-            return true;
-    return false;
+    if (!t || !t[0]) {
+        snprintf(out, n, "-");
+        return;
+    }
+    if (strlen(t) >= 19 && t[10] == 'T') {
+        if (same_day && strncmp(t, same_day, 10) == 0)
+            snprintf(out, n, "%.8s", t + 11);
+        else
+            snprintf(out, n, "%.10s %.8s", t, t + 11);
+        return;
+    }
+    snprintf(out, n, "%s", t);
 }
 
-static void draw_details(app *a, const journal_round *jr, int y, int x, int w, int y_end)
+/* The round under the cursor: its settings, suggestions and decisions with reasons in full, notes
+ * in full, and its runs predicted against measured. Returns the next free row. */
+static int draw_details(app *a, const journal_round *jr, const review_round *o, int y, int x, int w, int y_end)
 {
-    const journal *j = a->session->journal;
     const study *s = a->study;
-    char buf[1024], sc[32];
-    for (size_t k = 0; k < jr->n_suggestions && y < y_end; k++) {
-        const journal_suggestion *sg = &jr->suggestions[k];
-        const char *what = sg->decision == DECISION_ACCEPTED     ? "accepted"
-                           : sg->decision == DECISION_REJECTED   ? "rejected"
-                           : sg->decision == DECISION_OVERRIDDEN ? "overridden"
-                           : left_open(j, jr, sg->combo)         ? "left open"
-                           : sg->suggested                       ? "undecided"
-                                                                 : "";
-        theme_role role = sg->decision == DECISION_ACCEPTED     ? ROLE_GOOD
-                          : sg->decision == DECISION_REJECTED   ? ROLE_BAD
-                          : sg->decision == DECISION_OVERRIDDEN ? ROLE_ACCENT
-                                                                : ROLE_DIM;
+    char buf[1024], sc[32], sp[32], line[1400];
+    /* what the search used, and when */
+    int n = snprintf(line, sizeof line, "%s, %s, batch %zu", o->predictor ? o->predictor : "initial design",
+                     o->acquisition ? o->acquisition : "-", o->batch);
+    if (o->has_cv)
+        n += snprintf(line + n, sizeof line - (size_t)n, ", rho %.2f mae %.4f", o->cv_spearman, o->cv_mae);
+    y += ui_text_wrap(y, x, w, y_end - y, ROLE_DIM, line);
+    if (y < y_end) {
+        char p1[40], c1[40];
+        fmt_time(o->proposed, NULL, p1, sizeof p1);
+        fmt_time(o->committed, o->proposed, c1, sizeof c1);
+        snprintf(line, sizeof line, "proposed %s, %s%s", p1, o->committed[0] ? "committed " : "not committed",
+                 o->committed[0] ? c1 : "");
+        y += ui_text_wrap(y, x, w, y_end - y, ROLE_DIM, line);
+    }
+    /* the runs: predicted (spread) against measured, the error, a star for a new best */
+    for (size_t k = 0; k < o->n_runs && y < y_end; k++) {
+        const review_run *u = &o->runs[k];
+        if (u->withdrawn && !u->has_result) {
+            int uu = ui_textf(y, x, w, ROLE_BAD, "withdrawn %s ", u->id);
+            ui_text(y++, x + uu, w - uu, ROLE_DIM, others(s, u->combo, jr->target, buf, sizeof buf));
+            continue;
+        }
+        int uu = ui_textf(y, x, w, ROLE_NORMAL, "%s ", u->id);
+        if (u->has_prediction) {
+            ui_fmt_score(sc, sizeof sc, true, u->mean);
+            ui_fmt_score(sp, sizeof sp, true, u->spread);
+            uu += ui_textf(y, x + uu, w - uu, ROLE_PREDICTED, "~%s%s%s ", sc, a->g->plus_minus, sp);
+        } else {
+            uu += ui_text(y, x + uu, w - uu, ROLE_DIM, "yours ");
+        }
+        if (u->has_result) {
+            uu += ui_textf(y, x + uu, w - uu, ROLE_NUMBER, "%s%s ", a->g->arrow_right,
+                           ui_fmt_score(sc, sizeof sc, true, u->measured));
+            if (u->has_prediction)
+                uu += ui_textf(y, x + uu, w - uu, u->error >= 0 ? ROLE_GOOD : ROLE_BAD, "%s ",
+                               ui_fmt_gain(sc, sizeof sc, true, u->error));
+            if (u->new_best)
+                uu += ui_text(y, x + uu, w - uu, ROLE_ACCENT, a->caps.utf8 ? "★best" : "*best");
+        } else {
+            ui_text(y, x + uu, w - uu, ROLE_DIM, "waiting");
+        }
+        y++;
+        const journal_run *run = journal_run_find(a->session->journal, u->id);
+        if (run && run->attempts > 0 && y < y_end) { /* a launched run: its story */
+            size_t idx = (size_t)(run - a->session->journal->runs);
+            y += ui_text_wrap(y, x + 2, w - 2, y_end - y, ROLE_DIM,
+                              round_run_story(a->session->journal, idx, buf, sizeof buf));
+        }
+    }
+    for (size_t k = 0; k < o->n_choices && y < y_end; k++) {
+        const review_choice *c = &o->choices[k];
+        const char *what = c->decision == DECISION_ACCEPTED     ? "accepted"
+                           : c->decision == DECISION_REJECTED   ? "rejected"
+                           : c->decision == DECISION_OVERRIDDEN ? "overridden"
+                           : c->left_open                       ? "left open"
+                           : jr->suggestions[k].suggested       ? "undecided"
+                                                                : "";
+        theme_role role = c->decision == DECISION_ACCEPTED     ? ROLE_GOOD
+                          : c->decision == DECISION_REJECTED   ? ROLE_BAD
+                          : c->decision == DECISION_OVERRIDDEN ? ROLE_ACCENT
+                                                               : ROLE_DIM;
         ui_text(y, x, 11, role, what);
-        const journal_event *e = &j->events[sg->event];
         int used = 11;
-        if (e->kind == JOURNAL_SUGGESTED && e->has_prediction) {
-            ui_fmt_score(sc, sizeof sc, true, e->mean);
+        if (c->has_prediction) {
+            ui_fmt_score(sc, sizeof sc, true, c->mean);
             used += ui_textf(y, x + used, w - used, ROLE_PREDICTED, "%s ", sc);
         }
-        ui_text(y++, x + used, w - used, ROLE_NORMAL, others(s, sg->combo, jr->target, buf, sizeof buf));
-        if (sg->decision == DECISION_OVERRIDDEN && y < y_end) {
-            int u = ui_textf(y, x + 2, w - 2, ROLE_ACCENT, "%s yours ", a->g->arrow_right);
-            ui_text(y++, x + 2 + u, w - 2 - u, ROLE_NORMAL, others(s, sg->replacement, jr->target, buf, sizeof buf));
+        ui_text(y++, x + used, w - used, ROLE_NORMAL, others(s, c->combo, jr->target, buf, sizeof buf));
+        if (c->decision == DECISION_OVERRIDDEN && y < y_end) {
+            snprintf(line, sizeof line, "%s yours %s", a->g->arrow_right, others(s, c->replacement, jr->target, buf, sizeof buf));
+            y += ui_text_wrap(y, x + 2, w - 2, y_end - y, ROLE_ACCENT, line);
         }
-        if (sg->decision == DECISION_REJECTED && j->events[sg->decision_event].text && y < y_end)
-            ui_textf(y++, x + 2, w - 2, ROLE_DIM, "reason: %s", j->events[sg->decision_event].text);
+        if (c->reason && y < y_end) {
+            snprintf(line, sizeof line, "reason: %s", c->reason);
+            y += ui_text_wrap(y, x + 2, w - 2, y_end - y, ROLE_DIM, line);
+        }
     }
-    for (size_t k = 0; k < jr->n_notes && y < y_end; k++)
-        ui_textf(y++, x, w, ROLE_ACCENT, "note: %s", j->events[jr->notes[k]].text);
-    for (size_t k = 0; k < jr->n_results && y < y_end; k++) {
-        const journal_event *e = &j->events[jr->results[k]];
-        bool has = jr->target >= 0 && e->scores && isfinite(e->scores[jr->target]);
-        ui_fmt_score(sc, sizeof sc, has, has ? e->scores[jr->target] : 0);
-        int u = ui_textf(y, x, w, ROLE_NORMAL, "came back %s %s ", e->run, sc);
-        ui_text(y++, x + u, w - u, ROLE_DIM, others(s, e->combo, jr->target, buf, sizeof buf));
-    }
-    for (size_t k = 0; k < jr->n_runs && y < y_end; k++) { /* runs taken back */
-        const journal_run *run = &j->runs[jr->runs[k]];
-        if (!run->withdrawn || j->events[run->withdrawn_event].kind != JOURNAL_WITHDRAWN)
-            continue;
-        int u = ui_textf(y, x, w, ROLE_BAD, "withdrawn %s ", run->id);
-        ui_text(y++, x + u, w - u, ROLE_DIM, others(s, run->combo, jr->target, buf, sizeof buf));
+    for (size_t k = 0; k < o->n_notes && y < y_end; k++) {
+        snprintf(line, sizeof line, "note: %s", o->notes[k]);
+        y += ui_text_wrap(y, x, w, y_end - y, ROLE_ACCENT, line);
     }
     if (jr->n_uncommits && y < y_end)
         ui_textf(y++, x, w, ROLE_DIM, jr->n_uncommits == 1 ? "commit undone once" : "commit undone %zu times",
                  jr->n_uncommits);
     if (!jr->committed && y < y_end)
-        ui_text(y, x, w, ROLE_DIM, "not committed yet (the Round view)");
+        ui_text(y++, x, w, ROLE_DIM, "not committed yet (the Round view)");
+    return y;
 }
 
 static void history_draw(app *a, void *state, ui_rect r)
@@ -273,12 +337,16 @@ static void history_draw(app *a, void *state, ui_rect r)
     ui_glyph_row(y++, r.x, r.w, ui_role_attr(ROLE_BORDER), a->g->hline);
     /* details of the round on the left, the plots on the right */
     const journal_round *jr = &journal_rounds(rs->journal, &n)[v->cursor];
-    int pw = r.w >= 76 ? 34 : r.w / 2;
+    int pw = r.w >= 120 ? r.w * 2 / 5 : r.w >= 76 ? 34 : r.w / 2; /* the plots grow on wide screens */
     int dw = r.w - pw - 3;
     int y_end = r.y + r.h;
     ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s", jr->number,
              jr->target >= 0 ? s->datasets[jr->target].name : "-");
-    draw_details(a, jr, y + 1, r.x + 1, dw, y_end);
+    size_t nrev;
+    review_round *rev = review_rounds(rs, &nrev);
+    if (v->cursor < nrev)
+        draw_details(a, jr, &rev[v->cursor], y + 1, r.x + 1, dw, y_end);
+    review_free(rev, nrev);
     int px = r.x + dw + 2;
     for (int k = y; k < y_end; k++)
         ui_glyph(k, px - 1, ui_role_attr(ROLE_BORDER), a->g->vline);
@@ -292,16 +360,19 @@ static void history_draw(app *a, void *state, ui_rect r)
     char title[128];
     snprintf(title, sizeof title, "best so far: %s", s->datasets[target].name);
     int left = y_end - y;
-    int h1 = left >= 13 ? 4 : left >= 9 ? 3 : 2;
-    int yy = draw_plot(a, y, px + 1, pw, h1, title, curve, np, 0);
+    int h1 = left >= 24 ? left / 2 - 3 : left >= 13 ? 4 : left >= 9 ? 3 : 2;
+    study_target_summary ts;
+    study_target_summarize(s, target, &ts);
+    int yy = draw_plot(a, y, px + 1, pw, h1, title, curve, np, 0, ts.has_baseline, ts.baseline, "baseline");
     free(curve);
     /* accuracy: cv spearman per round (the rounds with one) */
     double *acc = xmalloc(n * sizeof *acc);
     for (size_t i = 0; i < n; i++)
         acc[i] = rows[i].has_cv ? rows[i].cv_spearman : NAN;
     if (y_end - yy >= 5)
-        draw_plot(a, yy, px + 1, pw, y_end - yy - 3 > 3 ? 3 : y_end - yy - 3, "predictor accuracy (cv rho)", acc, n,
-                  (size_t)rows[0].number);
+        draw_plot(a, yy, px + 1, pw, y_end - yy - 3 > (left >= 24 ? 10 : 3) ? (left >= 24 ? 10 : 3) : y_end - yy - 3,
+                  "predictor accuracy (cv rho)", acc, n,
+                  (size_t)rows[0].number, false, 0, NULL);
     free(acc);
     free(rows);
 }

@@ -29,6 +29,7 @@ typedef struct round_view {
     int edit_pos;        /* dataset index under the editor's cursor */
     int name_match;      /* dataset the name prompt names, -1 for none */
     enum ask ask;
+    round_runs_view runs; /* the runs list (R), over the batch while open */
     size_t ask_item;
     char ask_run[JOURNAL_RUN_MAX];
 } round_view;
@@ -95,7 +96,8 @@ static void round_reload(app *a, void *state)
 static enum action_scope round_scope_now(app *a, void *state)
 {
     (void)a;
-    return ((round_view *)state)->editing ? SCOPE_EDITOR : SCOPE_ROUND;
+    const round_view *v = state;
+    return v->runs.open ? SCOPE_RUNS : v->editing ? SCOPE_EDITOR : SCOPE_ROUND;
 }
 
 /* The study's targets among the members of c: one run scores each of them. */
@@ -317,9 +319,16 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
         if (pr.complete)
             ui_textf(y++, r.x + 1, r.w - 2, ROLE_GOOD, "round %d complete: %zu of %zu run%s done; round %d is proposed with "
                      "their results", pr.round, pr.done, pr.runs, pr.runs == 1 ? "" : "s", rs->number);
-        else
-            ui_textf(y++, r.x + 1, r.w - 2, ROLE_ACCENT, "round %d: %zu of %zu run%s done", pr.round, pr.done, pr.runs,
-                     pr.runs == 1 ? "" : "s");
+        else {
+            char states[256] = "";
+            size_t k = 0;
+            for (int st = 0; st < RUN_N_STATES; st++)
+                if (st != RUN_DONE && pr.by_state[st] && k < sizeof states)
+                    k += (size_t)snprintf(states + k, sizeof states - k, "%s%zu %s", k ? ", " : " (", pr.by_state[st],
+                                          run_state_name((run_state)st));
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_ACCENT, "round %d: %zu of %zu run%s done%s%s; R lists them", pr.round,
+                     pr.done, pr.runs, pr.runs == 1 ? "" : "s", states, k ? ")" : "");
+        }
     }
     /* the queue: runs approved and not yet measured */
     const journal *j = rs->journal;
@@ -328,7 +337,7 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
         open += journal_run_waiting(&j->runs[i]);
         withdrawn += j->runs[i].withdrawn && j->events[j->runs[i].withdrawn_event].kind == JOURNAL_WITHDRAWN;
     }
-    if (open && y < y_end) {
+    if (open && y < y_end && !a->study->launch) { /* with an engine, the line above and R say more */
         int x = ui_textf(y, r.x + 1, r.w - 2, ROLE_ACCENT, "queue: %zu run%s waiting for results:", open,
                          open == 1 ? "" : "s");
         for (size_t i = 0; i < j->n_runs && x < r.w - 8; i++)
@@ -411,6 +420,10 @@ static void round_draw(app *a, void *state, ui_rect r)
     round_view *v = state;
     if (!v->proposed)
         propose(a, v);
+    if (v->runs.open) {
+        round_runs_draw(a, &v->runs, r);
+        return;
+    }
     if (v->editing && a->session->n_items > 0) {
         draw_editor(a, v, r);
         return;
@@ -524,6 +537,8 @@ static int round_action(app *a, void *state, enum action act)
 {
     round_view *v = state;
     round_session *rs = a->session;
+    if (v->runs.open)
+        return round_runs_action(a, &v->runs, act);
     if (v->editing)
         return editor_action(a, v, act);
     cs_error err;
@@ -606,6 +621,9 @@ static int round_action(app *a, void *state, enum action act)
         app_prompt_open(a, PROMPT_CONFIRM, question, "");
         return UI_HANDLED | UI_REDRAW;
     }
+    case ACTION_ROUND_RUNS:
+        round_runs_open(a, &v->runs);
+        return UI_HANDLED | UI_REDRAW;
     case ACTION_ROUND_WITHDRAW: {
         const journal_run *run = round_last_waiting(rs);
         if (rs->read_only)
@@ -711,7 +729,8 @@ static int round_prompt(app *a, void *state, enum prompt_kind kind, const char *
     round_session *rs = a->session;
     cs_error err;
     char what[96];
-    (void)kind;
+    if (v->runs.ask && kind == PROMPT_CONFIRM)
+        return round_runs_prompt(a, &v->runs, text);
     enum ask ask = v->ask;
     if (ask == ASK_NAME && !done && !cancelled) {
         v->name_match = name_match(a->study, text);
@@ -802,6 +821,10 @@ static bool round_item_matches(void *ctx, size_t i)
 static bool round_search(app *a, void *state, const char *text, enum search_step step)
 {
     round_view *v = state;
+    if (v->runs.open)
+        return round_runs_search(a, &v->runs, text, step);
+    if (v->editing) /* the editor names datasets with x or / (EDIT_NAME) */
+        return false;
     round_match m = {a, text};
     long i = find_next(a->session->n_items, v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED,
                        round_item_matches, &m);

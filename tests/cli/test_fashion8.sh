@@ -77,7 +77,9 @@ expect_out "^ +transposed +0\.6216 +0\.6848"
 grep -q '"engine": "local"' "$S8/study.json" || _case_fail "no local launch object"
 
 case_begin "fashion8-study: its journal holds four committed rounds and nothing waits"
-run_cs status "$S8/study.json"
+mkdir -p "$TMP/st8"
+cp "$S8/study.json" "$S8/runs.csv" "$S8/journal.jsonl" "$S8/queue.csv" "$TMP/st8/"
+run_cs status "$TMP/st8/study.json"
 expect_status 0
 [ "$(awk 'NR > 1 && $5 == "done"' "$TMP/out" | wc -l)" = 12 ] || _case_fail "not 12 runs done"
 [ "$(grep -c '"event":"committed"' "$S8/journal.jsonl")" = 4 ] || _case_fail "not 4 committed rounds"
@@ -103,3 +105,63 @@ awk -F, 'NR == FNR { if ($4 == 1) v[$2 "," $3] = $5 + 0; next }
          FNR > 1 { n++; if (!(($2 "," $3) in v) || v[$2 "," $3] != $5 + 0) bad++ }
          END { exit !(n > 66 && bad == 0) }' "$F8/runs.csv" "$TMP/s8/runs.csv" ||
     _case_fail "the study's table differs from the complete table (or has no new rows)"
+
+# The same in the explorer on a terminal (tmux, private socket), as `make run` gives it: a
+# round committed with Enter, y trains real models and their scores come back on screen with
+# no key pressed.
+if ! command -v tmux >/dev/null 2>&1; then
+    case_begin "fashion8-study in the explorer"
+    _case_fail "tmux is not installed (scripts/ensure-deps installs it)"
+else
+F8SOCK="cs-fashion8-$$"
+mkdir -p "$TMP/t8"
+cp "$S8/study.json" "$S8/runs.csv" "$S8/journal.jsonl" "$S8/queue.csv" "$TMP/t8/"
+sed -i "s#\"\\.\\./\\.\\./build/fashion-train #\"$TRAIN #" "$TMP/t8/study.json"
+f8tm() { tmux -L "$F8SOCK" -f /dev/null "$@"; }
+f8wait() { # REGEX SECONDS
+    local i
+    for i in $(seq $(( $2 * 10 ))); do
+        f8tm capture-pane -p -t f8 | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    f8tm capture-pane -p -t f8 >"$TMP/out"
+    _case_fail "the screen never showed /$1/: $(tail -4 "$TMP/out" | tr -s " ")"
+    return 1
+}
+f8tm new-session -d -s f8 -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
+f8tm send-keys -t f8 "'$CS' '$TMP/t8/study.json'; echo EXIT=\$?" Enter
+
+case_begin "fashion8-study explorer: round 5 commits and is submitted to the local engine"
+f8wait "1 Study" 10
+f8tm send-keys -t f8 4; f8wait "Round 5 +target transposed" 10
+f8tm send-keys -t f8 a a a a; f8wait "saved: #4 accepted" 5
+f8tm send-keys -t f8 Enter; f8wait '\(y/N\)' 5
+f8tm send-keys -t f8 y
+f8wait "round 5 committed: submitted round 5: local job [0-9]+, 4 runs" 10
+
+case_begin "fashion8-study explorer: the real results come back on screen, no key pressed"
+f8wait "round 5 complete" 60
+[ "$(grep -c '"event":"result"' "$TMP/t8/journal.jsonl")" = 16 ] || _case_fail "not 4 new results journaled"
+f8tm send-keys -t f8 q; f8wait "EXIT=0" 5
+f8tm kill-server 2>/dev/null
+fi
+
+case_begin "make install: the installed fashion8-study's command names the installed training program"
+env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$ROOT" install DESTDIR="$TMP/inst" >"$TMP/out" 2>"$TMP/err" ||
+    _case_fail "make install failed"
+I8="$TMP/inst/usr/local/share/comboscope"
+grep -q "\"/usr/local/share/comboscope/fashion-train --datasets {datasets_csv} --seed 1 --result {result}\"" \
+    "$I8/sample-results/fashion8-study/study.json" || _case_fail "the installed command: $(grep command "$I8/sample-results/fashion8-study/study.json")"
+run_cs check "$I8/sample-results/fashion8-study/study.json"
+expect_status 0
+"$I8/fashion-train" --datasets upright --result "$TMP/inst.csv" 2>"$TMP/err" || _case_fail "the installed program failed"
+tail -n +2 "$TMP/inst.csv" | cut -d, -f1-5 | grep -qx 'upright,upright,1,0.7696,0.7515' || _case_fail "installed result: $(cat "$TMP/inst.csv")"
+
+case_begin "make run: copies fashion8-study once, names the program by its absolute path, opens it"
+printf 'key 4\ndump round\n' >"$TMP/run.keys"
+env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS COMBOSCOPE_SCRIPT="$TMP/run.keys" LC_ALL=C.UTF-8 TERM=xterm-256color \
+    make -s -C "$ROOT" run RUN_STUDY="$TMP/run/fashion8-study" >"$TMP/out" 2>"$TMP/err" || _case_fail "make run failed"
+expect_out "Round 5 +target transposed"
+grep -q "\"$ROOT/build/fashion-train --datasets {datasets_csv} --seed 1 --result {result}\"" \
+    "$TMP/run/fashion8-study/study.json" || _case_fail "the copy's command: $(grep command "$TMP/run/fashion8-study/study.json")"
+cmp -s "$TMP/run/fashion8-study/journal.jsonl" "$S8/journal.jsonl" || _case_fail "the copy's journal differs"

@@ -10,7 +10,9 @@ expect_status 0; expect_out "^comboscope [0-9]"
 
 case_begin "import standley: 31 combinations, 80 observations, goal min"
 run_cs import standley "$FIX" -o "$TMP/s.csv"
-expect_status 0; expect_no_out
+expect_status 0
+# import says what it wrote (issue 9), as read back
+expect_out "^wrote .*/s\.csv: 31 combinations, 80 rows \(5 datasets, metric loss\)$"
 run_cs check --json "$TMP/s.csv"
 expect_status 0
 expect_out '"datasets":5,'; expect_out '"combinations":31,"observations":80'
@@ -116,3 +118,7 @@ printf 'A,"B\033]0;x\007",A:f1\n1,0,0.5\n' >"$TMP/wc.csv"
 run_cs import wide "$TMP/wc.csv" -o -
 expect_status 1; expect_one_line_err; expect_err "wc.csv:1:3: column name .* contains control characters"
 expect_true eval '! grep -q "$(printf "\033")" "$TMP/err"'
+
+case_begin "import to standard output prints only the table"
+run_cs import standley "$FIX" -o -
+expect_status 0; expect_true eval '! grep -q "^wrote" "$TMP/out"'; expect_out "^run,combination,dataset,loss$"

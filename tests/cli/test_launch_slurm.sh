@@ -9,7 +9,8 @@ case "$CS" in
 esac
 
 case_begin "the private Slurm starts (munged, slurmctld, slurmd under the build directory)"
-if fix_env="$("$ROOT/scripts/slurm-fixture" start "$FIXDIR" 2>"$TMP/fix.err")"; then
+# MaxArraySize 7: a round of 6 runs is one array, one of 9 is split in two
+if fix_env="$(SLURM_FIXTURE_MAX_ARRAY=7 "$ROOT/scripts/slurm-fixture" start "$FIXDIR" 2>"$TMP/fix.err")"; then
     eval "$fix_env"
     [ "$(sinfo -h -n cstest -o %t)" = idle ] || _case_fail "the node is not idle"
 else
@@ -99,6 +100,27 @@ rm -f "$P/runs/r0007/1/status"
 wait_settled "$P" 30 || _case_fail "did not settle"
 [ "$(run_state r0002)" = done ] && [ "$(run_state r0006)" = done ] || _case_fail "not resolved: $(cat "$TMP/st")"
 [ "$(run_state r0007)" = lost ] || _case_fail "r0007 is $(run_state r0007)"
+
+case_begin "slurm: a round larger than MaxArraySize is split into several arrays"
+M="$TMP/split"
+launch_study "$M" slurm ', "partition": "debug"'
+: >"$M/modes"
+T='"time":"2026-11-29T23:00:0'
+# three more runs in round 1 (the accepted lines before the queued ones, as a commit writes them)
+{ grep '"accepted"' "$M/journal.jsonl"
+  for c in A A+B+C+D A+B; do echo "{${T}0Z\",\"round\":1,\"event\":\"accepted\",\"target\":\"A\",\"combination\":\"$c\"}"; done
+  grep '"queued"' "$M/journal.jsonl"
+  i=7; for c in A A+B+C+D A+B; do i=$((i + 1)); printf '{%s1Z","round":1,"event":"queued","target":"A","run":"r%04d","combination":"%s","known":0}\n' "$T" "$i" "$c"; done
+  echo "{${T}2Z\",\"round\":1,\"event\":\"committed\",\"target\":\"A\"}"; } >"$M/j"
+mv "$M/j" "$M/journal.jsonl"
+run_cs launch "$M"
+expect_status 0
+expect_out '^submitted round 1: Slurm jobs [0-9]+, [0-9]+, 9 runs$'
+[ "$(grep -c '"event":"submitting"' "$M/journal.jsonl")" = 2 ] || _case_fail "not two submissions"
+grep -q '"event":"submitting".*"submission":"s0002".*"runs":\["r0009","r0010"\]' "$M/journal.jsonl" ||
+    _case_fail "the second array does not hold the last two runs"
+wait_settled "$M" 60 || _case_fail "did not settle"
+[ "$(grep -o '"state":"done"' "$TMP/st" | wc -l)" = 9 ] || _case_fail "not all done: $(cat "$TMP/st")"
 
 case_begin "slurm: sbatch refusing a submission says why and leaves the runs queued"
 R="$TMP/refused"

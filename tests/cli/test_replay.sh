@@ -15,9 +15,15 @@ case_begin "replay --all prints every target and the speedups"
 run_cs replay "$TMP/full.csv" --all --seeds 3
 expect_status 0
 expect_out "predictor ensemble, acquisition ucb, batch 1, init auto, 3 seeds"
-expect_true [ "$(grep -cE '^T[12]_d0[1-6] +32 \|' "$TMP/out")" = 6 ]
-expect_out "^speedup over random \(geometric mean over targets of random's mean / our median\): best [0-9.]+x, top 1% [0-9.]+x"
-expect_out "^speedup over random \(geometric mean over targets of random's exact median / our median\): best [0-9.]+x, top 1% [0-9.]+x"
+expect_true [ "$(grep -cE '^T[12]_d0[1-6] +32 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+/3 ' "$TMP/out")" = 6 ]
+expect_out "^target +lattice +median +p90 +random +found +median +p90 +random +found$"
+expect_out "^speedup over random search \(geometric mean over targets of random / our median\):$"
+expect_out "^  vs its mean: +best [0-9.]+x, top 1% [0-9.]+x$"
+expect_out "^  vs its median: +best [0-9.]+x, top 1% [0-9.]+x$"
+# the text fits 80 columns (issue 9)
+expect_true [ "$(tail -n +2 "$TMP/out" | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')" -le 80 ]
+# no progress when stderr is not a terminal
+expect_true [ ! -s "$TMP/err" ]
 
 case_begin "replay --json has the documented shape"
 run_cs replay "$TMP/full.csv" --target T2_d05 --seeds 4 --predictor additive --acquisition thompson --batch 2 --init singles --json
@@ -94,3 +100,15 @@ expect_status 2; expect_one_line_err
 case_begin "replay with a min goal searches for the lowest scores"
 run_cs replay "$TMP/full.csv" --target T1_d02 --seeds 2 --goal min --predictor additive --json
 expect_status 0; expect_out '"runs_to_best":\{"median":[0-9.]+,'
+
+case_begin "replay shows its progress on stderr when stderr is a terminal (script(1) gives it one)"
+if command -v script >/dev/null 2>&1; then
+    script -q -c "'$CS' replay '$TMP/full.csv' --target T1_d01 --seeds 3 --predictor additive >'$TMP/table' 2>/dev/tty" /dev/null >"$TMP/tty" </dev/null
+    expect_true grep -q "replay: 1 of 3 searches done (1 target x 3 seeds), [0-9]* s elapsed, about [0-9]* s left" "$TMP/tty"
+    expect_true grep -q "replay: 3 of 3 searches done" "$TMP/tty"
+    # the table itself (stdout, a file here) has no progress in it
+    expect_true sh -c "! grep -q 'searches done' '$TMP/table'"
+    expect_true grep -q "^T1_d01 " "$TMP/table"
+else
+    _case_fail "script(1) is not installed (bsdutils)"
+fi

@@ -39,8 +39,41 @@ expect_out "^\| r[0-9]+ \| .* \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ \| [-+][0-9.]+ \|
 awk -F' [|] ' '/^\| r[0-9]+ \|/ && $3 ~ /±/ && $4 ~ /^[0-9.]+$/ {
     split($3, p, " ± "); e = $4 - p[1]; if (sprintf("%+.4f", e) != $5 && sprintf("%+.4f", e + 0.00005) != $5 && sprintf("%+.4f", e - 0.00005) != $5) bad++ }
     END { exit bad > 0 }' "$TMP/out" || _case_fail "an error is not measured - predicted"
-# a new best beats the target's best before it: at most one "yes" per measured score above the baseline
-expect_out "\| yes \|$"
+
+case_begin "report: predicted against measured, the error, new bests, reasons escaped"
+mkdir -p "$TMP/nb"
+cat >"$TMP/nb/study.json" <<'JSON'
+{"comboscope": 1, "name": "nb", "metric": "f1", "goal": "max",
+ "datasets": [{"name": "A", "task": "X"}, {"name": "B", "task": "X"}, {"name": "C", "task": "Y"}],
+ "tables": ["runs.csv"], "targets": ["A"], "journal": "journal.jsonl", "queue": "queue.csv"}
+JSON
+printf 'run,combination,dataset,f1\nr0001,A,A,0.5\n,B,B,0.4\n,C,C,0.3\n' >"$TMP/nb/runs.csv"
+T='"time":"2026-11-29T22:00:0'
+cat >"$TMP/nb/journal.jsonl" <<LINES
+{${T}0Z","round":1,"event":"suggested","target":"A","combination":"A+B","mean":0.55,"spread":0.02,"predictor":"mlp","acquisition":"ucb","cv":{"spearman":0.5,"mae":0.01}}
+{${T}1Z","round":1,"event":"suggested","target":"A","combination":"A+C","mean":0.52,"spread":0.04}
+{${T}2Z","round":1,"event":"accepted","target":"A","combination":"A+B"}
+{${T}3Z","round":1,"event":"rejected","target":"A","combination":"A+C","reason":"C | weak"}
+{${T}4Z","round":1,"event":"note","target":"A","text":"first round"}
+{${T}5Z","round":1,"event":"queued","target":"A","run":"r0002","combination":"A+B","known":0}
+{${T}6Z","round":1,"event":"committed","target":"A"}
+{${T}7Z","round":1,"event":"result","target":"A","combination":"A+B","run":"r0002","scores":{"A":0.6,"B":0.41}}
+{${T}8Z","round":2,"event":"suggested","target":"A","combination":"A+B+C","mean":0.58,"spread":0.01,"predictor":"mlp","acquisition":"ucb"}
+{${T}8Z","round":2,"event":"accepted","target":"A","combination":"A+B+C"}
+{${T}8Z","round":2,"event":"queued","target":"A","run":"r0003","combination":"A+B+C","known":0}
+{${T}9Z","round":2,"event":"committed","target":"A"}
+{${T}9Z","round":2,"event":"result","target":"A","combination":"A+B+C","run":"r0003","scores":{"A":0.55,"B":0.4,"C":0.3}}
+LINES
+run_cs report "$TMP/nb"
+expect_status 0
+expect_out "^\| r0002 \| A \+ B \| 0\.5500 ± 0\.0200 \| 0\.6000 \| \+0\.0500 \| yes \|$"
+expect_out "^\| r0003 \| A \+ B \+ C \| 0\.5800 ± 0\.0100 \| 0\.5500 \| -0\.0300 \|  \|$"
+expect_out "^\| 2 \| A \+ C \| 0\.5200 ± 0\.0400 \| rejected \| C \\\\\| weak \|$"
+expect_out "^- first round$"
+expect_out "^- predictor mlp, acquisition ucb, batch 2$"
+expect_out "^- cross-validated accuracy when proposed: rho 0\.50, mae 0\.0100$"
+expect_out "^- proposed 2026-11-29T22:00:00Z, committed 2026-11-29T22:00:06Z$"
+expect_out "^\| 1 \| A \| mlp \| 0\.50 \| 0\.0100 \| 0\.0500 \|$"
 
 case_begin "report -o writes the file atomically, and a bare table has no rounds"
 run_cs report -o "$TMP/r.md" "$STUDY"

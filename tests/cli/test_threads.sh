@@ -3,7 +3,7 @@
 "$CS" synth --datasets 16 --runs 300 --seed 2 -o "$TMP/d16.csv" >/dev/null 2>&1
 "$CS" synth --datasets 7 --seed 3 -o "$TMP/full7.csv" >/dev/null 2>&1
 
-for p in ensemble mlp multi additive pairwise; do
+for p in ensemble mlp multi additive pairwise gp auto; do
     case_begin "suggest --predictor $p: the same bytes on 1, 2 and 5 threads"
     COMBOSCOPE_THREADS=1 run_cs suggest "$TMP/d16.csv" --json -k 5 --predictor $p --seed 3
     expect_status 0

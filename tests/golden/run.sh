@@ -32,7 +32,7 @@ run_mode() { # script mode output
         args="${args//@COPY@/$out.dir}"
     fi
     local -a env=(env -i PATH="$PATH" HOME="${HOME:-/}" COLUMNS=80 LINES=24
-                  TERM=xterm-256color COMBOSCOPE_SCRIPT="$script")
+                  TERM=xterm-256color COMBOSCOPE_SCRIPT="$script" SOURCE_DATE_EPOCH=1796083200)
     local -a extra=()
     case "$mode" in
         utf8)  env+=(LC_ALL=C.UTF-8) ;;

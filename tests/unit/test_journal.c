@@ -597,6 +597,54 @@ static void test_withdraw_and_uncommit_lines(void **state)
     expect_error(f, T0 "\"event\":\"withdrawn\",\"combination\":\"A\"}\n" NOTE, "1:", "missing \"run\"");
 }
 
+/* Withdrawing and undoing a commit meet the launch states: a run handed to an engine is
+ * withdrawn only once its cancel is asked for, stays withdrawn whatever the engine says next,
+ * is never submitted again, and its round's commit stays. */
+static void test_withdraw_meets_launch(void **state)
+{
+    fixture *f = *state;
+    const char *text = T0 "\"event\":\"accepted\",\"combination\":\"A+B\"}\n"
+                       T0 "\"event\":\"accepted\",\"combination\":\"A+C\"}\n"
+                       T0 "\"event\":\"queued\",\"run\":\"r1\",\"combination\":\"A+B\"}\n"
+                       T0 "\"event\":\"queued\",\"run\":\"r2\",\"combination\":\"A+C\"}\n"
+                       T0 "\"event\":\"committed\"}\n";
+    write_file(f->path, text, strlen(text));
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    if (!j)
+        fail_msg("%s", err.msg);
+    const char runs[2][JOURNAL_RUN_MAX] = {"r1", "r2"};
+    assert_true(journal_append_submitting(j, 1, "s0001", "local", "cs-x-s0001", runs, 2, &err));
+    assert_false(journal_append_uncommitted(j, 1, &err)); /* handed to a launcher */
+    assert_non_null(strstr(err.msg, "handed to an engine"));
+    assert_false(journal_append_withdrawn(j, "r1", &err)); /* being submitted */
+    assert_true(journal_append_submitted(j, "s0001", "4242", NULL, &err));
+    assert_int_equal(j->runs[0].state, RUN_PENDING);
+    assert_false(journal_append_withdrawn(j, "r1", &err)); /* pending: cancel first */
+    assert_non_null(strstr(err.msg, "cancel was not asked for"));
+    assert_true(journal_append_state(j, "r2", RUN_RUNNING, "4242", NULL, false, 0, &err));
+    assert_false(journal_append_withdrawn(j, "r2", &err)); /* started */
+    assert_non_null(strstr(err.msg, "running"));
+    assert_true(journal_append_cancel(j, "r1", &err));
+    assert_true(journal_append_withdrawn(j, "r1", &err));
+    assert_int_equal(j->runs[0].state, RUN_WITHDRAWN);
+    assert_true(journal_append_state(j, "r1", RUN_CANCELLED, "4242", NULL, false, 0, &err));
+    assert_int_equal(j->runs[0].state, RUN_WITHDRAWN); /* stays withdrawn */
+    assert_false(journal_append_resubmit(j, "r1", &err));
+    const char again[1][JOURNAL_RUN_MAX] = {"r1"};
+    assert_false(journal_append_submitting(j, 1, "s0002", "local", "cs-x-s0002", again, 1, &err));
+    assert_string_equal(run_state_name(RUN_WITHDRAWN), "withdrawn");
+    journal_free(j);
+    /* and all of it reads back */
+    j = journal_open(f->path, f->s, false, &err);
+    if (!j)
+        fail_msg("%s", err.msg);
+    assert_int_equal(j->runs[0].state, RUN_WITHDRAWN);
+    assert_true(j->runs[0].withdrawn);
+    assert_int_equal(j->runs[1].state, RUN_RUNNING);
+    journal_free(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +664,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_and_unreadable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdraw_and_uncommit_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_withdraw_meets_launch, setup, teardown),
     };
     return cmocka_run_group_tests_name("journal", tests, NULL, NULL);
 }

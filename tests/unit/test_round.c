@@ -798,6 +798,52 @@ static void test_round_progress(void **state)
     study_free(s);
 }
 
+/* A launched run's story for History, and the tail of a log. */
+static void test_run_story_and_log_tail(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(round_accept(rs, 0, &err));
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    journal *j = rs->journal;
+    char buf[512], id[JOURNAL_RUN_MAX];
+    snprintf(id, sizeof id, "%s", j->runs[0].id);
+    assert_string_equal(round_run_story(j, 0, buf, sizeof buf), "queued");
+    char runs[1][JOURNAL_RUN_MAX];
+    snprintf(runs[0], JOURNAL_RUN_MAX, "%s", id);
+    assert_true(journal_append_submitting(j, 1, "s0001", "slurm", "cs-x-s0001", (const char (*)[JOURNAL_RUN_MAX])runs, 1,
+                                          &err));
+    assert_true(journal_append_submitted(j, "s0001", "4242", NULL, &err));
+    assert_true(journal_append_state(j, id, RUN_PENDING, "4242", "Resources", false, 0, &err));
+    assert_true(journal_append_state(j, id, RUN_FAILED, "4242", NULL, true, 3, &err));
+    assert_true(journal_append_resubmit(j, id, &err));
+    assert_string_equal(round_run_story(j, 0, buf, sizeof buf),
+                        "slurm 4242, pending, failed (exit 3), resubmit");
+    /* a cancel check says why not; a withdraw of a failed run is allowed */
+    assert_false(round_cancel_check(rs, id, &err)); /* queued again, but no engine in this session */
+    assert_true(round_withdraw(rs, id, &err));
+    assert_string_equal(round_run_story(j, 0, buf, sizeof buf), "slurm 4242, pending, failed (exit 3), resubmit, withdrawn");
+
+    FILE *f = fopen(at("log"), "w");
+    for (int i = 1; i <= 10; i++)
+        fprintf(f, "line %d\n", i);
+    fclose(f);
+    char *tail = round_log_tail(at("log"), 3);
+    assert_string_equal(tail, "line 8\nline 9\nline 10");
+    free(tail);
+    tail = round_log_tail(at("log"), 30);
+    assert_non_null(strstr(tail, "line 1\n"));
+    free(tail);
+    assert_null(round_log_tail(at("no-such-log"), 3));
+    unlink(at("log"));
+    round_session_free(rs);
+    study_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -816,6 +862,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_undo_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_commit_refused_once_next_round_begun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_progress, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_story_and_log_tail, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
