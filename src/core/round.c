@@ -151,7 +151,7 @@ static void round_clear(round_session *rs)
     rs->items = NULL;
     rs->n_items = 0;
     rs->journaled = false;
-    rs->design = false;
+    rs->design = rs->design_alone = rs->explore = false;
     rs->has_cv = false;
     rs->cv_spearman = rs->cv_mae = NAN;
     rs->prospect_known = rs->has_prospect = false;
@@ -236,6 +236,26 @@ static size_t excluded(const journal *j, int target, combo_t c)
     return c ? 0 : n;
 }
 
+/* The auto initial design for target (caller frees), as replay and suggest use it. */
+static combo_t *auto_design(const study *s, int target, uint64_t seed, size_t *n)
+{
+    int task[COMBO_MAX_DATASETS];
+    for (int i = 0; i < s->n_datasets && i < COMBO_MAX_DATASETS; i++)
+        task[i] = s->datasets[i].task;
+    search_design d = {DESIGN_AUTO, 0};
+    return search_initial_design(&d, s->n_datasets, target, task, seed, n);
+}
+
+/* Fewer measured runs of target than this: the round proposes the initial design instead of
+ * fitting. ROUND_MIN_FIT, or the auto design's size when that is smaller (the target alone on a
+ * small lattice: the model speaks from the second run on, as in replay). */
+static size_t fit_threshold(const study *s, int target, uint64_t seed)
+{
+    size_t n;
+    free(auto_design(s, target, seed, &n));
+    return n < ROUND_MIN_FIT ? (n ? n : 1) : ROUND_MIN_FIT;
+}
+
 /* ---- the fit, off the caller's thread ----------------------------------------------------
  * A fit (and the search that scores every candidate) can take minutes on a large table. When
  * the caller set rs->wait, it runs on a worker thread while rs->wait is called about every
@@ -263,8 +283,10 @@ typedef struct fit_job {
     predict_model *model;
     bool has_cv;
     double cv_spearman, cv_mae;
+    bool auto_chosen, no_skill; /* predictor auto: its own cross-validation, and its verdict */
     search_suggestion *sug;
     int got;
+    bool explored;              /* the search explored (no skill) rather than exploited */
     /* between the threads */
     pthread_mutex_t mu;
     bool done, abandoned;
@@ -298,13 +320,23 @@ static void fit_job_work(fit_job *jb)
     jb->model = predict_fit(jb->kind, jb->n, jb->target, jb->fx, jb->fy, jb->fm, jb->seed, PREDICT_FULL, &jb->err);
     if (!jb->model || fit_job_abandoned(jb))
         return;
-    jb->has_cv = predict_cv(jb->kind, jb->n, jb->target, jb->fx, jb->fy, jb->fm, ROUND_CV_FOLDS, jb->seed,
-                            &jb->cv_spearman, &jb->cv_mae);
+    predict_choice choice;
+    if (predict_auto_choice(jb->model, &choice)) { /* auto cross-validated already: its figures */
+        jb->cv_spearman = choice.rho;
+        jb->cv_mae = choice.mae;
+        jb->has_cv = isfinite(choice.rho);
+        jb->auto_chosen = true;
+        jb->no_skill = !choice.skill;
+    } else {
+        jb->has_cv = predict_cv(jb->kind, jb->n, jb->target, jb->fx, jb->fy, jb->fm, ROUND_CV_FOLDS, jb->seed,
+                                &jb->cv_spearman, &jb->cv_mae);
+    }
     if (jb->search && !fit_job_abandoned(jb)) {
         jb->sug = xmalloc((size_t)jb->st.batch * sizeof *jb->sug);
         search_info info;
         /* the model just fitted (the same one search_round would fit again) */
         jb->got = search_round_model(&jb->st, jb->model, jb->n, jb->target, jb->x, jb->y, jb->m, jb->sug, &info);
+        jb->explored = info.explored;
         if (jb->got < 0)
             return (void)error_set(&jb->err, NULL, 0, 0, "the search failed");
     }
@@ -402,7 +434,7 @@ static bool fit_and_search(round_session *rs, const search_settings *st, combo_t
     size_t m = study_target_points(s, rs->target, &x, &y);
     rs->measured = m;
     rs->fit_sampled_from = 0;
-    if (m < ROUND_MIN_FIT) { /* nothing worth fitting (the batch is the initial design) */
+    if (m < fit_threshold(s, rs->target, rs->settings.seed)) { /* nothing worth fitting (the batch is the initial design) */
         *xo = x;
         *yo = y;
         *mo = m;
@@ -443,6 +475,10 @@ static bool fit_and_search(round_session *rs, const search_settings *st, combo_t
     rs->has_cv = jb->has_cv;
     rs->cv_spearman = jb->cv_spearman;
     rs->cv_mae = jb->cv_mae;
+    if (jb->auto_chosen)
+        rs->explore = jb->no_skill;
+    if (st)
+        rs->explore = jb->explored;
     rs->prospect_known = false;
     if (sug) {
         *sug = jb->sug;
@@ -530,18 +566,15 @@ static bool load_from_journal(round_session *rs, const journal_round *r, cs_erro
     return true;
 }
 
-/* Too few runs to fit anything: the first round proposes the `paper` initial design (the
- * combinations of it not measured yet), without predictions. */
+/* Too few runs to fit anything: the first round proposes the `auto` initial design, as replay
+ * and suggest do (the combinations of it not measured yet), without predictions. */
 static bool propose_design(round_session *rs, cs_error *err)
 {
     (void)err;
     const study *s = rs->study;
-    int task[COMBO_MAX_DATASETS];
-    for (int i = 0; i < s->n_datasets; i++)
-        task[i] = s->datasets[i].task;
-    search_design d = {DESIGN_PAPER, 0};
     size_t n;
-    combo_t *c = search_initial_design(&d, s->n_datasets, rs->target, task, rs->settings.seed, &n);
+    combo_t *c = auto_design(s, rs->target, rs->settings.seed, &n);
+    rs->design_alone = n == 1;
     rs->items = xcalloc(n ? n : 1, sizeof *rs->items);
     for (size_t i = 0; i < n; i++) {
         double v;
@@ -570,7 +603,7 @@ static bool propose_new(round_session *rs, cs_error *err)
         rs->measured = m;
         return true;
     }
-    if (m < ROUND_MIN_FIT)
+    if (m < fit_threshold(rs->study, rs->target, rs->settings.seed))
         return propose_design(rs, err);
     /* ask for more than the batch, so that the excluded combinations can be dropped */
     size_t skip = excluded(rs->journal, rs->target, 0);
@@ -630,7 +663,7 @@ size_t round_fit_runs(const round_session *rs, int target)
     bool none_left = rs->study->n_datasets <= 63 && search_remaining(rs->study->n_datasets, target, x, m) == 0;
     free(x);
     free(y);
-    return m < ROUND_MIN_FIT || (none_left && !(r && !r->committed && r->n_suggestions > 0)) ? 0 : m;
+    return m < fit_threshold(rs->study, target, rs->settings.seed) || (none_left && !(r && !r->committed && r->n_suggestions > 0)) ? 0 : m;
 }
 
 static bool decided_any(const round_session *rs)
@@ -1022,7 +1055,8 @@ const journal_run *round_last_waiting(const round_session *rs)
 {
     const journal *j = rs->journal;
     for (size_t i = j ? j->n_runs : 0; i-- > 0;)
-        if (journal_run_waiting(&j->runs[i]))
+        if (journal_run_waiting(&j->runs[i]) && j->runs[i].state != RUN_RUNNING &&
+            j->runs[i].state != RUN_SUBMITTING)
             return &j->runs[i];
     return NULL;
 }
@@ -1107,7 +1141,7 @@ bool round_commit(round_session *rs, size_t *queued, cs_error *err)
         return false;
     if (rs->launch && *queued > 0) {
         cs_error why;
-        if (launch_submit(rs->launch, rs->number, rs->launched, sizeof rs->launched, &why) < 0)
+        if (launch_submit_async(rs->launch, rs->number, rs->launched, sizeof rs->launched, &why) < 0)
             snprintf(rs->launched, sizeof rs->launched, "not submitted (comboscope launch retries): %s", why.msg);
     }
     return round_propose(rs, rs->target, err);
@@ -1446,6 +1480,16 @@ round_history_row *round_history(const round_session *rs, size_t *n)
     for (int t = 0; t < COMBO_MAX_DATASETS; t++)
         free(curves[t]);
     return rows;
+}
+
+bool round_launch_busy(const round_session *rs)
+{
+    return rs->launch && launch_busy(rs->launch);
+}
+
+bool round_launch_news(round_session *rs, char *msg, size_t n)
+{
+    return rs->launch && launch_news(rs->launch, msg, n);
 }
 
 /* ---- the lock held elsewhere: noticing that it is free, taking it over ------------------ */

@@ -12,8 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "comboscope/export.h"
+#include "comboscope/fileio.h"
 #include "comboscope/lattice.h"
 #include "comboscope/round.h"
+#include "comboscope/study_json.h"
 #include "comboscope/text.h"
 #include "ui.h"
 
@@ -192,7 +195,7 @@ void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const cha
     /* a prompt whose text would go nowhere is not opened: what follows would be lost, or
      * worse, taken for keys once it is closed */
     const struct view_ops *ops = app_view_ops(a->view);
-    if (kind != PROMPT_SEARCH && (!ops || !ops->prompt)) {
+    if (kind != PROMPT_SEARCH && kind != PROMPT_EXPORT && (!ops || !ops->prompt)) {
         app_message(a, true, "this view takes no typed text");
         return;
     }
@@ -221,6 +224,42 @@ void app_set_target(app *a, int dataset)
         }
         return;
     }
+}
+
+bool app_is_study_target(const app *a, int dataset)
+{
+    for (int i = 0; i < a->study->n_targets; i++)
+        if (a->study->targets[i] == dataset)
+            return true;
+    return false;
+}
+
+bool app_explore_target(app *a, int dataset)
+{
+    const study *s = a->study;
+    if (dataset < 0 || dataset >= s->n_datasets)
+        return false;
+    if (app_is_study_target(a, dataset)) {
+        app_set_target(a, dataset);
+        return true;
+    }
+    study_target_summary ts;
+    study_target_summarize(s, dataset, &ts);
+    char name[128];
+    text_sanitize(s->datasets[dataset].name, name, sizeof name);
+    if (!ts.measured) {
+        app_message(a, true, "%s has no scores to explore", name);
+        return false;
+    }
+    a->target = dataset; /* target_pos stays on the last study target: ] and [ go on from there */
+    for (int v = 1; v < VIEW_MAX; v++) {
+        const struct view_ops *ops = app_view_ops((enum view_id)v);
+        if (ops && a->state[v] && ops->target)
+            ops->target(a, a->state[v]);
+    }
+    app_message(a, false, "%s is not one of the study's targets: explored here, not in the Round view",
+                name);
+    return true;
 }
 
 void app_study_reloaded(app *a)
@@ -265,10 +304,18 @@ static int poll_results(app *a, bool force)
         return UI_REDRAW;
     }
     const study *before = a->study;
+    size_t events = a->session->journal ? a->session->journal->n_events : 0;
     int n = round_poll(a->session, force, &err);
     if (n < 0) {
         app_message(a, true, "%s", err.msg);
         return UI_REDRAW;
+    }
+    char news[1100];
+    if (round_launch_news(a->session, news, sizeof news)) {
+        /* what a commit's submissions answered (sbatch runs without blocking the screen) */
+        app_message(a, strstr(news, "not submitted") != NULL, "%s", news);
+        if (a->session->study == before)
+            return UI_REDRAW;
     }
     if (a->session->study != before) {
         app_study_reloaded(a);
@@ -283,6 +330,9 @@ static int poll_results(app *a, bool force)
             app_message(a, false, "tables read again: no new results");
         return UI_REDRAW;
     }
+    /* launched runs changed state (pending, running, failed...): the views show it */
+    if (a->session->journal && a->session->journal->n_events != events)
+        return UI_REDRAW;
     return UI_UNHANDLED;
 }
 
@@ -305,6 +355,14 @@ static int show_view(app *a, enum view_id id)
         app_message(a, false, "%s view: not available yet", names[id]);
         return UI_HANDLED | UI_REDRAW;
     }
+    if (id == VIEW_ROUND && a->target >= 0 && !app_is_study_target(a, a->target) && a->study->n_targets > 0) {
+        /* the search is stepped for the study's targets only */
+        char name[128];
+        text_sanitize(a->study->datasets[a->target].name, name, sizeof name);
+        app_set_target(a, a->study->targets[a->target_pos]);
+        app_message(a, false, "%s is not one of the study's targets: the Round view steps %s", name,
+                    a->study->datasets[a->target].name);
+    }
     a->view = id;
     a->help = false;
     const struct view_ops *ops = app_view_ops(id);
@@ -315,10 +373,54 @@ static int show_view(app *a, enum view_id id)
     return UI_HANDLED | UI_REDRAW;
 }
 
+int app_export_prompt(app *a, int kind, int metric, int target, const char *default_name)
+{
+    a->export_kind = kind;
+    a->export_metric = metric;
+    a->export_target = target;
+    app_prompt_open(a, PROMPT_EXPORT, "export CSV to: ", default_name);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* The export of the PROMPT_EXPORT prompt into name, relative to the study's directory. */
+static void export_write(app *a, const char *name)
+{
+    const study *s = a->study;
+    char why[256], safe[256];
+    text_sanitize(name, safe, sizeof safe);
+    if (!name[0]) {
+        app_message(a, false, "no file named: nothing written");
+        return;
+    }
+    const char *dir = s->dir ? s->dir : ".";
+    if (!file_path_confined(dir, name, why, sizeof why)) {
+        app_message(a, true, "%s: %s: nothing written", safe, why);
+        return;
+    }
+    char *path = path_join(dir, name);
+    cs_error err;
+    file_atomic fa;
+    long rows = -1;
+    if (file_atomic_open(&fa, path, &err)) {
+        rows = export_csv(fa.fp, s, (export_kind)a->export_kind, a->export_metric, a->export_target);
+        if (rows < 0) {
+            file_atomic_abort(&fa);
+            error_set(&err, path, 0, 0, "cannot write the export");
+        } else if (!file_atomic_commit(&fa, &err)) {
+            rows = -1;
+        }
+    }
+    if (rows < 0)
+        app_message(a, true, "%s", err.msg);
+    else
+        app_message(a, false, "wrote %s: %ld rows", safe, rows);
+    free(path);
+}
+
 int app_show_combo(app *a, enum view_id id, combo_t c, int dataset)
 {
     if (dataset >= 0 && dataset != a->target && combo_has(c, dataset))
-        app_set_target(a, dataset); /* a no-op unless it is one of the study's targets */
+        app_explore_target(a, dataset); /* a study target, or any dataset with scores */
     a->focus_view = id;
     a->focus_combo = c;
     return show_view(a, id);
@@ -393,7 +495,8 @@ static void draw_status(app *a)
     ui_fill(y, 0, COLS, ROLE_STATUS);
     const study *s = a->study;
     char left[256];
-    snprintf(left, sizeof left, " target %s %s %s %s", a->target >= 0 ? s->datasets[a->target].name : "-",
+    snprintf(left, sizeof left, " target %s%s %s %s %s", a->target >= 0 ? s->datasets[a->target].name : "-",
+             a->target >= 0 && !app_is_study_target(a, a->target) ? " (not a study target)" : "",
              a->g->bullet, s->metric >= 0 ? s->metrics[s->metric] : "-",
              s->goal == GOAL_MIN ? "(lower is better)" : "(higher is better)");
     const char *right = "t target  ? help  q quit ";
@@ -562,6 +665,13 @@ static int handle_prompt_key(app *a, int c)
         a->prompt = PROMPT_NONE;
     if (kind == PROMPT_SEARCH)
         return search_edit(a, a->prompt_text, done, cancelled);
+    if (kind == PROMPT_EXPORT) {
+        if (cancelled)
+            app_message(a, false, "cancelled: nothing written");
+        else if (done)
+            export_write(a, a->prompt_text);
+        return UI_HANDLED | UI_REDRAW;
+    }
     if (ops && ops->prompt)
         ops->prompt(a, st, kind, a->prompt_text, done, cancelled);
     return UI_HANDLED | UI_REDRAW;
@@ -862,7 +972,9 @@ static int run_loop(app *a, script *sc, cs_error *err)
                 return 0;
             if (c == ERR) {
                 /* idle: every few wake-ups, look at the tables' modification times */
-                if (++idle % 4 == 0 && !a->prompt && (poll_results(a, false) & UI_REDRAW))
+                /* (every wake-up while a commit's submissions go out) */
+                if ((++idle % 4 == 0 || (a->session && round_launch_busy(a->session))) && !a->prompt &&
+                    (poll_results(a, false) & UI_REDRAW))
                     dirty = true;
                 continue;
             }

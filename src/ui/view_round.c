@@ -184,9 +184,21 @@ static int draw_header(app *a, ui_rect r)
     else if (rs->oracle)
         ui_text_right(y, r.x + 1 + x + 1, r.w - 3 - x, ROLE_DIM, "oracle answers runs");
     y++;
+    predict_choice choice;
+    bool automatic = !rs->design && predict_auto_choice(rs->model, &choice);
     if (rs->design)
-        snprintf(buf, sizeof buf, "initial design (paper): %zu run%s measured, too few to fit a predictor",
-                 rs->measured, rs->measured == 1 ? "" : "s");
+        snprintf(buf, sizeof buf, "initial design (auto: %s): %zu run%s measured, too few to fit a predictor",
+                 rs->design_alone ? "the target alone, a small lattice" : "the paper's", rs->measured,
+                 rs->measured == 1 ? "" : "s");
+    else if (automatic) {
+        char why[200], runs[64];
+        if (rs->fit_sampled_from) /* a large table: the fit took a sample (round.h, ROUND_FIT_MAX) */
+            snprintf(runs, sizeof runs, "a sample of %zu of %zu runs", rs->measured, rs->fit_sampled_from);
+        else
+            snprintf(runs, sizeof runs, "%zu runs", rs->measured);
+        snprintf(buf, sizeof buf, "%s on %s  %s  batch %d", predict_choice_format(&choice, why, sizeof why), runs,
+                 rs->explore ? "explore" : search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
+    }
     else if (rs->has_cv && isfinite(rs->cv_spearman) && rs->fit_sampled_from)
         snprintf(buf, sizeof buf, "predictor %s (cv rho %.2f, mae %.4f on a sample of %zu of %zu runs)  %s  batch %d",
                  predict_kind_name(rs->settings.predictor), rs->cv_spearman, rs->cv_mae, rs->measured,
@@ -203,6 +215,8 @@ static int draw_header(app *a, ui_rect r)
                  predict_kind_name(rs->settings.predictor), rs->measured,
                  search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
     ui_text(y++, r.x + 1, r.w - 2, ROLE_NORMAL, buf);
+    if (!rs->design && rs->explore) /* auto has no skill yet: say so in words */
+        ui_text(y++, r.x + 1, r.w - 2, ROLE_BAD, "the predictor cannot rank these runs yet: suggestions explore");
     const study_target_summary *sum = &rs->summary;
     ui_fmt_score(sc, sizeof sc, sum->has_best, sum->best);
     ui_fmt_gain(g, sizeof g, sum->has_best && sum->has_baseline, sum->gain);
@@ -629,7 +643,7 @@ static int round_action(app *a, void *state, enum action act)
         if (rs->read_only)
             app_message(a, true, "%s", rs->read_only_why);
         else if (!run)
-            app_message(a, false, "no queued run is waiting: nothing to withdraw");
+            app_message(a, false, "nothing to withdraw: no run waits that has not started");
         else {
             v->ask = ASK_WITHDRAW;
             app_prompt_open(a, PROMPT_TEXT, "withdraw run: ", run->id);
