@@ -297,8 +297,8 @@ static int study_action(app *a, void *state, enum action act)
         const study_row *row = &v->rows[v->cursor];
         if (row->dataset < 0)
             break;
-        if (!row->target) {
-            app_message(a, true, "%s is not a target of this study", a->study->datasets[row->dataset].name);
+        if (!row->target) { /* explored, with a note that it is not one of the study's targets */
+            app_explore_target(a, row->dataset);
             break;
         }
         app_set_target(a, row->dataset);
