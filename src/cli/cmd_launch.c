@@ -83,6 +83,10 @@ static bool open_study(const char *path, bool need_lock, bool need_launch, opene
     }
     if (o->j->warning[0])
         fprintf(stderr, "%s\n", o->j->warning);
+    if (need_lock && !o->lock && o->j->read_only_why[0]) {
+        fprintf(stderr, "%s\n", o->j->read_only_why);
+        return false;
+    }
     if (need_lock && !o->lock) {
         char who[300] = "another process";
         if (holder.pid > 0)
@@ -262,7 +266,7 @@ int cmd_status(int argc, char **argv)
     if (o.lock && o.s->launch) {
         /* nobody else follows the runs: ask the engine now */
         launch_session *ls = launch_open(o.j, &err);
-        if (!ls || launch_poll_settle(ls, 2 * LAUNCH_TIMEOUT, &err) < 0) {
+        if (!ls || launch_poll_settle(ls, 2 * launch_timeout(), &err) < 0) {
             cli_error(&err);
             launch_free(ls);
             opened_free(&o);
