@@ -133,6 +133,7 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
 #define PREDICT_AUTO_CANDIDATES {PREDICT_GP, PREDICT_MLP}
 #define PREDICT_AUTO_N 2
 #define PREDICT_AUTO_FOLDS 5
+#define PREDICT_AUTO_GP_MAX 1000 /* above this many points auto leaves gp out (its exact fits grow as m^3) */
 
 /* Whether a cross-validated rank correlation rho on m points is clearly above zero: m >= 4
  * and rho above the one-sided 90% bound of no correlation, 1.2816 / sqrt(m - 1). */

@@ -325,7 +325,7 @@ static void auto_choose(int n, int target, const combo_t *x, const double *y, si
     c->points = m;
     double best = -INFINITY, second = -INFINITY;
     for (int i = 0; i < PREDICT_AUTO_N && m >= 4; i++) {
-        if (cand[i] == PREDICT_PAIRWISE && n > 32)
+        if ((cand[i] == PREDICT_PAIRWISE && n > 32) || (cand[i] == PREDICT_GP && m > PREDICT_AUTO_GP_MAX))
             continue;
         double rho, mae;
         if (!predict_cv(cand[i], n, target, x, y, m, PREDICT_AUTO_FOLDS, seed, &rho, &mae) || !isfinite(rho))

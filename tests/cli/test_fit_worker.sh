@@ -26,7 +26,7 @@ tm send-keys -t fit "'$CS' '$TMP/big.csv'; echo EXIT=\$?" Enter
 case_begin "a long fit: the seconds are counted, Esc cancels it at once"
 if wait_pane "1 Study" 300; then
     tm send-keys -t fit 4
-    wait_pane "fitting ensemble on a sample of 5000 of [0-9]+ runs.* [0-9]+ s +\(Esc cancels\)"
+    wait_pane "fitting auto on a sample of 5000 of [0-9]+ runs.* [0-9]+ s +\(Esc cancels\)"
     tm send-keys -t fit Escape
     wait_pane "fit cancelled \(Esc\)" 20
     case_begin "after a cancel the explorer answers keys at once"
