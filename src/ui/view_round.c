@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "comboscope/find.h"
+#include "comboscope/launch.h"
 #include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
@@ -346,12 +347,17 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
     }
     /* the queue: runs approved and not yet measured */
     const journal *j = rs->journal;
-    size_t open = 0, withdrawn = 0;
+    size_t open = 0, coming = 0, withdrawn = 0; /* coming: waiting and not failed, cancelled or lost */
     for (size_t i = 0; j && i < j->n_runs; i++) {
         open += journal_run_waiting(&j->runs[i]);
+        coming += journal_run_waiting(&j->runs[i]) && j->runs[i].state <= RUN_RUNNING;
         withdrawn += j->runs[i].withdrawn && j->events[j->runs[i].withdrawn_event].kind == JOURNAL_WITHDRAWN;
     }
-    if (open && y < y_end && !a->study->launch) { /* with an engine, the line above and R say more */
+    if (a->study->launch && !rs->oracle) { /* the engine brings them back; the line above counts them */
+        if (coming && y < y_end)
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "results come back by themselves from the %s; R lists the runs",
+                     a->study->launch->engine == LAUNCH_SLURM ? "Slurm engine" : "local engine");
+    } else if (open && y < y_end) {
         int x = ui_textf(y, r.x + 1, r.w - 2, ROLE_ACCENT, "queue: %zu run%s waiting for results:", open,
                          open == 1 ? "" : "s");
         for (size_t i = 0; i < j->n_runs && x < r.w - 8; i++)
