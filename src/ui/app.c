@@ -488,6 +488,13 @@ static void draw_status(app *a)
     }
     if (a->message[0]) {
         theme_role r = a->message_error ? ROLE_ERROR : ROLE_MESSAGE;
+        if (ui_text_width(a->message) > COLS - 2 && LINES > UI_MIN_LINES) {
+            /* a long message wraps onto the line above, over the view, until the next key */
+            ui_fill(y - 1, 0, COLS, r);
+            ui_fill(y, 0, COLS, r);
+            ui_text_wrap(y - 1, 1, COLS - 2, 2, r, a->message);
+            return;
+        }
         ui_fill(y, 0, COLS, r);
         ui_text(y, 1, COLS - 2, r, a->message);
         return;
