@@ -97,6 +97,14 @@ static int column_width(const study *s, int col)
     }
 }
 
+/* A column's width with its header whole: the name, and the sort arrow on the sort column
+ * ("task" and "size" were cut to "tas..." and "siz..." when sorted on). */
+static int header_width(const study *s, int col, int sort_col)
+{
+    int w = column_width(s, col), hw = ui_text_width(obs_table_column_name(s, col)) + (col == sort_col);
+    return hw > w ? hw : w;
+}
+
 static table_layout table_lay_out(const study *s, int width, int sort_col)
 {
     table_layout L = {0};
@@ -119,7 +127,7 @@ static table_layout table_lay_out(const study *s, int width, int sort_col)
         if (!queued[c])
             order[no++] = c, queued[c] = true;
     for (int i = 0; i < no; i++) {
-        int w = column_width(s, order[i]) + 1;
+        int w = header_width(s, order[i], sort_col) + 1;
         if (used + w + min_combo + 1 > width)
             continue;
         chosen[order[i]] = true;
@@ -131,7 +139,7 @@ static table_layout table_lay_out(const study *s, int width, int sort_col)
             want[nw++] = c;
     int x = 1;
     for (int i = 0; i < nw; i++) {
-        int w = want[i] == OBS_COL_COMBINATION ? width - used - 2 : column_width(s, want[i]);
+        int w = want[i] == OBS_COL_COMBINATION ? width - used - 2 : header_width(s, want[i], sort_col);
         L.col[L.n] = want[i];
         L.x[L.n] = x;
         L.w[L.n] = w;
