@@ -41,6 +41,7 @@
  *   ls = launch_open(j, &err)            writable journal of a study with `launch`; reconciles
  *   launch_submit(ls, round, msg, ...)   after queue_commit_round: "submitted round 5: Slurm
  *                                        job 4242, 3 runs"; blocks at most LAUNCH_TIMEOUT s
+ *   (or launch_submit_async: sbatch read by launch_poll, its answer from launch_news)
  *   launch_poll(ls, &err)                when idle: returns at once (a Slurm query runs in a
  *                                        child read without blocking), journals what changed
  *   launch_cancel / launch_resubmit      user actions, journaled before they are carried out
@@ -130,7 +131,8 @@ typedef struct launch_session launch_session;
  * submission). NULL with err set. */
 launch_session *launch_open(journal *j, cs_error *err);
 
-/* Stops following (runs keep going); kills an engine command still running. */
+/* Stops following (runs keep going): a submission still going out is waited for (at most
+ * LAUNCH_TIMEOUT) and journaled; an engine query still running is killed. */
 void launch_free(launch_session *ls);
 
 /* Submits every queued run of committed rounds (round > 0: only that round's), one engine
@@ -139,6 +141,22 @@ void launch_free(launch_session *ls);
  * "; "), or "" when there was nothing to submit. Returns the number of runs submitted, or -1
  * with err set (runs already submitted stay submitted and journaled). */
 int launch_submit(launch_session *ls, int round, char *msg, size_t n, cs_error *err);
+
+/* launch_submit for a program that must stay responsive (the explorer): the files are written
+ * and each submission's intent journaled, but the engine calls (sbatch) run as children read
+ * by launch_poll, one after the other; msg gets "submitting round 5 to Slurm: 3 runs". Once they
+ * have answered, launch_news says what launch_submit would have ("submitted round 5: Slurm job
+ * 4242, 3 runs"). The local engine starts at once (as launch_submit). Returns the number of
+ * runs being submitted, or -1 with err set (one is still going out: "a submission is still
+ * going out"). */
+int launch_submit_async(launch_session *ls, int round, char *msg, size_t n, cs_error *err);
+
+/* True while submissions of launch_submit_async are going out. */
+bool launch_busy(const launch_session *ls);
+
+/* Once, after launch_submit_async's submissions have all answered: true with what they say in
+ * msg (size n). */
+bool launch_news(launch_session *ls, char *msg, size_t n);
 
 /* What launch_submit would do, without doing it or writing anything: the engine command
  * and the generated batch script of every submission, as text (new string). */

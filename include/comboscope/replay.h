@@ -58,6 +58,21 @@ bool replay_check_complete(const study *s, int target, cs_error *err);
 bool replay_target(const study *s, int target, const replay_options *opt, replay_result *out,
                    cs_error *err);
 
+/* replay --joint: total runs until every target's best is measured, by one search that serves
+ * all targets at once (search_round_joint; the initial design the union of the targets' own
+ * designs) against per-target searches run one after another (each target's search starts
+ * from every run made so far, since a run scores every member, and adds its own design's
+ * unmeasured combinations first). Medians and 90th percentiles over the seeds; INFINITY as
+ * in replay_result. The table must be complete for every target (at most 20 datasets). */
+typedef struct replay_joint_result {
+    int targets;
+    double joint_median, joint_p90, sequential_median, sequential_p90;
+    int joint_found, sequential_found; /* seeds whose searches measured every target's best */
+} replay_joint_result;
+
+bool replay_joint(const study *s, const int *targets, int nt, const replay_options *opt, replay_joint_result *out,
+                  cs_error *err);
+
 /* Expected draws without replacement, among n candidates of which good are good, until the
  * first good one: (n + 1) / (good + 1). */
 double replay_random_runs(uint64_t n, uint64_t good);

@@ -59,7 +59,9 @@ typedef struct round_session {
     int number;                /* its number in the journal */
     search_settings settings;
     bool journaled;            /* the batch's `suggested` events are in the journal */
-    bool design;               /* too few runs to fit: the batch is the `paper` initial design */
+    bool design;               /* too few runs to fit: the batch is the `auto` initial design */
+    bool design_alone;         /* ... which is the target alone (a small lattice) */
+    bool explore;              /* auto's predictor cannot rank the runs: the batch explores */
     bool has_cv;
     double cv_spearman, cv_mae;
     size_t measured;           /* points the predictor was fitted on */
@@ -89,8 +91,9 @@ void round_session_free(round_session *rs);
 /* The round to work on for target: an uncommitted round in the journal is reopened with its
  * batch and decisions (its own target wins over the one asked for); else the predictor is
  * fitted and a new batch proposed (journaled later, see above). With fewer than 4 measured
- * runs for the target nothing is fitted: the batch is the unmeasured part of the `paper`
- * initial design (search.h), without predictions. False with err set. */
+ * runs for the target (fewer than the design's size when the `auto` design is smaller: the
+ * target alone) nothing is fitted: the batch is the unmeasured part of the `auto` initial
+ * design (search.h), as replay and suggest start, without predictions. False with err set. */
 bool round_propose(round_session *rs, int target, cs_error *err);
 
 /* How many measured runs proposing a round for target would fit the predictor on: what
@@ -172,9 +175,17 @@ size_t round_approved(const round_session *rs);
  * suggestions as left open (`left_open`), writes the queue file, and, with an oracle, answers
  * the queued runs and records their results; with a `launch` object (and no oracle), submits
  * them through its engine and says so in rs->launched (a failed submission is said there too:
- * the commit stands and the runs stay queued, for `comboscope launch`). Then proposes the next
- * round for the same target. *queued gets how many runs were queued. */
+ * the commit stands and the runs stay queued, for `comboscope launch`). Slurm's sbatch does not
+ * block: rs->launched says "submitting round 5 to Slurm: 3 runs", round_poll reads sbatch's
+ * answer and round_launch_news then says "submitted round 5: Slurm job 4242, 3 runs". Then
+ * proposes the next round for the same target. *queued gets how many runs were queued. */
 bool round_commit(round_session *rs, size_t *queued, cs_error *err);
+
+/* True while a commit's submissions are going out (poll often: round_poll reads them). */
+bool round_launch_busy(const round_session *rs);
+
+/* Once, after a commit's submissions have all answered: true with what they say in msg. */
+bool round_launch_news(round_session *rs, char *msg, size_t n);
 
 /* The prediction of the fitted model for combination c (which must contain the target); false
  * when no model is fitted. For the combination editor: cheap, no refit. */

@@ -102,6 +102,26 @@ int search_round_model(const search_settings *s, const predict_model *model, int
                        const combo_t *x, const double *y, size_t m, search_suggestion *out,
                        search_info *info);
 
+/* A round for several targets at once (one run scores every member, so one run can serve
+ * several targets): each candidate, an unmeasured combination containing at least one of the
+ * targets, is valued by the sum over the targets it contains of that target's improvement
+ * z_t = max(0, (a_t - best_t) / sd_t), where a_t is the acquisition rule's value under that
+ * target's own model (fitted on runs as search_round_runs does), best_t the target's best
+ * measured score and sd_t the spread of its measured scores (so that targets on different
+ * scales weigh alike); ties (every z 0, as late in a search by the mean) go to the larger
+ * largest a_t - best_t. The k best by that value are the batch (no believer update across
+ * targets). Up to SEARCH_ENUMERATE_MAX datasets. */
+typedef struct search_joint_pick {
+    combo_t combo;
+    double value;                    /* the joint value: the sum of z over its targets */
+    double z[COMBO_MAX_DATASETS];    /* per target (index into targets[]): z_t, NAN if not a member */
+    double predicted[COMBO_MAX_DATASETS]; /* per target: the predicted score, NAN if not a member */
+} search_joint_pick;
+
+/* Writes up to st->batch picks to out, best first; returns how many, or -1 with err set. */
+int search_round_joint(const search_settings *st, const int *targets, int nt, const predict_runs *runs,
+                       search_joint_pick *out, cs_error *err);
+
 /* Initial designs. */
 typedef enum search_design_kind {
     DESIGN_SINGLES,

@@ -16,7 +16,8 @@
 static const char replay_help[] =
     "usage: comboscope replay TABLE [--target NAME | --all] [--predictor NAME]\n"
     "                         [--acquisition NAME] [--batch B] [--init DESIGN] [--budget N]\n"
-    "                         [--patience R] [--seeds N] [--seed S] [--pool] [--json]\n\n"
+    "                         [--patience R] [--seeds N] [--seed S] [--pool | --joint]\n"
+    "                         [--json]\n\n"
     "Treat a complete table as the oracle and run the search from scratch against it, once\n"
     "per seed. Per target: median and 90th percentile over the seeds of the runs (initial\n"
     "design included, whole rounds counted) until the best combination is measured and until\n"
@@ -32,6 +33,8 @@ static const char replay_help[] =
     "  --seeds N           searches per target (default 10)\n"
     "  --seed S            first seed (default 1)\n"
     "  --pool              pool-based: the candidates are the table's measured combinations\n"
+    "  --joint             total runs until every target's best is measured: one search serving\n"
+    "                      all the targets at once against per-target searches one after another\n"
     "                      (the table need not be complete)\n"
     "  --json              print one JSON object\n"
     "  --metric NAME       use this metric column\n"
@@ -46,6 +49,52 @@ static const char *fmt_runs(double v, char *buf, size_t n)
     else
         snprintf(buf, n, "-");
     return buf;
+}
+
+/* replay --joint: one search for every target against per-target searches one after another. */
+static int print_joint(const study *s, const char *path, const int *targets, int nt, const replay_options *ro,
+                       bool json)
+{
+    cs_error err;
+    replay_joint_result r;
+    if (!replay_joint(s, targets, nt, ro, &r, &err)) {
+        cli_error(&err);
+        return EXIT_INVALID;
+    }
+    char init_buf[32], safe[1024], a[32], b[32], c[32], d[32];
+    search_design_format(&ro->init, init_buf, sizeof init_buf);
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "table", path);
+        cJSON_AddStringToObject(o, "predictor", predict_kind_name(ro->search.predictor));
+        cJSON_AddStringToObject(o, "acquisition", search_acquisition_name(ro->search.acquisition));
+        cJSON_AddNumberToObject(o, "batch", ro->search.batch);
+        cJSON_AddStringToObject(o, "init", init_buf);
+        cJSON_AddNumberToObject(o, "seeds", ro->seeds);
+        cJSON *t = cJSON_AddArrayToObject(o, "targets");
+        for (int i = 0; i < nt; i++)
+            cJSON_AddItemToArray(t, cJSON_CreateString(s->datasets[targets[i]].name));
+        cJSON *j = cJSON_AddObjectToObject(o, "joint");
+        cli_json_num(j, "median", r.joint_median);
+        cli_json_num(j, "p90", r.joint_p90);
+        cJSON_AddNumberToObject(j, "found", r.joint_found);
+        cJSON *q = cJSON_AddObjectToObject(o, "one_after_another");
+        cli_json_num(q, "median", r.sequential_median);
+        cli_json_num(q, "p90", r.sequential_p90);
+        cJSON_AddNumberToObject(q, "found", r.sequential_found);
+        cli_json_print(o);
+        return EXIT_OK;
+    }
+    printf("replay --joint %s: predictor %s, acquisition %s, batch %d, init %s, %d seed%s, %d target%s\n",
+           text_sanitize(path, safe, sizeof safe), predict_kind_name(ro->search.predictor),
+           search_acquisition_name(ro->search.acquisition), ro->search.batch, init_buf, ro->seeds,
+           ro->seeds == 1 ? "" : "s", nt, nt == 1 ? "" : "s");
+    printf("total runs until every target's best is measured (median / p90 over seeds; initial designs included)\n");
+    printf("  one search serving every target   %7s %7s   found %d/%d\n", fmt_runs(r.joint_median, a, sizeof a),
+           fmt_runs(r.joint_p90, b, sizeof b), r.joint_found, ro->seeds);
+    printf("  per-target searches in turn       %7s %7s   found %d/%d\n", fmt_runs(r.sequential_median, c, sizeof c),
+           fmt_runs(r.sequential_p90, d, sizeof d), r.sequential_found, ro->seeds);
+    return EXIT_OK;
 }
 
 /* Progress on stderr while it is a terminal: "replay: 37 of 120 searches (12 targets x 10
@@ -127,11 +176,12 @@ int cmd_replay(int argc, char **argv)
         {"acquisition", 'a', "NAME", 0}, {"batch", 'b', "B", 0}, {"init", 'i', "DESIGN", 0},
         {"budget", 'B', "N", 0},     {"patience", 'P', "R", 0},  {"seeds", 'n', "N", 0},
         {"seed", 's', "S", 0},       {"json", 'j', NULL, 0},     {"metric", 'm', "NAME", 0},
-        {"goal", 'g', "max|min", 0}, {"pool", 'o', NULL, 0},        {NULL, 0, NULL, 0},
+        {"goal", 'g', "max|min", 0}, {"pool", 'o', NULL, 0},        {"joint", 'J', NULL, 0},
+        {NULL, 0, NULL, 0},
     };
     static const char *const goals[] = {"max", "min", NULL};
     const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL, *init_name = "auto";
-    bool all = false, json = false, pool = false;
+    bool all = false, json = false, pool = false, joint = false;
     long batch = 1, budget = 0, patience = 0, seeds = 10, seed = 1;
     study_open_options opt = {0};
     cli_args p;
@@ -166,6 +216,7 @@ int cmd_replay(int argc, char **argv)
             break;
         case 'j': json = true; break;
         case 'o': pool = true; break;
+        case 'J': joint = true; break;
         case 'm': opt.metric = p.value; break;
         case 'g':
             if (!cli_choice(&p, goals, &g))
@@ -178,6 +229,8 @@ int cmd_replay(int argc, char **argv)
         return p.status;
     if (cli_want_operands(&p, 1, 1, "TABLE"))
         return EXIT_USAGE;
+    if (pool && joint)
+        return cli_usage_error("replay", "--pool and --joint exclude each other");
     if (all && target_name)
         return cli_usage_error("replay", "--target and --all exclude each other");
     const char *path = p.operands[0];
@@ -217,6 +270,10 @@ int cmd_replay(int argc, char **argv)
             cli_error(&err);
             goto done;
         }
+    if (joint) {
+        rc = print_joint(s, path, targets, nt, &ro, json);
+        goto done;
+    }
     replay_result *res = xcalloc((size_t)nt, sizeof *res);
     progress pg = {0, (long)nt * seeds, nt, seeds, {0, 0}, {0, 0}};
     if (isatty(STDERR_FILENO)) {

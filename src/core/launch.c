@@ -855,6 +855,8 @@ static void say_submitted(char *msg, size_t n, const char *engine, int round, co
 static int submit_plans(launch_session *ls, int round, const char *only, char *msg, size_t n, cs_error *err)
 {
     journal *j = ls->j;
+    if (ls->async)
+        return error_set(err, NULL, 0, 0, "a submission is still going out: wait for it"), -1;
     if (msg && n)
         msg[0] = '\0';
     int max = ls->ops->max_batch ? ls->ops->max_batch(ls) : 0;
@@ -925,6 +927,170 @@ static int submit_plans(launch_session *ls, int round, const char *only, char *m
 int launch_submit(launch_session *ls, int round, char *msg, size_t n, cs_error *err)
 {
     return submit_plans(ls, round, NULL, msg, n, err);
+}
+
+/* ---- submissions that go out without blocking ------------------------------------------------ */
+
+struct launch_async {
+    plan *plans;
+    size_t n, next;
+    bool in_flight;
+    char jobs[256];   /* job ids of the round being summed up */
+    int jobs_round;
+    size_t jobs_runs;
+    int jobs_count;
+};
+
+static void news_add(launch_session *ls, const char *fmt, const char *a, int round)
+{
+    size_t used = strlen(ls->news);
+    char text[600];
+    snprintf(text, sizeof text, fmt, round, a);
+    snprintf(ls->news + used, sizeof ls->news - used, "%s%s", used ? "; " : "", text);
+}
+
+static void async_flush_jobs(launch_session *ls)
+{
+    struct launch_async *as = ls->async;
+    if (as->jobs_round)
+        say_submitted(ls->news, sizeof ls->news, ls->ops->name, as->jobs_round, as->jobs, as->jobs_runs,
+                      as->jobs_count > 1);
+    as->jobs[0] = '\0';
+    as->jobs_round = 0;
+    as->jobs_runs = 0;
+    as->jobs_count = 0;
+}
+
+static void async_done(launch_session *ls)
+{
+    struct launch_async *as = ls->async;
+    if (!as)
+        return;
+    async_flush_jobs(ls);
+    plans_free(as->plans, as->n);
+    free(as);
+    ls->async = NULL;
+    ls->has_news = ls->news[0] != '\0';
+}
+
+/* Journals the intent of the next plan and starts its engine call; on to the next when it
+ * cannot even start. -1 on a journal failure. */
+static int async_start_next(launch_session *ls, cs_error *err)
+{
+    struct launch_async *as = ls->async;
+    journal *j = ls->j;
+    while (as->next < as->n) {
+        plan *p = &as->plans[as->next];
+        char(*ids)[JOURNAL_RUN_MAX] = xmalloc(p->n * sizeof *ids);
+        for (size_t i = 0; i < p->n; i++)
+            snprintf(ids[i], JOURNAL_RUN_MAX, "%s", j->runs[p->runs[i]].id);
+        bool ok = journal_append_submitting(j, p->round, p->id, ls->ops->name, p->name,
+                                            (const char(*)[JOURNAL_RUN_MAX])ids, p->n, err);
+        free(ids);
+        if (!ok)
+            return -1;
+        launch_batch b = plan_batch(p);
+        cs_error why;
+        if (ls->ops->submit_begin(ls, &b, &why)) {
+            as->in_flight = true;
+            return 0;
+        }
+        if (!journal_append_submitted(j, p->id, "", why.msg, err))
+            return -1;
+        news_add(ls, "round %d not submitted: %s", why.msg, p->round);
+        as->next++;
+    }
+    async_done(ls);
+    return 0;
+}
+
+/* Reads the engine call in flight; journals its outcome. Returns events journaled, -1. */
+static int async_step(launch_session *ls, cs_error *err)
+{
+    struct launch_async *as = ls->async;
+    if (!as || !as->in_flight)
+        return 0;
+    char job[JOURNAL_JOB_MAX] = "";
+    cs_error why;
+    int r = ls->ops->submit_step(ls, job, &why);
+    if (r == 0)
+        return 0;
+    plan *p = &as->plans[as->next];
+    as->in_flight = false;
+    int events = 0;
+    if (r == 1) {
+        if (!journal_append_submitted(ls->j, p->id, job, NULL, err))
+            return -1;
+        events++;
+        if (as->jobs_round && as->jobs_round != p->round)
+            async_flush_jobs(ls);
+        as->jobs_round = p->round;
+        size_t used = strlen(as->jobs);
+        snprintf(as->jobs + used, sizeof as->jobs - used, "%s%s", used ? ", " : "", job);
+        as->jobs_runs += p->n;
+        as->jobs_count++;
+    } else if (r == 2) {
+        if (!journal_append_submitted(ls->j, p->id, "", why.msg, err))
+            return -1;
+        events++;
+        news_add(ls, "round %d not submitted: %s", why.msg, p->round);
+    } else {
+        news_add(ls, "round %d: %s (looked up by its name later)", why.msg, p->round);
+    }
+    as->next++;
+    return async_start_next(ls, err) < 0 ? -1 : events;
+}
+
+int launch_submit_async(launch_session *ls, int round, char *msg, size_t n, cs_error *err)
+{
+    if (!ls->ops->submit_begin)
+        return launch_submit(ls, round, msg, n, err);
+    if (ls->async)
+        return error_set(err, NULL, 0, 0, "a submission is still going out: wait for it"), -1;
+    if (msg && n)
+        msg[0] = '\0';
+    journal *j = ls->j;
+    int max = ls->ops->max_batch ? ls->ops->max_batch(ls) : 0;
+    size_t np;
+    plan *plans = plans_make(j, round, NULL, max, &np);
+    size_t runs = 0;
+    for (size_t k = 0; k < np; k++) {
+        if (!plan_build(j, &plans[k], err) || !plan_write(j, &plans[k], ls->ops, err)) {
+            plans_free(plans, np);
+            return -1;
+        }
+        runs += plans[k].n;
+    }
+    if (np == 0) {
+        free(plans);
+        return 0;
+    }
+    ls->async = xcalloc(1, sizeof *ls->async);
+    ls->async->plans = plans;
+    ls->async->n = np;
+    ls->news[0] = '\0';
+    ls->has_news = false;
+    if (msg && n)
+        snprintf(msg, n, "submitting round %d to %s: %zu run%s", plans[0].round,
+                 strcmp(ls->ops->name, "slurm") == 0 ? "Slurm" : ls->ops->name, runs, runs == 1 ? "" : "s");
+    if (async_start_next(ls, err) < 0)
+        return -1;
+    return (int)runs;
+}
+
+bool launch_busy(const launch_session *ls)
+{
+    return ls && ls->async;
+}
+
+bool launch_news(launch_session *ls, char *msg, size_t n)
+{
+    if (!ls || !ls->has_news)
+        return false;
+    snprintf(msg, n, "%s", ls->news);
+    ls->has_news = false;
+    ls->news[0] = '\0';
+    return true;
 }
 
 char *launch_dry_run(const journal *j, cs_error *err)
@@ -1007,6 +1173,8 @@ launch_session *launch_open(journal *j, cs_error *err)
     launch_session *ls = xcalloc(1, sizeof *ls);
     ls->j = j;
     ls->ops = ops_of(s->launch->engine);
+    if (ls->ops->prefetch)
+        ls->ops->prefetch(ls);
     if (reconcile(ls, err) < 0) {
         launch_free(ls);
         return NULL;
@@ -1018,6 +1186,20 @@ void launch_free(launch_session *ls)
 {
     if (!ls)
         return;
+    /* a submission going out is waited for, so that its outcome is journaled */
+    cs_error ignore;
+    double until = launch_now() + LAUNCH_TIMEOUT + 1;
+    while (ls->async && launch_now() < until) {
+        if (async_step(ls, &ignore) < 0)
+            break;
+        if (ls->async)
+            usleep(10000);
+    }
+    if (ls->async) {
+        plans_free(ls->async->plans, ls->async->n);
+        free(ls->async);
+        ls->async = NULL;
+    }
     if (ls->engine)
         launch_slurm_ops.release(ls); /* the only engine with state of its own */
     free(ls->seen);
@@ -1110,7 +1292,9 @@ int launch_poll(launch_session *ls, cs_error *err)
 {
     journal *j = ls->j;
     double now = launch_now();
-    int events = 0;
+    int events = async_step(ls, err);
+    if (events < 0)
+        return -1;
     bool open_intent = false;
     for (size_t k = 0; k < j->n_submissions; k++)
         open_intent |= !j->submissions[k].submitted;

@@ -72,6 +72,14 @@ typedef struct launch_engine_ops {
     /* Submits b: 1 with job set, 0 definitely not submitted (err says why), -1 unknown (a
      * timeout: the intent stays open and is reconciled later). */
     int (*submit)(launch_session *ls, const launch_batch *b, char job[JOURNAL_JOB_MAX], cs_error *err);
+    /* The same without blocking (NULL: submit is quick enough, as local's fork): begin starts
+     * the engine call (false with err set: it could not even start, so nothing was
+     * submitted); step reads it: 0 still running, 1 submitted (job set), 2 certainly not
+     * submitted (err says why), 3 unknown (a timeout: err says so; reconciled by name). */
+    bool (*submit_begin)(launch_session *ls, const launch_batch *b, cs_error *err);
+    int (*submit_step)(launch_session *ls, char job[JOURNAL_JOB_MAX], cs_error *err);
+    /* Starts asking, without blocking, what max_batch will need (NULL: nothing to ask). */
+    void (*prefetch)(launch_session *ls);
     /* After a crash: the job of a submission whose outcome was never journaled, by its name.
      * 1 found (job set), 0 certainly not submitted, -1 cannot tell now. */
     int (*find)(launch_session *ls, const journal_submission *sub, const char *name,
@@ -98,6 +106,9 @@ struct launch_session {
     double last_poll;      /* launch_now() of the last poll that did something */
     double last_reconcile;
     bool querying;         /* an engine query is in flight */
+    struct launch_async *async; /* submissions going out without blocking (launch_submit_async) */
+    char news[1024];       /* what finished submissions say, for launch_news */
+    bool has_news;
     unsigned long cycles;  /* complete polls (engine answer and status files) so far */
     void *engine;          /* the engine's own state */
 };

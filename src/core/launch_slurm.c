@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "comboscope/text.h"
 #include "launch_engine.h"
@@ -17,6 +18,8 @@ typedef struct slurm_state {
     launch_child child;
     int accounting;     /* -1 not known yet, 0 disabled, 1 enabled */
     int max_array;      /* 0: not asked yet */
+    launch_child config; /* scontrol show config, asked for at open without waiting */
+    launch_child submit; /* sbatch of launch_submit_async */
     char jobs[1024];    /* the job ids asked about, comma-separated */
 } slurm_state;
 
@@ -26,6 +29,8 @@ static slurm_state *state_of(launch_session *ls)
         slurm_state *st = xcalloc(1, sizeof *st);
         st->accounting = -1;
         st->child.fd = -1;
+        st->config.fd = -1;
+        st->submit.fd = -1;
         ls->engine = st;
     }
     return ls->engine;
@@ -105,34 +110,65 @@ static const char *first_line(const char *out, char *buf, size_t n)
     return text_sanitize(raw, buf, n);
 }
 
-static int slurm_submit(launch_session *ls, const launch_batch *b, char job[JOURNAL_JOB_MAX], cs_error *err)
+/* sbatch's answer (--parsable: "JOBID" or "JOBID;CLUSTER"): 1 job, 2 refused, 3 unknown. */
+static int sbatch_outcome(const launch_child *c, char job[JOURNAL_JOB_MAX], cs_error *err)
 {
+    char line[256];
+    if (c->timed_out || c->status < 0) {
+        error_set(err, NULL, 0, 0, "sbatch %s", c->timed_out ? "did not answer in time" : "was killed");
+        return 3;
+    }
+    if (c->status != 0) {
+        error_set(err, NULL, 0, 0, "sbatch failed (exit %d): %s", c->status, first_line(c->out, line, sizeof line));
+        return 2;
+    }
+    size_t k = strspn(c->out, "0123456789");
+    if (k == 0 || k >= JOURNAL_JOB_MAX) {
+        error_set(err, NULL, 0, 0, "sbatch answered \"%s\", not a job id", first_line(c->out, line, sizeof line));
+        return 3;
+    }
+    snprintf(job, JOURNAL_JOB_MAX, "%.*s", (int)k, c->out);
+    return 1;
+}
+
+static bool slurm_submit_begin(launch_session *ls, const launch_batch *b, cs_error *err)
+{
+    slurm_state *st = state_of(ls);
     char *argv[SLURM_MAX_ARGS + 1];
     char **store;
     sbatch_argv(launch_config_of(ls), b, argv, &store);
-    char *out = NULL;
-    int st = launch_child_run(argv, LAUNCH_TIMEOUT, &out, err);
+    bool ok = launch_child_start(&st->submit, argv, LAUNCH_TIMEOUT, err);
     store_free(store);
-    char line[256];
-    if (st < 0) {
-        free(out);
-        return -1; /* timed out or killed: it may have gone through */
-    }
-    if (st != 0) {
-        error_set(err, NULL, 0, 0, "sbatch failed (exit %d): %s", st, first_line(out, line, sizeof line));
-        free(out);
+    return ok;
+}
+
+static int slurm_submit_step(launch_session *ls, char job[JOURNAL_JOB_MAX], cs_error *err)
+{
+    slurm_state *st = state_of(ls);
+    if (!launch_child_step(&st->submit))
         return 0;
-    }
-    /* --parsable: "JOBID" or "JOBID;CLUSTER" */
-    size_t k = strspn(out, "0123456789");
-    if (k == 0 || k >= JOURNAL_JOB_MAX) {
-        error_set(err, NULL, 0, 0, "sbatch answered \"%s\", not a job id", first_line(out, line, sizeof line));
-        free(out);
-        return -1; /* something may have been submitted: reconcile by name */
-    }
-    snprintf(job, JOURNAL_JOB_MAX, "%.*s", (int)k, out);
-    free(out);
-    return 1;
+    int r = sbatch_outcome(&st->submit, job, err);
+    launch_child_done(&st->submit);
+    return r;
+}
+
+static int slurm_submit(launch_session *ls, const launch_batch *b, char job[JOURNAL_JOB_MAX], cs_error *err)
+{
+    if (!slurm_submit_begin(ls, b, err))
+        return 0;
+    int r;
+    while ((r = slurm_submit_step(ls, job, err)) == 0)
+        usleep(5000);
+    return r == 1 ? 1 : r == 2 ? 0 : -1;
+}
+
+static void slurm_prefetch(launch_session *ls)
+{
+    slurm_state *st = state_of(ls);
+    char *argv[] = {"scontrol", "show", "config", NULL};
+    cs_error ignore;
+    if (st->max_array == 0 && st->config.pid <= 0 && !launch_child_start(&st->config, argv, LAUNCH_TIMEOUT, &ignore))
+        st->max_array = 1001;
 }
 
 static int slurm_find(launch_session *ls, const journal_submission *sub, const char *name, char job[JOURNAL_JOB_MAX],
@@ -333,13 +369,14 @@ static bool slurm_cancel(launch_session *ls, const journal_submission *sub, size
 static int slurm_max_batch(launch_session *ls)
 {
     slurm_state *st = state_of(ls);
+    if (st->max_array == 0 && st->config.pid <= 0)
+        slurm_prefetch(ls);
     if (st->max_array == 0) {
-        char *argv[] = {"scontrol", "show", "config", NULL};
-        char *out = NULL;
-        cs_error ignore;
-        int rc = launch_child_run(argv, LAUNCH_TIMEOUT, &out, &ignore);
-        st->max_array = launch_parse_max_array(rc == 0 && out ? out : "", 1001);
-        free(out);
+        /* usually answered long ago (asked at open); else wait, at most LAUNCH_TIMEOUT */
+        while (!launch_child_step(&st->config))
+            usleep(5000);
+        st->max_array = launch_parse_max_array(st->config.status == 0 && st->config.out ? st->config.out : "", 1001);
+        launch_child_done(&st->config);
     }
     return st->max_array; /* indices 0 .. MaxArraySize-1 */
 }
@@ -350,6 +387,8 @@ static void slurm_release(launch_session *ls)
     if (!st)
         return;
     launch_child_done(&st->child);
+    launch_child_done(&st->config);
+    launch_child_done(&st->submit);
     free(st);
     ls->engine = NULL;
 }
@@ -359,6 +398,9 @@ const launch_engine_ops launch_slurm_ops = {
     .command_text = slurm_command_text,
     .prepare = NULL,
     .submit = slurm_submit,
+    .submit_begin = slurm_submit_begin,
+    .submit_step = slurm_submit_step,
+    .prefetch = slurm_prefetch,
     .find = slurm_find,
     .query = slurm_query,
     .cancel = slurm_cancel,

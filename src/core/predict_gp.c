@@ -20,7 +20,7 @@ struct gp_model {
     double kt[65];   /* sf2 * exp(-theta * hamming), by distance */
     double *L;       /* Cholesky factor of K = sf2 (R + lambda I), m x m row-major, lower */
     double *alpha;   /* K^-1 y */
-    double *u;       /* GP_PAIRS x m: K^-1 (prior draw at x + noise draw) */
+    double *u;       /* m x (1 + GP_PAIRS), run-major: alpha, then K^-1 (prior draw at x + noise draw) */
     uint64_t *feat;  /* GP_PAIRS x GP_FEATURES Walsh feature masks */
     double *w;       /* GP_PAIRS x GP_FEATURES weights, scaled by sqrt(sf2 / GP_FEATURES) */
 };
@@ -183,7 +183,7 @@ gp_model *gp_fit(int d, const uint64_t *x, const double *y, size_t m, const gp_h
         g->w[q] = scale * rng_normal(&rng);
     }
     /* B (m x GP_PAIRS): each pair's prior draw at the runs plus a noise draw, solved at once. */
-    g->u = xmalloc((size_t)GP_PAIRS * (m ? m : 1) * sizeof *g->u);
+    g->u = xmalloc((size_t)(GP_PAIRS + 1) * (m ? m : 1) * sizeof *g->u);
     double *B = xmalloc((size_t)GP_PAIRS * (m ? m : 1) * sizeof *B);
     double noise = sqrt(g->h.sf2 * g->h.lambda);
     for (int q = 0; q < GP_PAIRS; q++) {
@@ -198,9 +198,11 @@ gp_model *gp_fit(int d, const uint64_t *x, const double *y, size_t m, const gp_h
     }
     if (m)
         linalg_chol_solve_many(g->L, (int)m, B, GP_PAIRS);
-    for (int q = 0; q < GP_PAIRS; q++)
-        for (size_t i = 0; i < m; i++)
-            g->u[(size_t)q * m + i] = B[i * GP_PAIRS + (size_t)q];
+    for (size_t i = 0; i < m; i++) {
+        g->u[i * (GP_PAIRS + 1)] = g->alpha[i];
+        for (int q = 0; q < GP_PAIRS; q++)
+            g->u[i * (GP_PAIRS + 1) + 1 + (size_t)q] = B[i * GP_PAIRS + (size_t)q];
+    }
     free(B);
     free(H);
     free(z);
@@ -244,20 +246,21 @@ void gp_posterior(const gp_model *g, uint64_t x, double *mean, double *var)
 void gp_eval_members(const gp_model *g, uint64_t x, double *out)
 {
     size_t m = g->m;
-    double mu = 0, corr[GP_PAIRS] = {0};
-    for (size_t i = 0; i < m; i++) {
+    double acc[GP_PAIRS + 1] = {0}; /* k(x, X) times alpha, then times each u */
+    const double *u = g->u;
+    for (size_t i = 0; i < m; i++, u += GP_PAIRS + 1) {
         double k = g->kt[hamming(x, g->x[i])];
-        mu += k * g->alpha[i];
-        for (int q = 0; q < GP_PAIRS; q++)
-            corr[q] += k * g->u[(size_t)q * m + i];
+        for (int q = 0; q <= GP_PAIRS; q++)
+            acc[q] += k * u[q];
     }
+    double mu = acc[0];
     for (int q = 0; q < GP_PAIRS; q++) {
         const uint64_t *fm = g->feat + (size_t)q * GP_FEATURES;
         const double *fw = g->w + (size_t)q * GP_FEATURES;
         double f = 0;
         for (int j = 0; j < GP_FEATURES; j++)
-            f += __builtin_popcountll(x & fm[j]) & 1 ? -fw[j] : fw[j];
-        double dev = f - corr[q];
+            f += fw[j] * (double)(1 - 2 * (__builtin_popcountll(x & fm[j]) & 1));
+        double dev = f - acc[1 + q];
         out[2 * q] = mu + dev;
         out[2 * q + 1] = mu - dev;
     }
@@ -287,7 +290,7 @@ struct gp_cursor {
  * compares the cursor with gp_eval_members). */
 static double coef_at(const gp_model *g, size_t i, int q)
 {
-    return q == 0 ? g->alpha[i] : g->u[(size_t)(q - 1) * g->m + i];
+    return g->u[i * (GP_PAIRS + 1) + (size_t)q]; /* gp_fit stores alpha as column 0 */
 }
 
 gp_cursor *gp_cursor_new(const gp_model *g)

@@ -327,3 +327,153 @@ bool replay_target(const study *s, int target, const replay_options *opt, replay
     free(sc);
     return ok;
 }
+
+/* ---------- several targets ---------- */
+
+typedef struct joint_run {
+    const study *s;
+    int n, nt;
+    const int *targets;
+    const double *best; /* per target, sign-adjusted */
+    double sign;
+    combo_t *x;
+    double *sc;
+    size_t m, cap;
+    unsigned char *done; /* by combination */
+    bool found[COMBO_MAX_DATASETS];
+    int n_found;
+} joint_run;
+
+static void joint_add(joint_run *r, combo_t c)
+{
+    if (r->done[c])
+        return;
+    r->done[c] = 1;
+    if (r->m >= r->cap) { /* record_run grows sc; x follows */
+        r->x = xrealloc(r->x, r->cap * 2 * sizeof *r->x);
+    }
+    record_run(r->s, c, &r->sc, &r->cap, r->m);
+    r->x[r->m++] = c;
+    for (int j = 0; j < r->nt; j++) {
+        double v;
+        if (!r->found[j] && combo_has(c, r->targets[j]) && study_score(r->s, c, r->targets[j], &v) &&
+            r->sign * v >= r->best[j]) {
+            r->found[j] = true;
+            r->n_found++;
+        }
+    }
+}
+
+static void joint_design(joint_run *r, int target, uint64_t seed, const replay_options *opt)
+{
+    int task[COMBO_MAX_DATASETS];
+    for (int i = 0; i < r->n; i++)
+        task[i] = r->s->datasets[i].task;
+    size_t nd;
+    combo_t *d = search_initial_design(&opt->init, r->n, target, task, seed, &nd);
+    for (size_t i = 0; i < nd; i++)
+        joint_add(r, d[i]);
+    free(d);
+}
+
+bool replay_joint(const study *s, const int *targets, int nt, const replay_options *opt, replay_joint_result *out,
+                  cs_error *err)
+{
+    int n = s->n_datasets;
+    memset(out, 0, sizeof *out);
+    out->targets = nt;
+    if (nt < 1 || nt > COMBO_MAX_DATASETS)
+        return error_set(err, s->path, 0, 0, "replay --joint needs at least one target");
+    for (int j = 0; j < nt; j++)
+        if (!replay_check_complete(s, targets[j], err))
+            return false;
+    double sign = s->goal == GOAL_MIN ? -1 : 1, best[COMBO_MAX_DATASETS];
+    uint64_t total = (uint64_t)1 << n;
+    for (int j = 0; j < nt; j++) {
+        best[j] = -INFINITY;
+        for (uint64_t i = 0; i < combo_lattice_size(n); i++) {
+            double v;
+            if (study_score(s, combo_lattice_at(n, targets[j], i), targets[j], &v) && sign * v > best[j])
+                best[j] = sign * v;
+        }
+    }
+    int seeds = opt->seeds > 0 ? opt->seeds : 1, k = opt->search.batch > 0 ? opt->search.batch : 1;
+    double *jr = xmalloc((size_t)seeds * sizeof *jr), *sr = xmalloc((size_t)seeds * sizeof *sr);
+    search_joint_pick *jp = xmalloc((size_t)k * sizeof *jp);
+    search_suggestion *sp = xmalloc((size_t)k * sizeof *sp);
+    bool ok = true;
+    for (int sd = 0; sd < seeds && ok; sd++) {
+        uint64_t seed = opt->search.seed + (uint64_t)sd;
+        search_settings st = opt->search;
+        st.batch = k;
+        st.minimize = s->goal == GOAL_MIN;
+        for (int mode = 0; mode < 2 && ok; mode++) { /* 0: joint, 1: one after another */
+            joint_run r = {s, n, nt, targets, best, sign, NULL, NULL, 0, 64, NULL, {false}, 0};
+            r.x = xmalloc(r.cap * sizeof *r.x);
+            r.sc = xmalloc(r.cap * (size_t)n * sizeof *r.sc);
+            r.done = xcalloc(total, 1);
+            if (mode == 0) {
+                for (int j = 0; j < nt; j++)
+                    joint_design(&r, targets[j], seed, opt);
+                for (int round = 1; r.n_found < nt && r.m + 1 < total; round++) {
+                    if (opt->budget && r.m >= opt->budget)
+                        break;
+                    st.seed = seed * 1000003ULL + (uint64_t)round;
+                    /* as each per-target search stops once its best is measured, the joint
+                     * search stops serving a target then (the same knowledge both ways) */
+                    int left[COMBO_MAX_DATASETS], nl = 0;
+                    for (int j = 0; j < nt; j++)
+                        if (!r.found[j])
+                            left[nl++] = targets[j];
+                    predict_runs runs = {n, r.m, r.x, r.sc};
+                    int got = search_round_joint(&st, left, nl, &runs, jp, err);
+                    if (got <= 0) {
+                        ok = got == 0;
+                        break;
+                    }
+                    for (int i = 0; i < got; i++)
+                        joint_add(&r, jp[i].combo);
+                }
+                jr[sd] = r.n_found == nt ? (double)r.m : INFINITY;
+            } else {
+                for (int j = 0; j < nt && ok; j++) {
+                    if (r.found[j])
+                        continue;
+                    joint_design(&r, targets[j], seed, opt);
+                    for (int round = 1; !r.found[j] && r.m + 1 < total; round++) {
+                        if (opt->budget && r.m >= opt->budget)
+                            break;
+                        st.seed = seed * 1000003ULL + (uint64_t)round;
+                        predict_runs runs = {n, r.m, r.x, r.sc};
+                        int got = search_round_runs(&st, targets[j], &runs, sp, NULL, err);
+                        if (got <= 0) {
+                            ok = got == 0;
+                            break;
+                        }
+                        for (int i = 0; i < got; i++)
+                            joint_add(&r, sp[i].combo);
+                    }
+                }
+                sr[sd] = r.n_found == nt ? (double)r.m : INFINITY;
+            }
+            free(r.x);
+            free(r.sc);
+            free(r.done);
+        }
+    }
+    if (ok) {
+        for (int i = 0; i < seeds; i++) {
+            out->joint_found += isfinite(jr[i]);
+            out->sequential_found += isfinite(sr[i]);
+        }
+        out->joint_median = replay_quantile(jr, (size_t)seeds, 0.5);
+        out->joint_p90 = replay_quantile(jr, (size_t)seeds, 0.9);
+        out->sequential_median = replay_quantile(sr, (size_t)seeds, 0.5);
+        out->sequential_p90 = replay_quantile(sr, (size_t)seeds, 0.9);
+    }
+    free(jr);
+    free(sr);
+    free(jp);
+    free(sp);
+    return ok;
+}

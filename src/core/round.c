@@ -145,7 +145,7 @@ static void round_clear(round_session *rs)
     rs->items = NULL;
     rs->n_items = 0;
     rs->journaled = false;
-    rs->design = false;
+    rs->design = rs->design_alone = rs->explore = false;
     rs->has_cv = false;
     rs->cv_spearman = rs->cv_mae = NAN;
     rs->prospect_known = rs->has_prospect = false;
@@ -230,6 +230,26 @@ static size_t excluded(const journal *j, int target, combo_t c)
     return c ? 0 : n;
 }
 
+/* The auto initial design for target (caller frees), as replay and suggest use it. */
+static combo_t *auto_design(const study *s, int target, uint64_t seed, size_t *n)
+{
+    int task[COMBO_MAX_DATASETS];
+    for (int i = 0; i < s->n_datasets && i < COMBO_MAX_DATASETS; i++)
+        task[i] = s->datasets[i].task;
+    search_design d = {DESIGN_AUTO, 0};
+    return search_initial_design(&d, s->n_datasets, target, task, seed, n);
+}
+
+/* Fewer measured runs of target than this: the round proposes the initial design instead of
+ * fitting. ROUND_MIN_FIT, or the auto design's size when that is smaller (the target alone on a
+ * small lattice: the model speaks from the second run on, as in replay). */
+static size_t fit_threshold(const study *s, int target, uint64_t seed)
+{
+    size_t n;
+    free(auto_design(s, target, seed, &n));
+    return n < ROUND_MIN_FIT ? (n ? n : 1) : ROUND_MIN_FIT;
+}
+
 /* Fits the model and the cross-validation on the target's measured points. */
 static bool fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_error *err)
 {
@@ -238,7 +258,7 @@ static bool fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_err
     double *y;
     size_t m = study_target_points(s, rs->target, &x, &y);
     rs->measured = m;
-    if (m < ROUND_MIN_FIT) { /* nothing worth fitting (the batch is the initial design) */
+    if (m < fit_threshold(s, rs->target, rs->settings.seed)) { /* nothing worth fitting (the batch is the initial design) */
         *xo = x;
         *yo = y;
         *mo = m;
@@ -251,8 +271,16 @@ static bool fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_err
         free(y);
         return false;
     }
-    rs->has_cv = predict_cv(rs->settings.predictor, s->n_datasets, rs->target, x, y, m, ROUND_CV_FOLDS,
-                            rs->settings.seed, &rs->cv_spearman, &rs->cv_mae);
+    predict_choice choice;
+    if (predict_auto_choice(rs->model, &choice)) { /* auto cross-validated already: its figures */
+        rs->cv_spearman = choice.rho;
+        rs->cv_mae = choice.mae;
+        rs->has_cv = isfinite(choice.rho);
+        rs->explore = !choice.skill;
+    } else {
+        rs->has_cv = predict_cv(rs->settings.predictor, s->n_datasets, rs->target, x, y, m, ROUND_CV_FOLDS,
+                                rs->settings.seed, &rs->cv_spearman, &rs->cv_mae);
+    }
     rs->prospect_known = false;
     *xo = x;
     *yo = y;
@@ -324,18 +352,15 @@ static bool load_from_journal(round_session *rs, const journal_round *r, cs_erro
     return true;
 }
 
-/* Too few runs to fit anything: the first round proposes the `paper` initial design (the
- * combinations of it not measured yet), without predictions. */
+/* Too few runs to fit anything: the first round proposes the `auto` initial design, as replay
+ * and suggest do (the combinations of it not measured yet), without predictions. */
 static bool propose_design(round_session *rs, cs_error *err)
 {
     (void)err;
     const study *s = rs->study;
-    int task[COMBO_MAX_DATASETS];
-    for (int i = 0; i < s->n_datasets; i++)
-        task[i] = s->datasets[i].task;
-    search_design d = {DESIGN_PAPER, 0};
     size_t n;
-    combo_t *c = search_initial_design(&d, s->n_datasets, rs->target, task, rs->settings.seed, &n);
+    combo_t *c = auto_design(s, rs->target, rs->settings.seed, &n);
+    rs->design_alone = n == 1;
     rs->items = xcalloc(n ? n : 1, sizeof *rs->items);
     for (size_t i = 0; i < n; i++) {
         double v;
@@ -364,7 +389,7 @@ static bool propose_new(round_session *rs, cs_error *err)
         rs->measured = m;
         return true;
     }
-    if (m < ROUND_MIN_FIT)
+    if (m < fit_threshold(rs->study, rs->target, rs->settings.seed))
         return propose_design(rs, err);
     if (!fit(rs, &x, &y, &m, err))
         return false;
@@ -374,8 +399,9 @@ static bool propose_new(round_session *rs, cs_error *err)
     st.batch = rs->settings.batch + (int)(skip < 4096 ? skip : 4096);
     search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
     search_info info;
-    /* the model fit() made (the same one search_round would fit again) */
+    /* the model fit() made (search_round would fit the same model again) */
     int got = search_round_model(&st, rs->model, rs->study->n_datasets, rs->target, x, y, m, sug, &info);
+    rs->explore = info.explored;
     free(x);
     free(y);
     if (got < 0) {
@@ -426,7 +452,7 @@ size_t round_fit_runs(const round_session *rs, int target)
     bool none_left = rs->study->n_datasets <= 63 && search_remaining(rs->study->n_datasets, target, x, m) == 0;
     free(x);
     free(y);
-    return m < ROUND_MIN_FIT || (none_left && !(r && !r->committed && r->n_suggestions > 0)) ? 0 : m;
+    return m < fit_threshold(rs->study, target, rs->settings.seed) || (none_left && !(r && !r->committed && r->n_suggestions > 0)) ? 0 : m;
 }
 
 static bool decided_any(const round_session *rs)
@@ -903,7 +929,7 @@ bool round_commit(round_session *rs, size_t *queued, cs_error *err)
         return false;
     if (rs->launch && *queued > 0) {
         cs_error why;
-        if (launch_submit(rs->launch, rs->number, rs->launched, sizeof rs->launched, &why) < 0)
+        if (launch_submit_async(rs->launch, rs->number, rs->launched, sizeof rs->launched, &why) < 0)
             snprintf(rs->launched, sizeof rs->launched, "not submitted (comboscope launch retries): %s", why.msg);
     }
     return round_propose(rs, rs->target, err);
@@ -1242,4 +1268,14 @@ round_history_row *round_history(const round_session *rs, size_t *n)
     for (int t = 0; t < COMBO_MAX_DATASETS; t++)
         free(curves[t]);
     return rows;
+}
+
+bool round_launch_busy(const round_session *rs)
+{
+    return rs->launch && launch_busy(rs->launch);
+}
+
+bool round_launch_news(round_session *rs, char *msg, size_t n)
+{
+    return rs->launch && launch_news(rs->launch, msg, n);
 }

@@ -777,3 +777,108 @@ int search_round_runs(const search_settings *st, int target, const predict_runs 
     free(y);
     return r;
 }
+
+/* ---------- rounds for several targets ---------- */
+
+/* Keeps the k best picks in out[0..*len) by (value, tie), best first. */
+static void joint_offer(search_joint_pick *out, double *tie, int k, int *len, const search_joint_pick *p, double t)
+{
+    int i;
+    if (*len < k) {
+        i = (*len)++;
+    } else {
+        i = k - 1;
+        if (!(p->value > out[i].value || (p->value == out[i].value && t > tie[i])))
+            return;
+    }
+    while (i > 0 && (p->value > out[i - 1].value || (p->value == out[i - 1].value && t > tie[i - 1]))) {
+        out[i] = out[i - 1];
+        tie[i] = tie[i - 1];
+        i--;
+    }
+    out[i] = *p;
+    tie[i] = t;
+}
+
+int search_round_joint(const search_settings *st, const int *targets, int nt, const predict_runs *runs,
+                       search_joint_pick *out, cs_error *err)
+{
+    int n = runs->n, k = st->batch > 0 ? st->batch : 1;
+    if (n > SEARCH_ENUMERATE_MAX || nt < 1 || nt > COMBO_MAX_DATASETS) {
+        error_set(err, NULL, 0, 0, "a round for several targets needs 1 to %d datasets (this has %d)",
+                  SEARCH_ENUMERATE_MAX, n);
+        return -1;
+    }
+    double sign = st->minimize ? -1 : 1;
+    predict_model *model[COMBO_MAX_DATASETS] = {0};
+    double best[COMBO_MAX_DATASETS], scale[COMBO_MAX_DATASETS];
+    combo_t tmask = 0;
+    for (int j = 0; j < nt; j++) {
+        combo_t *x;
+        double *y;
+        size_t m = predict_runs_target(runs, targets[j], &x, &y);
+        double mu = 0, v = 0;
+        best[j] = -INFINITY;
+        for (size_t i = 0; i < m; i++) {
+            mu += y[i];
+            best[j] = sign * y[i] > best[j] ? sign * y[i] : best[j];
+        }
+        mu = m ? mu / (double)m : 0;
+        for (size_t i = 0; i < m; i++)
+            v += (y[i] - mu) * (y[i] - mu);
+        scale[j] = m > 1 && v > 0 ? sqrt(v / (double)(m - 1)) : 1;
+        free(x);
+        free(y);
+        if (!isfinite(best[j]))
+            best[j] = 0;
+        model[j] = predict_fit_runs(st->predictor, targets[j], runs, st->seed + (uint64_t)j, PREDICT_FULL, err);
+        if (!model[j]) {
+            for (int i = 0; i < j; i++)
+                predict_free(model[i]);
+            return -1;
+        }
+        tmask |= combo_single(targets[j]);
+    }
+    combo_set measured;
+    set_init(&measured, runs->m);
+    for (size_t i = 0; i < runs->m; i++)
+        set_add(&measured, runs->combo[i]);
+    double tie[1024], f[64];
+    if (k > 1024)
+        k = 1024;
+    int len = 0;
+    combo_t last = combo_all(n);
+    for (combo_t c = 1; c && c <= last; c++) {
+        if (!(c & tmask) || set_has(&measured, c))
+            continue;
+        search_joint_pick p;
+        p.combo = c;
+        p.value = 0;
+        double t = -INFINITY;
+        for (int j = 0; j < nt; j++) {
+            p.z[j] = p.predicted[j] = NAN;
+            if (!combo_has(c, targets[j]))
+                continue;
+            int S = predict_members(model[j]);
+            predict_eval_members(model[j], c, f);
+            for (int q = 0; q < S; q++)
+                f[q] *= sign;
+            double mu, sd;
+            moments(f, S, &mu, &sd);
+            double a = search_acquisition_value(st->acquisition == ACQ_THOMPSON ? ACQ_UCB : st->acquisition, mu, sd,
+                                                best[j]);
+            if (st->acquisition != ACQ_EI) /* ei is already an improvement */
+                a -= best[j];
+            double z = a / scale[j];
+            p.predicted[j] = sign * mu;
+            p.z[j] = z > 0 ? z : 0;
+            p.value += p.z[j];
+            t = z > t ? z : t;
+        }
+        joint_offer(out, tie, k, &len, &p, t);
+    }
+    set_free(&measured);
+    for (int j = 0; j < nt; j++)
+        predict_free(model[j]);
+    return len;
+}

@@ -51,12 +51,14 @@
     X(LATTICE_METRIC, LATTICE, "m",     NULL,   "colour by the next metric")                \
     X(LATTICE_ZOOM,  LATTICE,  "z",     NULL,   "zoom: one cell per character (a paged ramp) or two") \
     X(LATTICE_CUT,   LATTICE,  "c",     NULL,   "good in ASCII/no-colour glyphs: gain > 0, top 10%, top 1%") \
+    X(LATTICE_EXPORT, LATTICE, "E",     NULL,   "export the whole lattice as CSV (asks for a file name)") \
     X(LATTICE_ROWS,  LATTICE,  "R",     NULL,   "show the combination's rows in the Table") \
     X(LATTICE_ORDER, LATTICE,  "o",     NULL,   "grid axes by effect (labelled blocks) or in the fixed study order") \
     X(LATTICE_FILTER, LATTICE, "f",     NULL,   "filter: names to contain, -names to leave out (the rest is blanked)") \
     X(HEATMAP_KIND,  HEATMAPS, "p",     NULL,   "pair gain or mean marginal gain")          \
     X(HEATMAP_VALUES, HEATMAPS, "v",    NULL,   "show or hide the numbers")                 \
     X(HEATMAP_METRIC, HEATMAPS, "m",    NULL,   "next metric")                              \
+    X(HEATMAP_EXPORT, HEATMAPS, "E",    NULL,   "export every pair as CSV (asks for a file name)") \
     X(HEATMAP_SORT,  HEATMAPS, "o",     NULL,   "sort rows and columns by mean gain, or study order") \
     X(HEATMAP_TARGET, HEATMAPS, "Enter", NULL,  "make the row's dataset the target")        \
     X(ROUND_ACCEPT,  ROUND,    "a",     NULL,   "accept the suggestion (saved to the journal at once)") \
@@ -88,6 +90,7 @@
     X(TABLE_REVERSE, TABLE,    "r",     NULL,   "reverse the sort order")                   \
     X(TABLE_FILTER,  TABLE,    "f",     NULL,   "filter rows (words that must all appear; empty: all rows)") \
     X(TABLE_TARGET,  TABLE,    "T",     NULL,   "show only the target's rows, or all rows") \
+    X(TABLE_EXPORT,  TABLE,    "E",     NULL,   "export the rows as CSV (asks for a file name)") \
     X(TABLE_DETAIL,  TABLE,    "Enter", NULL,   "open or close the detail of the row (every value)") \
     X(HELP_CLOSE,    HELP,     "Esc",   "q",    "close the help (so does ?)")              \
     X(PROMPT_ACCEPT, PROMPT,   "Enter", NULL,   "keep the text (search, filter) or the chosen target") \

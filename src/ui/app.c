@@ -12,8 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "comboscope/export.h"
+#include "comboscope/fileio.h"
 #include "comboscope/lattice.h"
 #include "comboscope/round.h"
+#include "comboscope/study_json.h"
 #include "comboscope/text.h"
 #include "ui.h"
 
@@ -172,7 +175,7 @@ void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const cha
     /* a prompt whose text would go nowhere is not opened: what follows would be lost, or
      * worse, taken for keys once it is closed */
     const struct view_ops *ops = app_view_ops(a->view);
-    if (kind != PROMPT_SEARCH && (!ops || !ops->prompt)) {
+    if (kind != PROMPT_SEARCH && kind != PROMPT_EXPORT && (!ops || !ops->prompt)) {
         app_message(a, true, "this view takes no typed text");
         return;
     }
@@ -235,10 +238,18 @@ static int poll_results(app *a, bool force)
         return UI_UNHANDLED;
     cs_error err;
     const study *before = a->study;
+    size_t events = a->session->journal ? a->session->journal->n_events : 0;
     int n = round_poll(a->session, force, &err);
     if (n < 0) {
         app_message(a, true, "%s", err.msg);
         return UI_REDRAW;
+    }
+    char news[1100];
+    if (round_launch_news(a->session, news, sizeof news)) {
+        /* what a commit's submissions answered (sbatch runs without blocking the screen) */
+        app_message(a, strstr(news, "not submitted") != NULL, "%s", news);
+        if (a->session->study == before)
+            return UI_REDRAW;
     }
     if (a->session->study != before) {
         app_study_reloaded(a);
@@ -253,6 +264,9 @@ static int poll_results(app *a, bool force)
             app_message(a, false, "tables read again: no new results");
         return UI_REDRAW;
     }
+    /* launched runs changed state (pending, running, failed...): the views show it */
+    if (a->session->journal && a->session->journal->n_events != events)
+        return UI_REDRAW;
     return UI_UNHANDLED;
 }
 
@@ -283,6 +297,50 @@ static int show_view(app *a, enum view_id id)
     if (opened && ops->show)
         ops->show(a, st);
     return UI_HANDLED | UI_REDRAW;
+}
+
+int app_export_prompt(app *a, int kind, int metric, int target, const char *default_name)
+{
+    a->export_kind = kind;
+    a->export_metric = metric;
+    a->export_target = target;
+    app_prompt_open(a, PROMPT_EXPORT, "export CSV to: ", default_name);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* The export of the PROMPT_EXPORT prompt into name, relative to the study's directory. */
+static void export_write(app *a, const char *name)
+{
+    const study *s = a->study;
+    char why[256], safe[256];
+    text_sanitize(name, safe, sizeof safe);
+    if (!name[0]) {
+        app_message(a, false, "no file named: nothing written");
+        return;
+    }
+    const char *dir = s->dir ? s->dir : ".";
+    if (!file_path_confined(dir, name, why, sizeof why)) {
+        app_message(a, true, "%s: %s: nothing written", safe, why);
+        return;
+    }
+    char *path = path_join(dir, name);
+    cs_error err;
+    file_atomic fa;
+    long rows = -1;
+    if (file_atomic_open(&fa, path, &err)) {
+        rows = export_csv(fa.fp, s, (export_kind)a->export_kind, a->export_metric, a->export_target);
+        if (rows < 0) {
+            file_atomic_abort(&fa);
+            error_set(&err, path, 0, 0, "cannot write the export");
+        } else if (!file_atomic_commit(&fa, &err)) {
+            rows = -1;
+        }
+    }
+    if (rows < 0)
+        app_message(a, true, "%s", err.msg);
+    else
+        app_message(a, false, "wrote %s: %ld rows", safe, rows);
+    free(path);
 }
 
 int app_show_combo(app *a, enum view_id id, combo_t c, int dataset)
@@ -532,6 +590,13 @@ static int handle_prompt_key(app *a, int c)
         a->prompt = PROMPT_NONE;
     if (kind == PROMPT_SEARCH)
         return search_edit(a, a->prompt_text, done, cancelled);
+    if (kind == PROMPT_EXPORT) {
+        if (cancelled)
+            app_message(a, false, "cancelled: nothing written");
+        else if (done)
+            export_write(a, a->prompt_text);
+        return UI_HANDLED | UI_REDRAW;
+    }
     if (ops && ops->prompt)
         ops->prompt(a, st, kind, a->prompt_text, done, cancelled);
     return UI_HANDLED | UI_REDRAW;
@@ -690,8 +755,10 @@ static int handle_key(app *a, int c)
         if (r)
             return r | (had_message ? UI_REDRAW : 0);
         /* A mode of the view with keys of its own (the combination editor) is an overlay:
-         * its keys do not fall through to the view's or the program's, except the help. */
-        if (scope != ops->scope && act != ACTION_HELP && act != ACTION_REDRAW) {
+         * its keys do not fall through to the view's or the program's, except the help, and
+         * `/`, n and N when the view searches (its search op looks in the mode: the runs list). */
+        bool search = ops->search && (act == ACTION_SEARCH || act == ACTION_SEARCH_NEXT || act == ACTION_SEARCH_PREV);
+        if (scope != ops->scope && act != ACTION_HELP && act != ACTION_REDRAW && !search) {
             app_message(a, false, "%s: this key does nothing here (? lists the keys)", ui_scope_titles[scope]);
             return UI_HANDLED | UI_REDRAW;
         }
@@ -813,7 +880,9 @@ static int run_loop(app *a, script *sc, cs_error *err)
                 return 0;
             if (c == ERR) {
                 /* idle: every few wake-ups, look at the tables' modification times */
-                if (++idle % 4 == 0 && !a->prompt && (poll_results(a, false) & UI_REDRAW))
+                /* (every wake-up while a commit's submissions go out) */
+                if ((++idle % 4 == 0 || (a->session && round_launch_busy(a->session))) && !a->prompt &&
+                    (poll_results(a, false) & UI_REDRAW))
                     dirty = true;
                 continue;
             }

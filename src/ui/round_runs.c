@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/find.h"
 #include "comboscope/launch.h"
 #include "comboscope/round.h"
 #include "comboscope/text.h"
@@ -151,12 +152,13 @@ void round_runs_draw(app *a, round_runs_view *v, ui_rect r)
         theme_role base = cur ? ROLE_CURSOR : ROLE_NORMAL;
         if (cur)
             ui_fill(y, r.x, r.w, ROLE_CURSOR);
-        ui_text(y, r.x + 1, 9, base, run->id);
+        const char *q = app_search_text(a, VIEW_ROUND);
+        ui_text_match(y, r.x + 1, 9, base, run->id, q);
         ui_textf(y, r.x + 10, 4, base, "%3d", run->round);
         ui_text(y, r.x + 15, 10, cur ? base : state_role(ri[i].state), run_state_name(ri[i].state));
         detail_text(&ri[i], detail, sizeof detail);
         ui_text(y, r.x + 26, 26, cur ? base : ROLE_NORMAL, detail);
-        ui_text(y, r.x + 53, r.w - 54, cur ? base : ROLE_DIM, study_combo_format(s, run->combo, buf, sizeof buf));
+        ui_text_match(y, r.x + 53, r.w - 54, cur ? base : ROLE_DIM, study_combo_format(s, run->combo, buf, sizeof buf), q);
     }
     /* the run under the cursor */
     int yd = r.y + r.h - 1 - details;
@@ -196,6 +198,35 @@ void round_runs_draw(app *a, round_runs_view *v, ui_rect r)
         ui_text(r.y + r.h - 1, r.x + 1, r.w - 2, ROLE_DIM,
                 "c cancel  s resubmit  w withdraw  Enter log  Esc back to the round");
     }
+}
+
+typedef struct runs_match {
+    const journal *j;
+    const study *s;
+    const char *text;
+} runs_match;
+
+/* A run matches by its id, its state's name, or its combination's members. */
+static bool run_matches(void *ctx, size_t i)
+{
+    const runs_match *m = ctx;
+    const journal_run *run = &m->j->runs[i];
+    run_state st = run->has_result ? RUN_DONE : run->state;
+    return find_words(run->id, m->text) || find_words(run_state_name(st), m->text) ||
+           find_combo(m->s, run->combo, m->text);
+}
+
+bool round_runs_search(app *a, round_runs_view *v, const char *text, enum search_step step)
+{
+    const journal *j = a->session->journal;
+    if (!j || j->n_runs == 0)
+        return false;
+    runs_match m = {j, a->study, text};
+    long i = find_next(j->n_runs, v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED, run_matches, &m);
+    if (i < 0)
+        return false;
+    v->cursor = (size_t)i;
+    return true;
 }
 
 /* Journaled actions say so with the journal line they are on. */

@@ -51,7 +51,7 @@ struct app;
  * PROMPT_CONFIRM: a question in the status line (its label) answered by one key: the view's
  * prompt op gets done with text "y" for y and "" for any other key. */
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_FILTER, PROMPT_TEXT /* free text: a reason, a note */,
-                   PROMPT_CONFIRM };
+                   PROMPT_CONFIRM, PROMPT_EXPORT /* the app's: a file name for app_export_prompt */ };
 
 /* How a search op is asked to look: the incremental edits of `/` (the cursor's own item may
  * answer), n (the next match) and N (the previous one). */
@@ -174,6 +174,8 @@ typedef struct app {
      * draws (VIEW_LATTICE: its cursor; VIEW_TABLE: that combination's rows); 0 for none. */
     enum view_id focus_view;
     combo_t focus_combo;
+    /* the export the PROMPT_EXPORT prompt names a file for (app_export_prompt) */
+    int export_kind, export_metric, export_target;
 } app;
 
 /* Fits with at least this many runs get a notice first (about 0.1 s with the ensemble). */
@@ -191,6 +193,12 @@ void app_set_target(app *a, int dataset);
  * is one of the study's targets other than the current one, it becomes the current target.
  * Returns UI_* bits. */
 int app_show_combo(app *a, enum view_id id, combo_t c, int dataset);
+
+/* Asks in the status line for a file name (default_name offered) and writes there, as CSV, all
+ * of what view kind (export.h's export_kind) shows for metric and target (-1: every row):
+ * through the atomic writer, relative to the study's directory and confined to it (no links,
+ * no ".."). Says "wrote FILE: N rows" or why not. Returns UI_* bits. */
+int app_export_prompt(app *a, int kind, int metric, int target, const char *default_name);
 
 /* Shows a one-line message in the status bar until the next key (printf-style). */
 void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -237,6 +245,9 @@ void round_runs_draw(app *a, round_runs_view *v, ui_rect r);
 int round_runs_action(app *a, round_runs_view *v, enum action act);
 /* The answer to the list's question ("y" or ""): carries out or drops the cancel/withdraw. */
 int round_runs_prompt(app *a, round_runs_view *v, const char *text);
+/* `/` while the list is open: the next run whose id, state or combination's members match
+ * text (as the search op). */
+bool round_runs_search(app *a, round_runs_view *v, const char *text, enum search_step step);
 
 /* ---- drawing primitives (draw.c) --------------------------------------------------------------- */
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "comboscope/find.h"
+#include "comboscope/export.h"
 #include "comboscope/heatmap.h"
 #include "comboscope/lattice.h"
 #include "comboscope/text.h"
@@ -376,6 +377,11 @@ static int heatmap_action(app *a, void *state, enum action act)
         v->marginal = !v->marginal;
         heatmap_view_layout(a, v); /* sorted by the kind shown */
         return UI_HANDLED | UI_REDRAW;
+    case ACTION_HEATMAP_EXPORT: {
+        char name[192];
+        snprintf(name, sizeof name, "heatmap-%s.csv", s->metrics[v->metric]);
+        return app_export_prompt(a, EXPORT_HEATMAP, v->metric, -1, name);
+    }
     case ACTION_HEATMAP_SORT:
         v->sorted = !v->sorted;
         heatmap_view_layout(a, v);

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "comboscope/find.h"
+#include "comboscope/export.h"
 #include "comboscope/text.h"
 #include "lattice_view.h"
 
@@ -348,6 +349,11 @@ static int lattice_action(app *a, void *state, enum action act)
         lattice_rebuild(a, v);
         app_message(a, false, "metric: %s", s->metrics[v->metric]);
         return UI_HANDLED | UI_REDRAW;
+    case ACTION_LATTICE_EXPORT: {
+        char name[192];
+        snprintf(name, sizeof name, "lattice-%s.csv", s->datasets[v->target].name);
+        return app_export_prompt(a, EXPORT_LATTICE, v->metric, v->target, name);
+    }
     case ACTION_LATTICE_ROWS:
         return app_show_combo(a, VIEW_TABLE, v->cursor, -1);
     case ACTION_LATTICE_ORDER:

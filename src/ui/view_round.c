@@ -184,9 +184,18 @@ static int draw_header(app *a, ui_rect r)
     else if (rs->oracle)
         ui_text_right(y, r.x + 1 + x + 1, r.w - 3 - x, ROLE_DIM, "oracle answers runs");
     y++;
+    predict_choice choice;
+    bool automatic = !rs->design && predict_auto_choice(rs->model, &choice);
     if (rs->design)
-        snprintf(buf, sizeof buf, "initial design (paper): %zu run%s measured, too few to fit a predictor",
-                 rs->measured, rs->measured == 1 ? "" : "s");
+        snprintf(buf, sizeof buf, "initial design (auto: %s): %zu run%s measured, too few to fit a predictor",
+                 rs->design_alone ? "the target alone, a small lattice" : "the paper's", rs->measured,
+                 rs->measured == 1 ? "" : "s");
+    else if (automatic) {
+        char why[200];
+        snprintf(buf, sizeof buf, "%s on %zu runs  %s  batch %d", predict_choice_format(&choice, why, sizeof why),
+                 rs->measured, rs->explore ? "explore" : search_acquisition_name(rs->settings.acquisition),
+                 rs->settings.batch);
+    }
     else if (rs->has_cv && isfinite(rs->cv_spearman))
         snprintf(buf, sizeof buf, "predictor %s (cv rho %.2f, mae %.4f on %zu runs)  %s  batch %d",
                  predict_kind_name(rs->settings.predictor), rs->cv_spearman, rs->cv_mae, rs->measured,
@@ -199,6 +208,8 @@ static int draw_header(app *a, ui_rect r)
                  predict_kind_name(rs->settings.predictor), rs->measured,
                  search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
     ui_text(y++, r.x + 1, r.w - 2, ROLE_NORMAL, buf);
+    if (!rs->design && rs->explore) /* auto has no skill yet: say so in words */
+        ui_text(y++, r.x + 1, r.w - 2, ROLE_BAD, "the predictor cannot rank these runs yet: suggestions explore");
     const study_target_summary *sum = &rs->summary;
     ui_fmt_score(sc, sizeof sc, sum->has_best, sum->best);
     ui_fmt_gain(g, sizeof g, sum->has_best && sum->has_baseline, sum->gain);
@@ -817,6 +828,10 @@ static bool round_item_matches(void *ctx, size_t i)
 static bool round_search(app *a, void *state, const char *text, enum search_step step)
 {
     round_view *v = state;
+    if (v->runs.open)
+        return round_runs_search(a, &v->runs, text, step);
+    if (v->editing) /* the editor names datasets with x or / (EDIT_NAME) */
+        return false;
     round_match m = {a, text};
     long i = find_next(a->session->n_items, v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED,
                        round_item_matches, &m);

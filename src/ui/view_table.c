@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comboscope/export.h"
 #include "comboscope/obs_table.h"
 #include "comboscope/text.h"
 #include "ui.h"
@@ -343,6 +344,9 @@ static int table_action(app *a, void *state, enum action act)
         v->only_target = !v->only_target;
         table_rebuild(a, v);
         break;
+    case ACTION_TABLE_EXPORT:
+        return app_export_prompt(a, EXPORT_TABLE, a->study->metric, v->only_target ? a->target : -1,
+                                 v->only_target ? "table-target.csv" : "table.csv");
     case ACTION_TABLE_DETAIL:
         v->detail = !v->detail;
         break;

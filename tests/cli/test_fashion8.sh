@@ -77,7 +77,9 @@ expect_out "^ +transposed +0\.6216 +0\.6848"
 grep -q '"engine": "local"' "$S8/study.json" || _case_fail "no local launch object"
 
 case_begin "fashion8-study: its journal holds four committed rounds and nothing waits"
-run_cs status "$S8/study.json"
+mkdir -p "$TMP/st8"
+cp "$S8/study.json" "$S8/runs.csv" "$S8/journal.jsonl" "$S8/queue.csv" "$TMP/st8/"
+run_cs status "$TMP/st8/study.json"
 expect_status 0
 [ "$(awk 'NR > 1 && $5 == "done"' "$TMP/out" | wc -l)" = 12 ] || _case_fail "not 12 runs done"
 [ "$(grep -c '"event":"committed"' "$S8/journal.jsonl")" = 4 ] || _case_fail "not 4 committed rounds"

@@ -133,6 +133,41 @@ grep -q '"event":"submitted".*"error":"sbatch failed' "$R/journal.jsonl" || _cas
 run_cs status --json "$R"
 [ "$(grep -o '"state":"queued"' "$TMP/out" | wc -l)" = 6 ] || _case_fail "runs not back in the queue"
 
+if command -v tmux >/dev/null 2>&1; then
+case_begin "slurm in the explorer: sbatch does not block the screen; its answer and the result come back unasked"
+X="$TMP/xslurm"
+mkdir -p "$X"
+cat >"$X/study.json" <<JSON
+{"comboscope": 1, "name": "xslurm", "metric": "f1", "goal": "max",
+ "datasets": [{"name": "A", "task": "X"}, {"name": "B", "task": "X"}, {"name": "C", "task": "Y"}],
+ "tables": ["runs.csv"], "targets": ["A"], "journal": "journal.jsonl", "queue": "queue.csv",
+ "launch": {"engine": "slurm", "partition": "debug",
+            "command": "sh $ROOT/tests/cli/launch/train.sh {run} {datasets_csv} {result}"}}
+JSON
+printf 'run,combination,dataset,f1\nr0001,A,A,0.5\n,B,B,0.4\n,C,C,0.3\n' >"$X/runs.csv"
+XS="cs-xslurm-$$"
+xt() { tmux -L "$XS" -f /dev/null "$@"; }
+xwait() { # REGEX: the pane shows it within 10 s
+    local i
+    for i in $(seq 100); do xt capture-pane -p -t x | grep -Eq -- "$1" && return 0; sleep 0.1; done
+    _case_fail "the screen never showed /$1/: $(xt capture-pane -p -t x | tail -2 | tr -s ' ')"
+}
+xt new-session -d -s x -x 100 -y 30 "env -i PATH='$PATH' HOME='$TMP' SLURM_CONF='$SLURM_CONF' TERM=screen-256color LC_ALL=C.UTF-8 sh"
+xt send-keys -t x "cd '$X' && '$CS' study.json; echo EXIT=\$?" Enter
+xwait "1 Study"
+xt send-keys -t x 4; xwait "Round 1 +target"
+xt send-keys -t x a; xwait "saved: #1 accepted"
+xt send-keys -t x Enter; sleep 0.3
+xt capture-pane -p -t x | grep -Eq '\(y/N\)' && xt send-keys -t x y
+xwait "submitted round 1: Slurm job [0-9]+, 1 run|came back|round 1 complete"
+for i in $(seq 150); do grep -q '"event":"result"' "$X/journal.jsonl" && break; sleep 0.1; done
+grep -q '"event":"submitting"' "$X/journal.jsonl" || _case_fail "no intent"
+grep -q '"event":"submitted".*"job":"[0-9]*"' "$X/journal.jsonl" || _case_fail "sbatch's answer not journaled"
+grep -q '"event":"result".*"run":"r0002"' "$X/journal.jsonl" || _case_fail "no result"
+xt send-keys -t x q; xwait "EXIT=0"
+xt kill-server 2>/dev/null
+fi
+
 case_begin "the private Slurm stops, leaving no daemon behind"
 "$ROOT/scripts/slurm-fixture" stop "$FIXDIR" || _case_fail "stop failed"
 for f in run/slurmctld.pid run/slurmd.pid munge/munged.pid; do

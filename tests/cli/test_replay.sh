@@ -63,6 +63,18 @@ expect_status 0; expect_out '"pool":true'
 # part.csv has 20 runs: the pool of T1_d01 is the runs that contain it, far below the 32 of its lattice.
 expect_true [ "$(sed -E 's/.*"lattice":([0-9]+).*/\1/' "$TMP/out")" -lt 32 ]
 
+case_begin "replay --joint: one search for every target against per-target searches in turn"
+run_cs replay "$TMP/full.csv" --all --joint --seeds 2 --predictor additive
+expect_status 0
+expect_out "^replay --joint .*: predictor additive, acquisition ucb, batch 1, init auto, 2 seeds, 6 targets$"
+expect_out "^  one search serving every target +[0-9.]+ +[0-9.]+   found 2/2$"
+expect_out "^  per-target searches in turn +[0-9.]+ +[0-9.]+   found 2/2$"
+run_cs replay "$TMP/full.csv" --all --joint --seeds 2 --predictor additive --json
+expect_status 0
+expect_out '"joint":\{"median":[0-9.]+,"p90":[0-9.]+,"found":2\},"one_after_another":\{"median":[0-9.]+,"p90":[0-9.]+,"found":2\}'
+run_cs replay "$TMP/full.csv" --all --joint --pool
+expect_status 2; expect_one_line_err
+
 case_begin "unknown predictor is a usage error (2, as every bad option value)"
 run_cs replay "$TMP/full.csv" --predictor nn
 expect_status 2; expect_one_line_err; expect_err "unknown predictor 'nn'"

@@ -136,3 +136,40 @@ awk -F, -v n="$name" -v b="$base" 'NR == FNR { if (FNR == 1) { for (i = 1; i <= 
         if (!found || sprintf("%.6f", d) != sprintf("%.6f", $5)) bad++ }
     END { exit bad > 0 }' "$TMP/t.csv" "$TMP/out" || _case_fail "a pair gain is not the pair's score minus the baseline"
 case_end
+
+# The export key (E) in the explorer writes the same CSV as `comboscope export`.
+explore_script() { # STUDY SCRIPT-LINES...: runs the explorer on STUDY with those keys, screen in $TMP/screen
+    local study="$1"
+    shift
+    printf '%s\n' "$@" >"$TMP/ex.script"
+    env COLUMNS=80 LINES=24 TERM=xterm-256color LC_ALL=C.UTF-8 COMBOSCOPE_SCRIPT="$TMP/ex.script" \
+        "$CS" --read-only "$study" >"$TMP/screen" 2>"$TMP/screen.err"
+}
+
+case_begin "E in the Lattice, Heatmaps and Table writes what export writes"
+cp -R "$STUDY" "$TMP/ex"
+explore_script "$TMP/ex" "key 2 E Enter" "dump lattice" "key 3 E Enter" "dump heatmap" "key 6 E Enter" "dump table"
+expect_true test ! -s "$TMP/screen.err"
+expect_true grep -q "wrote lattice-RE_BioRED.csv: 2048 rows" "$TMP/screen"
+expect_true grep -q "wrote heatmap-f1.csv: 132 rows" "$TMP/screen"
+expect_true grep -q "wrote table.csv: 134 rows" "$TMP/screen"
+"$CS" export lattice "$TMP/ex" --target RE_BioRED -o "$TMP/l.csv"
+expect_file_eq "$TMP/ex/lattice-RE_BioRED.csv" "$TMP/l.csv"
+"$CS" export heatmap "$TMP/ex" -o "$TMP/h.csv"
+expect_file_eq "$TMP/ex/heatmap-f1.csv" "$TMP/h.csv"
+"$CS" export table "$TMP/ex" -o "$TMP/t.csv"
+expect_file_eq "$TMP/ex/table.csv" "$TMP/t.csv"
+
+case_begin "E refuses a link, a path outside the study, and Esc writes nothing"
+cp -R "$STUDY" "$TMP/ex2"
+echo keep >"$TMP/outside.csv"
+ln -s "$TMP/outside.csv" "$TMP/ex2/table.csv"
+explore_script "$TMP/ex2" "key 6 E Enter" "dump link" "key E ^U" "type ../escape.csv" "key Enter" "dump outside" \
+    "key E" "type x" "key Esc" "dump cancelled"
+expect_true test "$(cat "$TMP/outside.csv")" = keep
+expect_true test ! -e "$TMP/escape.csv"
+expect_true test ! -e "$TMP/ex2/table.csvx"
+expect_true grep -q "link" "$TMP/screen"
+expect_true grep -q "outside the study" "$TMP/screen"
+expect_true grep -q "cancelled: nothing written" "$TMP/screen"
+case_end

@@ -46,3 +46,18 @@ env COMBOSCOPE_SCRIPT="$TMP/u.script" LC_ALL=C.UTF-8 TERM=xterm-256color COLUMNS
 grep -q "round 1's commit cannot be undone: run r0002 was handed to a launcher" "$TMP/out" ||
     _case_fail "undo was not refused: $(grep -E 'undo|cannot' "$TMP/out" | head -3)"
 expect_file_eq "$TMP/j.before" "$WL/journal.jsonl"
+
+case_begin "the runs list's keys: s resubmits a cancelled run, c cancels one (after y), journaled"
+# r0002 was cancelled above; the list opens on the first run of round 1 (r0002)
+printf 'r0002 sleep\n' >"$WL/modes"
+printf 'key 4 R\nkey s\ndump resubmitted\nkey c\ndump asked\nkey n\ndump kept\nkey c y\ndump cancelled\n' >"$TMP/keys.script"
+env COMBOSCOPE_SCRIPT="$TMP/keys.script" LC_ALL=C.UTF-8 TERM=xterm-256color COLUMNS=80 LINES=24 \
+    "$CS" "$WL/study.json" >"$TMP/out" 2>"$TMP/err" </dev/null
+expect_status 0
+grep -A30 '^=== resubmitted' "$TMP/out" | grep -q "saved: r0002 resubmitted: submitted round 1: local job" ||
+    _case_fail "no resubmit message: $(grep -A30 '^=== resubmitted' "$TMP/out" | grep -i 'r0002' | tail -2)"
+grep -A30 '^=== asked' "$TMP/out" | grep -Eq "cancel r0002 \((submitting|pending|running)\)\? \(y/N\)" || _case_fail "cancel did not ask"
+grep -A30 '^=== kept' "$TMP/out" | grep -q "not cancelled r0002: nothing changed" || _case_fail "n cancelled"
+grep -A30 '^=== cancelled' "$TMP/out" | grep -q "saved: r0002 cancelled" || _case_fail "y did not cancel"
+grep -q '"event":"resubmit".*"run":"r0002"' "$WL/journal.jsonl" || _case_fail "no resubmit event"
+[ "$(grep -c '"event":"cancel".*"run":"r0002"' "$WL/journal.jsonl")" = 2 ] || _case_fail "expected a second cancel of r0002"

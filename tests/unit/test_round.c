@@ -376,7 +376,8 @@ static void test_bad_table_reported_once(void **state)
     study_free(s);
 }
 
-/* A study with no runs yet: round 1 is the `paper` initial design, without predictions. */
+/* A study with no runs yet: round 1 is the `auto` initial design, as replay and suggest start,
+ * without predictions; on this 16-combination lattice that is the target alone. */
 static void test_first_round_is_the_initial_design(void **state)
 {
     (void)state;
@@ -390,9 +391,11 @@ static void test_first_round_is_the_initial_design(void **state)
     assert_true(rs->design);
     assert_null(rs->model);
     int task[5] = {0};
-    search_design d = {DESIGN_PAPER, 0};
+    search_design d = {DESIGN_AUTO, 0};
     size_t n;
     combo_t *c = search_initial_design(&d, 5, 0, task, 1, &n);
+    assert_int_equal(n, 1);
+    assert_true(rs->design_alone);
     assert_int_equal(rs->n_items, n);
     for (size_t i = 0; i < n; i++) {
         assert_true(rs->items[i].combo == c[i]);
@@ -409,6 +412,26 @@ static void test_first_round_is_the_initial_design(void **state)
     assert_true(rs->design);
     assert_int_equal(rs->n_items, n);
     assert_int_equal(rs->items[0].decision, DECISION_ACCEPTED);
+    round_session_free(rs);
+    study_free(s);
+}
+
+/* --predictor auto in a round: the choice and its reason come with the model, the cv figures
+ * shown are the ones auto chose on, and without skill the batch explores. */
+static void test_auto_predictor_round(void **state)
+{
+    (void)state;
+    cs_error err;
+    study *s = open_study();
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(round_set_predictor(rs, PREDICT_AUTO, &err));
+    predict_choice c;
+    assert_true(predict_auto_choice(rs->model, &c));
+    assert_int_equal(c.points, 6);
+    assert_true(rs->cv_spearman == c.rho || (isnan(rs->cv_spearman) && isnan(c.rho)));
+    assert_true(rs->explore == !c.skill);
+    assert_true(rs->n_items > 0);
     round_session_free(rs);
     study_free(s);
 }
@@ -439,7 +462,7 @@ static void test_fit_runs(void **state)
     study *s = open_study();
     round_session *rs = open_session(s, false, NULL);
     assert_int_equal(round_fit_runs(rs, 0), 6);  /* A, A+B, A+C, A+D, A+E, A+B+C */
-    assert_int_equal(round_fit_runs(rs, 1), 0);  /* B: 3 runs, the initial design instead */
+    assert_int_equal(round_fit_runs(rs, 1), 3);  /* B: 3 runs; its auto design is B alone, measured */
     assert_int_equal(round_fit_runs(rs, -1), 0);
     assert_true(round_propose(rs, 0, &err));
     assert_int_equal(rs->measured, round_fit_runs(rs, 0));
@@ -490,11 +513,12 @@ static void test_prospect(void **state)
     assert_false(rs->prospect_known);
     assert_true(round_prospect(rs, &pc, &pmean, &pgain));
     round_session_free(rs);
-    /* too few runs for B: nothing fitted, no prospect */
+    /* B has 3 runs: below 4, but its auto design (B alone) is measured, so the model speaks */
     rs = open_session(s, false, NULL);
     assert_true(round_propose(rs, 1, &err));
-    assert_null(rs->model);
-    assert_false(round_prospect(rs, &pc, &pmean, &pgain));
+    assert_non_null(rs->model);
+    assert_false(rs->design);
+    assert_true(round_prospect(rs, &pc, &pmean, &pgain));
     round_session_free(rs);
     study_free(s);
 }
@@ -853,6 +877,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_oracle_answers_runs_left_waiting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_table_reported_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_round_is_the_initial_design, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_auto_predictor_round, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_table_is_read_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fit_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prospect, setup, teardown),

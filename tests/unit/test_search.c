@@ -248,6 +248,53 @@ static void test_auto_explores_without_skill(void **state)
     assert_true(info.explored && isnan(info.choice.rho));
 }
 
+/* A round for several targets: candidates contain at least one target and are unmeasured; the
+ * value is the sum of the z of the targets they contain (NaN for the others), best first. */
+static void test_joint_round(void **state)
+{
+    (void)state;
+    enum { NJ = 6 };
+    combo_t rc[40];
+    double sc[40 * NJ];
+    size_t m = 0;
+    for (combo_t c = 1; c < 64 && m < 40; c += 3) {
+        rc[m] = c;
+        for (int d = 0; d < NJ; d++)
+            sc[m * NJ + d] = combo_has(c, d) ? 0.5 + 0.01 * d + 0.02 * combo_has(c, (d + 1) % NJ) -
+                                                   0.01 * combo_has(c, (d + 2) % NJ)
+                                             : NAN;
+        m++;
+    }
+    predict_runs runs = {NJ, m, rc, sc};
+    int targets[2] = {0, 3};
+    search_settings st = {.predictor = PREDICT_ADDITIVE, .acquisition = ACQ_EI, .batch = 5, .seed = 1};
+    search_joint_pick p[5], q[5];
+    assert_int_equal(search_round_joint(&st, targets, 2, &runs, p, NULL), 5);
+    for (int i = 0; i < 5; i++) {
+        assert_true(combo_has(p[i].combo, 0) || combo_has(p[i].combo, 3));
+        for (size_t j = 0; j < m; j++)
+            assert_true(p[i].combo != rc[j]);
+        double sum = 0;
+        for (int t = 0; t < 2; t++) {
+            if (!combo_has(p[i].combo, targets[t])) {
+                assert_true(isnan(p[i].z[t]) && isnan(p[i].predicted[t]));
+                continue;
+            }
+            assert_true(p[i].z[t] >= 0 && isfinite(p[i].predicted[t]));
+            sum += p[i].z[t];
+        }
+        assert_true(fabs(sum - p[i].value) < 1e-12);
+        if (i)
+            assert_true(p[i].value <= p[i - 1].value);
+    }
+    assert_int_equal(search_round_joint(&st, targets, 2, &runs, q, NULL), 5);
+    assert_memory_equal(p, q, sizeof p);
+    /* above 20 datasets: an error, not a crawl */
+    predict_runs big = {24, 0, rc, sc};
+    cs_error err;
+    assert_int_equal(search_round_joint(&st, targets, 2, &big, p, &err), -1);
+}
+
 static void test_deterministic_and_seeded(void **state)
 {
     (void)state;
@@ -432,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_local_search_above_20),
         cmocka_unit_test(test_batch_spread_never_collapses),
         cmocka_unit_test(test_auto_explores_without_skill),
+        cmocka_unit_test(test_joint_round),
         cmocka_unit_test(test_initial_designs),
         cmocka_unit_test(test_stop_rule),
     };
