@@ -58,8 +58,12 @@
 #include "comboscope/journal.h"
 #include "comboscope/study.h"
 
-/* Seconds any engine command (sbatch, squeue, sacct, scancel, scontrol) may take. */
+/* Seconds any engine command (sbatch, squeue, sacct, scancel, scontrol) may take: 10 by
+ * default, COMBOSCOPE_SLURM_TIMEOUT (0.1 to 3600) where the controller is slow. */
 #define LAUNCH_TIMEOUT 10.0
+
+/* The timeout in use (LAUNCH_TIMEOUT unless the environment says otherwise). */
+double launch_timeout(void);
 
 typedef enum launch_engine { LAUNCH_LOCAL = 0, LAUNCH_SLURM = 1 } launch_engine;
 
@@ -151,7 +155,8 @@ int launch_submit(launch_session *ls, int round, char *msg, size_t n, cs_error *
  * going out"). */
 int launch_submit_async(launch_session *ls, int round, char *msg, size_t n, cs_error *err);
 
-/* True while submissions of launch_submit_async are going out. */
+/* True while submissions of launch_submit_async are going out, or an intent without its
+ * outcome waits to be looked up (poll often then). */
 bool launch_busy(const launch_session *ls);
 
 /* Once, after launch_submit_async's submissions have all answered: true with what they say in

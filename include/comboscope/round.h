@@ -159,7 +159,8 @@ char *round_log_tail(const char *path, int lines);
 /* Whether round_withdraw would take run back, without writing anything (err says why not). */
 bool round_withdraw_check(const round_session *rs, const char *run, cs_error *err);
 
-/* The run queued last that is still waiting (no result, not withdrawn), or NULL. */
+/* The run queued last that could be withdrawn (no result, not withdrawn, not submitting or
+ * running: what `w` offers), or NULL. */
 const journal_run *round_last_waiting(const round_session *rs);
 
 /* What committing now would do, as the question to ask: "commit 3 runs, leave #4 open? (y/N)",

@@ -262,7 +262,7 @@ int cmd_status(int argc, char **argv)
     if (o.lock && o.s->launch) {
         /* nobody else follows the runs: ask the engine now */
         launch_session *ls = launch_open(o.j, &err);
-        if (!ls || launch_poll_settle(ls, 2 * LAUNCH_TIMEOUT, &err) < 0) {
+        if (!ls || launch_poll_settle(ls, 2 * launch_timeout(), &err) < 0) {
             cli_error(&err);
             launch_free(ls);
             opened_free(&o);

@@ -29,7 +29,7 @@
 
 /* Seconds between two polls that look at files and the engine. */
 #define POLL_INTERVAL 0.5
-#define RECONCILE_INTERVAL 30.0
+#define RECONCILE_INTERVAL (3 * launch_timeout())
 
 void launch_config_free(launch_config *c)
 {
@@ -44,6 +44,18 @@ void launch_config_free(launch_config *c)
         free(c->extra[i]);
     free(c->extra);
     free(c);
+}
+
+double launch_timeout(void)
+{
+    static double t;
+    if (t == 0) {
+        const char *e = getenv("COMBOSCOPE_SLURM_TIMEOUT");
+        char *end;
+        double v = e ? strtod(e, &end) : 0;
+        t = e && end != e && *end == '\0' && v >= 0.1 && v <= 3600 ? v : LAUNCH_TIMEOUT;
+    }
+    return t;
 }
 
 const char *launch_engine_name(launch_engine e)
@@ -1080,7 +1092,14 @@ int launch_submit_async(launch_session *ls, int round, char *msg, size_t n, cs_e
 
 bool launch_busy(const launch_session *ls)
 {
-    return ls && ls->async;
+    if (!ls)
+        return false;
+    if (ls->async || ls->finding >= 0)
+        return true;
+    for (size_t k = 0; k < ls->j->n_submissions; k++)
+        if (!ls->j->submissions[k].submitted)
+            return true; /* an intent to reconcile */
+    return false;
 }
 
 bool launch_news(launch_session *ls, char *msg, size_t n)
@@ -1136,27 +1155,69 @@ bool launch_active(const launch_session *ls)
     return false;
 }
 
-/* Reconciles every submission whose outcome was never journaled (a crash after the intent). */
-static int reconcile(launch_session *ls, cs_error *err)
+static const launch_engine_ops *ops_named(const char *engine)
+{
+    return strcmp(engine, "slurm") == 0 ? &launch_slurm_ops : &launch_local_ops;
+}
+
+/* The submission whose engine call is going out right now (launch_submit_async), or NULL: its
+ * open intent is not a crash's, and must not be reconciled. */
+static const char *async_in_flight(const launch_session *ls)
+{
+    return ls->async && ls->async->in_flight ? ls->async->plans[ls->async->next].id : NULL;
+}
+
+/* Journals what a look-up found for the open intent of submission k (found: 1 job, 0 none). */
+static bool reconcile_outcome(journal *j, size_t k, int found, const char *job, cs_error *err)
+{
+    char id[JOURNAL_RUN_MAX];
+    snprintf(id, sizeof id, "%s", j->submissions[k].id);
+    return found ? journal_append_submitted(j, id, job, NULL, err)
+                 : journal_append_submitted(j, id, "", "not submitted: the program stopped before the engine took it", err);
+}
+
+/* Reconciles every submission whose outcome was never journaled (a crash after the intent).
+ * blocking: ask every engine now (launch_open); else (launch_poll) an engine with a
+ * non-blocking look-up is asked a step at a time, one submission after the other. */
+static int reconcile(launch_session *ls, bool blocking, cs_error *err)
 {
     journal *j = ls->j;
     int events = 0;
+    const char *flying = async_in_flight(ls);
+    if (!blocking && ls->finding >= 0) {
+        size_t k = (size_t)ls->finding;
+        const launch_engine_ops *ops = ops_named(j->submissions[k].engine);
+        char job[JOURNAL_JOB_MAX] = "";
+        cs_error why;
+        int r = ops->find_step(ls, &j->submissions[k], job, &why);
+        if (r == 0)
+            return 0;
+        ls->finding = -1;
+        if (r < 0)
+            return 0; /* cannot tell now: later */
+        if (!reconcile_outcome(j, k, r == 1, job, err))
+            return -1;
+        return 1;
+    }
     ls->last_reconcile = launch_now();
     for (size_t k = 0; k < j->n_submissions; k++) {
-        if (j->submissions[k].submitted)
+        if (j->submissions[k].submitted || (flying && strcmp(flying, j->submissions[k].id) == 0))
             continue;
-        char id[JOURNAL_RUN_MAX], job[JOURNAL_JOB_MAX] = "";
-        snprintf(id, sizeof id, "%s", j->submissions[k].id);
+        char job[JOURNAL_JOB_MAX] = "";
         const journal_event *intent = &j->events[j->submissions[k].intent_event];
         char name[64];
         snprintf(name, sizeof name, "%s", intent->name ? intent->name : "");
-        const launch_engine_ops *ops = strcmp(j->submissions[k].engine, "slurm") == 0 ? &launch_slurm_ops : &launch_local_ops;
-        int found = ops->find(ls, &j->submissions[k], name, job, err);
+        const launch_engine_ops *ops = ops_named(j->submissions[k].engine);
+        cs_error why;
+        if (!blocking && ops->find_begin) {
+            if (ops->find_begin(ls, name, &why))
+                ls->finding = (long)k;
+            return events; /* one at a time; its answer is read by the next polls */
+        }
+        int found = ops->find(ls, &j->submissions[k], name, job, &why);
         if (found < 0)
             continue; /* cannot tell now: try again later */
-        bool ok = found ? journal_append_submitted(j, id, job, NULL, err)
-                        : journal_append_submitted(j, id, "", "not submitted: the program stopped before the engine took it", err);
-        if (!ok)
+        if (!reconcile_outcome(j, k, found, job, err))
             return -1;
         events++;
     }
@@ -1172,10 +1233,11 @@ launch_session *launch_open(journal *j, cs_error *err)
         return error_set(err, j->path, 0, 0, "the journal is open read-only: runs cannot be launched"), NULL;
     launch_session *ls = xcalloc(1, sizeof *ls);
     ls->j = j;
+    ls->finding = -1;
     ls->ops = ops_of(s->launch->engine);
     if (ls->ops->prefetch)
         ls->ops->prefetch(ls);
-    if (reconcile(ls, err) < 0) {
+    if (reconcile(ls, true, err) < 0) {
         launch_free(ls);
         return NULL;
     }
@@ -1188,7 +1250,7 @@ void launch_free(launch_session *ls)
         return;
     /* a submission going out is waited for, so that its outcome is journaled */
     cs_error ignore;
-    double until = launch_now() + LAUNCH_TIMEOUT + 1;
+    double until = launch_now() + launch_timeout() + 1;
     while (ls->async && launch_now() < until) {
         if (async_step(ls, &ignore) < 0)
             break;
@@ -1296,10 +1358,11 @@ int launch_poll(launch_session *ls, cs_error *err)
     if (events < 0)
         return -1;
     bool open_intent = false;
+    const char *flying = async_in_flight(ls);
     for (size_t k = 0; k < j->n_submissions; k++)
-        open_intent |= !j->submissions[k].submitted;
-    if (open_intent && now - ls->last_reconcile > RECONCILE_INTERVAL) {
-        int r = reconcile(ls, err);
+        open_intent |= !j->submissions[k].submitted && !(flying && strcmp(flying, j->submissions[k].id) == 0);
+    if (ls->finding >= 0 || (open_intent && now - ls->last_reconcile > RECONCILE_INTERVAL)) {
+        int r = reconcile(ls, false, err);
         if (r < 0)
             return -1;
         events += r;

@@ -84,6 +84,10 @@ typedef struct launch_engine_ops {
      * 1 found (job set), 0 certainly not submitted, -1 cannot tell now. */
     int (*find)(launch_session *ls, const journal_submission *sub, const char *name,
                 char job[JOURNAL_JOB_MAX], cs_error *err);
+    /* The same without blocking (NULL: find is quick): begin starts the look-up (false: cannot
+     * tell now); step: 0 still asking, else what find returns (1 found, 0 not, -1 cannot tell). */
+    bool (*find_begin)(launch_session *ls, const char *name, cs_error *err);
+    int (*find_step)(launch_session *ls, const journal_submission *sub, char job[JOURNAL_JOB_MAX], cs_error *err);
     /* One step of asking the engine about the in-flight runs: fills ls->seen (indexed like
      * journal.runs) and returns 1 when an answer is complete, 0 while still asking, -1 with
      * err set when the engine cannot be asked. Must not block. */
@@ -107,6 +111,7 @@ struct launch_session {
     double last_reconcile;
     bool querying;         /* an engine query is in flight */
     struct launch_async *async; /* submissions going out without blocking (launch_submit_async) */
+    long finding;          /* the submission being looked up without blocking, or -1 */
     char news[1024];       /* what finished submissions say, for launch_news */
     bool has_news;
     unsigned long cycles;  /* complete polls (engine answer and status files) so far */

@@ -20,6 +20,7 @@ typedef struct slurm_state {
     int max_array;      /* 0: not asked yet */
     launch_child config; /* scontrol show config, asked for at open without waiting */
     launch_child submit; /* sbatch of launch_submit_async */
+    launch_child find;   /* squeue --name of a reconcile in launch_poll */
     char jobs[1024];    /* the job ids asked about, comma-separated */
 } slurm_state;
 
@@ -31,6 +32,7 @@ static slurm_state *state_of(launch_session *ls)
         st->child.fd = -1;
         st->config.fd = -1;
         st->submit.fd = -1;
+        st->find.fd = -1;
         ls->engine = st;
     }
     return ls->engine;
@@ -137,7 +139,7 @@ static bool slurm_submit_begin(launch_session *ls, const launch_batch *b, cs_err
     char *argv[SLURM_MAX_ARGS + 1];
     char **store;
     sbatch_argv(launch_config_of(ls), b, argv, &store);
-    bool ok = launch_child_start(&st->submit, argv, LAUNCH_TIMEOUT, err);
+    bool ok = launch_child_start(&st->submit, argv, launch_timeout(), err);
     store_free(store);
     return ok;
 }
@@ -167,30 +169,40 @@ static void slurm_prefetch(launch_session *ls)
     slurm_state *st = state_of(ls);
     char *argv[] = {"scontrol", "show", "config", NULL};
     cs_error ignore;
-    if (st->max_array == 0 && st->config.pid <= 0 && !launch_child_start(&st->config, argv, LAUNCH_TIMEOUT, &ignore))
+    if (st->max_array == 0 && st->config.pid <= 0 && !launch_child_start(&st->config, argv, launch_timeout(), &ignore))
         st->max_array = 1001;
 }
 
-static int slurm_find(launch_session *ls, const journal_submission *sub, const char *name, char job[JOURNAL_JOB_MAX],
-                      cs_error *err)
+static bool slurm_find_begin(launch_session *ls, const char *name, cs_error *err)
 {
+    slurm_state *st = state_of(ls);
     char arg[128];
     snprintf(arg, sizeof arg, "--name=%s", name);
     char *argv[] = {"squeue", "-h", "-t", "all", arg, "-o", "%F", NULL};
-    char *out = NULL;
-    int st = launch_child_run(argv, LAUNCH_TIMEOUT, &out, err);
-    if (st != 0) {
-        free(out);
+    return launch_child_start(&st->find, argv, launch_timeout(), err);
+}
+
+static int slurm_find_step(launch_session *ls, const journal_submission *sub, char job[JOURNAL_JOB_MAX], cs_error *err)
+{
+    slurm_state *st = state_of(ls);
+    if (!launch_child_step(&st->find))
+        return 0;
+    int status = st->find.status;
+    const char *out = st->find.out ? st->find.out : "";
+    if (status != 0) {
+        char line[256];
+        error_set(err, NULL, 0, 0, "squeue --name: %s", st->find.timed_out ? "no answer in time" : first_line(out, line, sizeof line));
+        launch_child_done(&st->find);
         return -1;
     }
     size_t k = strspn(out, " ");
     size_t d = strspn(out + k, "0123456789");
     if (d > 0 && d < JOURNAL_JOB_MAX) {
         snprintf(job, JOURNAL_JOB_MAX, "%.*s", (int)d, out + k);
-        free(out);
+        launch_child_done(&st->find);
         return 1;
     }
-    free(out);
+    launch_child_done(&st->find);
     /* gone from squeue already: a start mark names the job */
     const journal *j = ls->j;
     for (size_t i = 0; i < sub->n_runs; i++) {
@@ -211,7 +223,18 @@ static int slurm_find(launch_session *ls, const journal_submission *sub, const c
             return 1;
         }
     }
-    return 0;
+    return 2;
+}
+
+static int slurm_find(launch_session *ls, const journal_submission *sub, const char *name, char job[JOURNAL_JOB_MAX],
+                      cs_error *err)
+{
+    if (!slurm_find_begin(ls, name, err))
+        return -1;
+    int r;
+    while ((r = slurm_find_step(ls, sub, job, err)) == 0)
+        usleep(5000);
+    return r == 2 ? 0 : r;
 }
 
 static run_state map_state(const char *s, char *reason, size_t n)
@@ -297,7 +320,7 @@ static int slurm_query(launch_session *ls, cs_error *err)
             return 1;
         char *argv[] = {"squeue", "-h", "-t", "all", "-j", st->jobs, "-O",
                         "ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:|", NULL};
-        if (!launch_child_start(&st->child, argv, LAUNCH_TIMEOUT, err))
+        if (!launch_child_start(&st->child, argv, launch_timeout(), err))
             return -1;
         st->phase = 1;
     }
@@ -327,7 +350,7 @@ static int slurm_query(launch_session *ls, cs_error *err)
         free(t);
         if (st->accounting != 0 && any_unseen(ls)) {
             char *argv[] = {"sacct", "-X", "-n", "-P", "-j", st->jobs, "-o", "JobID,State,ExitCode", NULL};
-            if (!launch_child_start(&st->child, argv, LAUNCH_TIMEOUT, err))
+            if (!launch_child_start(&st->child, argv, launch_timeout(), err))
                 return -1;
             st->phase = 2;
             return 0;
@@ -358,7 +381,7 @@ static bool slurm_cancel(launch_session *ls, const journal_submission *sub, size
     snprintf(target, sizeof target, "%s_%d", sub->job, ls->j->runs[i].array_index);
     char *argv[] = {"scancel", target, NULL};
     char *out = NULL;
-    int st = launch_child_run(argv, LAUNCH_TIMEOUT, &out, err);
+    int st = launch_child_run(argv, launch_timeout(), &out, err);
     char line[256];
     if (st > 0)
         error_set(err, NULL, 0, 0, "scancel %s failed: %s", target, first_line(out, line, sizeof line));
@@ -389,6 +412,7 @@ static void slurm_release(launch_session *ls)
     launch_child_done(&st->child);
     launch_child_done(&st->config);
     launch_child_done(&st->submit);
+    launch_child_done(&st->find);
     free(st);
     ls->engine = NULL;
 }
@@ -401,6 +425,8 @@ const launch_engine_ops launch_slurm_ops = {
     .submit_begin = slurm_submit_begin,
     .submit_step = slurm_submit_step,
     .prefetch = slurm_prefetch,
+    .find_begin = slurm_find_begin,
+    .find_step = slurm_find_step,
     .find = slurm_find,
     .query = slurm_query,
     .cancel = slurm_cancel,

@@ -5,6 +5,7 @@
 #include "comboscope/predict.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,8 @@ static predict_model *auto_fit(int n, int target, const combo_t *x, const double
                                predict_effort effort, cs_error *err);
 static void auto_choose(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
                         predict_choice *c);
+static void auto_choose_once(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
+                             predict_choice *c);
 
 predict_model *predict_fit(predict_kind kind, int n, int target, const combo_t *x, const double *y,
                            size_t m, uint64_t seed, predict_effort effort, cs_error *err)
@@ -354,7 +357,7 @@ static predict_model *auto_fit(int n, int target, const combo_t *x, const double
         return NULL;
     }
     predict_choice c;
-    auto_choose(n, target, x, y, m, seed, &c);
+    auto_choose_once(n, target, x, y, m, seed, &c);
     predict_model *md = fit_points(c.chosen, n, target, x, y, m, seed, effort, err, NULL);
     if (md) {
         md->automatic = true;
@@ -459,7 +462,7 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
         return false;
     if (kind == PREDICT_AUTO) { /* the figures auto chose on: the best candidate's */
         predict_choice c;
-        auto_choose(n, target, x, y, m, seed, &c);
+        auto_choose_once(n, target, x, y, m, seed, &c);
         *spearman = c.rho;
         *mae = c.mae;
         return isfinite(c.rho);
@@ -546,4 +549,49 @@ bool predict_cv_runs(predict_kind kind, int target, const predict_runs *runs, in
     free(truth);
     free(idx);
     return true;
+}
+
+/* ---------- auto's choice, made once per input ---------- */
+
+/* A round with auto asks for the same choice twice (the cross-validation figures it reports,
+ * then the fit), on the same points and seed. The last choice is kept with a copy of its inputs
+ * and reused when they are the same again, byte for byte, so the result is the one auto_choose
+ * would compute. A mutex guards it (fits may run on threads). */
+static struct {
+    pthread_mutex_t lock;
+    bool valid;
+    int n, target;
+    size_t m;
+    uint64_t seed;
+    combo_t *x;
+    double *y;
+    predict_choice c;
+} memo = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void auto_choose_once(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
+                             predict_choice *c)
+{
+    pthread_mutex_lock(&memo.lock);
+    bool hit = memo.valid && memo.n == n && memo.target == target && memo.m == m && memo.seed == seed &&
+               (m == 0 || (memcmp(memo.x, x, m * sizeof *x) == 0 && memcmp(memo.y, y, m * sizeof *y) == 0));
+    if (hit)
+        *c = memo.c;
+    pthread_mutex_unlock(&memo.lock);
+    if (hit)
+        return;
+    auto_choose(n, target, x, y, m, seed, c);
+    pthread_mutex_lock(&memo.lock);
+    free(memo.x);
+    free(memo.y);
+    memo.x = xmalloc((m ? m : 1) * sizeof *memo.x);
+    memo.y = xmalloc((m ? m : 1) * sizeof *memo.y);
+    memcpy(memo.x, x, m * sizeof *x);
+    memcpy(memo.y, y, m * sizeof *y);
+    memo.n = n;
+    memo.target = target;
+    memo.m = m;
+    memo.seed = seed;
+    memo.c = *c;
+    memo.valid = true;
+    pthread_mutex_unlock(&memo.lock);
 }

@@ -216,7 +216,16 @@ bool review_write_report(FILE *out, const round_session *rs)
     md_text(out, metric);
     fprintf(out, "` (%s is better); %d datasets, %zu observations.\n", s->goal == GOAL_MIN ? "lower" : "higher",
             s->n_datasets, s->n_obs);
-    fputs("Gains are differences of that metric, sign-adjusted so that positive is better.\n\n", out);
+    fputs("Gains are differences of that metric, sign-adjusted so that positive is better.\n", out);
+    fputs("Search settings in the study file: predictor ", out);
+    md_text(out, s->search.predictor ? s->search.predictor : "(default)");
+    fputs(", acquisition ", out);
+    md_text(out, s->search.acquisition ? s->search.acquisition : "(default)");
+    if (s->search.batch > 0)
+        fprintf(out, ", batch %d", s->search.batch);
+    else
+        fputs(", batch (default)", out);
+    fprintf(out, ", seed %lu (each round below says what it used).\n\n", s->search.seed);
 
     fputs("## Targets\n\n", out);
     fputs("| target | baseline | best so far | gain | measured | best combination |\n", out);

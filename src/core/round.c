@@ -844,7 +844,8 @@ const journal_run *round_last_waiting(const round_session *rs)
 {
     const journal *j = rs->journal;
     for (size_t i = j ? j->n_runs : 0; i-- > 0;)
-        if (journal_run_waiting(&j->runs[i]))
+        if (journal_run_waiting(&j->runs[i]) && j->runs[i].state != RUN_RUNNING &&
+            j->runs[i].state != RUN_SUBMITTING)
             return &j->runs[i];
     return NULL;
 }

@@ -206,6 +206,42 @@ void app_set_target(app *a, int dataset)
     }
 }
 
+bool app_is_study_target(const app *a, int dataset)
+{
+    for (int i = 0; i < a->study->n_targets; i++)
+        if (a->study->targets[i] == dataset)
+            return true;
+    return false;
+}
+
+bool app_explore_target(app *a, int dataset)
+{
+    const study *s = a->study;
+    if (dataset < 0 || dataset >= s->n_datasets)
+        return false;
+    if (app_is_study_target(a, dataset)) {
+        app_set_target(a, dataset);
+        return true;
+    }
+    study_target_summary ts;
+    study_target_summarize(s, dataset, &ts);
+    char name[128];
+    text_sanitize(s->datasets[dataset].name, name, sizeof name);
+    if (!ts.measured) {
+        app_message(a, true, "%s has no scores to explore", name);
+        return false;
+    }
+    a->target = dataset; /* target_pos stays on the last study target: ] and [ go on from there */
+    for (int v = 1; v < VIEW_MAX; v++) {
+        const struct view_ops *ops = app_view_ops((enum view_id)v);
+        if (ops && a->state[v] && ops->target)
+            ops->target(a, a->state[v]);
+    }
+    app_message(a, false, "%s is not one of the study's targets: explored here, not in the Round view",
+                name);
+    return true;
+}
+
 void app_study_reloaded(app *a)
 {
     a->study = a->session->study;
@@ -289,6 +325,14 @@ static int show_view(app *a, enum view_id id)
         app_message(a, false, "%s view: not available yet", names[id]);
         return UI_HANDLED | UI_REDRAW;
     }
+    if (id == VIEW_ROUND && a->target >= 0 && !app_is_study_target(a, a->target) && a->study->n_targets > 0) {
+        /* the search is stepped for the study's targets only */
+        char name[128];
+        text_sanitize(a->study->datasets[a->target].name, name, sizeof name);
+        app_set_target(a, a->study->targets[a->target_pos]);
+        app_message(a, false, "%s is not one of the study's targets: the Round view steps %s", name,
+                    a->study->datasets[a->target].name);
+    }
     a->view = id;
     a->help = false;
     const struct view_ops *ops = app_view_ops(id);
@@ -346,7 +390,7 @@ static void export_write(app *a, const char *name)
 int app_show_combo(app *a, enum view_id id, combo_t c, int dataset)
 {
     if (dataset >= 0 && dataset != a->target && combo_has(c, dataset))
-        app_set_target(a, dataset); /* a no-op unless it is one of the study's targets */
+        app_explore_target(a, dataset); /* a study target, or any dataset with scores */
     a->focus_view = id;
     a->focus_combo = c;
     return show_view(a, id);
@@ -421,7 +465,8 @@ static void draw_status(app *a)
     ui_fill(y, 0, COLS, ROLE_STATUS);
     const study *s = a->study;
     char left[256];
-    snprintf(left, sizeof left, " target %s %s %s %s", a->target >= 0 ? s->datasets[a->target].name : "-",
+    snprintf(left, sizeof left, " target %s%s %s %s %s", a->target >= 0 ? s->datasets[a->target].name : "-",
+             a->target >= 0 && !app_is_study_target(a, a->target) ? " (not a study target)" : "",
              a->g->bullet, s->metric >= 0 ? s->metrics[s->metric] : "-",
              s->goal == GOAL_MIN ? "(lower is better)" : "(higher is better)");
     const char *right = "t target  ? help  q quit ";

@@ -188,6 +188,15 @@ const struct view_ops *app_view_ops(enum view_id id);
  * view that has been opened. */
 void app_set_target(app *a, int dataset);
 
+/* Whether dataset is one of the study's targets. */
+bool app_is_study_target(const app *a, int dataset);
+
+/* Makes dataset the current target: one of the study's targets (app_set_target), or any other
+ * dataset with scores, explored in the Study, Lattice, Heatmaps and Table views with a note
+ * that it is not one of the study's targets (the Round view goes back to the last study
+ * target). False, with a message, for a dataset without scores. */
+bool app_explore_target(app *a, int dataset);
+
 /* Shows combination c in view id (VIEW_LATTICE or VIEW_TABLE) and switches to it: the linked
  * jump between views. dataset (-1: none) is the dataset the combination was scored for; when it
  * is one of the study's targets other than the current one, it becomes the current target.

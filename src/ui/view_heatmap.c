@@ -399,12 +399,8 @@ static int heatmap_action(app *a, void *state, enum action act)
         return UI_HANDLED | UI_REDRAW;
     case ACTION_HEATMAP_TARGET: {
         int t = v->n_rows ? v->rows[v->row] : -1;
-        for (int i = 0; t >= 0 && i < s->n_targets; i++)
-            if (s->targets[i] == t) {
-                app_set_target(a, t);
-                return UI_HANDLED | UI_REDRAW;
-            }
-        app_message(a, true, "that dataset is not one of the study's targets");
+        if (t >= 0)
+            app_explore_target(a, t); /* any dataset with scores, with a note if not a target */
         return UI_HANDLED | UI_REDRAW;
     }
     default: return UI_UNHANDLED;

@@ -678,7 +678,7 @@ static int round_action(app *a, void *state, enum action act)
         if (rs->read_only)
             app_message(a, true, "%s", rs->read_only_why);
         else if (!run)
-            app_message(a, false, "no queued run is waiting: nothing to withdraw");
+            app_message(a, false, "nothing to withdraw: no run waits that has not started");
         else {
             v->ask = ASK_WITHDRAW;
             app_prompt_open(a, PROMPT_TEXT, "withdraw run: ", run->id);

@@ -228,15 +228,48 @@ static void draw_row(app *a, const study_row *row, int y, int x, study_cols c, i
     }
 }
 
+/* The selected dataset in a sentence: its baseline, best and gain, and the best combination's
+ * members in full, wrapped. */
+static void draw_detail(app *a, const study_row *row, int y, int x, int w, int h)
+{
+    const study *s = a->study;
+    const study_target_summary *t = &row->sum;
+    ui_glyph_row(y, x, w, ui_role_attr(ROLE_BORDER), a->g->hline);
+    ui_text(y, x + 2, w - 4, ROLE_DIM, " selected (L: its best in the Lattice) ");
+    char text[64 * 70], combo[64 * 64], b[32], g[32], bl[32];
+    size_t k = (size_t)snprintf(text, sizeof text, "%s: ", s->datasets[row->dataset].name);
+    if (!t->has_best) {
+        snprintf(text + k, sizeof text - k, "nothing measured");
+    } else {
+        k += (size_t)snprintf(text + k, sizeof text - k, "baseline %s, best %s (%s) with ",
+                              ui_fmt_score(bl, sizeof bl, t->has_baseline, t->baseline),
+                              ui_fmt_score(b, sizeof b, true, t->best),
+                              ui_fmt_gain(g, sizeof g, t->has_baseline, t->gain));
+        study_combo_format(s, t->best_combo, combo, sizeof combo);
+        for (const char *p = combo; *p && k + 4 < sizeof text; p++) {
+            if (*p == '+')
+                k += (size_t)snprintf(text + k, sizeof text - k, " + ");
+            else
+                text[k++] = *p;
+        }
+        text[k < sizeof text ? k : sizeof text - 1] = '\0';
+    }
+    ui_text_wrap(y + 1, x + 1, w - 2, h - 1, ROLE_NORMAL, text);
+}
+
 static void study_draw(app *a, void *state, ui_rect r)
 {
     study_view *v = state;
     study_cols c = study_layout(a->study, r.w);
     draw_summary(a, r);
     draw_header(r.y + 3, r.x, c, r.w);
-    int list_y = r.y + 4, list_h = r.h - 4;
+    /* under the rows, the selected dataset's best combination in full (the column cuts it) */
+    int detail_h = r.h >= 16 ? 3 : 0;
+    int list_y = r.y + 4, list_h = r.h - 4 - detail_h;
     if (list_h < 1)
         return;
+    if (detail_h && v->cursor < v->n_rows && v->rows[v->cursor].dataset >= 0)
+        draw_detail(a, &v->rows[v->cursor], r.y + r.h - detail_h, r.x, r.w, detail_h);
     if (v->cursor < v->top)
         v->top = v->cursor;
     /* keep the cursor's task header in sight when scrolling up to its first dataset */
@@ -307,12 +340,20 @@ static int study_action(app *a, void *state, enum action act)
     case ACTION_PAGE_DOWN: study_move(v, page); break;
     case ACTION_MOVE_FIRST: study_move(v, -v->n_rows); break;
     case ACTION_MOVE_LAST: study_move(v, v->n_rows); break;
+    case ACTION_SHOW_LATTICE: {
+        const study_row *row = &v->rows[v->cursor];
+        if (row->dataset < 0 || !row->sum.has_best) {
+            app_message(a, false, "nothing measured for this dataset");
+            break;
+        }
+        return app_show_combo(a, VIEW_LATTICE, row->sum.best_combo, row->dataset);
+    }
     case ACTION_STUDY_SELECT: {
         const study_row *row = &v->rows[v->cursor];
         if (row->dataset < 0)
             break;
-        if (!row->target) {
-            app_message(a, true, "%s is not a target of this study", a->study->datasets[row->dataset].name);
+        if (!row->target) { /* explored, with a note that it is not one of the study's targets */
+            app_explore_target(a, row->dataset);
             break;
         }
         app_set_target(a, row->dataset);

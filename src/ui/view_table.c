@@ -21,6 +21,7 @@ typedef struct table_view {
     bool only_target;
     bool detail;     /* the detail is open: every value of the row */
     bool only_combo; /* the rows of one combination (a jump from the Lattice) */
+    int hscroll;     /* columns scrolled past with Right (0: the most telling columns) */
     combo_t combo;
     char filter[128];
 } table_view;
@@ -106,7 +107,9 @@ static int header_width(const study *s, int col, int sort_col)
     return hw > w ? hw : w;
 }
 
-static table_layout table_lay_out(const study *s, int width, int sort_col)
+/* hscroll > 0 (Right and Left): the columns from the hscroll-th after the combination, in
+ * column order, as many as fit; 0: the most telling ones (below). */
+static table_layout table_lay_out(const study *s, int width, int sort_col, int hscroll)
 {
     table_layout L = {0};
     int ncols = obs_table_columns(s);
@@ -127,6 +130,11 @@ static table_layout table_lay_out(const study *s, int width, int sort_col)
     for (int c = 1; c < ncols; c++)
         if (!queued[c])
             order[no++] = c, queued[c] = true;
+    if (hscroll > 0) { /* a window over the columns in their own order */
+        no = 0;
+        for (int c = 1 + hscroll; c < ncols; c++)
+            order[no++] = c;
+    }
     for (int i = 0; i < no; i++) {
         int w = header_width(s, order[i], sort_col) + 1;
         if (used + w + min_combo + 1 > width)
@@ -209,7 +217,10 @@ static void table_draw(app *a, void *state, ui_rect r)
         if (!v->n)
             app_message(a, false, "that combination has no rows: it is not measured");
     }
-    table_layout L = table_lay_out(s, r.w, v->sort_col);
+    int ncols_all = obs_table_columns(s);
+    if (v->hscroll > ncols_all - 2)
+        v->hscroll = ncols_all > 2 ? ncols_all - 2 : 0;
+    table_layout L = table_lay_out(s, r.w, v->sort_col, v->hscroll);
     /* line 1: what is shown */
     char line[512];
     int x = ui_textf(r.y, r.x + 1, r.w - 2, ROLE_NORMAL, "%zu of %zu observations", v->n, s->n_obs);
@@ -221,6 +232,9 @@ static void table_draw(app *a, void *state, ui_rect r)
     }
     if (v->only_combo)
         x += ui_textf(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, "  one combination (f clears)");
+    if (v->hscroll)
+        x += ui_textf(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, "  from column %s (%s)",
+                      obs_table_column_name(s, 1 + v->hscroll), a->g->arrow_left);
     snprintf(line, sizeof line, "sorted by %s %s", obs_table_column_name(s, v->sort_col),
              v->descending ? a->g->sort_down : a->g->sort_up);
     if (r.w - 2 - x > ui_text_width(line) + 2)
@@ -320,6 +334,14 @@ static int table_action(app *a, void *state, enum action act)
     int ncols = obs_table_columns(a->study);
     long page = a->body.h > 4 ? a->body.h - 3 : 1;
     switch (act) {
+    case ACTION_MOVE_LEFT:
+    case ACTION_MOVE_RIGHT:
+        /* scroll the columns: Right shows the ones that did not fit, Left goes back */
+        if (act == ACTION_MOVE_RIGHT && v->hscroll + 2 < ncols)
+            v->hscroll++;
+        else if (act == ACTION_MOVE_LEFT && v->hscroll > 0)
+            v->hscroll--;
+        break;
     case ACTION_MOVE_UP: table_move(v, -1); break;
     case ACTION_MOVE_DOWN: table_move(v, 1); break;
     case ACTION_PAGE_UP: table_move(v, -page); break;

@@ -40,3 +40,40 @@ tail -n +$((n + 1)) "$CC/journal.jsonl" | sed 's/.*"event":"\([a-z_]*\)".*/\1/' 
 [ "$(cat "$TMP/events")" = "queued left_open left_open left_open committed " ] ||
     _case_fail "events after the accept: $(cat "$TMP/events")"
 grep -c '^r[0-9]' "$CC/queue.csv" | grep -qx 1 || _case_fail "queue file: $(cat "$CC/queue.csv")"
+
+# On a real terminal (tmux, a private socket): the question shows in the status line, Esc
+# answers no (the escape delay does not turn it into a key for the view), y commits.
+if ! command -v tmux >/dev/null 2>&1; then
+    case_begin "commit confirmation on a terminal"
+    _case_fail "tmux is not installed (scripts/ensure-deps installs it)"
+else
+    CT="$TMP/ct"
+    rm -rf "$CT"; cp -R sample-results/biomed12-study "$CT"
+    SOCK="cs-confirm-$$"
+    tmc() { tmux -L "$SOCK" -f /dev/null "$@"; }
+    pane_has() { # REGEX: waits up to 5 s for the pane to show it
+        local i
+        for i in $(seq 50); do
+            tmc capture-pane -p -t ct | grep -Eq -- "$1" && return 0
+            sleep 0.1
+        done
+        _case_fail "the pane never showed /$1/: $(tmc capture-pane -p -t ct | grep -v '^$' | tail -2)"
+        return 1
+    }
+    case_begin "commit confirmation on a terminal: Esc changes nothing, y commits"
+    tmc new-session -d -s ct -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
+    tmc send-keys -t ct "'$CS' '$CT/study.json'; echo EXIT=\$?" Enter
+    if pane_has "1 Study"; then
+        tmc send-keys -t ct 4; pane_has "Round 5"
+        tmc send-keys -t ct a; pane_has "saved: #1 accepted"
+        lines=$(wc -l <"$CT/journal.jsonl")
+        tmc send-keys -t ct Enter; pane_has "commit 1 run, leave #2, #3, #4 open\? \(y/N\)"
+        tmc send-keys -t ct Escape; pane_has "not committed: nothing changed"
+        [ "$(wc -l <"$CT/journal.jsonl")" = "$lines" ] || _case_fail "Esc changed the journal"
+        tmc send-keys -t ct Enter; pane_has "\(y/N\)"
+        tmc send-keys -t ct y; pane_has "round 5 committed: 1 run in the queue"
+        [ "$(wc -l <"$CT/journal.jsonl")" -gt "$lines" ] || _case_fail "y did not commit"
+        tmc send-keys -t ct q; pane_has "EXIT=0"
+    fi
+    tmc kill-server 2>/dev/null
+fi

@@ -83,6 +83,24 @@ grep -q '"event":"submitted".*"job":"[0-9]*"' "$K/journal.jsonl" || _case_fail "
 [ "$(grep -o '"state":"done"' "$TMP/st" | wc -l)" = 6 ] || _case_fail "not all done: $(cat "$TMP/st")"
 [ "$(grep -c '"event":"result"' "$K/journal.jsonl")" = 6 ] || _case_fail "results"
 
+case_begin "slurm: sbatch answering after the timeout: the intent stays open, the job is found by its name"
+L2="$TMP/late"
+launch_study "$L2" slurm ', "partition": "debug"'
+: >"$L2/modes"
+mkdir -p "$TMP/late-wrap"
+printf '#!/bin/sh\n"%s" "$@"\nrc=$?\nsleep 3\nexit $rc\n' "$real_sbatch" >"$TMP/late-wrap/sbatch"
+chmod +x "$TMP/late-wrap/sbatch"
+PATH="$TMP/late-wrap:$PATH" COMBOSCOPE_SLURM_TIMEOUT=1 "$CS" launch "$L2" >"$TMP/out" 2>"$TMP/err" </dev/null
+STATUS=$?
+expect_status 1
+expect_one_line_err
+expect_err 'sbatch did not answer in time'
+tail -1 "$L2/journal.jsonl" | grep -q '"event":"submitting"' || _case_fail "the intent is not left open"
+wait_settled "$L2" 60 || _case_fail "did not settle"
+[ "$(grep -c '"event":"submitting"' "$L2/journal.jsonl")" = 1 ] || _case_fail "submitted twice"
+grep -q '"event":"submitted".*"job":"[0-9]*"' "$L2/journal.jsonl" || _case_fail "the job was not found by its name"
+[ "$(grep -o '"state":"done"' "$TMP/st" | wc -l)" = 6 ] || _case_fail "not all done: $(cat "$TMP/st")"
+
 case_begin "slurm: a job purged from squeue (MinJobAge) is resolved from its status files; one without is lost"
 P="$TMP/purged"
 launch_study "$P" slurm ', "partition": "debug"'
@@ -164,6 +182,26 @@ for i in $(seq 150); do grep -q '"event":"result"' "$X/journal.jsonl" && break; 
 grep -q '"event":"submitting"' "$X/journal.jsonl" || _case_fail "no intent"
 grep -q '"event":"submitted".*"job":"[0-9]*"' "$X/journal.jsonl" || _case_fail "sbatch's answer not journaled"
 grep -q '"event":"result".*"run":"r0002"' "$X/journal.jsonl" || _case_fail "no result"
+xt send-keys -t x q; xwait "EXIT=0"
+
+case_begin "slurm in the explorer: an sbatch answering too late is looked up by name while the screen stays live"
+X2="$TMP/xlate"
+mkdir -p "$X2"
+sed 's/"xslurm"/"xlate"/' "$X/study.json" >"$X2/study.json"
+printf 'run,combination,dataset,f1\nr0001,A,A,0.5\n,B,B,0.4\n,C,C,0.3\n' >"$X2/runs.csv"
+xt send-keys -t x "clear; cd '$X2' && PATH='$TMP/late-wrap:$PATH' COMBOSCOPE_SLURM_TIMEOUT=1 '$CS' study.json; echo EXIT=\$?" Enter
+xwait "1 Study"
+xt send-keys -t x 4; xwait "Round 1 +target"
+xt send-keys -t x a; xwait "saved: #1 accepted"
+xt send-keys -t x Enter; sleep 0.3
+xt capture-pane -p -t x | grep -Eq '\(y/N\)' && xt send-keys -t x y
+xwait "submitting round 1 to Slurm: 1 run"
+xwait "sbatch did not answer in time \(looked up by its name later\)"
+xt send-keys -t x 1; xwait "1 Study"   # the screen answers keys meanwhile
+for i in $(seq 200); do grep -q '"event":"result"' "$X2/journal.jsonl" && break; sleep 0.1; done
+grep -q '"event":"submitted".*"job":"[0-9]*"' "$X2/journal.jsonl" || _case_fail "not found by its name"
+[ "$(grep -c '"event":"submitting"' "$X2/journal.jsonl")" = 1 ] || _case_fail "submitted twice"
+grep -q '"event":"result".*"run":"r0002"' "$X2/journal.jsonl" || _case_fail "no result"
 xt send-keys -t x q; xwait "EXIT=0"
 xt kill-server 2>/dev/null
 fi

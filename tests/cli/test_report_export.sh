@@ -21,6 +21,7 @@ expect_status 0
 expect_out "^# biomed12-study: report"
 expect_out "^## Targets"
 expect_out "^## Predictor accuracy over rounds"
+expect_out "^Search settings in the study file: predictor ensemble, acquisition ucb, batch 4, seed 1 "
 expect_true test -s "$TMP/targets.txt"
 while read -r name base best gain measured; do
     want="$(awk -v b="$base" -v c="$best" -v g="$gain" 'BEGIN { printf "%.4f | %.4f | %+.4f", b, c, g }')"

@@ -843,14 +843,17 @@ static void test_run_story_and_log_tail(void **state)
                                           &err));
     assert_true(journal_append_submitted(j, "s0001", "4242", NULL, &err));
     assert_true(journal_append_state(j, id, RUN_PENDING, "4242", "Resources", false, 0, &err));
+    assert_ptr_equal(round_last_waiting(rs), &j->runs[0]); /* w offers a pending run */
+    assert_true(journal_append_state(j, id, RUN_RUNNING, "4242", NULL, false, 0, &err));
+    assert_null(round_last_waiting(rs)); /* but not a running one */
     assert_true(journal_append_state(j, id, RUN_FAILED, "4242", NULL, true, 3, &err));
     assert_true(journal_append_resubmit(j, id, &err));
     assert_string_equal(round_run_story(j, 0, buf, sizeof buf),
-                        "slurm 4242, pending, failed (exit 3), resubmit");
+                        "slurm 4242, pending, running, failed (exit 3), resubmit");
     /* a cancel check says why not; a withdraw of a failed run is allowed */
     assert_false(round_cancel_check(rs, id, &err)); /* queued again, but no engine in this session */
     assert_true(round_withdraw(rs, id, &err));
-    assert_string_equal(round_run_story(j, 0, buf, sizeof buf), "slurm 4242, pending, failed (exit 3), resubmit, withdrawn");
+    assert_string_equal(round_run_story(j, 0, buf, sizeof buf), "slurm 4242, pending, running, failed (exit 3), resubmit, withdrawn");
 
     FILE *f = fopen(at("log"), "w");
     for (int i = 1; i <= 10; i++)
