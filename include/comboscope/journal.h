@@ -246,6 +246,9 @@ typedef struct journal {
     long lines;         /* physical lines in the file */
     bool torn;          /* a torn last line was found (and, if writable, truncated) */
     char warning[ERROR_MSG_MAX]; /* "" or the torn-line warning */
+    char read_only_why[ERROR_MSG_MAX]; /* "" or why journal_open_study opened it read-only
+                                          although asked to write (directory or journal not
+                                          writable: "...: opened read-only; use --read-only ...") */
 
     journal_event *events;
     size_t n_events, cap_events;
@@ -269,7 +272,9 @@ journal *journal_open(const char *path, const study *s, bool writable, cs_error 
  * (lock.h) and opens the journal writable, *lock getting the lock (release it after
  * journal_free). When another process holds the lock, or read_only is set, opens it read-only:
  * *lock is NULL and, when held elsewhere, *holder says by whom (holder->pid > 0; -1 when the
- * holder has not written its name yet; 0 when not held). NULL with err
+ * holder has not written its name yet; 0 when not held). When the study's directory or its
+ * journal is not writable it opens read-only too (*lock NULL, holder->pid 0) and says why in
+ * j->read_only_why. NULL with err
  * set when the study names no journal, the lock cannot be taken for another reason, or the
  * journal is bad. */
 journal *journal_open_study(const study *s, bool read_only, study_lock **lock, lock_info *holder,

@@ -31,6 +31,8 @@ typedef struct study_lock {
 typedef enum lock_status {
     LOCK_ACQUIRED = 0, /* *out holds the lock */
     LOCK_BUSY,         /* another process holds it; *holder says who */
+    LOCK_UNWRITABLE,   /* no lock file can be made: the directory is not writable (EACCES,
+                          EROFS); err says so. Open the study read-only. */
     LOCK_ERROR,        /* err set */
 } lock_status;
 
@@ -41,6 +43,12 @@ char *lock_path_of(const char *journal_path);
  * *out is a new lock (release with lock_release); on LOCK_BUSY *holder (if not NULL) is
  * filled from the lock file. */
 lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *holder, cs_error *err);
+
+/* Whether the lock of journal_path is held now, without taking it (a shared flock tried and
+ * dropped at once): true with *holder filled from the lock file (pid 0 when it names nobody
+ * yet), false when it is free (no lock file, or nobody holds it). For an instance opened
+ * read-only by someone else's lock: it notices that the holder is gone, or changed. */
+bool lock_probe(const char *journal_path, lock_info *holder);
 
 /* Removes the lock file and drops the lock; frees l. NULL is allowed. */
 void lock_release(study_lock *l);

@@ -47,6 +47,13 @@ typedef struct round_session {
     journal *journal;          /* NULL when the study names no journal */
     study_lock *lock;          /* NULL: read-only */
     bool read_only;
+    bool lock_elsewhere;       /* read-only because another instance holds the lock */
+    /* Called about every tenth of a second while a fit runs on its worker thread (NULL: fit
+     * on the caller's thread): secs since it started; return true to cancel the fit. */
+    bool (*wait)(void *ctx, double secs);
+    void *wait_ctx;
+    size_t fit_sampled_from;   /* 0, or the measured runs the fit sampled ROUND_FIT_MAX of */
+    bool lock_free;            /* ... and round_lock_poll found it free since */
     char read_only_why[400];   /* "" or why the study is read-only (who holds the lock) */
     char *oracle;              /* --oracle COMPLETE.csv, or NULL */
     struct launch_session *launch; /* the study's launch engine (launch.h), or NULL: none, read-only, or an oracle */
@@ -77,6 +84,10 @@ typedef struct round_session {
 
 #define ROUND_PROSPECT_MAX 13
 
+/* The most runs a fit uses: above it, a fixed random sample (seeded by the search seed) of
+ * that many of the target's measured runs; the Round view says "sample of N of M runs". */
+#define ROUND_FIT_MAX 5000
+
 /* Opens the session on s (borrowed; it must outlive the session unless a reload replaces it):
  * takes the lock and opens the journal writable unless read_only or another process holds the
  * lock (then read_only_why says who). oracle (may be NULL) is copied. NULL with err set when
@@ -84,6 +95,16 @@ typedef struct round_session {
  * opens read-only. With an oracle, runs already waiting in the queue are answered at once. */
 round_session *round_session_open(study *s, const study_open_options *opt, bool read_only,
                                   const char *oracle, cs_error *err);
+
+/* Another instance holds the lock (rs->lock_elsewhere): looks again, without taking it.
+ * Returns 1 when the holder is gone (rs->lock_free set: round_take_over may take it),
+ * 2 when another holder took it meanwhile (read_only_why names it), 0 when nothing changed
+ * or the session is not read-only because of a lock. Cheap: for every key and idle tick. */
+int round_lock_poll(round_session *rs);
+
+/* Takes the lock that another instance held and is gone: reopens the journal writable and
+ * the current round from it. False with err set (held again: read_only_why names by whom). */
+bool round_take_over(round_session *rs, cs_error *err);
 
 /* Releases the lock, closes the journal, frees a reloaded study. */
 void round_session_free(round_session *rs);

@@ -9,7 +9,9 @@
  *             observation. Metric column: gain.
  *   standley  Standley et al.'s tab-separated per-task loss table: row 1 is a separate
  *             single-task baseline and is skipped; every later row is one subset, a blank cell
- *             meaning the task is not in it. Metric column: loss (so the goal is min). */
+ *             meaning the task is not in it. Metric column: loss (so the goal is min).
+ *   tsv       a long-format table (the columns of DESIGN.md section 3) separated by tabs
+ *             instead of commas, copied field by field into the comma-separated form. */
 #ifndef COMBOSCOPE_TABLE_IMPORT_H
 #define COMBOSCOPE_TABLE_IMPORT_H
 
@@ -19,9 +21,9 @@
 #include "comboscope/combo.h"
 #include "comboscope/error.h"
 
-typedef enum import_format { IMPORT_WIDE, IMPORT_MTGNET, IMPORT_STANDLEY } import_format;
+typedef enum import_format { IMPORT_WIDE, IMPORT_MTGNET, IMPORT_STANDLEY, IMPORT_TSV } import_format;
 
-/* The format called name ("wide", "mtgnet", "standley"); false if none. */
+/* The format called name ("wide", "mtgnet", "standley", "tsv"); false if none. */
 bool import_format_parse(const char *name, import_format *out);
 
 /* How many input files the format takes: at least *min, at most *max. */

@@ -19,7 +19,9 @@ static const char import_help[] =
     "            gain file (0 outside the subset); metric column 'gain'; names t1, t2, ...\n"
     "  standley  RESULTS.txt: Standley et al.'s tab-separated per-task loss table; row 1\n"
     "            (a separate half-size baseline) is skipped, a blank cell = not in the\n"
-    "            subset; metric column 'loss' (goal min); names s,d,n,k,e\n\n"
+    "            subset; metric column 'loss' (goal min); names s,d,n,k,e\n"
+    "  tsv       FILE.tsv: a long-format table (combination, dataset, metrics...)\n"
+    "            separated by tabs instead of commas\n\n"
     "  --names A,B,...   dataset names for the columns (mtgnet, standley)\n"
     "  -o, --output OUT  the file to write, atomically ('-' for standard output); then\n"
     "                    prints \"wrote OUT: N combinations, M rows\"\n"
@@ -62,7 +64,7 @@ int cmd_import(int argc, char **argv)
     import_format fmt;
     if (!import_format_parse(p.operands[0], &fmt)) {
         char safe[64];
-        return cli_usage_error("import", "unknown format '%s' (wide, mtgnet or standley)",
+        return cli_usage_error("import", "unknown format '%s' (wide, mtgnet, standley or tsv)",
                                text_sanitize(p.operands[0], safe, sizeof safe));
     }
     const char *fname = p.operands[0];

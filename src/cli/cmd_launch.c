@@ -83,6 +83,10 @@ static bool open_study(const char *path, bool need_lock, bool need_launch, opene
     }
     if (o->j->warning[0])
         fprintf(stderr, "%s\n", o->j->warning);
+    if (need_lock && !o->lock && o->j->read_only_why[0]) {
+        fprintf(stderr, "%s\n", o->j->read_only_why);
+        return false;
+    }
     if (need_lock && !o->lock) {
         char who[300] = "another process";
         if (holder.pid > 0)

@@ -1320,18 +1320,34 @@ journal *journal_open_study(const study *s, bool read_only, study_lock **lock, l
         return NULL;
     }
     bool writable = false;
+    cs_error why = {""};
     if (!read_only) {
-        lock_status st = lock_acquire(path, lock, holder, err);
+        lock_status st = lock_acquire(path, lock, holder, &why);
         if (st == LOCK_ERROR) {
+            if (err)
+                *err = why;
             free(path);
             return NULL;
         }
+        if (st != LOCK_UNWRITABLE)
+            why.msg[0] = '\0';
         writable = st == LOCK_ACQUIRED;
         if (st == LOCK_BUSY && holder->pid <= 0)
             holder->pid = -1; /* held, by someone not yet identified */
     }
+    if (writable && access(path, W_OK) != 0 && (errno == EACCES || errno == EROFS)) {
+        /* the journal itself cannot be written (a file sent read-only): review it */
+        char safe[256];
+        error_set(&why, text_sanitize(path, safe, sizeof safe), 0, 0,
+                  "journal not writable (%s): opened read-only; use --read-only to review", strerror(errno));
+        lock_release(*lock);
+        *lock = NULL;
+        writable = false;
+    }
     journal *j = journal_open(path, s, writable, err);
     free(path);
+    if (j)
+        snprintf(j->read_only_why, sizeof j->read_only_why, "%s", why.msg);
     if (!j) {
         lock_release(*lock);
         *lock = NULL;

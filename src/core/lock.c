@@ -96,6 +96,21 @@ bool lock_holder(const char *journal_path, lock_info *out)
     return ok;
 }
 
+/* "DIR: directory not writable (REASON): opened read-only; use --read-only to review" */
+static void lock_unwritable(const char *lock_path, int e, cs_error *err)
+{
+    char *dir = text_dup(lock_path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    else
+        strcpy(dir, ".");
+    char safe[256];
+    error_set(err, text_sanitize(dir, safe, sizeof safe), 0, 0,
+              "directory not writable (%s): opened read-only; use --read-only to review", strerror(e));
+    free(dir);
+}
+
 lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *holder, cs_error *err)
 {
     *out = NULL;
@@ -106,13 +121,25 @@ lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *
         bool mine = true;
         cs_error oe;
         int fd = file_open_write(path, O_RDWR | O_CREAT, 0666, &oe);
+        int first = fd < 0 ? errno : 0;
+        if (fd < 0 && first == EROFS) {
+            lock_unwritable(path, first, err);
+            free(path);
+            return LOCK_UNWRITABLE;
+        }
         if (fd < 0 && errno == EACCES) {
             /* Another user's lock file: flock needs only read access, so we can still learn
              * whether it is held, and take over a stale one by replacing the file. When
              * there is no file, the first error (the directory is not writable) stands. */
             cs_error re;
             fd = file_open_write(path, O_RDONLY, 0, &re);
-            if (fd < 0 && errno != ENOENT)
+            if (fd < 0 && errno == ENOENT) {
+                /* no lock file, and none can be made: the directory is not writable */
+                lock_unwritable(path, first, err);
+                free(path);
+                return LOCK_UNWRITABLE;
+            }
+            if (fd < 0)
                 oe = re;
             mine = false;
         }
@@ -182,6 +209,25 @@ lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *
     error_set(err, path, 0, 0, "cannot lock: the lock file keeps being replaced");
     free(path);
     return LOCK_ERROR;
+}
+
+bool lock_probe(const char *journal_path, lock_info *holder)
+{
+    memset(holder, 0, sizeof *holder);
+    char *path = lock_path_of(journal_path);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    free(path);
+    if (fd < 0)
+        return false; /* no lock file: nobody holds it */
+    bool held = false;
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+        held = errno == EWOULDBLOCK || errno == EAGAIN;
+    else
+        flock(fd, LOCK_UN);
+    if (held)
+        read_info(fd, holder);
+    close(fd);
+    return held;
 }
 
 void lock_release(study_lock *l)

@@ -6,11 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "comboscope/launch.h"
 #include "comboscope/queue.h"
 #include "comboscope/results.h"
+#include "comboscope/rng.h"
 #include "comboscope/text.h"
 
 #define ROUND_CV_FOLDS 5
@@ -108,7 +111,10 @@ round_session *round_session_open(study *s, const study_open_options *opt, bool 
             snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: opened with --read-only");
         } else if (rs->read_only) {
             char host[256], user[64], when[32];
-            if (holder.pid > 0)
+            rs->lock_elsewhere = !rs->journal->read_only_why[0];
+            if (rs->journal->read_only_why[0])
+                snprintf(rs->read_only_why, sizeof rs->read_only_why, "%.399s", rs->journal->read_only_why);
+            else if (holder.pid > 0)
                 snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: held by pid %ld on %s (%s since %s%s)",
                          holder.pid, text_sanitize(holder.host, host, sizeof host),
                          text_sanitize(holder.user, user, sizeof user),
@@ -250,42 +256,250 @@ static size_t fit_threshold(const study *s, int target, uint64_t seed)
     return n < ROUND_MIN_FIT ? (n ? n : 1) : ROUND_MIN_FIT;
 }
 
-/* Fits the model and the cross-validation on the target's measured points. */
-static bool fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_error *err)
+/* ---- the fit, off the caller's thread ----------------------------------------------------
+ * A fit (and the search that scores every candidate) can take minutes on a large table. When
+ * the caller set rs->wait, it runs on a worker thread while rs->wait is called about every
+ * tenth of a second (the explorer keeps its screen and reads Esc there); when rs->wait says
+ * cancel, the worker is abandoned (it frees its own job when it ends) and the caller gets
+ * "fit cancelled". Above ROUND_FIT_MAX runs the model is fitted on a sample of that many
+ * (rs->fit_sampled_from says of how many); the search still knows every measured point. */
+
+typedef struct fit_job {
+    /* inputs, owned by the job */
+    predict_kind kind;
+    int n, target;
+    uint64_t seed;
+    combo_t *fx; /* the points fitted: all of them, or the sample */
+    double *fy;
+    size_t fm;
+    bool search; /* also score the candidates (propose_new) */
+    search_settings st;
+    combo_t *x; /* every measured point */
+    double *y;
+    size_t m;
+    /* outputs */
+    bool ok;
+    cs_error err;
+    predict_model *model;
+    bool has_cv;
+    double cv_spearman, cv_mae;
+    bool auto_chosen, no_skill; /* predictor auto: its own cross-validation, and its verdict */
+    search_suggestion *sug;
+    int got;
+    bool explored;              /* the search explored (no skill) rather than exploited */
+    /* between the threads */
+    pthread_mutex_t mu;
+    bool done, abandoned;
+} fit_job;
+
+static void fit_job_free(fit_job *jb)
+{
+    if (jb->fx != jb->x) {
+        free(jb->fx);
+        free(jb->fy);
+    }
+    free(jb->x);
+    free(jb->y);
+    predict_free(jb->model);
+    free(jb->sug);
+    pthread_mutex_destroy(&jb->mu);
+    free(jb);
+}
+
+static bool fit_job_abandoned(fit_job *jb)
+{
+    pthread_mutex_lock(&jb->mu);
+    bool ab = jb->abandoned;
+    pthread_mutex_unlock(&jb->mu);
+    return ab;
+}
+
+/* The work itself: touches nothing but the job. */
+static void fit_job_work(fit_job *jb)
+{
+    jb->model = predict_fit(jb->kind, jb->n, jb->target, jb->fx, jb->fy, jb->fm, jb->seed, PREDICT_FULL, &jb->err);
+    if (!jb->model || fit_job_abandoned(jb))
+        return;
+    predict_choice choice;
+    if (predict_auto_choice(jb->model, &choice)) { /* auto cross-validated already: its figures */
+        jb->cv_spearman = choice.rho;
+        jb->cv_mae = choice.mae;
+        jb->has_cv = isfinite(choice.rho);
+        jb->auto_chosen = true;
+        jb->no_skill = !choice.skill;
+    } else {
+        jb->has_cv = predict_cv(jb->kind, jb->n, jb->target, jb->fx, jb->fy, jb->fm, ROUND_CV_FOLDS, jb->seed,
+                                &jb->cv_spearman, &jb->cv_mae);
+    }
+    if (jb->search && !fit_job_abandoned(jb)) {
+        jb->sug = xmalloc((size_t)jb->st.batch * sizeof *jb->sug);
+        search_info info;
+        /* the model just fitted (the same one search_round would fit again) */
+        jb->got = search_round_model(&jb->st, jb->model, jb->n, jb->target, jb->x, jb->y, jb->m, jb->sug, &info);
+        jb->explored = info.explored;
+        if (jb->got < 0)
+            return (void)error_set(&jb->err, NULL, 0, 0, "the search failed");
+    }
+    jb->ok = true;
+}
+
+static void *fit_job_thread(void *p)
+{
+    fit_job *jb = p;
+    fit_job_work(jb);
+    pthread_mutex_lock(&jb->mu);
+    jb->done = true;
+    bool ab = jb->abandoned;
+    pthread_mutex_unlock(&jb->mu);
+    if (ab)
+        fit_job_free(jb);
+    return NULL;
+}
+
+/* Runs jb, on a worker while rs->wait answers. False when cancelled (jb then belongs to the
+ * worker) with err set; true when jb ran (jb->ok says how). */
+static bool fit_job_run(round_session *rs, fit_job *jb, cs_error *err)
+{
+    pthread_t th;
+    if (!rs->wait || pthread_create(&th, NULL, fit_job_thread, jb) != 0) {
+        fit_job_work(jb);
+        return true;
+    }
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        pthread_mutex_lock(&jb->mu);
+        bool done = jb->done;
+        pthread_mutex_unlock(&jb->mu);
+        if (done)
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double secs = (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+        if (rs->wait(rs->wait_ctx, secs)) {
+            pthread_mutex_lock(&jb->mu);
+            done = jb->done;
+            if (!done)
+                jb->abandoned = true;
+            pthread_mutex_unlock(&jb->mu);
+            if (done)
+                break; /* finished meanwhile: keep it */
+            pthread_detach(th);
+            return error_set(err, NULL, 0, 0, "fit cancelled (Esc): no suggestions; r proposes again");
+        }
+    }
+    pthread_join(th, NULL);
+    return true;
+}
+
+/* A fixed sample of k of the m points (the same for the same seed), in their order. */
+static void sample_points(const combo_t *x, const double *y, size_t m, size_t k, uint64_t seed,
+                          combo_t **sx, double **sy)
+{
+    size_t *idx = xmalloc(m * sizeof *idx);
+    for (size_t i = 0; i < m; i++)
+        idx[i] = i;
+    cs_rng r;
+    rng_seed(&r, seed, 0x53a3b1e5ULL); /* a stream of its own */
+    for (size_t i = 0; i < k; i++) { /* a partial Fisher-Yates shuffle */
+        size_t j = i + (size_t)(rng_next(&r) % (m - i));
+        size_t t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+    /* keep the table's order among the chosen */
+    bool *pick = xcalloc(m, sizeof *pick);
+    for (size_t i = 0; i < k; i++)
+        pick[idx[i]] = true;
+    *sx = xmalloc(k * sizeof **sx);
+    *sy = xmalloc(k * sizeof **sy);
+    size_t n = 0;
+    for (size_t i = 0; i < m; i++)
+        if (pick[i]) {
+            (*sx)[n] = x[i];
+            (*sy)[n++] = y[i];
+        }
+    free(pick);
+    free(idx);
+}
+
+/* Fits the model and the cross-validation on the target's measured points (a sample of
+ * ROUND_FIT_MAX of them when there are more) and, when st is not NULL, proposes with it:
+ * *sug and *got get the suggestions. *xo, *yo, *mo get every measured point. */
+static bool fit_and_search(round_session *rs, const search_settings *st, combo_t **xo, double **yo, size_t *mo,
+                           search_suggestion **sug, int *got, cs_error *err)
 {
     const study *s = rs->study;
     combo_t *x;
     double *y;
     size_t m = study_target_points(s, rs->target, &x, &y);
     rs->measured = m;
+    rs->fit_sampled_from = 0;
     if (m < fit_threshold(s, rs->target, rs->settings.seed)) { /* nothing worth fitting (the batch is the initial design) */
         *xo = x;
         *yo = y;
         *mo = m;
         return true;
     }
-    rs->model = predict_fit(rs->settings.predictor, s->n_datasets, rs->target, x, y, m, rs->settings.seed,
-                            PREDICT_FULL, err);
-    if (!rs->model) {
-        free(x);
-        free(y);
+    fit_job *jb = xcalloc(1, sizeof *jb);
+    pthread_mutex_init(&jb->mu, NULL);
+    jb->kind = rs->settings.predictor;
+    jb->n = s->n_datasets;
+    jb->target = rs->target;
+    jb->seed = rs->settings.seed;
+    jb->x = x;
+    jb->y = y;
+    jb->m = m;
+    jb->fx = x;
+    jb->fy = y;
+    jb->fm = m;
+    if (m > ROUND_FIT_MAX) {
+        sample_points(x, y, m, ROUND_FIT_MAX, rs->settings.seed, &jb->fx, &jb->fy);
+        jb->fm = ROUND_FIT_MAX;
+        rs->measured = ROUND_FIT_MAX;
+        rs->fit_sampled_from = m;
+    }
+    if (st) {
+        jb->search = true;
+        jb->st = *st;
+    }
+    if (!fit_job_run(rs, jb, err))
+        return false; /* cancelled: the worker owns jb now */
+    if (!jb->ok) {
+        if (err)
+            *err = jb->err;
+        fit_job_free(jb);
         return false;
     }
-    predict_choice choice;
-    if (predict_auto_choice(rs->model, &choice)) { /* auto cross-validated already: its figures */
-        rs->cv_spearman = choice.rho;
-        rs->cv_mae = choice.mae;
-        rs->has_cv = isfinite(choice.rho);
-        rs->explore = !choice.skill;
-    } else {
-        rs->has_cv = predict_cv(rs->settings.predictor, s->n_datasets, rs->target, x, y, m, ROUND_CV_FOLDS,
-                                rs->settings.seed, &rs->cv_spearman, &rs->cv_mae);
-    }
+    rs->model = jb->model;
+    jb->model = NULL;
+    rs->has_cv = jb->has_cv;
+    rs->cv_spearman = jb->cv_spearman;
+    rs->cv_mae = jb->cv_mae;
+    if (jb->auto_chosen)
+        rs->explore = jb->no_skill;
+    if (st)
+        rs->explore = jb->explored;
     rs->prospect_known = false;
-    *xo = x;
-    *yo = y;
-    *mo = m;
+    if (sug) {
+        *sug = jb->sug;
+        *got = jb->got;
+        jb->sug = NULL;
+    }
+    /* hand every measured point back; the job keeps (and frees) the rest */
+    *xo = jb->x;
+    *yo = jb->y;
+    *mo = jb->m;
+    jb->x = NULL;
+    jb->y = NULL;
+    if (jb->fx == *xo)
+        jb->fx = NULL, jb->fy = NULL;
+    fit_job_free(jb);
     return true;
+}
+
+static bool fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_error *err)
+{
+    return fit_and_search(rs, NULL, xo, yo, mo, NULL, NULL, err);
 }
 
 /* Reopens round rs->number from the journal: the latest block of consecutive `suggested`
@@ -391,17 +605,14 @@ static bool propose_new(round_session *rs, cs_error *err)
     }
     if (m < fit_threshold(rs->study, rs->target, rs->settings.seed))
         return propose_design(rs, err);
-    if (!fit(rs, &x, &y, &m, err))
-        return false;
     /* ask for more than the batch, so that the excluded combinations can be dropped */
     size_t skip = excluded(rs->journal, rs->target, 0);
     search_settings st = rs->settings;
     st.batch = rs->settings.batch + (int)(skip < 4096 ? skip : 4096);
-    search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
-    search_info info;
-    /* the model fit() made (search_round would fit the same model again) */
-    int got = search_round_model(&st, rs->model, rs->study->n_datasets, rs->target, x, y, m, sug, &info);
-    rs->explore = info.explored;
+    search_suggestion *sug = NULL;
+    int got = -1;
+    if (!fit_and_search(rs, &st, &x, &y, &m, &sug, &got, err))
+        return false;
     free(x);
     free(y);
     if (got < 0) {
@@ -1279,4 +1490,74 @@ bool round_launch_busy(const round_session *rs)
 bool round_launch_news(round_session *rs, char *msg, size_t n)
 {
     return rs->launch && launch_news(rs->launch, msg, n);
+}
+
+/* ---- the lock held elsewhere: noticing that it is free, taking it over ------------------ */
+
+/* "read-only: held by ..." from what the lock file says now. */
+static void why_held(round_session *rs, const lock_info *h)
+{
+    char host[256], user[64], when[32];
+    if (h->pid > 0)
+        snprintf(rs->read_only_why, sizeof rs->read_only_why, "read-only: held by pid %ld on %s (%s since %s%s)",
+                 h->pid, text_sanitize(h->host, host, sizeof host), text_sanitize(h->user, user, sizeof user),
+                 h->time[0] ? text_sanitize(h->time, when, sizeof when) : "?", h->alive ? "" : ", not running");
+    else
+        snprintf(rs->read_only_why, sizeof rs->read_only_why,
+                 "read-only: held by another comboscope (not yet identified)");
+}
+
+int round_lock_poll(round_session *rs)
+{
+    if (!rs->lock_elsewhere || !rs->journal)
+        return 0;
+    lock_info h;
+    bool held = lock_probe(rs->journal->path, &h);
+    if (!held) {
+        if (rs->lock_free)
+            return 0;
+        rs->lock_free = true;
+        snprintf(rs->read_only_why, sizeof rs->read_only_why,
+                 "read-only: the holder of the lock is gone; ^T takes over");
+        return 1;
+    }
+    char before[sizeof rs->read_only_why];
+    snprintf(before, sizeof before, "%s", rs->read_only_why);
+    rs->lock_free = false;
+    why_held(rs, &h);
+    return strcmp(before, rs->read_only_why) != 0 ? 2 : 0;
+}
+
+bool round_take_over(round_session *rs, cs_error *err)
+{
+    if (!rs->lock_elsewhere || !rs->journal)
+        return error_set(err, NULL, 0, 0, "%s", rs->read_only ? rs->read_only_why : "this instance already writes the journal");
+    study_lock *l = NULL;
+    lock_info h;
+    lock_status st = lock_acquire(rs->journal->path, &l, &h, err);
+    if (st == LOCK_BUSY) {
+        rs->lock_free = false;
+        why_held(rs, &h);
+        return error_set(err, NULL, 0, 0, "%s", rs->read_only_why);
+    }
+    if (st != LOCK_ACQUIRED)
+        return false;
+    journal *j = journal_open(rs->journal->path, rs->study, true, err);
+    if (!j) {
+        lock_release(l);
+        return false;
+    }
+    journal_free(rs->journal);
+    rs->journal = j;
+    rs->lock = l;
+    rs->read_only = false;
+    rs->lock_elsewhere = rs->lock_free = false;
+    rs->read_only_why[0] = '\0';
+    if (rs->study->launch && !rs->oracle && !(rs->launch = launch_open(j, err)))
+        return false;
+    int target = rs->target;
+    round_clear(rs);
+    if (target >= 0 && !round_propose(rs, target, err))
+        return false;
+    return true;
 }

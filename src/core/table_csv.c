@@ -145,6 +145,14 @@ static void read_header(reader *r)
             fail_at(r, i, "column %s has no name", (snprintf(safe, sizeof safe, "%d", i + 1), safe), NULL);
             return;
         }
+        if (r->row.n == 1 && strchr(name, '\t')) {
+            /* one "column" holding tabs: a tab-separated file */
+            r->failed = true;
+            error_set(r->err, r->file, 1, 1,
+                      "tab-separated file: tables are comma-separated; convert it with 'comboscope import tsv %s -o OUT.csv'",
+                      r->file);
+            return;
+        }
         if (text_has_control(name)) {
             fail_at(r, i, "column name \"%s\" contains control characters",
                     text_sanitize(name, safe, sizeof safe), NULL);

@@ -279,8 +279,8 @@ bool import_parse_names(char *text, import_options *opt, cs_error *err)
 
 bool import_format_parse(const char *name, import_format *out)
 {
-    static const char *const names[] = {"wide", "mtgnet", "standley"};
-    for (int i = 0; i < 3; i++)
+    static const char *const names[] = {"wide", "mtgnet", "standley", "tsv"};
+    for (int i = 0; i < 4; i++)
         if (strcmp(name, names[i]) == 0) {
             *out = (import_format)i;
             return true;
@@ -679,6 +679,34 @@ static bool import_wide(const char *file, writer *w, cs_error *err)
     return ok;
 }
 
+/* --- tsv: a long-format table with tabs for commas --------------------------------------- */
+
+typedef struct tsv_ctx {
+    writer *w;
+    int n_cols;
+} tsv_ctx;
+
+static void tsv_row(rowreader *r, void *p)
+{
+    tsv_ctx *c = p;
+    if (r->rows == 1)
+        c->n_cols = r->fields.n;
+    else if (r->fields.n != c->n_cols)
+        return (void)rr_fail(r, r->fields.n < c->n_cols ? r->fields.n : c->n_cols,
+                             "ragged row: %d fields where the header has %d", r->fields.n, c->n_cols);
+    for (int i = 0; i < r->fields.n; i++) {
+        const char *v = rr_field(r, i);
+        put_field(c->w, v ? v : "", i == r->fields.n - 1);
+    }
+}
+
+static bool import_tsv(const char *file, writer *w, cs_error *err)
+{
+    tsv_ctx c = {.w = w};
+    rowreader r = {.err = err, .delim = '\t', .row = tsv_row, .ctx = &c};
+    return rr_read(&r, file);
+}
+
 bool table_import(import_format f, const char *const *files, int n, const import_options *opt,
                   FILE *out, const char *display, cs_error *err)
 {
@@ -692,6 +720,7 @@ bool table_import(import_format f, const char *const *files, int n, const import
     case IMPORT_WIDE: ok = import_wide(files[0], &w, err); break;
     case IMPORT_MTGNET: ok = import_mtgnet(files[0], files[1], opt, &w, err); break;
     case IMPORT_STANDLEY: ok = import_standley(files[0], opt, &w, err); break;
+    case IMPORT_TSV: ok = import_tsv(files[0], &w, err); break;
     default: ok = false;
     }
     if (ok && (w.failed || ferror(out)))

@@ -28,6 +28,7 @@
     X(TARGET_NEXT,   GLOBAL,   "]",     NULL,   "next target")                              \
     X(TARGET_PREV,   GLOBAL,   "[",     NULL,   "previous target")                          \
     X(REDRAW,        GLOBAL,   "^L",    NULL,   "redraw the screen")                        \
+    X(TAKE_OVER,     GLOBAL,   "^T",    NULL,   "take over the lock once its holder is gone (read-only)") \
     X(MOVE_UP,       GLOBAL,   "Up",    "k",    "move up")                                  \
     X(MOVE_DOWN,     GLOBAL,   "Down",  "j",    "move down")                                \
     X(MOVE_LEFT,     GLOBAL,   "Left",  "h",    "move left")                                \

@@ -163,11 +163,35 @@ static void app_notice(app *a, const char *msg)
 void app_notice_fit(app *a, int target, int kind)
 {
     size_t n = a->session ? round_fit_runs(a->session, target) : 0;
+    if (n > ROUND_FIT_MAX)
+        snprintf(a->fit_label, sizeof a->fit_label, "fitting %s on a sample of %d of %zu runs%s",
+                 predict_kind_name((predict_kind)kind), ROUND_FIT_MAX, n, a->g->ellipsis);
+    else
+        snprintf(a->fit_label, sizeof a->fit_label, "fitting %s on %zu runs%s", predict_kind_name((predict_kind)kind),
+                 n, a->g->ellipsis);
     if (n < APP_FIT_NOTICE_RUNS)
         return;
-    char msg[128];
-    snprintf(msg, sizeof msg, "fitting %s on %zu runs%s", predict_kind_name((predict_kind)kind), n, a->g->ellipsis);
-    app_notice(a, msg);
+    app_notice(a, a->fit_label);
+}
+
+/* rs->wait while a fit runs on its worker thread: the status line counts the seconds, the
+ * terminal keeps answering (a resize redraws the notice), Esc cancels the fit. Other keys
+ * wait for the fit (they are not lost: typed ahead, they are read after it). */
+static bool fit_wait(void *ctx, double secs)
+{
+    app *a = ctx;
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s %.0f s  (Esc cancels)", a->fit_label[0] ? a->fit_label : "fitting", secs);
+    if (secs >= 0.3)
+        app_notice(a, msg);
+    wtimeout(stdscr, 100);
+    int c = getch();
+    wtimeout(stdscr, 500);
+    if (c == 27)
+        return true;
+    if (c != ERR && c != KEY_RESIZE && a->n_ahead < (int)(sizeof a->ahead / sizeof *a->ahead))
+        a->ahead[a->n_ahead++] = c; /* read by the loop once the fit is done */
+    return false;
 }
 
 void app_prompt_open(app *a, enum prompt_kind kind, const char *label, const char *initial)
@@ -273,6 +297,16 @@ static int poll_results(app *a, bool force)
     if (!a->session)
         return UI_UNHANDLED;
     cs_error err;
+    /* a read-only instance: has the holder of the lock gone, or changed? */
+    int lk = round_lock_poll(a->session);
+    if (lk == 1) {
+        app_message(a, true, "the holder of the lock is gone: ^T takes over (this instance then writes the journal)");
+        return UI_REDRAW;
+    }
+    if (lk == 2) {
+        app_message(a, true, "%s", a->session->read_only_why);
+        return UI_REDRAW;
+    }
     const study *before = a->study;
     size_t events = a->session->journal ? a->session->journal->n_events : 0;
     int n = round_poll(a->session, force, &err);
@@ -458,6 +492,13 @@ static void draw_status(app *a)
     }
     if (a->message[0]) {
         theme_role r = a->message_error ? ROLE_ERROR : ROLE_MESSAGE;
+        if (ui_text_width(a->message) > COLS - 2 && LINES > UI_MIN_LINES) {
+            /* a long message wraps onto the line above, over the view, until the next key */
+            ui_fill(y - 1, 0, COLS, r);
+            ui_fill(y, 0, COLS, r);
+            ui_text_wrap(y - 1, 1, COLS - 2, 2, r, a->message);
+            return;
+        }
         ui_fill(y, 0, COLS, r);
         ui_text(y, 1, COLS - 2, r, a->message);
         return;
@@ -726,6 +767,20 @@ static int handle_global(app *a, enum action act)
     case ACTION_REDRAW:
         clearok(curscr, TRUE);
         return UI_HANDLED | UI_REDRAW;
+    case ACTION_TAKE_OVER: {
+        cs_error err;
+        if (!a->session || !a->session->lock_elsewhere) {
+            app_message(a, true, "%s", a->session && a->session->read_only_why[0] ? a->session->read_only_why
+                                                                                   : "this instance already writes the journal");
+            return UI_HANDLED | UI_REDRAW;
+        }
+        if (!round_take_over(a->session, &err))
+            app_message(a, true, "%s", err.msg);
+        else
+            app_message(a, false, "took over the lock: this instance writes the journal now");
+        app_study_reloaded(a); /* the views show the journal reopened */
+        return UI_HANDLED | UI_REDRAW;
+    }
     case ACTION_SEARCH: return search_open(a);
     case ACTION_SEARCH_NEXT: return search_again(a, SEARCH_NEXT);
     case ACTION_SEARCH_PREV: return search_again(a, SEARCH_PREV);
@@ -919,6 +974,9 @@ static int run_loop(app *a, script *sc, cs_error *err)
                     dirty = true;
                 continue;
             }
+        } else if (a->n_ahead > 0) {
+            c = a->ahead[0];
+            memmove(a->ahead, a->ahead + 1, (size_t)--a->n_ahead * sizeof *a->ahead);
         } else {
             c = getch();
             if (got_signal)
@@ -971,6 +1029,10 @@ int explorer_run(study *s, const explorer_options *opt, cs_error *err)
         if (sc.f)
             fclose(sc.f);
         return 1;
+    }
+    if (!sc.f) { /* a scripted session stays on one thread, for the same screens every time */
+        a->session->wait = fit_wait;
+        a->session->wait_ctx = a;
     }
     static lattice_predictions session_predictions;
     session_predictions = (lattice_predictions){session_predict, a->session};

@@ -170,6 +170,9 @@ typedef struct app {
     /* The journal, its lock, the current round and results coming back (round.h). */
     struct round_session *session;
     bool dump_notices;   /* golden-test mode: each busy notice also dumps the screen */
+    char fit_label[128]; /* what the fit running now is ("fitting ensemble on N runs") */
+    int ahead[32];       /* keys typed during a fit, handled after it */
+    int n_ahead;
     /* A linked jump (app_show_combo): the view that is to select focus_combo the next time it
      * draws (VIEW_LATTICE: its cursor; VIEW_TABLE: that combination's rows); 0 for none. */
     enum view_id focus_view;

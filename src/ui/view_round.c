@@ -222,11 +222,18 @@ static int draw_header(app *a, ui_rect r)
                  rs->design_alone ? "the target alone, a small lattice" : "the paper's", rs->measured,
                  rs->measured == 1 ? "" : "s");
     else if (automatic) {
-        char why[200];
-        snprintf(buf, sizeof buf, "%s on %zu runs  %s  batch %d", predict_choice_format(&choice, why, sizeof why),
-                 rs->measured, rs->explore ? "explore" : search_acquisition_name(rs->settings.acquisition),
-                 rs->settings.batch);
+        char why[200], runs[64];
+        if (rs->fit_sampled_from) /* a large table: the fit took a sample (round.h, ROUND_FIT_MAX) */
+            snprintf(runs, sizeof runs, "a sample of %zu of %zu runs", rs->measured, rs->fit_sampled_from);
+        else
+            snprintf(runs, sizeof runs, "%zu runs", rs->measured);
+        snprintf(buf, sizeof buf, "%s on %s  %s  batch %d", predict_choice_format(&choice, why, sizeof why), runs,
+                 rs->explore ? "explore" : search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
     }
+    else if (rs->has_cv && isfinite(rs->cv_spearman) && rs->fit_sampled_from)
+        snprintf(buf, sizeof buf, "predictor %s (cv rho %.2f, mae %.4f on a sample of %zu of %zu runs)  %s  batch %d",
+                 predict_kind_name(rs->settings.predictor), rs->cv_spearman, rs->cv_mae, rs->measured,
+                 rs->fit_sampled_from, search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
     else if (rs->has_cv && isfinite(rs->cv_spearman))
         snprintf(buf, sizeof buf, "predictor %s (cv rho %.2f, mae %.4f on %zu runs)  %s  batch %d",
                  predict_kind_name(rs->settings.predictor), rs->cv_spearman, rs->cv_mae, rs->measured,

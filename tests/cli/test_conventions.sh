@@ -157,7 +157,7 @@ usage2 "explorer --color sometimes" --color sometimes "$SMALL"
 usage2 "explorer --goal up" --goal up "$SMALL"
 usage2 "suggest -k 0" suggest "$SMALL" -k 0
 usage2 "synth stray operand" synth --preset biomed12 -o - extra
-usage2 "import unknown format" import tsv x -o -
+usage2 "import unknown format" import xlsx x -o -
 usage2 "queue two studies" queue "$STUDY" "$STUDY"
 
 case_begin "--goal names its choices and what was given"

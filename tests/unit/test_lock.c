@@ -273,9 +273,37 @@ static void test_crafted_lock_file(void **state)
     free(lp);
 }
 
+/* Issue 11: a read-only instance must notice that the holder is gone, and who holds it now. */
+static void test_probe_sees_the_holder_go_and_change(void **state)
+{
+    (void)state;
+    lock_info h;
+    assert_false(lock_probe(journal_path, &h)); /* no lock file */
+    pid_t first = holder_process();
+    assert_true(lock_probe(journal_path, &h));
+    assert_int_equal(h.pid, first);
+    kill(first, SIGKILL);
+    waitpid(first, NULL, 0);
+    assert_false(lock_probe(journal_path, &h)); /* the file names a dead pid; the lock is free */
+    pid_t second = holder_process();
+    assert_true(lock_probe(journal_path, &h));
+    assert_int_equal(h.pid, second);
+    /* probing took nothing: the holder still holds it, and after it the lock can be taken */
+    study_lock *l = NULL;
+    cs_error err;
+    assert_int_equal(lock_acquire(journal_path, &l, &h, &err), LOCK_BUSY);
+    kill(second, SIGKILL);
+    waitpid(second, NULL, 0);
+    assert_false(lock_probe(journal_path, &h));
+    assert_int_equal(lock_acquire(journal_path, &l, &h, &err), LOCK_ACQUIRED);
+    assert_true(lock_probe(journal_path, &h) == false || h.pid == getpid());
+    lock_release(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_probe_sees_the_holder_go_and_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_process_is_told_who_holds_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_holder_blocks_a_child, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_file_does_not_block, setup, teardown),
