@@ -315,6 +315,25 @@ static void test_journal_events(void **state)
     assert_int_equal(journal_run_find(j, "r0002")->attempts, 2);
     assert_false(journal_append_state(j, "r0009", RUN_LOST, NULL, NULL, false, 0, &err));
     journal_free(j);
+    {
+        /* withdrawing a run handed to an engine: only pending with its cancel asked */
+        put("j2.jsonl", committed);
+        journal *j2 = journal_open(at("j2.jsonl"), s, true, &err);
+        assert_non_null(j2);
+        assert_true(journal_append_submitting(j2, 1, "s0001", "slurm", "n", (const char(*)[JOURNAL_RUN_MAX])runs, 2, &err));
+        assert_false(journal_append_withdrawn(j2, "r0002", &err)); /* submitting */
+        assert_true(journal_append_submitted(j2, "s0001", "77", NULL, &err));
+        assert_false(journal_append_withdrawn(j2, "r0002", &err)); /* pending */
+        assert_true(journal_append_state(j2, "r0003", RUN_RUNNING, "77", NULL, false, 0, &err));
+        assert_true(journal_append_cancel(j2, "r0003", &err));
+        assert_false(journal_append_withdrawn(j2, "r0003", &err)); /* running */
+        assert_true(journal_append_cancel(j2, "r0002", &err));
+        assert_true(journal_append_withdrawn(j2, "r0002", &err)); /* pending, cancel asked */
+        assert_int_equal(journal_run_find(j2, "r0002")->state, RUN_WITHDRAWN);
+        assert_false(journal_append_resubmit(j2, "r0002", &err));
+        assert_false(journal_append_uncommitted(j2, 1, &err)); /* its runs went to an engine */
+        journal_free(j2);
+    }
 
     /* read back: the same model */
     j = journal_open(at("journal.jsonl"), s, false, &err);
