@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "comboscope/fileio.h"
 #include "comboscope/launch.h"
 #include "comboscope/queue.h"
 #include "comboscope/results.h"
@@ -1022,7 +1023,8 @@ char *round_run_story(const journal *j, size_t run, char *buf, size_t n)
 
 char *round_log_tail(const char *path, int lines)
 {
-    FILE *f = path ? fopen(path, "r") : NULL;
+    cs_error ignore; /* a run's log: a regular file only, never a FIFO that would block (fileio.h) */
+    FILE *f = path ? file_fopen_read(path, NULL, &ignore) : NULL;
     if (!f)
         return NULL;
     /* the last 16 KiB is plenty for a screen's worth of lines */

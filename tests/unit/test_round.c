@@ -932,6 +932,10 @@ static void test_run_story_and_log_tail(void **state)
     assert_non_null(strstr(tail, "line 1\n"));
     free(tail);
     assert_null(round_log_tail(at("no-such-log"), 3));
+    /* a FIFO planted as the log: nothing, at once (it used to block on open) */
+    unlink(at("log"));
+    assert_int_equal(mkfifo(at("log"), 0600), 0);
+    assert_null(round_log_tail(at("log"), 3));
     unlink(at("log"));
     round_session_free(rs);
     study_free(s);
