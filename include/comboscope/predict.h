@@ -93,6 +93,12 @@ void predict_eval_members(const predict_model *model, combo_t c, double *out);
 /* The prediction for c: members' mean, and their standard deviation (0 when S == 1). */
 void predict_eval(const predict_model *model, combo_t c, double *mean, double *sd);
 
+/* What the spread (the sd of predict_eval) of kind means, in a few words ("sd over the
+ * ensemble's networks (bootstrap samples)"), or NULL when kind has none (mlp, random: one
+ * member; its sd of 0 is no certainty): screens then show "n/a". For auto, ask for the kind it
+ * chose (predict_auto_choice). */
+const char *predict_spread_meaning(predict_kind kind);
+
 /* A cursor scores many combinations in a row, as predict_eval_members does, but incrementally:
  * moving to a combination that differs from the previous one by one dataset (as consecutive
  * combinations in Gray-code order do) updates the kept sums with that dataset's weights (one

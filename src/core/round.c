@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "comboscope/fileio.h"
 #include "comboscope/launch.h"
 #include "comboscope/queue.h"
 #include "comboscope/results.h"
@@ -596,13 +597,12 @@ static bool propose_new(round_session *rs, cs_error *err)
     combo_t *x;
     double *y;
     size_t m = study_target_points(rs->study, rs->target, &x, &y);
+    rs->measured = m; /* the initial design's header says it too; a fit sets it again */
     bool none_left = rs->study->n_datasets <= 63 && search_remaining(rs->study->n_datasets, rs->target, x, m) == 0;
     free(x);
     free(y);
-    if (none_left) { /* a complete lattice: nothing to propose, no model worth fitting */
-        rs->measured = m;
+    if (none_left) /* a complete lattice: nothing to propose, no model worth fitting */
         return true;
-    }
     if (m < fit_threshold(rs->study, rs->target, rs->settings.seed))
         return propose_design(rs, err);
     /* ask for more than the batch, so that the excluded combinations can be dropped */
@@ -1023,7 +1023,8 @@ char *round_run_story(const journal *j, size_t run, char *buf, size_t n)
 
 char *round_log_tail(const char *path, int lines)
 {
-    FILE *f = path ? fopen(path, "r") : NULL;
+    cs_error ignore; /* a run's log: a regular file only, never a FIFO that would block (fileio.h) */
+    FILE *f = path ? file_fopen_read(path, NULL, &ignore) : NULL;
     if (!f)
         return NULL;
     /* the last 16 KiB is plenty for a screen's worth of lines */
@@ -1104,12 +1105,21 @@ bool round_commit_question(const round_session *rs, char *buf, size_t n)
         snprintf(what, sizeof what, "no runs");
     else
         snprintf(what, sizeof what, "%zu run%s", runs, runs == 1 ? "" : "s");
+    /* what the engine does with them: the local one runs them here, Slurm queues them */
+    char act[96] = "";
+    if (launches) {
+        const char *them = runs == 1 ? "it" : "them";
+        if (rs->study->launch->engine == LAUNCH_SLURM)
+            snprintf(act, sizeof act, "submit %s to Slurm (GPU time)", them);
+        else
+            snprintf(act, sizeof act, "run %s on this machine (local engine)", them);
+    }
     if (open > 0 && launches)
-        snprintf(buf, n, "commit %s, leave %s open, and submit to %s (GPU time)? (y/N)", what, open_list, engine);
+        snprintf(buf, n, "commit %s, leave %s open, and %s? (y/N)", what, open_list, act);
     else if (open > 0)
         snprintf(buf, n, "commit %s, leave %s open? (y/N)", what, open_list);
     else if (launches)
-        snprintf(buf, n, "commit %s and submit %s to %s (GPU time)? (y/N)", what, runs == 1 ? "it" : "them", engine);
+        snprintf(buf, n, "commit %s and %s? (y/N)", what, act);
     else
         snprintf(buf, n, "commit %s", what);
     return open > 0 || launches;

@@ -84,7 +84,11 @@ static bool locale_is_utf8(void)
 static ui_caps caps_decide(const explorer_options *opt)
 {
     ui_caps c = {0};
-    c.utf8 = !opt->ascii && locale_is_utf8();
+    /* The Linux console's font has no braille and no block elements: plots and the lattice's
+     * half blocks came out as boxes there, so it gets the ASCII set. */
+    const char *term = getenv("TERM");
+    bool console = term && (strcmp(term, "linux") == 0 || strncmp(term, "linux-", 6) == 0);
+    c.utf8 = !opt->ascii && !console && locale_is_utf8();
     c.mouse = opt->mouse;
     const char *nc = getenv("NO_COLOR");
     bool want = opt->color == EXPLORER_COLOR_ALWAYS ||

@@ -68,11 +68,36 @@ static short tier_color(int c)
     return (short)theme_color_reduce(c, caps.colors);
 }
 
+/* Attributes a role gets on top of its theme's, when its colour had to change (role_fg). */
+static attr_t role_extra[ROLE_COUNT];
+
+/* The foreground of a role on this tier. On 8 colours every grey becomes black or white, and
+ * on the default background one of them is the background itself: the Heatmaps' '?' and the
+ * "unmeasured" swatch were black on black (dark theme), light greys white on white (light
+ * theme). A grey foreground on the default background that does not come out as the normal
+ * text's colour takes that colour, dimmed (*extra = A_DIM): still apart from normal text. */
+static short role_fg(const theme *t, int r, attr_t *extra)
+{
+    short fg = tier_color(t->role[r].fg);
+    *extra = 0;
+    int orig = t->role[r].fg;
+    if (caps.colors != 8 || orig < 16 || t->role[r].bg != THEME_DEFAULT_COLOR || (fg != 0 && fg != 7))
+        return fg;
+    short normal = tier_color(t->role[ROLE_NORMAL].fg);
+    if (normal < 0) /* the terminal's own text colour: assume a dark background under a dark theme */
+        normal = theme_color_lightness(t->role[ROLE_NUMBER].fg) >= 128 ? 7 : 0;
+    if (fg == normal)
+        return fg;
+    *extra = A_DIM;
+    return normal;
+}
+
 void ui_colors_init(const ui_caps *c, const theme *t)
 {
     caps = *c;
     cur_theme = *t;
     memset(role_pair, 0, sizeof role_pair);
+    memset(role_extra, 0, sizeof role_extra);
     memset(heat_pair, 0, sizeof heat_pair);
     memset(text_pair, 0, sizeof text_pair);
     memset(pair_code, 0, sizeof pair_code);
@@ -82,7 +107,7 @@ void ui_colors_init(const ui_caps *c, const theme *t)
     start_color();
     use_default_colors(); /* keeps the user's background where a role says "default" */
     for (int r = 0; r < ROLE_COUNT && next_pair < COLOR_PAIRS && next_pair < 512; r++) {
-        init_pair(next_pair, tier_color(t->role[r].fg), tier_color(t->role[r].bg));
+        init_pair(next_pair, role_fg(t, r, &role_extra[r]), tier_color(t->role[r].bg));
         role_pair[r] = next_pair;
         snprintf(pair_code[next_pair], 3, "%c ", theme_role_code((theme_role)r));
         next_pair++;
@@ -93,7 +118,7 @@ attr_t ui_role_attr(theme_role role)
 {
     if (!caps.colors)
         return attrs_of(cur_theme.role[role].attrs);
-    return attrs_of(cur_theme.role[role].attrs) | COLOR_PAIR(role_pair[role]);
+    return attrs_of(cur_theme.role[role].attrs) | role_extra[role] | COLOR_PAIR(role_pair[role]);
 }
 
 static int heat_fg(int level)

@@ -394,14 +394,32 @@ void lattice_draw_hasse(app *a, lattice_view *v, const lattice_geom *g)
     int first = hasse_first(hs, found ? cur_size : 1, cells, g->width);
     int x = g->left, label_end = g->left - 1;
     bool pairs = g->cell_h == 2 && !lattice_half_blocks(a);
+    /* The last block shown (the largest size on screen) is always labelled, at its start or,
+     * when the block is narrower than its label, ending at its right edge; narrow blocks before it whose label would touch the previous
+     * one or that last one are left out. */
+    int last = first - 1, last_x = 0;
+    for (int z = first, xx = g->left; z <= hs->n_datasets; z++) {
+        int w = block_width(hs, z, cells);
+        if (xx + w > g->left + g->width)
+            break;
+        last = z;
+        int lw = z >= 10 ? 2 : 1;
+        last_x = w >= lw ? xx : xx + w - lw; /* at the block's start, or ending at its edge */
+        xx += w + 1;
+    }
+    if (last_x < g->left)
+        last_x = g->left;
     for (int z = first; z <= hs->n_datasets; z++) {
         int w = block_width(hs, z, cells);
         if (x + w > g->left + g->width)
             break;
         char label[24];
-        snprintf(label, sizeof label, "%d", z);
-        if (x > label_end) /* narrow blocks: a label that would touch the previous one is left out */
-            label_end = x + ui_text(g->top, x, w + 1, found && z == cur_size ? ROLE_ACCENT : ROLE_HEADER, label);
+        int lw = snprintf(label, sizeof label, "%d", z);
+        theme_role lrole = found && z == cur_size ? ROLE_ACCENT : ROLE_HEADER;
+        if (z == last)
+            ui_text(g->top, last_x, lw, lrole, label);
+        else if (x > label_end && x + lw < last_x) /* room before the next label and the last */
+            label_end = x + ui_text(g->top, x, w + 1, lrole, label);
         size_t n = hs->count[z];
         for (int col = 0; col < w; col++) {
             for (int row = 0; row < h; row++) {

@@ -307,17 +307,26 @@ void lattice_draw_neighbours(app *a, lattice_view *v, const lattice_geom *g, ui_
         bool match = v->toggling && e->dataset == v->toggle_match;
         ui_text(y, x, 1, ROLE_ACCENT, arrow);
         ui_text(y, x + 1, 1, e->add ? ROLE_GOOD : ROLE_BAD, e->add ? "+" : a->g->minus);
-        ui_text(y, x + 2, cw - 11, match ? ROLE_MATCH : ROLE_NORMAL, s->datasets[e->dataset].name);
-        char num[32];
-        if (e->has_delta)
-            ui_text_right(y, x + cw - 9, 8, lattice_gain_role(true, e->delta), ui_fmt_gain(num, sizeof num, true, e->delta));
-        else if (e->delta_predicted) {
-            char pn[40];
-            snprintf(pn, sizeof pn, "~%s", ui_fmt_gain(num, sizeof num, true, e->delta));
-            ui_text_right(y, x + cw - 9, 8, ROLE_PREDICTED, pn);
-        } else if (e->point.measured)
-            ui_text_right(y, x + cw - 9, 8, ROLE_DIM, ui_fmt_score(num, sizeof num, true, e->point.score));
-        else
-            ui_text_right(y, x + cw - 9, 8, ROLE_UNMEASURED, "?");
+        /* the value first: the name keeps a blank before it ("TC_healthadvice~+0.0028" ran
+         * together at 80 columns when a prediction's '~' made the value 8 wide) */
+        char num[32], val[40];
+        theme_role vrole;
+        if (e->has_delta) {
+            snprintf(val, sizeof val, "%s", ui_fmt_gain(num, sizeof num, true, e->delta));
+            vrole = lattice_gain_role(true, e->delta);
+        } else if (e->delta_predicted) {
+            snprintf(val, sizeof val, "~%s", ui_fmt_gain(num, sizeof num, true, e->delta));
+            vrole = ROLE_PREDICTED;
+        } else if (e->point.measured) {
+            snprintf(val, sizeof val, "%s", ui_fmt_score(num, sizeof num, true, e->point.score));
+            vrole = ROLE_DIM;
+        } else {
+            snprintf(val, sizeof val, "?");
+            vrole = ROLE_UNMEASURED;
+        }
+        int vw = ui_text_width(val);
+        int name_w = cw - 4 - (vw > 7 ? vw : 7);
+        ui_text(y, x + 2, name_w > 1 ? name_w : 1, match ? ROLE_MATCH : ROLE_NORMAL, s->datasets[e->dataset].name);
+        ui_text_right(y, x + cw - 9, 8, vrole, val);
     }
 }

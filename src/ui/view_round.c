@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "comboscope/find.h"
+#include "comboscope/launch.h"
 #include "comboscope/round.h"
 #include "comboscope/text.h"
 #include "ui.h"
@@ -151,6 +152,7 @@ static theme_role decision_role(const round_item *it)
     }
 }
 
+/* "0.6169 ± 0.0043", or "0.6169 ± n/a" when the predictor has no spread (sd NAN). */
 static void fmt_pm(app *a, char *buf, size_t n, double mean, double sd)
 {
     char m[24], s[24];
@@ -159,8 +161,38 @@ static void fmt_pm(app *a, char *buf, size_t n, double mean, double sd)
         return;
     }
     ui_fmt_score(m, sizeof m, isfinite(mean), mean);
-    ui_fmt_score(s, sizeof s, isfinite(sd), sd);
+    if (isfinite(sd))
+        ui_fmt_score(s, sizeof s, true, sd);
+    else
+        snprintf(s, sizeof s, "n/a");
     snprintf(buf, n, "%s %s %s", m, a->g->plus_minus, s);
+}
+
+/* What the spread of the fitted predictor means (predict_spread_meaning; for auto, of the kind
+ * it chose), or NULL when it has none. */
+static const char *spread_meaning(const round_session *rs)
+{
+    predict_kind k = rs->settings.predictor;
+    predict_choice c;
+    if (k == PREDICT_AUTO && rs->model && predict_auto_choice(rs->model, &c))
+        k = c.chosen;
+    return predict_spread_meaning(k);
+}
+
+/* The prediction shown for combination c, the same in the list and in the editor: the fitted
+ * model's (round_score). The batch's own figures (mean, sd) are the fallback when no model is
+ * fitted; those sds are taken after the batch's earlier picks were assumed measured, so they
+ * shrink down the batch (to 0.0000 right after a commit), which is no uncertainty of c itself.
+ * No spread (mlp, random): sd NAN, shown as n/a. */
+static void shown_prediction(const round_session *rs, combo_t c, double mean, double sd, double *out_mean,
+                             double *out_sd)
+{
+    if (!round_score(rs, c, out_mean, out_sd)) {
+        *out_mean = mean;
+        *out_sd = sd;
+    }
+    if (!spread_meaning(rs))
+        *out_sd = NAN;
 }
 
 static void expected_gain(app *a, double predicted, char *buf, size_t n)
@@ -264,9 +296,11 @@ static void draw_items(app *a, round_view *v, ui_rect r, int y, int y_end)
             ui_fill(y, r.x, r.w, ROLE_CURSOR);
         ui_textf(y, r.x + 1, 3, base, "%2zu", i + 1);
         ui_text(y, r.x + 5, 11, cur ? base : decision_role(it), decision_text(it));
-        fmt_pm(a, pm, sizeof pm, it->predicted, it->sd);
+        double mean, sd;
+        shown_prediction(rs, it->combo, it->predicted, it->sd, &mean, &sd);
+        fmt_pm(a, pm, sizeof pm, mean, sd);
         ui_text(y, r.x + 17, 19, base, pm);
-        expected_gain(a, it->predicted, gain, sizeof gain);
+        expected_gain(a, mean, gain, sizeof gain);
         ui_text_right(y, r.x + 36, 8, cur ? base : ROLE_NUMBER, gain);
         ui_textf(y, r.x + 46, 5, base, "%s%d", it->serves > 1 ? "*" : " ", it->serves);
         diff_text(a, it->combo, buf, sizeof buf);
@@ -275,9 +309,10 @@ static void draw_items(app *a, round_view *v, ui_rect r, int y, int y_end)
         if (it->decision == DECISION_OVERRIDDEN && y < y_end) {
             ui_text(y, r.x + 5, 11, ROLE_ACCENT, a->g->arrow_right);
             ui_text(y, r.x + 7, 9, ROLE_ACCENT, "yours");
-            fmt_pm(a, pm, sizeof pm, it->repl_predicted, it->repl_sd);
+            shown_prediction(rs, it->replacement, it->repl_predicted, it->repl_sd, &mean, &sd);
+            fmt_pm(a, pm, sizeof pm, mean, sd);
             ui_text(y, r.x + 17, 19, ROLE_PREDICTED, pm);
-            expected_gain(a, it->repl_predicted, gain, sizeof gain);
+            expected_gain(a, mean, gain, sizeof gain);
             ui_text_right(y, r.x + 36, 8, ROLE_NUMBER, gain);
             int sv = serves_count(a->study, it->replacement);
             ui_textf(y, r.x + 46, 5, ROLE_NORMAL, "%s%d", sv > 1 ? "*" : " ", sv);
@@ -315,6 +350,14 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
         if (isfinite(it->acquisition) && y < y_end)
             ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "acquisition value (%s) %.4f",
                      search_acquisition_name(rs->settings.acquisition), it->acquisition);
+        if (rs->model && y < y_end) { /* what the ± means for this predictor */
+            const char *sm = spread_meaning(rs);
+            if (sm)
+                ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "%s spread: %s", a->g->plus_minus, sm);
+            else
+                ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "%s spread: n/a (%s gives no uncertainty)", a->g->plus_minus,
+                         predict_kind_name(rs->settings.predictor));
+        }
         if (it->serves > 1 && y < y_end)
             ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "* one run of it scores %d of the study's targets", it->serves);
         /* its notes, from the journal */
@@ -346,12 +389,17 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
     }
     /* the queue: runs approved and not yet measured */
     const journal *j = rs->journal;
-    size_t open = 0, withdrawn = 0;
+    size_t open = 0, coming = 0, withdrawn = 0; /* coming: waiting and not failed, cancelled or lost */
     for (size_t i = 0; j && i < j->n_runs; i++) {
         open += journal_run_waiting(&j->runs[i]);
+        coming += journal_run_waiting(&j->runs[i]) && j->runs[i].state <= RUN_RUNNING;
         withdrawn += j->runs[i].withdrawn && j->events[j->runs[i].withdrawn_event].kind == JOURNAL_WITHDRAWN;
     }
-    if (open && y < y_end && !a->study->launch) { /* with an engine, the line above and R say more */
+    if (a->study->launch && !rs->oracle) { /* the engine brings them back; the line above counts them */
+        if (coming && y < y_end)
+            ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "results come back by themselves from the %s; R lists the runs",
+                     a->study->launch->engine == LAUNCH_SLURM ? "Slurm engine" : "local engine");
+    } else if (open && y < y_end) {
         int x = ui_textf(y, r.x + 1, r.w - 2, ROLE_ACCENT, "queue: %zu run%s waiting for results:", open,
                          open == 1 ? "" : "s");
         for (size_t i = 0; i < j->n_runs && x < r.w - 8; i++)
@@ -398,7 +446,7 @@ static void draw_editor(app *a, round_view *v, ui_rect r)
     int x = r.x + list_w + 2, w = r.w - list_w - 3;
     y = y0;
     double mean, sd;
-    round_score(rs, v->edit, &mean, &sd);
+    shown_prediction(rs, v->edit, NAN, NAN, &mean, &sd);
     fmt_pm(a, pm, sizeof pm, mean, sd);
     ui_text(y, x, w, ROLE_NORMAL, "predicted   ");
     ui_text(y++, x + 12, w - 12, ROLE_PREDICTED, pm);

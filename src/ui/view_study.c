@@ -1,7 +1,9 @@
 /* view_study: the study at a glance. Datasets grouped by task type; for each target its
  * baseline, its best measured combination and that combination's gain, how many of its
  * combinations are measured, and how many are left; above the table, for the current target,
- * what the predictor expects is still to be gained once the round model has fitted one. The
+ * what the predictor expects is still to be gained once the round model has fitted one (or
+ * that nothing is expected to beat the best measured; on a complete table, that nothing is
+ * left to measure). The
  * numbers come from study_target_summarize and the round model (core); this file only lays
  * them out. */
 #include <ctype.h>
@@ -120,6 +122,14 @@ static void draw_prospect(app *a, int y, int x, int w)
         return;
     char line[512], combo[256], mean[32], gain[32], name[128];
     text_sanitize(s->datasets[a->target].name, name, sizeof name);
+    study_target_summary sum;
+    study_target_summarize(s, a->target, &sum);
+    if (sum.lattice > 0 && sum.measured >= sum.lattice) { /* a complete table: nothing to predict */
+        snprintf(line, sizeof line, "nothing left to measure for %s: all %llu combinations measured",
+                 name, (unsigned long long)sum.lattice);
+        ui_text(y, x, w, ROLE_DIM, line);
+        return;
+    }
     if (rs->target != a->target || (!rs->model && rs->design)) {
         snprintf(line, sizeof line, "still to be gained for %s: %s", name,
                  rs->target != a->target ? "the Round view (4) fits a predictor"
@@ -139,8 +149,12 @@ static void draw_prospect(app *a, int y, int x, int w)
         snprintf(combo, sizeof combo, "(alone)");
     }
     /* the combination last: on a narrow screen it is what the ellipsis cuts */
-    snprintf(line, sizeof line, "predicted for %s: ~%s over the best measured, ~%s with %s", name,
-             ui_fmt_gain(gain, sizeof gain, true, gain_v), ui_fmt_score(mean, sizeof mean, true, mean_v), combo);
+    if (gain_v > 0)
+        snprintf(line, sizeof line, "predicted for %s: ~%s over the best measured, ~%s with %s", name,
+                 ui_fmt_gain(gain, sizeof gain, true, gain_v), ui_fmt_score(mean, sizeof mean, true, mean_v), combo);
+    else /* a negative "gain" reads as a promise: say plainly that none is expected */
+        snprintf(line, sizeof line, "predicted for %s: nothing expected to beat the best measured (at best ~%s, %s)",
+                 name, ui_fmt_score(mean, sizeof mean, true, mean_v), combo);
     ui_text(y, x, w, ROLE_PREDICTED, line);
 }
 

@@ -99,6 +99,14 @@ static int column_width(const study *s, int col)
     }
 }
 
+/* A column's width with its header whole: the name, and the sort arrow on the sort column
+ * ("task" and "size" were cut to "tas..." and "siz..." when sorted on). */
+static int header_width(const study *s, int col, int sort_col)
+{
+    int w = column_width(s, col), hw = ui_text_width(obs_table_column_name(s, col)) + (col == sort_col);
+    return hw > w ? hw : w;
+}
+
 /* hscroll > 0 (Right and Left): the columns from the hscroll-th after the combination, in
  * column order, as many as fit; 0: the most telling ones (below). */
 static table_layout table_lay_out(const study *s, int width, int sort_col, int hscroll)
@@ -128,7 +136,7 @@ static table_layout table_lay_out(const study *s, int width, int sort_col, int h
             order[no++] = c;
     }
     for (int i = 0; i < no; i++) {
-        int w = column_width(s, order[i]) + 1;
+        int w = header_width(s, order[i], sort_col) + 1;
         if (used + w + min_combo + 1 > width)
             continue;
         chosen[order[i]] = true;
@@ -140,7 +148,7 @@ static table_layout table_lay_out(const study *s, int width, int sort_col, int h
             want[nw++] = c;
     int x = 1;
     for (int i = 0; i < nw; i++) {
-        int w = want[i] == OBS_COL_COMBINATION ? width - used - 2 : column_width(s, want[i]);
+        int w = want[i] == OBS_COL_COMBINATION ? width - used - 2 : header_width(s, want[i], sort_col);
         L.col[L.n] = want[i];
         L.x[L.n] = x;
         L.w[L.n] = w;

@@ -416,6 +416,34 @@ static void test_first_round_is_the_initial_design(void **state)
     study_free(s);
 }
 
+/* The initial design's header counts the target's measured runs: a design proposed on a
+ * lattice where the target already has runs (too few to fit) says how many. */
+static void test_design_counts_measured_runs(void **state)
+{
+    (void)state;
+    FILE *f = fopen(at("study.json"), "w");
+    fputs("{\"comboscope\":1,\"name\":\"t\",\"metric\":\"f1\",\"goal\":\"max\",\n \"datasets\":[", f);
+    static const char *const big[] = {"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"};
+    for (int d = 0; d < 12; d++)
+        fprintf(f, "%s{\"name\":\"%s\",\"task\":\"%s\"}", d ? "," : "", big[d], d < 6 ? "T" : "U");
+    fputs("],\n \"tables\":[\"runs.csv\"],\"targets\":[\"A\"],\"search\":{\"batch\":3,\"seed\":1},\n"
+          " \"journal\":\"journal.jsonl\",\"queue\":\"queue.csv\"}\n",
+          f);
+    fclose(f);
+    f = fopen(at("runs.csv"), "w");
+    fputs("run,combination,dataset,task,f1\n,A,A,T,0.5\n,A+B,A,T,0.52\n,A+B,B,T,0.4\n", f);
+    fclose(f);
+    study *s = open_study();
+    cs_error err;
+    round_session *rs = open_session(s, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(rs->design);
+    assert_false(rs->design_alone);
+    assert_int_equal(rs->measured, 2); /* A and A+B */
+    round_session_free(rs);
+    study_free(s);
+}
+
 /* --predictor auto in a round: the choice and its reason come with the model, the cv figures
  * shown are the ones auto chose on, and without skill the batch explores. */
 static void test_auto_predictor_round(void **state)
@@ -597,11 +625,49 @@ static void test_commit_question_and_left_open(void **state)
     for (size_t i = 0; i < rs->n_items; i++)
         assert_true(round_accept(rs, i, &err));
     assert_true(round_commit_question(rs, q, sizeof q));
-    assert_string_equal(q, "commit 3 runs and submit them to slurm (GPU time)? (y/N)");
+    assert_string_equal(q, "commit 3 runs and submit them to Slurm (GPU time)? (y/N)");
     assert_true(round_reject(rs, 2, NULL, &err));
     assert_true(round_reject(rs, 1, NULL, &err));
     assert_true(round_reject(rs, 0, NULL, &err));
     assert_false(round_commit_question(rs, q, sizeof q)); /* nothing to submit, nothing left open */
+    round_session_free(rs);
+    study_free(ls);
+
+    /* the local engine runs them here: nothing is submitted anywhere, no GPU time */
+    f = fopen(at("study.json"), "r+");
+    fseek(f, -(long)strlen("slurm\", \"command\": \"train {run}\"}}\n"), SEEK_END);
+    fputs("local", f);
+    fclose(f);
+    ls = open_study();
+    unlink(at("journal.jsonl")); /* a fresh start: round 1 with three suggestions */
+    unlink(at("queue.csv"));
+    rs = open_session(ls, false, NULL);
+    assert_true(round_propose(rs, 0, &err));
+    assert_true(round_reject(rs, 2, NULL, &err));
+    assert_true(round_accept(rs, 1, &err));
+    assert_true(round_commit_question(rs, q, sizeof q));
+    assert_string_equal(q, "commit 1 run, leave #1 open, and run it on this machine (local engine)? (y/N)");
+    assert_true(round_accept(rs, 0, &err));
+    assert_true(round_commit_question(rs, q, sizeof q));
+    assert_string_equal(q, "commit 2 runs and run them on this machine (local engine)? (y/N)");
+    round_session_free(rs);
+
+    /* with an oracle the runs are answered from its table and nothing is launched: the question
+     * (and the commit) never mention submitting */
+    rs = open_session(ls, false, at("complete.csv"));
+    assert_null(rs->launch);
+    assert_true(round_propose(rs, 0, &err)); /* round 1 again: #1 and #2 accepted, #3 rejected */
+    assert_false(round_commit_question(rs, q, sizeof q));
+    assert_string_equal(q, "commit 2 runs");
+    assert_true(round_undo(rs, &(round_undone){0}, &err));
+    assert_true(round_commit_question(rs, q, sizeof q));
+    assert_string_equal(q, "commit 1 run, leave #1 open? (y/N)");
+    assert_true(round_accept(rs, 0, &err));
+    assert_true(round_commit(rs, &queued, &err));
+    assert_int_equal(queued, 2);
+    assert_string_equal(rs->launched, ""); /* nothing submitted */
+    for (size_t i = 0; i < rs->journal->n_runs; i++)
+        assert_false(journal_run_waiting(&rs->journal->runs[i])); /* every run answered */
     round_session_free(rs);
     study_free(ls);
     study_free(s);
@@ -866,6 +932,10 @@ static void test_run_story_and_log_tail(void **state)
     assert_non_null(strstr(tail, "line 1\n"));
     free(tail);
     assert_null(round_log_tail(at("no-such-log"), 3));
+    /* a FIFO planted as the log: nothing, at once (it used to block on open) */
+    unlink(at("log"));
+    assert_int_equal(mkfifo(at("log"), 0600), 0);
+    assert_null(round_log_tail(at("log"), 3));
     unlink(at("log"));
     round_session_free(rs);
     study_free(s);
@@ -880,6 +950,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_oracle_answers_runs_left_waiting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_table_reported_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_round_is_the_initial_design, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_design_counts_measured_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_auto_predictor_round, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bare_table_is_read_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fit_runs, setup, teardown),
