@@ -122,9 +122,11 @@ bool launch_parse_start(const char *text, long long *epoch, char *job, size_t nj
 char *launch_attempt_dir(const study *s, const char *run, int attempt);
 
 /* Checks a run's result file against the contract (header above) and, when good, appends its
- * rows to the study's first table with the run id. False with err set: the reason the run
- * failed ("FILE:LINE:COL: what"). */
-bool launch_take_result(const journal *j, const journal_run *run, const char *path, cs_error *err);
+ * rows to the study's first table with the run id (results_append_run: the result's columns
+ * the table has no column for go to dropped, "" when none). False with err set: the reason
+ * the run failed ("FILE:LINE:COL: what"). */
+bool launch_take_result(const journal *j, const journal_run *run, const char *path, char *dropped,
+                        size_t dropped_len, cs_error *err);
 
 /* ---- the session ------------------------------------------------------------------------- */
 

@@ -86,9 +86,12 @@ bool results_enter(const study *s, const journal *j, const char *run_id, const d
 
 /* A launched run's result (launch.h): appends one row per member of run run_id to the study's
  * first table, the same way as the oracle (origin "launch"), taking every metric column the
- * table has from res (a study read from the run's result file, with the same datasets). The
- * table must have the metric in use. False with err set. */
+ * table has from res (a study read from the run's result file result_path, with the same
+ * datasets) and every other column the table has (seed, iteration, status, note, ...) from
+ * that file's rows of the member (their value; distinct values joined by ';'). The result's
+ * columns the table has no column for are not written: their names go to dropped ("a, b";
+ * "" when none). The table must have the metric in use. False with err set. */
 bool results_append_run(const study *s, const journal *j, const char *run_id, const study *res,
-                        cs_error *err);
+                        const char *result_path, char *dropped, size_t dropped_len, cs_error *err);
 
 #endif

@@ -519,8 +519,11 @@ static bool check_result_row(const char *const *f, int n, long line, void *p, cs
     return true;
 }
 
-bool launch_take_result(const journal *j, const journal_run *run, const char *path, cs_error *err)
+bool launch_take_result(const journal *j, const journal_run *run, const char *path, char *dropped,
+                        size_t dropped_len, cs_error *err)
 {
+    if (dropped_len)
+        dropped[0] = '\0';
     const study *s = j->study;
     struct stat st;
     if (lstat(path, &st) != 0)
@@ -546,7 +549,7 @@ bool launch_take_result(const journal *j, const journal_run *run, const char *pa
     if (ok && res->n_rows == 0)
         ok = error_set(err, path, 0, 0, "no rows");
     if (ok)
-        ok = results_append_run(s, j, run->id, res, err);
+        ok = results_append_run(s, j, run->id, res, path, dropped, dropped_len, err);
     study_free(res);
     return ok;
 }
@@ -1292,6 +1295,18 @@ static int set_state(launch_session *ls, size_t i, run_state st, const char *rea
                : -1;
 }
 
+/* A result's columns the table has no column for: kept out of the table (refusing a finished
+ * run for them would lose more), and said in a note on the run's combination. */
+static bool note_dropped(journal *j, const journal_run *r, const char *dropped, cs_error *err)
+{
+    const study *s = j->study;
+    char text[900], safe[600], table[200];
+    text_sanitize(dropped, safe, sizeof safe);
+    text_sanitize(s->n_tables > 0 ? s->tables[0] : "the table", table, sizeof table);
+    snprintf(text, sizeof text, "%s: result columns %s not kept (%s has no such column)", r->id, safe, table);
+    return journal_append_note(j, r->round, r->target, r->combo, text, err);
+}
+
 /* What the status file of run i's latest attempt says: 1 final (handled), 0 none, -1 error. */
 static int settle_from_status(launch_session *ls, size_t i, cs_error *err)
 {
@@ -1335,8 +1350,11 @@ static int settle_from_status(launch_session *ls, size_t i, cs_error *err)
         }
         bool taken = results_has_run_id(rows, id); /* appended before a crash: do not twice */
         results_rows_free(rows);
-        if (!taken && !launch_take_result(j, r, rp, &why)) {
+        char dropped[512];
+        if (!taken && !launch_take_result(j, r, rp, dropped, sizeof dropped, &why)) {
             rc = set_state(ls, i, RUN_FAILED, why.msg, true, 0, err);
+        } else if (!taken && dropped[0] && !note_dropped(j, r, dropped, err)) {
+            rc = -1;
         } else {
             size_t recorded = 0;
             cs_error warn;

@@ -604,25 +604,122 @@ bool results_enter(const study *s, const journal *j, const char *run_id, const d
     return ok;
 }
 
+/* The result file's own rows, as text: what the table has a column for but the reader keeps
+ * no number of (seed, iteration, status, note, timestamp, ...) is carried from them. */
+typedef struct result_text {
+    char **names;
+    int n;
+    char ***rows; /* rows[i][c], n fields each ("" when the row is short) */
+    size_t n_rows;
+} result_text;
+
+static bool result_text_row(const char *const *f, int n, long line, void *p, cs_error *err)
+{
+    (void)line;
+    (void)err;
+    result_text *rt = p;
+    if (!rt->names) {
+        rt->names = xcalloc((size_t)n + 1, sizeof *rt->names);
+        for (int i = 0; i < n; i++) {
+            char *t = text_dup(f[i] ? f[i] : "");
+            rt->names[i] = text_dup(trim(t));
+            free(t);
+        }
+        rt->n = n;
+        return true;
+    }
+    char **row = xcalloc((size_t)rt->n + 1, sizeof *row);
+    for (int i = 0; i < rt->n; i++) {
+        char *t = text_dup(i < n && f[i] ? f[i] : "");
+        row[i] = text_dup(trim(t));
+        free(t);
+    }
+    rt->rows = xrealloc(rt->rows, (rt->n_rows + 1) * sizeof *rt->rows);
+    rt->rows[rt->n_rows++] = row;
+    return true;
+}
+
+static void result_text_free(result_text *rt)
+{
+    for (size_t r = 0; r < rt->n_rows; r++) {
+        for (int i = 0; i < rt->n; i++)
+            free(rt->rows[r][i]);
+        free(rt->rows[r]);
+    }
+    free(rt->rows);
+    for (int i = 0; i < rt->n; i++)
+        free(rt->names[i]);
+    free(rt->names);
+}
+
+static int result_text_column(const result_text *rt, const char *name)
+{
+    for (int i = 0; i < rt->n; i++)
+        if (strcasecmp(rt->names[i], name) == 0)
+            return i;
+    return -1;
+}
+
 typedef struct run_ctx {
-    const study *res;
+    const study *s, *res;
     combo_t combo;
+    const result_text *rt;
+    csv_buf text; /* the cell being built */
 } run_ctx;
+
+/* Column c of the result rows of dataset d: their value when they agree, else the distinct
+ * values joined by ';' (repeats with different seeds); NULL when no row has one. */
+static const char *text_cell(run_ctx *rc, int c, int d)
+{
+    const result_text *rt = rc->rt;
+    int cd = result_text_column(rt, "dataset");
+    rc->text.len = 0;
+    bool any = false;
+    for (size_t r = 0; cd >= 0 && r < rt->n_rows; r++) {
+        const char *v = rt->rows[r][c];
+        if (strcmp(rt->rows[r][cd], rc->s->datasets[d].name) != 0 || !v[0])
+            continue;
+        bool seen = false;
+        for (size_t q = 0; q < r && !seen; q++)
+            seen = strcmp(rt->rows[q][cd], rt->rows[r][cd]) == 0 && strcmp(rt->rows[q][c], v) == 0;
+        if (seen)
+            continue;
+        if (any)
+            csv_buf_add(&rc->text, ";", 1);
+        csv_buf_add(&rc->text, v, strlen(v));
+        any = true;
+    }
+    if (!any)
+        return NULL;
+    return rc->text.data;
+}
 
 static const char *run_cell(void *p, const char *column, int d, char num[64])
 {
     run_ctx *rc = p;
     int m = study_find_metric(rc->res, column);
     const study_stat *st = m >= 0 ? study_stat_of(rc->res, rc->combo, d, m) : NULL;
-    if (!st)
-        return NULL;
-    format_number(st->mean, num);
-    return num;
+    if (st) {
+        format_number(st->mean, num);
+        return num;
+    }
+    int c = result_text_column(rc->rt, column);
+    return c >= 0 ? text_cell(rc, c, d) : NULL;
+}
+
+static bool table_has(const table_append *t, const char *name)
+{
+    for (int c = 0; c < t->h.n; c++)
+        if (strcasecmp(t->h.names[c], name) == 0)
+            return true;
+    return false;
 }
 
 bool results_append_run(const study *s, const journal *j, const char *run_id, const study *res,
-                        cs_error *err)
+                        const char *result_path, char *dropped, size_t dropped_len, cs_error *err)
 {
+    if (dropped_len)
+        dropped[0] = '\0';
     const journal_run *run = journal_run_find(j, run_id);
     if (!run)
         return error_set(err, j->path, 0, 0, "no run %s in the journal", run_id);
@@ -636,11 +733,30 @@ bool results_append_run(const study *s, const journal *j, const char *run_id, co
             ok = error_set(err, t.table, 1, 0, "the table has no \"%s\" column to hold the scores",
                            s->metrics[s->metric]);
     }
-    run_ctx rc = {.res = res, .combo = run->combo};
+    result_text rt = {0};
+    ok = ok && csv_each_row(result_path, NULL, result_text_row, &rt, err);
+    /* what the result has and the table cannot hold: kept out, but named to the caller */
+    size_t used = 0;
+    for (int c = 0; ok && c < rt.n; c++) {
+        const char *name = rt.names[c];
+        if (!name[0] || strcasecmp(name, "combination") == 0 || strcasecmp(name, "dataset") == 0 ||
+            table_has(&t, name))
+            continue;
+        bool twice = false;
+        for (int q = 0; q < c && !twice; q++)
+            twice = strcasecmp(rt.names[q], name) == 0;
+        if (twice || used + 1 >= dropped_len)
+            continue;
+        int k = snprintf(dropped + used, dropped_len - used, "%s%s", used ? ", " : "", name);
+        used = k < 0 ? used : used + (size_t)k >= dropped_len ? dropped_len - 1 : used + (size_t)k;
+    }
+    run_ctx rc = {.s = s, .res = res, .combo = run->combo, .rt = &rt};
     for (int d = 0; ok && d < s->n_datasets; d++)
         if (combo_has(run->combo, d))
             append_row(&t, s, run, d, "launch", run_cell, &rc);
     ok = ok && append_commit(&t, err);
+    free(rc.text.data);
+    result_text_free(&rt);
     append_done(&t);
     return ok;
 }

@@ -105,6 +105,10 @@ awk -F, 'NR == FNR { if ($4 == 1) v[$2 "," $3] = $5 + 0; next }
          FNR > 1 { n++; if (!(($2 "," $3) in v) || v[$2 "," $3] != $5 + 0) bad++ }
          END { exit !(n > 66 && bad == 0) }' "$F8/runs.csv" "$TMP/s8/runs.csv" ||
     _case_fail "the study's table differs from the complete table (or has no new rows)"
+# the training program writes its seed: the launched rows keep it (not an empty seed cell)
+tail -n +"$(($(wc -l <"$S8/runs.csv") + 1))" "$TMP/s8/runs.csv" >"$TMP/s8.new"
+[ -s "$TMP/s8.new" ] && [ "$(awk -F, '$4 != 1' "$TMP/s8.new" | wc -l)" = 0 ] ||
+    _case_fail "launched rows without their seed: $(awk -F, '$4 != 1' "$TMP/s8.new" | head -2)"
 
 # The same in the explorer on a terminal (tmux, private socket), as `make run` gives it: a
 # round committed with Enter, y trains real models and their scores come back on screen with

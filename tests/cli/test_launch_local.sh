@@ -88,7 +88,8 @@ expect_err 'only a failed, cancelled or lost run'
 case_begin "a crash between the engine call and its journal line: reconciled, nothing twice, nothing lost"
 C="$TMP/crash"
 launch_study "$C" local
-: >"$C/modes"   # every run trains and writes its result
+printf 'r0003 seeded\n' >"$C/modes"   # every run trains and writes its result; r0003 with a seed and a gpu
+printf 'run,combination,dataset,seed,f1\nr0001,A,A,1,0.5\n,B,B,1,0.4\n,C,C,1,0.3\n,D,D,1,0.2\n' >"$C/runs.csv"
 run_cs launch "$C"
 expect_status 0
 job=$(tail -1 "$C/journal.jsonl" | grep -o '"job":"[0-9]*"')
@@ -102,6 +103,11 @@ for r in r0002 r0003 r0004 r0005 r0006 r0007; do
     [ "$(grep -c "^$r," "$C/runs.csv")" -ge 2 ] || _case_fail "$r's rows"
 done
 [ "$(grep -c '"event":"result"' "$C/journal.jsonl")" = 6 ] || _case_fail "results: $(grep -c '"event":"result"' "$C/journal.jsonl")"
+grep -Eq '^r0003,[A-D+]+,A,7,0.7$' "$C/runs.csv" || _case_fail "r0003's seed is not in the table: $(grep ^r0003 "$C/runs.csv")"
+grep -Eq '^r0002,[A-D+]+,A,,0.7$' "$C/runs.csv" || _case_fail "r0002's row: $(grep ^r0002 "$C/runs.csv")"
+grep -q '"event":"note".*"text":"r0003: result columns gpu not kept (runs.csv has no such column)"' "$C/journal.jsonl" \
+    || _case_fail "no note naming r0003's dropped column"
+[ "$(grep -c '"event":"note"' "$C/journal.jsonl")" = 1 ] || _case_fail "notes for runs that dropped nothing"
 
 case_begin "an intent whose engine never started: the runs go back to the queue, then submit"
 N="$TMP/never"

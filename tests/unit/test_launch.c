@@ -423,25 +423,27 @@ static void test_result_contract(void **state)
     journal *j = journal_open(at("journal.jsonl"), s, true, &err);
     assert_non_null(j);
     const journal_run *r = journal_run_find(j, "r0002");
-    assert_false(launch_take_result(j, r, at("none.csv"), &err));
+    char dropped[128];
+    assert_false(launch_take_result(j, r, at("none.csv"), dropped, sizeof dropped, &err));
     assert_non_null(strstr(err.msg, "exited 0 but wrote no result file"));
     put("bad1.csv", "combination,dataset,f1\nA+B,A,0.6\nA+B,B,high\n");
-    assert_false(launch_take_result(j, r, at("bad1.csv"), &err));
+    assert_false(launch_take_result(j, r, at("bad1.csv"), dropped, sizeof dropped, &err));
     char want[300];
     snprintf(want, sizeof want, "%s:3:", at("bad1.csv"));
     if (strncmp(err.msg, want, strlen(want)) != 0)
         fail_msg("%s", err.msg);
     put("bad2.csv", "combination,dataset,f1\nA+B,A,0.6\nA+C,C,0.6\n");
-    assert_false(launch_take_result(j, r, at("bad2.csv"), &err));
+    assert_false(launch_take_result(j, r, at("bad2.csv"), dropped, sizeof dropped, &err));
     assert_non_null(strstr(err.msg, "bad2.csv:3: a row for A+C, but this run trained A+B"));
     put("bad3.csv", "combination,dataset,f1\nA+B,A,0.6\n");
-    assert_false(launch_take_result(j, r, at("bad3.csv"), &err));
+    assert_false(launch_take_result(j, r, at("bad3.csv"), dropped, sizeof dropped, &err));
     assert_non_null(strstr(err.msg, "no f1 for B"));
     put("bad4.csv", "combination,dataset,loss\nA+B,A,0.6\nA+B,B,0.6\n");
-    assert_false(launch_take_result(j, r, at("bad4.csv"), &err));
+    assert_false(launch_take_result(j, r, at("bad4.csv"), dropped, sizeof dropped, &err));
     assert_non_null(strstr(err.msg, "no \"f1\" column"));
     put("good.csv", "combination,dataset,f1,precision\nA+B,B,0.41,0.5\nB+A,A,0.61,0.7\n");
-    assert_true(launch_take_result(j, r, at("good.csv"), &err));
+    assert_true(launch_take_result(j, r, at("good.csv"), dropped, sizeof dropped, &err));
+    assert_string_equal(dropped, "precision"); /* the table has no such column: named */
     size_t rec;
     cs_error warn;
     assert_true(queue_collect_results(j, &rec, &warn, &err));
@@ -453,6 +455,46 @@ static void test_result_contract(void **state)
     buf[len] = '\0';
     fclose(f);
     assert_non_null(strstr(buf, "r0002,A+B,A,0.61\nr0002,A+B,B,0.41\n"));
+    journal_free(j);
+    study_free(s);
+}
+
+/* The result's non-metric columns the table has (seed, note) land with the run; the others are
+ * named, and the launch session journals a note naming them. */
+static void test_result_keeps_columns(void **state)
+{
+    (void)state;
+    put("runs.csv", "run,combination,dataset,seed,f1,note\nr0001,A,A,1,0.5,\n");
+    put("journal.jsonl", committed);
+    study *s = open_study();
+    cs_error err;
+    journal *j = journal_open(at("journal.jsonl"), s, true, &err);
+    assert_non_null(j);
+    const journal_run *r = journal_run_find(j, "r0003");
+    char dropped[128];
+    put("res.csv", "dataset,combination,f1,seed,note,gpu,loss,Seed\n"
+                   "A,A+C,0.7,42,\"warm, start\",a100,0.3,42\n"
+                   "C,A+C,0.25,42,,a100,0.9,42\n"
+                   "C,A+C,0.75,43,,a100,0.8,43\n");
+    assert_true(launch_take_result(j, r, at("res.csv"), dropped, sizeof dropped, &err));
+    assert_string_equal(dropped, "gpu, loss");
+    FILE *f = fopen(at("runs.csv"), "r");
+    char buf[1024];
+    size_t len = fread(buf, 1, sizeof buf - 1, f);
+    buf[len] = '\0';
+    fclose(f);
+    if (!strstr(buf, "r0003,A+C,A,42,0.7,\"warm, start\"\nr0003,A+C,C,42;43,0.5,\n"))
+        fail_msg("%s", buf);
+    /* nothing dropped: nothing named */
+    put("runs.csv", "run,combination,dataset,seed,f1\n");
+    put("res2.csv", "combination,dataset,f1,seed\nA+C,A,0.7,7\nA+C,C,0.2,7\n");
+    assert_true(launch_take_result(j, r, at("res2.csv"), dropped, sizeof dropped, &err));
+    assert_string_equal(dropped, "");
+    f = fopen(at("runs.csv"), "r");
+    len = fread(buf, 1, sizeof buf - 1, f);
+    buf[len] = '\0';
+    fclose(f);
+    assert_string_equal(buf, "run,combination,dataset,seed,f1\nr0003,A+C,A,7,0.7\nr0003,A+C,C,7,0.2\n");
     journal_free(j);
     study_free(s);
 }
@@ -515,6 +557,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_journal_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dry_run_manifest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_result_contract, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_result_keeps_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_commit_submits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
