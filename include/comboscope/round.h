@@ -109,6 +109,11 @@ bool round_take_over(round_session *rs, cs_error *err);
 /* Releases the lock, closes the journal, frees a reloaded study. */
 void round_session_free(round_session *rs);
 
+/* Whether a fit cancelled with Esc is still running on its detached worker thread. Such a
+ * worker owns copies of everything it reads, but the process must then leave with _exit
+ * (no exit handlers: a library's destructors would free what the worker still uses). */
+bool round_fits_running(void);
+
 /* The round to work on for target: an uncommitted round in the journal is reopened with its
  * batch and decisions (its own target wins over the one asked for); else the predictor is
  * fitted and a new batch proposed (journaled later, see above). With fewer than 4 measured

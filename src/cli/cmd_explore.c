@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "comboscope/explorer.h"
+#include "comboscope/round.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
 #include "comboscope/theme.h"
@@ -95,5 +96,15 @@ int cmd_explore(int argc, char **argv, const char *usage_text)
     if (rc != 0 && err.msg[0])
         cli_error(&err);
     study_free(s);
-    return rc ? EXIT_INVALID : EXIT_OK;
+    rc = rc ? EXIT_INVALID : EXIT_OK;
+    if (round_fits_running()) {
+        /* A fit cancelled with Esc still runs on its detached worker: exit without the
+         * process's exit handlers, which would free the linear-algebra library's buffers
+         * under it (a crash on quit). The journal is already on disk (each event fsync'd)
+         * and the terminal restored; only the output streams need flushing. */
+        fflush(stdout);
+        fflush(stderr);
+        _exit(rc);
+    }
+    return rc;
 }

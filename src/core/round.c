@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -344,6 +345,15 @@ static void fit_job_work(fit_job *jb)
     jb->ok = true;
 }
 
+/* Cancelled fits whose worker is still running (detached): the process must not run its
+ * exit handlers under them (OpenBLAS frees its buffers in a destructor), see round_fits_running. */
+static atomic_int fits_abandoned_running;
+
+bool round_fits_running(void)
+{
+    return atomic_load(&fits_abandoned_running) > 0;
+}
+
 static void *fit_job_thread(void *p)
 {
     fit_job *jb = p;
@@ -352,8 +362,10 @@ static void *fit_job_thread(void *p)
     jb->done = true;
     bool ab = jb->abandoned;
     pthread_mutex_unlock(&jb->mu);
-    if (ab)
+    if (ab) {
         fit_job_free(jb);
+        atomic_fetch_sub(&fits_abandoned_running, 1);
+    }
     return NULL;
 }
 
@@ -379,8 +391,10 @@ static bool fit_job_run(round_session *rs, fit_job *jb, cs_error *err)
         if (rs->wait(rs->wait_ctx, secs)) {
             pthread_mutex_lock(&jb->mu);
             done = jb->done;
-            if (!done)
+            if (!done) { /* counted before the worker can see it abandoned */
+                atomic_fetch_add(&fits_abandoned_running, 1);
                 jb->abandoned = true;
+            }
             pthread_mutex_unlock(&jb->mu);
             if (done)
                 break; /* finished meanwhile: keep it */

@@ -34,6 +34,18 @@ if wait_pane "1 Study" 300; then
 
     tm send-keys -t fit q; wait_pane "EXIT=0" 50
 
+    case_begin "quitting at once after a cancel, while the worker still fits, exits cleanly"
+    # the cancelled worker is detached and still inside the fit: the process leaves without
+    # running exit handlers under it (round_fits_running)
+    tm send-keys -t fit clear Enter
+    tm send-keys -t fit "'$CS' '$TMP/big.csv'; echo EXIT=\$?" Enter
+    if wait_pane "1 Study" 300; then
+        tm send-keys -t fit 4
+        wait_pane "fitting auto on a sample" 100
+        tm send-keys -t fit Escape q
+        wait_pane "EXIT=0" 100
+    fi
+
     case_begin "a fit to the end says it fitted a sample of the runs"
     # the additive predictor: quick even in the sanitizer build
     printf '{\n  "comboscope": 1,\n  "tables": ["big.csv"],\n  "search": {"predictor": "additive"}\n}\n' >"$TMP/big.json"
