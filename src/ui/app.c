@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "comboscope/export.h"
@@ -60,6 +61,16 @@ static void terminal_restore(void)
 static void on_signal(int sig)
 {
     got_signal = sig;
+}
+
+/* Whether the terminal we read keys from has hung up (its window or SSH connection closed).
+ * getch then returns ERR at once, forever: without this check the loop would spin on a CPU.
+ * SIGHUP does not always come: a parent that catches it (make run) keeps the foreground
+ * process group from being signalled. */
+static bool terminal_hung_up(void)
+{
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
 }
 
 static void signals_install(bool on)
@@ -981,6 +992,10 @@ static int run_loop(app *a, script *sc, cs_error *err)
             c = getch();
             if (got_signal)
                 return 0;
+            if (c == ERR && terminal_hung_up()) {
+                got_signal = SIGHUP; /* leave as on SIGHUP: terminal restored, nothing lost */
+                return 0;
+            }
             if (c == ERR) {
                 /* idle: every few wake-ups, look at the tables' modification times */
                 /* (every wake-up while a commit's submissions go out) */
