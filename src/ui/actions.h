@@ -14,7 +14,7 @@
 #define COMBOSCOPE_UI_ACTIONS_H
 
 #define ACTION_TABLE(X)                                                                     \
-    X(QUIT,          GLOBAL,   "q",     NULL,   "quit (over the help, the editor or a list: close it)") \
+    X(QUIT,          GLOBAL,   "q",     NULL,   "quit (over help, editor, list or detail: close it)") \
     X(HELP,          GLOBAL,   "?",     NULL,   "show the keys of the current view")        \
     X(VIEW_STUDY,    GLOBAL,   "1",     NULL,   "Study view")                               \
     X(VIEW_LATTICE,  GLOBAL,   "2",     NULL,   "Lattice view")                             \
@@ -92,7 +92,9 @@
     X(TABLE_FILTER,  TABLE,    "f",     NULL,   "filter rows (words that must all appear; empty: all rows)") \
     X(TABLE_TARGET,  TABLE,    "T",     NULL,   "show only the target's rows, or all rows") \
     X(TABLE_EXPORT,  TABLE,    "E",     NULL,   "export the rows as CSV (asks for a file name)") \
-    X(TABLE_DETAIL,  TABLE,    "Enter", NULL,   "open or close the detail of the row (every value)") \
+    X(TABLE_DETAIL,  TABLE,    "Enter", NULL,   "open the detail of the row (every value)") \
+    X(DETAIL_HIDE,   DETAIL,   "Enter", NULL,   "close the detail") \
+    X(DETAIL_CLOSE,  DETAIL,   "Esc",   "q",    "close the detail (back to the rows)") \
     X(HELP_CLOSE,    HELP,     "Esc",   "q",    "close the help (so does ?)")              \
     X(PROMPT_ACCEPT, PROMPT,   "Enter", NULL,   "keep the text (search, filter) or the chosen target") \
     X(PROMPT_CANCEL, PROMPT,   "Esc",   "^G",   "cancel")                                   \
@@ -110,6 +112,7 @@
     X(RUNS, "Round: runs list") \
     X(HISTORY, "History") \
     X(TABLE, "Table")    \
+    X(DETAIL, "Table: detail") \
     X(HELP, "Help")      \
     X(PROMPT, "Prompt")
 

@@ -1,7 +1,7 @@
 /* view_table: the raw observations, one row per (combination, dataset). Sorting, filtering and
  * searching are done by obs_table (core); this file keeps the cursor and lays out columns.
  * Under the rows, the detail of the selected row: its whole combination, wrapped; Enter opens
- * it to every value. The Lattice's rows key shows one combination's rows here (a linked jump),
+ * it to every value, an overlay with keys of its own (Enter, Esc or q close it). The Lattice's rows key shows one combination's rows here (a linked jump),
  * and L shows the selected row's combination in the Lattice. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,7 +165,7 @@ static void draw_detail(app *a, table_view *v, int y, int x, int w, int h)
     const study *s = a->study;
     size_t o = v->rows[v->cursor < v->n ? v->cursor : 0];
     ui_glyph_row(y, x, w, ui_role_attr(ROLE_BORDER), a->g->hline);
-    ui_text(y, x + 2, w - 4, ROLE_DIM, v->detail ? " detail (Enter closes, L: in the Lattice) "
+    ui_text(y, x + 2, w - 4, ROLE_DIM, v->detail ? " detail (Enter or Esc closes, L: in the Lattice) "
                                                  : " row (Enter: every value, L: in the Lattice) ");
     y++, h--;
     char text[64 * 70], combo[64 * 64];
@@ -328,6 +328,14 @@ static void table_move(table_view *v, long delta)
     v->cursor = (size_t)c;
 }
 
+/* The open detail is an overlay with keys of its own: Enter, Esc and q close it. */
+static enum action_scope table_scope_now(app *a, void *state)
+{
+    (void)a;
+    const table_view *v = state;
+    return v->detail ? SCOPE_DETAIL : SCOPE_TABLE;
+}
+
 static int table_action(app *a, void *state, enum action act)
 {
     table_view *v = state;
@@ -369,9 +377,9 @@ static int table_action(app *a, void *state, enum action act)
     case ACTION_TABLE_EXPORT:
         return app_export_prompt(a, EXPORT_TABLE, a->study->metric, v->only_target ? a->target : -1,
                                  v->only_target ? "table-target.csv" : "table.csv");
-    case ACTION_TABLE_DETAIL:
-        v->detail = !v->detail;
-        break;
+    case ACTION_TABLE_DETAIL: v->detail = true; break;
+    case ACTION_DETAIL_HIDE:
+    case ACTION_DETAIL_CLOSE: v->detail = false; break;
     case ACTION_SHOW_LATTICE:
         if (!v->n) {
             app_message(a, false, "no row selected");
@@ -444,5 +452,6 @@ const struct view_ops view_table_ops = {
     .search = table_search,
     .target = table_target,
     .click = table_click,
+    .scope_now = table_scope_now,
     .done = table_done,
 };

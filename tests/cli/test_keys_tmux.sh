@@ -1,7 +1,7 @@
 # Keys never fall through (issue 9), under a real terminal (tmux, private socket): `/TC_ade`
 # Enter typed in every view leaves the journal as it was (it used to accept and commit in the
-# Round view); `q` closes the help, the editor and the target list without quitting; Esc in a
-# prompt with typing says nothing was saved; `q` from a view quits.
+# Round view); `q` closes the help, the editor, the target list and the Table's detail without
+# quitting; Esc in a prompt with typing says nothing was saved; `q` from a view quits.
 
 if ! command -v tmux >/dev/null 2>&1; then
     case_begin "keys under tmux"
@@ -93,8 +93,19 @@ tm send-keys -t keys /; tm send-keys -t keys -l "q"; wait_for "^/q"
 running || _case_fail "q in the search prompt quit"
 esc
 
-case_begin "q from a view quits"
-tm send-keys -t keys 1; sleep 0.2
+case_begin "Table view: q and Esc close the open detail, and the program runs"
+tm send-keys -t keys 6; wait_for "row \\(Enter: every value"
+tm send-keys -t keys Enter; wait_for "detail \\(Enter or Esc closes"
+tm send-keys -t keys q; wait_for "row \\(Enter: every value"
+running || _case_fail "q in the Table's detail quit the program"
+tm send-keys -t keys Enter; wait_for "detail \\(Enter or Esc closes"
+esc; wait_for "row \\(Enter: every value"
+running || _case_fail "Esc in the Table's detail quit the program"
+tm send-keys -t keys Enter; wait_for "detail \\(Enter or Esc closes"
+tm send-keys -t keys 1; wait_for "Table: detail: this key does nothing here"
+tm send-keys -t keys Enter; wait_for "row \\(Enter: every value"
+
+case_begin "q from a view (the Table, its detail closed) quits"
 tm send-keys -t keys q; wait_for "EXIT=0"
 expect_file_eq "$TMP/journal.before" "$TMP/s/journal.jsonl"
 
