@@ -144,11 +144,17 @@ int cmd_suggest(int argc, char **argv)
         }
     predict_runs runs = {n, nr, rc_combo, rc_score};
     double rho = NAN, mae = NAN;
-    if (cv)
+    /* auto cross-validates its candidates to choose one: its cv is the chosen one's figures
+     * from that choice (as the Round view shows), not a second, nested cross-validation */
+    if (cv && st.predictor != PREDICT_AUTO)
         predict_cv_runs(st.predictor, target, &runs, 5, st.seed, &rho, &mae);
     search_suggestion *sug = xmalloc((size_t)st.batch * sizeof *sug);
     search_info info;
     int got = search_round_runs(&st, target, &runs, sug, &info, &err);
+    if (got >= 0 && cv && info.automatic) {
+        rho = info.choice.rho;
+        mae = info.choice.mae;
+    }
     free(rc_combo);
     free(rc_score);
     if (got < 0) {
