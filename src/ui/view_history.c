@@ -465,8 +465,9 @@ static int history_action(app *a, void *state, enum action act)
         combo_t c = 0;
         review_round *rev = a->session && a->session->journal ? review_rounds(a->session, &nrev) : NULL;
         bool ok = v->picked && rev && v->cursor < nrev;
-        if (ok && v->entry >= rev[v->cursor].n_runs + rev[v->cursor].n_choices && rev[v->cursor].n_runs + rev[v->cursor].n_choices > 0)
-            v->entry = rev[v->cursor].n_runs + rev[v->cursor].n_choices - 1; /* l past the last entry */
+        size_t ne = ok ? rev[v->cursor].n_runs + rev[v->cursor].n_choices : 0;
+        if (ne && v->entry >= ne)
+            v->entry = ne - 1; /* l past the last entry */
         ok = ok && entry_combo(a->study, &rev[v->cursor], v->entry, &c, NULL, 0);
         int target = ok ? rev[v->cursor].target : -1;
         if (rev)
