@@ -7,7 +7,9 @@
  * the round's search used (predictor, acquisition, batch, cross-validated accuracy, when it was
  * proposed and committed), each suggestion's decision with its reason in full, the notes in
  * full, and each run's prediction against what came back, with the error and a star where it
- * set a new best. The figures come from round_history / round_best_curve / review_rounds. */
+ * set a new best. h/l pick a run or suggestion of the round: it is marked, shown whole (wrapped)
+ * above the details, and L shows it in the Lattice. The figures come from round_history /
+ * round_best_curve / review_rounds. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,8 @@
 typedef struct history_view {
     size_t cursor;
     size_t top;
+    bool picked;  /* h/l picked an entry: it is marked and shown whole above the details */
+    size_t entry; /* the picked entry of the round: its runs, then its suggestions */
 } history_view;
 
 static void *history_init(app *a)
@@ -172,6 +176,38 @@ static const char *others(const study *s, combo_t c, int target, char *buf, size
     return buf;
 }
 
+/* The combination of entry k of round o (its runs, then its suggestions; an overridden one: yours)
+ * and, in text (may be NULL), a line naming the entry with the whole combination, " + " between
+ * the datasets so that it wraps. False when the round has no entry k. */
+static bool entry_combo(const study *s, const review_round *o, size_t k, combo_t *c, char *text, size_t n)
+{
+    char what[96], names[64 * 64];
+    if (k < o->n_runs) {
+        *c = o->runs[k].combo;
+        snprintf(what, sizeof what, "run %s%s", o->runs[k].id,
+                 o->runs[k].withdrawn && !o->runs[k].has_result ? " (withdrawn)" : "");
+    } else if (k - o->n_runs < o->n_choices) {
+        const review_choice *ch = &o->choices[k - o->n_runs];
+        bool ovr = ch->decision == DECISION_OVERRIDDEN;
+        *c = ovr ? ch->replacement : ch->combo;
+        snprintf(what, sizeof what, "suggestion %zu%s", k - o->n_runs + 1, ovr ? ", yours instead" : "");
+    } else {
+        return false;
+    }
+    if (!text)
+        return true;
+    size_t j = (size_t)snprintf(text, n, "%s, %d datasets: ", what, combo_rank(*c));
+    study_combo_format(s, *c, names, sizeof names);
+    for (const char *p = names; *p && j + 4 < n; p++) {
+        if (*p == '+')
+            j += (size_t)snprintf(text + j, n - j, " + ");
+        else
+            text[j++] = *p;
+    }
+    text[j < n ? j : n - 1] = '\0';
+    return true;
+}
+
 /* ---- the table and the details ----------------------------------------------------------------- */
 
 /* An event time "2026-11-29T22:30:29Z" as "2026-11-29 22:30:29", or only "22:30:29" when on
@@ -194,7 +230,8 @@ static void fmt_time(const char *t, const char *same_day, char *out, size_t n)
 
 /* The round under the cursor: its settings, suggestions and decisions with reasons in full, notes
  * in full, and its runs predicted against measured. Returns the next free row. */
-static int draw_details(app *a, const journal_round *jr, const review_round *o, int y, int x, int w, int y_end)
+static int draw_details(app *a, const journal_round *jr, const review_round *o, size_t entry, int y, int x, int w,
+                        int y_end)
 {
     const study *s = a->study;
     char buf[1024], sc[32], sp[32], line[1400];
@@ -215,6 +252,8 @@ static int draw_details(app *a, const journal_round *jr, const review_round *o, 
     /* the runs: predicted (spread) against measured, the error, a star for a new best */
     for (size_t k = 0; k < o->n_runs && y < y_end; k++) {
         const review_run *u = &o->runs[k];
+        if (k == entry)
+            ui_glyph(y, x - 1, ui_role_attr(ROLE_ACCENT), a->caps.utf8 ? "▸" : ">");
         if (u->withdrawn && !u->has_result) {
             int uu = ui_textf(y, x, w, ROLE_BAD, "withdrawn %s ", u->id);
             ui_text(y++, x + uu, w - uu, ROLE_DIM, others(s, u->combo, jr->target, buf, sizeof buf));
@@ -259,6 +298,8 @@ static int draw_details(app *a, const journal_round *jr, const review_round *o, 
                           : c->decision == DECISION_REJECTED   ? ROLE_BAD
                           : c->decision == DECISION_OVERRIDDEN ? ROLE_ACCENT
                                                                : ROLE_DIM;
+        if (o->n_runs + k == entry)
+            ui_glyph(y, x - 1, ui_role_attr(ROLE_ACCENT), a->caps.utf8 ? "▸" : ">");
         ui_text(y, x, 11, role, what);
         int used = 11;
         if (c->has_prediction) {
@@ -344,8 +385,22 @@ static void history_draw(app *a, void *state, ui_rect r)
              jr->target >= 0 ? s->datasets[jr->target].name : "-");
     size_t nrev;
     review_round *rev = review_rounds(rs, &nrev);
-    if (v->cursor < nrev)
-        draw_details(a, jr, &rev[v->cursor], y + 1, r.x + 1, dw, y_end);
+    if (v->cursor < nrev) {
+        /* the selected entry whole, wrapped, under the round's title; then the details */
+        const review_round *o = &rev[v->cursor];
+        size_t ne = o->n_runs + o->n_choices;
+        if (v->entry >= ne)
+            v->entry = ne ? ne - 1 : 0;
+        char text[64 * 70];
+        combo_t c;
+        int yd = y + 1;
+        if (v->picked && entry_combo(s, o, v->entry, &c, text, sizeof text) && y_end - yd >= 4) {
+            yd += ui_text_wrap(yd, r.x + 1, dw, (y_end - yd) / 3 > 1 ? (y_end - yd) / 3 : 1, ROLE_NORMAL, text);
+            ui_glyph_row(yd, r.x, dw + 1, ui_role_attr(ROLE_BORDER), a->g->hline);
+            ui_text(yd++, r.x + 2, dw - 2, ROLE_DIM, " h/l: another, L: in the Lattice ");
+        }
+        draw_details(a, jr, o, v->picked ? v->entry : (size_t)-1, yd, r.x + 1, dw, y_end);
+    }
     review_free(rev, nrev);
     int px = r.x + dw + 2;
     for (int k = y; k < y_end; k++)
@@ -380,7 +435,7 @@ static void history_draw(app *a, void *state, ui_rect r)
 static int history_action(app *a, void *state, enum action act)
 {
     history_view *v = state;
-    size_t n = 0;
+    size_t n = 0, was = v->cursor;
     if (a->session && a->session->journal)
         journal_rounds(a->session->journal, &n);
     switch (act) {
@@ -396,6 +451,31 @@ static int history_action(app *a, void *state, enum action act)
     case ACTION_MOVE_LAST: v->cursor = n ? n - 1 : 0; break;
     case ACTION_PAGE_UP: v->cursor = v->cursor > 5 ? v->cursor - 5 : 0; break;
     case ACTION_PAGE_DOWN: v->cursor = v->cursor + 5 < n ? v->cursor + 5 : (n ? n - 1 : 0); break;
+    case ACTION_HISTORY_ENTRY_NEXT: /* the first pick is the round's first entry */
+        v->entry += v->picked; /* the draw keeps it on the round's last entry */
+        v->picked = true;
+        break;
+    case ACTION_HISTORY_ENTRY_PREV:
+        if (v->picked && v->entry > 0)
+            v->entry--;
+        v->picked = true;
+        break;
+    case ACTION_SHOW_LATTICE: { /* the selected run or suggestion (yours when overridden) */
+        size_t nrev;
+        combo_t c = 0;
+        review_round *rev = a->session && a->session->journal ? review_rounds(a->session, &nrev) : NULL;
+        bool ok = v->picked && rev && v->cursor < nrev;
+        size_t ne = ok ? rev[v->cursor].n_runs + rev[v->cursor].n_choices : 0;
+        if (ne && v->entry >= ne)
+            v->entry = ne - 1; /* l past the last entry */
+        ok = ok && entry_combo(a->study, &rev[v->cursor], v->entry, &c, NULL, 0);
+        int target = ok ? rev[v->cursor].target : -1;
+        if (rev)
+            review_free(rev, nrev);
+        if (!ok)
+            return UI_UNHANDLED;
+        return app_show_combo(a, VIEW_LATTICE, c, target >= 0 ? target : a->target);
+    }
     case ACTION_HISTORY_TARGET: {
         if (v->cursor >= n)
             return UI_HANDLED;
@@ -406,6 +486,8 @@ static int history_action(app *a, void *state, enum action act)
     }
     default: return UI_UNHANDLED;
     }
+    if (v->cursor != was) /* another round: its first entry */
+        v->entry = 0;
     return UI_HANDLED | UI_REDRAW;
 }
 
@@ -432,6 +514,8 @@ static bool history_search(app *a, void *state, const char *text, enum search_st
     long k = find_next(n, v->cursor, step == SEARCH_PREV ? -1 : 1, step == SEARCH_TYPED, history_round_matches, &m);
     if (k < 0)
         return false;
+    if (v->cursor != (size_t)k)
+        v->entry = 0;
     v->cursor = (size_t)k;
     return true;
 }
