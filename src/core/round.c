@@ -153,7 +153,7 @@ static void round_clear(round_session *rs)
     rs->items = NULL;
     rs->n_items = 0;
     rs->journaled = false;
-    rs->design = rs->design_alone = rs->explore = false;
+    rs->design = rs->design_alone = rs->no_skill = rs->later_by_gp = false;
     rs->has_cv = false;
     rs->cv_spearman = rs->cv_mae = NAN;
     rs->prospect_known = rs->has_prospect = false;
@@ -288,7 +288,7 @@ typedef struct fit_job {
     bool auto_chosen, no_skill; /* predictor auto: its own cross-validation, and its verdict */
     search_suggestion *sug;
     int got;
-    bool explored;              /* the search explored (no skill) rather than exploited */
+    bool later_by_gp;           /* the picks after the first came from gp's posterior (search_info) */
     /* between the threads */
     pthread_mutex_t mu;
     bool done, abandoned;
@@ -338,7 +338,7 @@ static void fit_job_work(fit_job *jb)
         search_info info;
         /* the model just fitted (the same one search_round would fit again) */
         jb->got = search_round_model(&jb->st, jb->model, jb->n, jb->target, jb->x, jb->y, jb->m, jb->sug, &info);
-        jb->explored = info.explored;
+        jb->later_by_gp = info.later_by_gp;
         if (jb->got < 0)
             return (void)error_set(&jb->err, NULL, 0, 0, "the search failed");
     }
@@ -491,9 +491,9 @@ static bool fit_and_search(round_session *rs, const search_settings *st, combo_t
     rs->cv_spearman = jb->cv_spearman;
     rs->cv_mae = jb->cv_mae;
     if (jb->auto_chosen)
-        rs->explore = jb->no_skill;
+        rs->no_skill = jb->no_skill;
     if (st)
-        rs->explore = jb->explored;
+        rs->later_by_gp = jb->later_by_gp;
     rs->prospect_known = false;
     if (sug) {
         *sug = jb->sug;
