@@ -1,0 +1,44 @@
+# Hostile files found by hand (robust, session 3): each is refused in one located line, fast.
+
+H='run,combination,dataset,f1'
+
+case_begin "a table saved as UTF-16 says so (not 'NUL byte' at column 4)"
+printf "$H\nr1,A,A,0.5\n" | iconv -t UTF-16 >"$TMP/u16.csv"
+run_cs check "$TMP/u16.csv"
+expect_status 1; expect_one_line_err
+expect_err "u16\.csv:1:1: UTF-16 text \(byte-order mark FF FE\): save the file as UTF-8"
+
+case_begin "an import input saved as UTF-16 (big-endian) says so"
+printf 'run,A,B,A:f1,B:f1\n' | iconv -t UTF-16BE | { printf '\376\377'; cat; } >"$TMP/w16.csv"
+run_cs import wide "$TMP/w16.csv" -o "$TMP/o.csv"
+expect_status 1; expect_one_line_err; expect_err "w16\.csv:1:1: UTF-16 text \(byte-order mark FE FF\)"
+[ -e "$TMP/o.csv" ] && _case_fail "an output file was written"
+
+case_begin "a study file saved as UTF-16 says so"
+printf '{"comboscope": 1}' | iconv -t UTF-16LE | { printf '\377\376'; cat; } >"$TMP/s16.json"
+run_cs check "$TMP/s16.json"
+expect_status 1; expect_one_line_err; expect_err "s16\.json:1:1: UTF-16 text"
+
+# 120,000 columns fit in a line of 1 MiB; checking their names took a minute.
+many_columns() { # N FILE: a header of N metric columns and one row
+    awk -v n="$1" 'BEGIN { printf "run,combination,dataset"; for (i = 0; i < n; i++) printf ",c%d", i; print "";
+                           printf "r1,A,A"; for (i = 0; i < n; i++) printf ",1"; print "" }' >"$2"
+}
+case_begin "120,000 columns: refused at once at the first column past 4,096"
+many_columns 120000 "$TMP/wide.csv"
+start=$(date +%s)
+run_cs check "$TMP/wide.csv"
+expect_status 1; expect_one_line_err
+expect_err "wide\.csv:1:[0-9]+: 120003 columns: a table may have at most 4,096 columns"
+[ $(( $(date +%s) - start )) -le 5 ] || _case_fail "took more than 5 s"
+
+case_begin "4,096 columns are still a table"
+many_columns 4093 "$TMP/w4k.csv"
+run_cs check "$TMP/w4k.csv"
+expect_status 0
+
+case_begin "import wide: more than 4,096 columns refused, nothing written"
+awk 'BEGIN { printf "run,A,B"; for (i = 0; i < 5000; i++) printf ",A:m%d", i; print "" }' >"$TMP/ww.csv"
+run_cs import wide "$TMP/ww.csv" -o "$TMP/o.csv"
+expect_status 1; expect_one_line_err; expect_err "ww\.csv:1:[0-9]+: 5003 columns: a table may have at most 4,096"
+[ -e "$TMP/o.csv" ] && _case_fail "an output file was written"
