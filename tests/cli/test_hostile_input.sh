@@ -42,3 +42,18 @@ awk 'BEGIN { printf "run,A,B"; for (i = 0; i < 5000; i++) printf ",A:m%d", i; pr
 run_cs import wide "$TMP/ww.csv" -o "$TMP/o.csv"
 expect_status 1; expect_one_line_err; expect_err "ww\.csv:1:[0-9]+: 5003 columns: a table may have at most 4,096"
 [ -e "$TMP/o.csv" ] && _case_fail "an output file was written"
+
+case_begin "check: a study whose journal has a bad line in the middle is invalid (it passed)"
+cp -R "$ROOT/sample-results/biomed12-study" "$TMP/bad"
+awk 'NR == 11 { print substr($0, 1, 40); next } { print }' "$ROOT/sample-results/biomed12-study/journal.jsonl" \
+    >"$TMP/bad/journal.jsonl"
+run_cs check "$TMP/bad"
+expect_status 1; expect_one_line_err; expect_err "journal\.jsonl:11:[0-9]+: "
+
+case_begin "check: a torn last journal line is reported and skipped, exit 0, the file untouched"
+cp -R "$ROOT/sample-results/biomed12-study" "$TMP/torn"
+head -c -50 "$ROOT/sample-results/biomed12-study/journal.jsonl" >"$TMP/torn/journal.jsonl"
+cp "$TMP/torn/journal.jsonl" "$TMP/torn.before"
+run_cs check "$TMP/torn"
+expect_status 0; expect_one_line_err; expect_err "journal\.jsonl:[0-9]+: torn last line skipped"
+expect_file_eq "$TMP/torn.before" "$TMP/torn/journal.jsonl"
