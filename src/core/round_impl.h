@@ -1,0 +1,40 @@
+/* round_impl: what the files of the round module (round.c, round_propose.c, round_fit.c,
+ * round_decide.c, round_history.c) share; not part of the module's interface (round.h). */
+#ifndef COMBOSCOPE_ROUND_IMPL_H
+#define COMBOSCOPE_ROUND_IMPL_H
+
+#include "comboscope/round.h"
+
+#define ROUND_CV_FOLDS 5
+#define ROUND_MIN_FIT 4 /* fewer measured runs than this: propose the initial design instead */
+
+/* Drops the current round's model and batch (the session stays). */
+void round_clear(round_session *rs);
+
+/* The study's targets among the members of c (one run scores each of them). */
+int round_serves_of(const study *s, combo_t c);
+
+/* Copies the standing decisions of the journal's round onto the items. */
+void round_items_settle(round_session *rs);
+
+/* Whether a decision stands on any item. */
+bool round_decided_any(const round_session *rs);
+
+/* The auto initial design for target (caller frees), as replay and suggest use it. */
+combo_t *round_auto_design(const study *s, int target, uint64_t seed, size_t *n);
+
+/* Fewer measured runs of target than this: the round proposes the initial design instead of
+ * fitting (ROUND_MIN_FIT, or the auto design's size when that is smaller). */
+size_t round_fit_threshold(const study *s, int target, uint64_t seed);
+
+/* Fits the model and its cross-validation on rs->target's measured points (a sample of
+ * ROUND_FIT_MAX of them when there are more), on a worker thread when rs->wait is set, and,
+ * when st is not NULL, proposes with it: *sug and *got get the suggestions. *xo, *yo, *mo get
+ * every measured point (caller frees). False with err set (cancelled, or the fit failed). */
+bool round_fit_and_search(round_session *rs, const search_settings *st, combo_t **xo, double **yo, size_t *mo,
+                          search_suggestion **sug, int *got, cs_error *err);
+
+/* round_fit_and_search without the search. */
+bool round_fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_error *err);
+
+#endif

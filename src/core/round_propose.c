@@ -1,0 +1,340 @@
+/* round_propose: the batch of a round (see round.h): proposed by the search, or reopened from
+ * the journal with the decisions that stand on it; the predictions the editor shows. */
+#include "comboscope/round.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comboscope/text.h"
+#include "round_impl.h"
+
+/* ---- the batch ------------------------------------------------------------------------------ */
+
+int round_serves_of(const study *s, combo_t c)
+{
+    int n = 0;
+    for (int i = 0; i < s->n_targets; i++)
+        n += combo_has(c, s->targets[i]);
+    return n;
+}
+
+/* Copies the standing decisions of the journal's round onto the items. */
+void round_items_settle(round_session *rs)
+{
+    const journal_round *r = rs->journal ? journal_round_find(rs->journal, rs->number) : NULL;
+    for (size_t i = 0; i < rs->n_items; i++) {
+        round_item *it = &rs->items[i];
+        it->decision = DECISION_NONE;
+        it->replacement = 0;
+        it->reason = NULL;
+        for (size_t k = 0; r && k < r->n_suggestions; k++) {
+            const journal_suggestion *sg = &r->suggestions[k];
+            if (sg->combo != it->combo || sg->decision == DECISION_NONE)
+                continue;
+            it->decision = sg->decision;
+            it->replacement = sg->replacement;
+            if (sg->decision == DECISION_REJECTED)
+                it->reason = rs->journal->events[sg->decision_event].text;
+        }
+        it->repl_predicted = it->repl_sd = NAN;
+        if (it->replacement)
+            round_score(rs, it->replacement, &it->repl_predicted, &it->repl_sd);
+    }
+}
+
+/* Combinations a new batch must not propose again: runs waiting in the queue, and suggestions
+ * for this target that a committed round rejected or replaced by the user's own. Returns how
+ * many there are (to ask the search for that many more) when c is 0. */
+static size_t excluded(const journal *j, int target, combo_t c)
+{
+    size_t n = 0;
+    for (size_t i = 0; j && i < j->n_runs; i++) {
+        if (!journal_run_waiting(&j->runs[i]))
+            continue;
+        if (c == 0)
+            n++;
+        else if (j->runs[i].combo == c)
+            return 1;
+    }
+    for (size_t r = 0; j && r < j->n_rounds; r++) {
+        const journal_round *jr = &j->rounds[r];
+        if (!jr->committed)
+            continue;
+        for (size_t k = 0; k < jr->n_suggestions; k++) {
+            const journal_suggestion *sg = &jr->suggestions[k];
+            if (sg->target != target || (sg->decision != DECISION_REJECTED && sg->decision != DECISION_OVERRIDDEN))
+                continue;
+            if (c == 0)
+                n++;
+            else if (sg->combo == c)
+                return 1;
+        }
+    }
+    return c ? 0 : n;
+}
+
+/* Reopens round rs->number from the journal: the latest block of consecutive `suggested`
+ * events for the target, and any other suggestion a decision stands on. */
+static bool load_from_journal(round_session *rs, const journal_round *r, cs_error *err)
+{
+    const journal *j = rs->journal;
+    size_t last = 0;
+    bool any = false;
+    for (size_t k = 0; k < r->n_suggestions; k++)
+        if (r->suggestions[k].suggested && r->suggestions[k].target == rs->target &&
+            (!any || r->suggestions[k].event > last))
+            last = r->suggestions[k].event, any = true;
+    /* the block ends at `last`; walk back over consecutive suggested events of the round */
+    size_t first = last;
+    while (any && first > 0 && j->events[first - 1].kind == JOURNAL_SUGGESTED &&
+           j->events[first - 1].round == rs->number && j->events[first - 1].target == rs->target)
+        first--;
+    /* the predictor that proposed it */
+    if (any) {
+        const journal_event *e = &j->events[last];
+        rs->design = !e->predictor && !e->has_prediction;
+        if (e->predictor)
+            predict_kind_parse(e->predictor, &rs->settings.predictor);
+        if (e->acquisition)
+            search_acquisition_parse(e->acquisition, &rs->settings.acquisition);
+    }
+    combo_t *x;
+    double *y;
+    size_t m;
+    if (!round_fit(rs, &x, &y, &m, err))
+        return false;
+    free(x);
+    free(y);
+    rs->items = xcalloc(r->n_suggestions ? r->n_suggestions : 1, sizeof *rs->items);
+    for (size_t k = 0; k < r->n_suggestions; k++) {
+        const journal_suggestion *sg = &r->suggestions[k];
+        bool in_block = any && sg->suggested && sg->event >= first && sg->event <= last;
+        if (!in_block && sg->decision == DECISION_NONE)
+            continue;
+        round_item *it = &rs->items[rs->n_items++];
+        memset(it, 0, sizeof *it);
+        it->combo = sg->combo;
+        it->predicted = it->sd = it->acquisition = NAN;
+        const journal_event *e = &j->events[sg->event];
+        if (e->kind == JOURNAL_SUGGESTED && e->has_prediction) {
+            it->predicted = e->mean;
+            it->sd = e->spread;
+        } else {
+            round_score(rs, it->combo, &it->predicted, &it->sd);
+        }
+        if (e->kind == JOURNAL_SUGGESTED && e->has_value)
+            it->acquisition = e->value;
+        it->serves = round_serves_of(rs->study, it->combo);
+    }
+    if (any && j->events[first].has_cv) { /* the accuracy it had when it proposed the batch */
+        rs->has_cv = true;
+        rs->cv_spearman = j->events[first].cv_spearman;
+        rs->cv_mae = j->events[first].cv_mae;
+    }
+    rs->settings.batch = rs->n_items > 0 ? (int)rs->n_items : rs->settings.batch;
+    rs->journaled = true;
+    round_items_settle(rs);
+    return true;
+}
+
+/* Too few runs to fit anything: the first round proposes the `auto` initial design, as replay
+ * and suggest do (the combinations of it not measured yet), without predictions. */
+static bool propose_design(round_session *rs, cs_error *err)
+{
+    (void)err;
+    const study *s = rs->study;
+    size_t n;
+    combo_t *c = round_auto_design(s, rs->target, rs->settings.seed, &n);
+    rs->design_alone = n == 1;
+    rs->items = xcalloc(n ? n : 1, sizeof *rs->items);
+    for (size_t i = 0; i < n; i++) {
+        double v;
+        if (study_score(s, c[i], rs->target, &v) || excluded(rs->journal, rs->target, c[i]))
+            continue;
+        round_item *it = &rs->items[rs->n_items++];
+        it->combo = c[i];
+        it->predicted = it->sd = it->acquisition = NAN;
+        it->repl_predicted = it->repl_sd = NAN;
+        it->serves = round_serves_of(s, c[i]);
+    }
+    free(c);
+    rs->design = true;
+    return true;
+}
+
+static bool propose_new(round_session *rs, cs_error *err)
+{
+    combo_t *x;
+    double *y;
+    size_t m = study_target_points(rs->study, rs->target, &x, &y);
+    rs->measured = m; /* the initial design's header says it too; a fit sets it again */
+    bool none_left = rs->study->n_datasets <= 63 && search_remaining(rs->study->n_datasets, rs->target, x, m) == 0;
+    free(x);
+    free(y);
+    if (none_left) /* a complete lattice: nothing to propose, no model worth fitting */
+        return true;
+    if (m < round_fit_threshold(rs->study, rs->target, rs->settings.seed))
+        return propose_design(rs, err);
+    /* ask for more than the batch, so that the excluded combinations can be dropped */
+    size_t skip = excluded(rs->journal, rs->target, 0);
+    search_settings st = rs->settings;
+    st.batch = rs->settings.batch + (int)(skip < 4096 ? skip : 4096);
+    search_suggestion *sug = NULL;
+    int got = -1;
+    if (!round_fit_and_search(rs, &st, &x, &y, &m, &sug, &got, err))
+        return false;
+    free(x);
+    free(y);
+    if (got < 0) {
+        free(sug);
+        return false;
+    }
+    rs->items = xcalloc((size_t)rs->settings.batch, sizeof *rs->items);
+    for (int i = 0; i < got && rs->n_items < (size_t)rs->settings.batch; i++) {
+        if (excluded(rs->journal, rs->target, sug[i].combo))
+            continue;
+        round_item *it = &rs->items[rs->n_items++];
+        it->combo = sug[i].combo;
+        it->predicted = sug[i].predicted;
+        it->sd = sug[i].sd;
+        it->acquisition = sug[i].acquisition;
+        it->serves = round_serves_of(rs->study, it->combo);
+        it->repl_predicted = it->repl_sd = NAN;
+    }
+    free(sug);
+    return true;
+}
+
+bool round_propose(round_session *rs, int target, cs_error *err)
+{
+    round_clear(rs);
+    rs->target = target;
+    rs->number = rs->journal ? journal_current_round(rs->journal) : 1;
+    const journal_round *r = rs->journal ? journal_round_find(rs->journal, rs->number) : NULL;
+    if (r && !r->committed && r->target >= 0)
+        rs->target = r->target;
+    study_target_summarize(rs->study, rs->target, &rs->summary);
+    if (r && !r->committed && r->n_suggestions > 0)
+        return load_from_journal(rs, r, err);
+    return propose_new(rs, err);
+}
+
+size_t round_fit_runs(const round_session *rs, int target)
+{
+    const journal_round *r = rs->journal ? journal_round_find(rs->journal, journal_current_round(rs->journal)) : NULL;
+    if (r && !r->committed && r->target >= 0)
+        target = r->target;
+    if (target < 0 || target >= rs->study->n_datasets)
+        return 0;
+    combo_t *x;
+    double *y;
+    size_t m = study_target_points(rs->study, target, &x, &y);
+    /* as propose_new decides (a reopened round fits even a complete lattice: it is rare) */
+    bool none_left = rs->study->n_datasets <= 63 && search_remaining(rs->study->n_datasets, target, x, m) == 0;
+    free(x);
+    free(y);
+    return m < round_fit_threshold(rs->study, target, rs->settings.seed) || (none_left && !(r && !r->committed && r->n_suggestions > 0)) ? 0 : m;
+}
+
+bool round_decided_any(const round_session *rs)
+{
+    for (size_t i = 0; i < rs->n_items; i++)
+        if (rs->items[i].decision != DECISION_NONE)
+            return true;
+    return false;
+}
+
+static bool repropose(round_session *rs, search_settings next, cs_error *err)
+{
+    if (round_decided_any(rs))
+        return error_set(err, NULL, 0, 0, "decisions stand on this batch: undo them (u) before re-proposing");
+    search_settings keep = rs->settings;
+    int target = rs->target;
+    round_clear(rs);
+    rs->settings = next;
+    study_target_summarize(rs->study, target, &rs->summary);
+    rs->target = target;
+    if (!propose_new(rs, err)) {
+        rs->settings = keep;
+        return false;
+    }
+    return true;
+}
+
+bool round_set_predictor(round_session *rs, predict_kind k, cs_error *err)
+{
+    search_settings st = rs->settings;
+    st.predictor = k;
+    return repropose(rs, st, err);
+}
+
+bool round_set_acquisition(round_session *rs, search_acquisition a, cs_error *err)
+{
+    search_settings st = rs->settings;
+    st.acquisition = a;
+    return repropose(rs, st, err);
+}
+
+bool round_set_batch(round_session *rs, int batch, cs_error *err)
+{
+    if (batch < 1 || batch > 64)
+        return error_set(err, NULL, 0, 0, "the batch size must be from 1 to 64");
+    search_settings st = rs->settings;
+    st.batch = batch;
+    return repropose(rs, st, err);
+}
+
+/* ---- predictions for the editor --------------------------------------------------------------- */
+
+bool round_score(const round_session *rs, combo_t c, double *mean, double *sd)
+{
+    *mean = *sd = NAN;
+    if (!rs->model || rs->target < 0 || !combo_has(c, rs->target))
+        return false;
+    predict_eval(rs->model, c, mean, sd);
+    return true;
+}
+
+bool round_prospect(round_session *rs, combo_t *out, double *out_mean, double *out_gain)
+{
+    const study *s = rs->study;
+    if (!rs->prospect_known) {
+        rs->prospect_known = true;
+        rs->has_prospect = false;
+        if (rs->model && rs->target >= 0 && rs->summary.has_best && s->n_datasets <= ROUND_PROSPECT_MAX) {
+            bool min = s->goal == GOAL_MIN;
+            combo_t t = combo_single(rs->target), others = combo_all(s->n_datasets) & ~t;
+            /* every subset of the other datasets, the empty one included (the target alone) */
+            combo_t sub = 0;
+            do {
+                combo_t c = sub | t;
+                double v, mean, sd;
+                if (!study_score(s, c, rs->target, &v) && round_score(rs, c, &mean, &sd) && isfinite(mean) &&
+                    (!rs->has_prospect || (min ? mean < rs->prospect_mean : mean > rs->prospect_mean))) {
+                    rs->has_prospect = true;
+                    rs->prospect = c;
+                    rs->prospect_mean = mean;
+                    rs->prospect_sd = sd;
+                }
+                sub = (sub - others) & others;
+            } while (sub);
+            if (rs->has_prospect)
+                rs->prospect_gain = min ? rs->summary.best - rs->prospect_mean : rs->prospect_mean - rs->summary.best;
+        }
+    }
+    if (rs->has_prospect) {
+        *out = rs->prospect;
+        *out_mean = rs->prospect_mean;
+        *out_gain = rs->prospect_gain;
+    }
+    return rs->has_prospect;
+}
+
+void round_diff_best(const round_session *rs, combo_t c, combo_t *added, combo_t *removed)
+{
+    combo_t best = rs->summary.has_best ? rs->summary.best_combo : combo_single(rs->target);
+    *added = c & ~best;
+    *removed = best & ~c;
+}
