@@ -57,3 +57,16 @@ cp "$TMP/torn/journal.jsonl" "$TMP/torn.before"
 run_cs check "$TMP/torn"
 expect_status 0; expect_one_line_err; expect_err "journal\.jsonl:[0-9]+: torn last line skipped"
 expect_file_eq "$TMP/torn.before" "$TMP/torn/journal.jsonl"
+
+# A name a spreadsheet takes for a formula would reach one through every CSV export.
+for name in '=cmd|'"'"' /C calc'"'"'!A0' '@SUM(1)' '-x'; do
+    case_begin "a dataset named $name is refused in one located line"
+    printf 'run,combination,dataset,f1\nr1,A,A,0.5\nr2,"%s",A,0.4\n' "A+$name" >"$TMP/inj.csv"
+    run_cs check "$TMP/inj.csv"
+    expect_status 1; expect_one_line_err
+    expect_err "inj\.csv:3:[0-9]+: dataset name \".*\" starts with '.' \(names may not start with =, @ or -"
+done
+case_begin "a study file listing a dataset named =cmd is refused at its place"
+printf '{"comboscope": 1, "datasets": [{"name": "A"}, {"name": "=1*1"}]}\n' >"$TMP/inj.json"
+run_cs check "$TMP/inj.json"
+expect_status 1; expect_one_line_err; expect_err "inj\.json:1:[0-9]+: .*starts with '='"
