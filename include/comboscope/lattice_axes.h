@@ -47,6 +47,38 @@ int lattice_effect_rank(int n_datasets, int target, const lattice_effect *effect
  * dealt to the axes in turn, as described above. lattice_grid_init is the fixed study order. */
 void lattice_grid_init_ranked(lattice_grid *g, int n_datasets, int target, const int *order);
 
+/* Paging. A grid larger than the screen (13 or more datasets at 80x24, or zoomed) is shown a
+ * page at a time: a page is the sub-grid of the page_col_bits fastest column bits and the
+ * page_row_bits fastest row bits (lattice_grid_page); the datasets of the slower bits are fixed
+ * on it and select the page. So that a page still tells the story, the effect order decides
+ * which datasets vary on a page: lattice_grid_init_paged deals the strongest page_col_bits +
+ * page_row_bits ranks to the page (in turn, the strongest on its slowest bits, as
+ * lattice_grid_init_ranked does for the whole grid) and the weakest to the selecting bits, so
+ * that every page is a labelled Karnaugh map of the datasets that matter most, the others held
+ * fixed. With page bits at least the grid's it is lattice_grid_init_ranked. */
+void lattice_grid_init_paged(lattice_grid *g, int n_datasets, int target, const int *order,
+                             int page_col_bits, int page_row_bits);
+
+/* The page of g with page_col_bits x page_row_bits bits (clipped to g's): writes to page the
+ * grid of g's fastest page_col_bits column and page_row_bits row datasets alone (its combinations
+ * hold those and the target only: OR in the fixed datasets that are in), and returns the mask of
+ * the datasets fixed on the page (g's other axis datasets; 0 when the page is the whole grid).
+ * Every page is laid out alike, whatever its fixed datasets. */
+combo_t lattice_grid_page(const lattice_grid *g, int page_col_bits, int page_row_bits, lattice_grid *page);
+
+/* The datasets fixed on the pages of g (page bits as above), in paging order: the fastest
+ * selecting column bit, the fastest selecting row bit, the next column bit, ... (the order in
+ * which lattice_grid_init_paged deals them: strongest first). Writes them to out (room for 64);
+ * returns how many. */
+int lattice_grid_page_datasets(const lattice_grid *g, int page_col_bits, int page_row_bits, int *out);
+
+/* The 2^k pages of the k page datasets ds are numbered in Gray-code order, ds[0] the fastest,
+ * so that turning one page toggles one fixed dataset and the first pages add the strongest.
+ * lattice_page_index: the number of the page that c is on. lattice_page_turn: c moved to page
+ * `index` (mod 2^k): its page datasets set as that page has them, every other member kept. */
+uint64_t lattice_page_index(const int *ds, int k, combo_t c);
+combo_t lattice_page_turn(const int *ds, int k, combo_t c, uint64_t index);
+
 /* One run of consecutive columns (or rows) in which an axis dataset is in. */
 typedef struct lattice_band {
     uint64_t start, len;

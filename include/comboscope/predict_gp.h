@@ -56,11 +56,12 @@ void gp_posterior(const gp_model *g, uint64_t x, double *mean, double *var);
 /* The GP_MEMBERS posterior draws at x, written to out. */
 void gp_eval_members(const gp_model *g, uint64_t x, double *out);
 
-/* A cursor evaluates the members at many x in a row, as gp_eval_members does, keeping the
- * Hamming distances to the runs and the Walsh features' terms of the last x: moving to an x that
- * differs in a bit (Gray-code order) updates those instead of recomputing them. Results may
- * differ from gp_eval_members in the last bits and depend only on the x since the last reset.
- * One per thread; the model must outlive it. */
+/* A cursor evaluates the members at many x in a row, as gp_eval_members does, for runs of x that
+ * share their high bits (Gray-code order over the lattice: a block of 2^k consecutive candidates
+ * does): for each new value of the high bits it tabulates all 2^k values of the low k bits at
+ * once (the kernel and the features factor over the bits: a Kronecker and a Walsh-Hadamard
+ * transform), then reads them. Results may differ from gp_eval_members in the last bits; each
+ * depends only on x, not on the order of the calls. One per thread; the model must outlive it. */
 typedef struct gp_cursor gp_cursor;
 gp_cursor *gp_cursor_new(const gp_model *g);
 void gp_cursor_free(gp_cursor *c);

@@ -122,19 +122,85 @@ int lattice_effect_rank(int n_datasets, int target, const lattice_effect *effect
     return k;
 }
 
-void lattice_grid_init_ranked(lattice_grid *g, int n_datasets, int target, const int *order)
+void lattice_grid_init_paged(lattice_grid *g, int n_datasets, int target, const int *order,
+                             int page_col_bits, int page_row_bits)
 {
     lattice_grid_init(g, n_datasets, target);
-    int col = g->col_bits - 1, row = g->row_bits - 1;
-    int others = g->col_bits + g->row_bits;
-    for (int i = 0; i < others; i++) {
-        /* in turn, while both axes have bits left; then the axis that still has some */
-        bool to_col = col >= 0 && (row < 0 || i % 2 == 0);
+    int pcb = page_col_bits < 0 ? 0 : page_col_bits > g->col_bits ? g->col_bits : page_col_bits;
+    int prb = page_row_bits < 0 ? 0 : page_row_bits > g->row_bits ? g->row_bits : page_row_bits;
+    int i = 0;
+    /* the page's bits, slowest first, in turn while both axes have bits left */
+    for (int col = pcb - 1, row = prb - 1, k = 0; col >= 0 || row >= 0; k++) {
+        bool to_col = col >= 0 && (row < 0 || k % 2 == 0);
         if (to_col)
-            g->col_dataset[col--] = order[i];
+            g->col_dataset[col--] = order[i++];
         else
-            g->row_dataset[row--] = order[i];
+            g->row_dataset[row--] = order[i++];
     }
+    /* the selecting bits, fastest first, in turn (lattice_grid_page_datasets lists them so) */
+    for (int col = pcb, row = prb, k = 0; col < g->col_bits || row < g->row_bits; k++) {
+        bool to_col = col < g->col_bits && (row >= g->row_bits || k % 2 == 0);
+        if (to_col)
+            g->col_dataset[col++] = order[i++];
+        else
+            g->row_dataset[row++] = order[i++];
+    }
+}
+
+void lattice_grid_init_ranked(lattice_grid *g, int n_datasets, int target, const int *order)
+{
+    lattice_grid_init_paged(g, n_datasets, target, order, 64, 64);
+}
+
+combo_t lattice_grid_page(const lattice_grid *g, int page_col_bits, int page_row_bits, lattice_grid *page)
+{
+    int pcb = page_col_bits < 0 ? 0 : page_col_bits > g->col_bits ? g->col_bits : page_col_bits;
+    int prb = page_row_bits < 0 ? 0 : page_row_bits > g->row_bits ? g->row_bits : page_row_bits;
+    *page = *g;
+    page->col_bits = pcb;
+    page->row_bits = prb;
+    page->cols = (uint64_t)1 << pcb;
+    page->rows = (uint64_t)1 << prb;
+    combo_t fixed = 0;
+    for (int b = pcb; b < g->col_bits; b++)
+        fixed |= combo_single(g->col_dataset[b]);
+    for (int b = prb; b < g->row_bits; b++)
+        fixed |= combo_single(g->row_dataset[b]);
+    return fixed;
+}
+
+int lattice_grid_page_datasets(const lattice_grid *g, int page_col_bits, int page_row_bits, int *out)
+{
+    int pcb = page_col_bits < 0 ? 0 : page_col_bits > g->col_bits ? g->col_bits : page_col_bits;
+    int prb = page_row_bits < 0 ? 0 : page_row_bits > g->row_bits ? g->row_bits : page_row_bits;
+    int n = 0;
+    for (int col = pcb, row = prb, k = 0; col < g->col_bits || row < g->row_bits; k++) {
+        bool to_col = col < g->col_bits && (row >= g->row_bits || k % 2 == 0);
+        out[n++] = to_col ? g->col_dataset[col++] : g->row_dataset[row++];
+    }
+    return n;
+}
+
+uint64_t lattice_page_index(const int *ds, int k, combo_t c)
+{
+    uint64_t code = 0;
+    for (int i = 0; i < k && i < 64; i++)
+        if (combo_has(c, ds[i]))
+            code |= (uint64_t)1 << i;
+    return combo_gray_inverse(code);
+}
+
+combo_t lattice_page_turn(const int *ds, int k, combo_t c, uint64_t index)
+{
+    if (k < 64)
+        index &= ((uint64_t)1 << k) - 1;
+    uint64_t code = combo_gray(index);
+    for (int i = 0; i < k && i < 64; i++) {
+        c &= ~combo_single(ds[i]);
+        if ((code >> i) & 1u)
+            c |= combo_single(ds[i]);
+    }
+    return c;
 }
 
 int lattice_grid_bands(const lattice_grid *g, bool columns, int bit, uint64_t first,

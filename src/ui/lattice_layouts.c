@@ -104,6 +104,12 @@ lattice_geom lattice_geometry(const app *a, const lattice_view *v, ui_rect r)
     lattice_grid_cell(gr, v->cursor, &cx, &cy);
     lattice_grid_window(gr, cx, cy, (uint64_t)(vis > 0 ? vis : 1), (uint64_t)g.rows * (uint64_t)g.cell_h,
                         &g.x0, &g.y0, &g.pc, &g.pr);
+    /* the page in its own coordinates: every page is laid out alike (core: lattice_grid_page) */
+    int pcb = __builtin_ctzll(g.pc), prb = __builtin_ctzll(g.pr);
+    g.fixed = lattice_grid_page(gr, pcb, prb, &g.page);
+    g.n_page = lattice_grid_page_datasets(gr, pcb, prb, g.page_ds);
+    g.base = v->cursor & g.fixed;
+    g.x0 = g.y0 = 0;
     g.width = (int)g.pc * g.cell_w;
     g.rows = (int)((g.pr + (uint64_t)g.cell_h - 1) / (uint64_t)g.cell_h);
     /* rows the grid does not need go to the neighbour list, under the legend */
@@ -247,14 +253,14 @@ static void draw_pair(const app *a, int y, int x, int top, bool top_good, int bo
 void lattice_draw_grid(app *a, lattice_view *v, const lattice_geom *g)
 {
     uint64_t cx, cy;
-    lattice_grid_cell(&v->grid, v->cursor, &cx, &cy);
+    lattice_grid_cell(&g->page, v->cursor, &cx, &cy);
     bool pairs = g->cell_h == 2 && !lattice_half_blocks(a);
     for (int row = 0; row < g->rows; row++) {
         for (int col = 0; col < (int)g->pc; col++) {
             uint64_t x = g->x0 + (uint64_t)col;
             uint64_t y = g->y0 + (uint64_t)row * (uint64_t)g->cell_h;
             bool top_good, bottom_good = false;
-            int top = lattice_cell_level(a, v, lattice_grid_combo(&v->grid, x, y), &top_good);
+            int top = lattice_cell_level(a, v, lattice_page_combo(g, x, y), &top_good);
             bool cur_top = x == cx && y == cy;
             int sy = g->top + row, sx = g->left + col * g->cell_w;
             if (g->cell_h == 1) {
@@ -262,7 +268,7 @@ void lattice_draw_grid(app *a, lattice_view *v, const lattice_geom *g)
                 continue;
             }
             bool has_bottom = y + 1 < g->y0 + g->pr;
-            int bottom = has_bottom ? lattice_cell_level(a, v, lattice_grid_combo(&v->grid, x, y + 1), &bottom_good) : -1;
+            int bottom = has_bottom ? lattice_cell_level(a, v, lattice_page_combo(g, x, y + 1), &bottom_good) : -1;
             bool cur_bottom = has_bottom && x == cx && y + 1 == cy;
             if (pairs)
                 draw_pair(a, sy, sx, top, top_good, bottom, bottom_good, has_bottom, cur_top, cur_bottom);
@@ -305,7 +311,7 @@ static void label_text(const app *a, const lattice_view *v, int d, int w, char *
 
 void lattice_draw_axis_labels(app *a, lattice_view *v, const lattice_geom *g)
 {
-    const lattice_grid *gr = &v->grid;
+    const lattice_grid *gr = &g->page;
     lattice_band b[64];
     char text[128];
     /* a page of a larger grid holds the slower bits fixed: label the slowest that vary on it */

@@ -8,36 +8,85 @@
 #include "comboscope/text.h"
 #include "lattice_view.h"
 
+void lattice_page_label(const app *a, const lattice_view *v, const lattice_geom *g, int w, char *buf, size_t n)
+{
+    const study *s = a->study;
+    uint64_t k = lattice_page_index(g->page_ds, g->n_page, v->cursor);
+    int len = g->n_page < 64 ? snprintf(buf, n, "page %llu/%llu", (unsigned long long)k + 1,
+                                        (unsigned long long)1 << g->n_page)
+                             : snprintf(buf, n, "page %llu", (unsigned long long)k + 1);
+    /* every fixed dataset, in or out, when they fit at a readable width; else the ones in */
+    for (int aw = 12; aw >= 3; aw--) {
+        char tmp[512], sn[64];
+        size_t j = 0;
+        for (int i = 0; i < g->n_page && j < sizeof tmp; i++) {
+            int d = g->page_ds[i];
+            j += (size_t)snprintf(tmp + j, sizeof tmp - j, " %s%s", combo_has(g->base, d) ? "+" : a->g->minus,
+                                  lattice_abbrev(s, d, aw, sn, sizeof sn));
+        }
+        if (len + 1 + ui_text_width(tmp) <= w) {
+            snprintf(buf + len, n - (size_t)len, ":%s", tmp);
+            return;
+        }
+    }
+    int in = combo_rank(g->base);
+    size_t j = (size_t)len;
+    j += (size_t)snprintf(buf + j, n - j, ":");
+    for (int i = 0; i < g->n_page && j < n; i++) {
+        char sn[64];
+        int d = g->page_ds[i];
+        if (combo_has(g->base, d))
+            j += (size_t)snprintf(buf + j, n - j, " +%s", lattice_abbrev(s, d, 8, sn, sizeof sn));
+    }
+    if (j < n)
+        snprintf(buf + j, n - j, in ? " (%d more out)" : " all %d out", g->n_page - in);
+}
+
 void lattice_draw_title(app *a, lattice_view *v, const lattice_geom *g, ui_rect r)
 {
     const study *s = a->study;
     char name[128], line[512], ref[32];
     text_sanitize(s->datasets[v->target].name, name, sizeof name);
     ui_fmt_score(ref, sizeof ref, true, v->scale.reference);
-    int n = snprintf(line, sizeof line, "%s  %s vs %s %s  %zu/%llu measured", name,
-                     s->metrics[v->metric], v->scale.has_baseline ? "baseline" : "mean", ref,
-                     v->scale.measured, (unsigned long long)combo_lattice_size(s->n_datasets));
-    if (v->by_size) {
-        n += snprintf(line + n, sizeof line - (size_t)n, "  by size%s",
-                      v->hasse.complete ? "" : " (measured only)");
-    } else {
-        n += snprintf(line + n, sizeof line - (size_t)n, "  %s", v->study_order ? "study order" : "by effect");
-        if (g->pc < v->grid.cols || g->pr < v->grid.rows) {
-            /* a page of a larger grid: name what it holds fixed */
-            combo_t fixed, in = lattice_grid_page_fixed(&v->grid, g->x0, g->y0, g->pc, g->pr, &fixed);
-            int k = combo_rank(fixed);
-            if (k == 1) {
-                int d = __builtin_ctzll(fixed);
-                char dn[64];
-                text_sanitize(s->datasets[d].name, dn, sizeof dn);
-                n += snprintf(line + n, sizeof line - (size_t)n, "  page %s%s", in ? "+" : a->g->minus, dn);
-            } else {
-                n += snprintf(line + n, sizeof line - (size_t)n, "  page holds %d fixed (%d in)", k,
-                              combo_rank(in));
+    char head[256], measured[64], order[48];
+    snprintf(head, sizeof head, "%s  %s vs %s %s", name, s->metrics[v->metric],
+             v->scale.has_baseline ? "baseline" : "mean", ref);
+    snprintf(measured, sizeof measured, "  %zu/%llu measured", v->scale.measured,
+             (unsigned long long)combo_lattice_size(s->n_datasets));
+    if (v->by_size)
+        snprintf(order, sizeof order, "  by size%s", v->hasse.complete ? "" : " (measured only)");
+    else
+        snprintf(order, sizeof order, "  %s", v->study_order ? "study order" : "by effect");
+    bool paged = !v->by_size && g->n_page;
+    char label[512] = "";
+    if (paged) {
+        /* a page of a larger grid: which page and what it holds fixed come before the counts
+         * (the effect order, the default, is then left unsaid when the line is short) */
+        int hw = ui_text_width(head) + 2;
+        lattice_page_label(a, v, g, r.w - hw, label, sizeof label);
+        if (!strchr(label, ':') || strstr(label, " out")) {
+            /* not every fixed dataset named: the target's name alone gives the page the room */
+            char alone[512];
+            lattice_page_label(a, v, g, r.w - ui_text_width(name) - 2, alone, sizeof alone);
+            if (!strstr(alone, " out")) {
+                snprintf(label, sizeof label, "%s", alone);
+                if (ui_text_width(head) + 2 + ui_text_width(label) > r.w)
+                    snprintf(head, sizeof head, "%s", name);
+                hw = ui_text_width(head) + 2;
             }
         }
+        int room = r.w - hw - ui_text_width(label);
+        if (room < ui_text_width(measured) + ui_text_width(order)) {
+            if (!v->study_order)
+                order[0] = '\0';
+            if (room < ui_text_width(measured) + ui_text_width(order))
+                measured[0] = '\0';
+        }
     }
+    snprintf(line, sizeof line, "%s%s%s", head, measured, order);
     int x = r.x + ui_text(r.y, r.x, r.w, ROLE_HEADER, line);
+    if (paged)
+        x += 2 + ui_text(r.y, x + 2, r.x + r.w - x - 2, ROLE_ACCENT, label);
     if (v->filter.with | v->filter.without) {
         /* the filter, in words: what the blank cells are */
         char f[512];
@@ -58,7 +107,7 @@ static const char *cursor_half(const lattice_view *v, const lattice_geom *g)
     if (g->cell_h != 2 || v->by_size || g->pr < 2)
         return NULL;
     uint64_t cx, cy;
-    lattice_grid_cell(&v->grid, v->cursor, &cx, &cy);
+    lattice_grid_cell(&g->page, v->cursor, &cx, &cy);
     return (cy - g->y0) % 2 ? "lower cell" : "upper cell";
 }
 
@@ -114,17 +163,29 @@ void lattice_draw_panel(app *a, lattice_view *v, const lattice_geom *g)
     /* Every other dataset on a line of its own, in axis order (the slowest bits first), members
      * marked, with its effect on the target: a dataset keeps its place as the cursor moves. */
     int order[COMBO_MAX_DATASETS], k = 0;
-    const lattice_grid *gr = &v->grid;
+    const lattice_grid *gr = &g->page; /* what varies on the page, then what it holds fixed */
     for (int i = 0; i < gr->col_bits || i < gr->row_bits; i++) {
         if (i < gr->col_bits)
             order[k++] = gr->col_dataset[gr->col_bits - 1 - i];
         if (i < gr->row_bits)
             order[k++] = gr->row_dataset[gr->row_bits - 1 - i];
     }
+    int varying = k;
+    for (int i = 0; i < g->n_page; i++)
+        order[k++] = g->page_ds[i];
     int rows = end - y;
     int shown = k <= rows ? k : rows - 1;
     for (int i = 0; i < shown; i++) {
         int d = order[i];
+        if (i == varying && y < end - 1 && shown - i < rows - 1) { /* the page's fixed datasets */
+            ui_glyph_row(y, x, w, ui_role_attr(ROLE_BORDER), a->g->hline);
+            ui_text(y++, x + 1, w - 2, ROLE_DIM, " fixed on the page (PgDn) ");
+            rows--;
+            if (shown > rows)
+                shown = rows - 1;
+            if (i >= shown)
+                break;
+        }
         bool in = combo_has(v->cursor, d);
         char eff[16];
         lattice_fmt_effect(eff, sizeof eff, &v->effects[d]);
@@ -255,7 +316,7 @@ void lattice_draw_legend(app *a, lattice_view *v, const lattice_geom *g, ui_rect
 }
 
 /* Which dataset each arrow key toggles from the cursor: [left, right, up, down]. */
-static void arrow_datasets(app *a, lattice_view *v, int out[4])
+static void arrow_datasets(app *a, lattice_view *v, const lattice_geom *g, int out[4])
 {
     for (int d = 0; d < 4; d++)
         out[d] = -1;
@@ -269,8 +330,8 @@ static void arrow_datasets(app *a, lattice_view *v, int out[4])
     }
     for (int d = 0; d < 4; d++) {
         uint64_t x, y;
-        lattice_grid_cell(&v->grid, v->cursor, &x, &y);
-        out[d] = lattice_grid_step(&v->grid, &x, &y, (lattice_dir)d);
+        lattice_grid_cell(&g->page, v->cursor, &x, &y);
+        out[d] = lattice_grid_step(&g->page, &x, &y, (lattice_dir)d);
     }
 }
 
@@ -282,7 +343,7 @@ void lattice_draw_neighbours(app *a, lattice_view *v, const lattice_geom *g, ui_
     lattice_neighbour nb[COMBO_MAX_DATASETS];
     int k = lattice_neighbours_predicted(s, v->metric, v->target, v->cursor, lattice_pred(a, v), nb);
     int arrows[4];
-    arrow_datasets(a, v, arrows);
+    arrow_datasets(a, v, g, arrows);
     const char *arrow_glyph[4] = {a->g->arrow_left, a->g->arrow_right, a->g->arrow_up, a->g->arrow_down};
     int ncols = r.w >= 78 ? 3 : r.w >= 52 ? 2 : 1;
     if (r.w >= 150)

@@ -16,6 +16,7 @@ typedef struct lattice_view {
     int metric; /* the metric shown (index into study.metrics) */
     bool by_size;
     bool study_order;  /* the fixed Gray-code order (datasets in study order), not by effect */
+    int page_cb, page_rb; /* the page bits the grid's axes were dealt for (lattice_grid_init_paged) */
     combo_t cursor;
     lattice_grid grid;
     lattice_scale scale;
@@ -45,14 +46,26 @@ typedef struct lattice_geom {
     int rlab_x, rlab_bars, rlab_w; /* row labels right of the grid: bars, then names */
     int panel_x, panel_w;    /* 0: no panel, the cursor's combination goes in the legend row */
     int legend_y, list_y, list_rows;
-    uint64_t x0, y0, pc, pr; /* grid: the page shown */
+    uint64_t x0, y0, pc, pr; /* grid: the page shown (x0, y0: 0, the page's own coordinates) */
+    lattice_grid page;       /* the page's own grid: what varies on it (lattice_grid_page) */
+    combo_t fixed;           /* the datasets fixed on the page (0: the whole grid is shown) */
+    combo_t base;            /* those of them that are in: OR'ed into the page's combinations */
+    int page_ds[64], n_page; /* the fixed datasets in paging order (lattice_grid_page_datasets) */
 } lattice_geom;
+
+/* The combination at (x, y) of the page shown. */
+static inline combo_t lattice_page_combo(const lattice_geom *g, uint64_t x, uint64_t y)
+{
+    return lattice_grid_combo(&g->page, x, y) | g->base;
+}
 
 /* Heat level (0..6) of a cell, -1 when it is not measured, PREDICTED + level when not measured
  * but predicted, FILTERED when the filter leaves it out. */
 enum { LATTICE_PREDICTED = 100, LATTICE_FILTERED = -2 };
 
 /* ---- shared helpers (view_lattice.c) ---- */
+/* The frame's geometry, with the grid's axes dealt for its pages first (effect order). */
+lattice_geom lattice_frame(app *a, lattice_view *v, ui_rect r);
 bool lattice_heat_colors(void);
 bool lattice_half_blocks(const app *a);
 int lattice_cells_per_char(const app *a, const lattice_view *v);
@@ -75,6 +88,9 @@ extern const char *const lattice_ramp_ascii[THEME_HEAT_LEVELS];
 enum { HALF_GOOD, HALF_MEASURED, HALF_NONE };
 
 /* ---- text (lattice_panel.c) ---- */
+/* "page 2/4: +bc4chemd -phee": the page shown and its fixed datasets, in at most w columns
+ * (the ones in only, when not all fit). */
+void lattice_page_label(const app *a, const lattice_view *v, const lattice_geom *g, int w, char *buf, size_t n);
 void lattice_draw_title(app *a, lattice_view *v, const lattice_geom *g, ui_rect r);
 void lattice_draw_panel(app *a, lattice_view *v, const lattice_geom *g);
 void lattice_draw_legend(app *a, lattice_view *v, const lattice_geom *g, ui_rect r);

@@ -10,9 +10,12 @@
  *            of each band and its effect; the order key switches to the fixed study order.
  *            Two cells per character (half blocks, or pair glyphs without colour or UTF-8) at
  *            80x24, one per character when the screen has the rows, two characters per cell when
- *            it also has the columns; the zoom key forces one per character, a page at a time
- *            (each page a sub-lattice, its fixed datasets named in the title). Any grid larger
- *            than the screen (13 or more datasets) is paged the same way.
+ *            it also has the columns; the zoom key forces one per character, a page at a time.
+ *            Any grid larger than the screen (13 or more datasets) is paged the same way: a page
+ *            is a sub-lattice laid out like every other page, by effect the strongest datasets
+ *            vary on it and the weakest are held fixed (lattice_frame deals the axes for the
+ *            page's size), the title names them; the arrows wrap within the page and the page
+ *            keys turn it (core: lattice_grid_init_paged, lattice_page_turn).
  *   by size  one column block per combination size, best first: a Hasse diagram flattened so
  *            that how gains grow with size can be read at a glance. Left and right take the best
  *            measured step down or up (a greedy walk); up and down walk the order.
@@ -107,7 +110,26 @@ static void lattice_axes(app *a, lattice_view *v)
     }
     int order[COMBO_MAX_DATASETS];
     lattice_effect_rank(s->n_datasets, v->target, v->effects, order);
-    lattice_grid_init_ranked(&v->grid, s->n_datasets, v->target, order);
+    /* paged: the strongest vary on every page, the weakest select the page */
+    lattice_grid_init_paged(&v->grid, s->n_datasets, v->target, order, v->page_cb, v->page_rb);
+}
+
+lattice_geom lattice_frame(app *a, lattice_view *v, ui_rect r)
+{
+    lattice_geom g = lattice_geometry(a, v, r);
+    if (v->by_size || v->study_order)
+        return g;
+    /* the page's size does not depend on which dataset is where: deal the axes for it once */
+    int pcb = __builtin_ctzll(g.pc), prb = __builtin_ctzll(g.pr);
+    if (pcb >= v->grid.col_bits && prb >= v->grid.row_bits)
+        pcb = prb = 64; /* the whole grid */
+    if (pcb != v->page_cb || prb != v->page_rb) {
+        v->page_cb = pcb;
+        v->page_rb = prb;
+        lattice_axes(a, v);
+        g = lattice_geometry(a, v, r);
+    }
+    return g;
 }
 
 static void lattice_rebuild(app *a, lattice_view *v)
@@ -132,6 +154,7 @@ static void *lattice_init(app *a)
     v->metric = a->study->metric;
     v->cursor = combo_single(a->target);
     v->toggle_match = -1;
+    v->page_cb = v->page_rb = 64;
     lattice_rebuild(a, v);
     return v;
 }
@@ -203,7 +226,7 @@ static void lattice_draw(app *a, void *state, ui_rect r)
         if (v->by_size && !v->hasse.complete && !study_stat_of(a->study, v->cursor, v->target, v->metric))
             v->by_size = false, lattice_rebuild(a, v);
     }
-    lattice_geom g = lattice_geometry(a, v, r);
+    lattice_geom g = lattice_frame(a, v, r);
     v->shown_predicted = v->shown_predicted_good = 0;
     lattice_draw_title(a, v, &g, r);
     if (v->by_size) {
@@ -219,15 +242,16 @@ static void lattice_draw(app *a, void *state, ui_rect r)
 
 /* ---- actions -------------------------------------------------------------------------------------- */
 
-static int move_grid(app *a, lattice_view *v, lattice_dir d)
+static int move_grid(app *a, lattice_view *v, const lattice_geom *g, lattice_dir d)
 {
+    /* within the page shown, wrapping at its edges: a page is a sub-lattice, PgUp/PgDn turn it */
     uint64_t x, y;
-    lattice_grid_cell(&v->grid, v->cursor, &x, &y);
-    if (lattice_grid_step(&v->grid, &x, &y, d) < 0) {
+    lattice_grid_cell(&g->page, v->cursor, &x, &y);
+    if (lattice_grid_step(&g->page, &x, &y, d) < 0) {
         app_message(a, false, "no dataset on that axis");
         return UI_HANDLED | UI_REDRAW;
     }
-    v->cursor = lattice_grid_combo(&v->grid, x, y);
+    v->cursor = lattice_page_combo(g, x, y);
     return UI_HANDLED | UI_REDRAW;
 }
 
@@ -284,22 +308,25 @@ static int lattice_action(app *a, void *state, enum action act)
     if (v->target != a->target)
         lattice_target(a, v);
     const study *s = a->study;
-    lattice_geom g = lattice_geometry(a, v, a->body);
+    lattice_geom g = lattice_frame(a, v, a->body);
     long page = (long)(g.rows - 1) * g.cell_h;
     switch (act) {
-    case ACTION_MOVE_LEFT: return v->by_size ? move_size(a, v, false) : move_grid(a, v, LATTICE_LEFT);
-    case ACTION_MOVE_RIGHT: return v->by_size ? move_size(a, v, true) : move_grid(a, v, LATTICE_RIGHT);
-    case ACTION_MOVE_UP: return v->by_size ? walk_size(v, -1) : move_grid(a, v, LATTICE_UP);
-    case ACTION_MOVE_DOWN: return v->by_size ? walk_size(v, 1) : move_grid(a, v, LATTICE_DOWN);
+    case ACTION_MOVE_LEFT: return v->by_size ? move_size(a, v, false) : move_grid(a, v, &g, LATTICE_LEFT);
+    case ACTION_MOVE_RIGHT: return v->by_size ? move_size(a, v, true) : move_grid(a, v, &g, LATTICE_RIGHT);
+    case ACTION_MOVE_UP: return v->by_size ? walk_size(v, -1) : move_grid(a, v, &g, LATTICE_UP);
+    case ACTION_MOVE_DOWN: return v->by_size ? walk_size(v, 1) : move_grid(a, v, &g, LATTICE_DOWN);
     case ACTION_PAGE_UP:
     case ACTION_PAGE_DOWN: {
         bool up = act == ACTION_PAGE_UP;
         if (v->by_size)
             return walk_size(v, up ? -(page > 0 ? page : 1) : (page > 0 ? page : 1));
-        uint64_t x, y;
-        lattice_grid_cell(&v->grid, v->cursor, &x, &y);
-        y = up ? y - g.pr : y + g.pr; /* the next page of rows: wraps like the grid */
-        v->cursor = lattice_grid_combo(&v->grid, x, y);
+        if (!g.n_page) {
+            app_message(a, false, "the whole lattice is on the screen: no other page");
+            return UI_HANDLED | UI_REDRAW;
+        }
+        /* the next page in Gray order: one fixed dataset toggled, the rest of the cursor kept */
+        uint64_t k = lattice_page_index(g.page_ds, g.n_page, v->cursor);
+        v->cursor = lattice_page_turn(g.page_ds, g.n_page, v->cursor, up ? k - 1 : k + 1);
         return UI_HANDLED | UI_REDRAW;
     }
     case ACTION_LATTICE_LAYOUT:

@@ -222,6 +222,93 @@ static void test_effect_order_puts_strongest_on_slow_bits(void **state)
     study_free(s);
 }
 
+/* Paged (13 or more datasets at 80x24, or zoomed): the strongest ranks vary on every page, the
+ * weakest select the page; pages are laid out alike and turned in Gray order. */
+static void test_paged_grid_strongest_on_every_page(void **state)
+{
+    (void)state;
+    int order[13] = {7, 1, 11, 4, 3, 9, 2, 13, 10, 6, 8, 12, 5};
+    lattice_grid g, same, page;
+    lattice_grid_init_paged(&g, 14, 0, order, 6, 5);
+    assert_int_equal(g.col_bits, 7);
+    assert_int_equal(g.row_bits, 6);
+    combo_t fixed = lattice_grid_page(&g, 6, 5, &page);
+    assert_int_equal(fixed, combo_single(12) | combo_single(5)); /* the two weakest */
+    assert_int_equal(page.cols, 64);
+    assert_int_equal(page.rows, 32);
+    /* on the page, ranks are dealt as on a whole grid: 1 the slowest column, 2 the slowest row */
+    assert_int_equal(page.col_dataset[5], 7);
+    assert_int_equal(page.row_dataset[4], 1);
+    assert_int_equal(page.col_dataset[4], 11);
+    assert_int_equal(page.row_dataset[3], 4);
+    assert_int_equal(page.col_dataset[0], 8);
+    assert_int_equal(page.row_dataset[0], 6);
+    int ds[64];
+    assert_int_equal(lattice_grid_page_datasets(&g, 6, 5, ds), 2);
+    assert_int_equal(ds[0], 12); /* the stronger of the two first: it toggles on the next page */
+    assert_int_equal(ds[1], 5);
+    /* the page: every combination of the 11 strongest with the target, neighbours one apart,
+     * wrapping within the page */
+    static unsigned char seen[1 << 14];
+    memset(seen, 0, sizeof seen);
+    for (uint64_t y = 0; y < page.rows; y++) {
+        for (uint64_t x = 0; x < page.cols; x++) {
+            combo_t c = lattice_grid_combo(&page, x, y);
+            assert_true(combo_has(c, 0));
+            assert_int_equal(c & fixed, 0);
+            assert_int_equal(seen[c], 0);
+            seen[c] = 1;
+            uint64_t cx, cy;
+            lattice_grid_cell(&page, c | fixed, &cx, &cy); /* fixed members do not move a cell */
+            assert_int_equal(cx, x);
+            assert_int_equal(cy, y);
+            assert_int_equal(combo_rank(c ^ lattice_grid_combo(&page, x + 1, y)), 1);
+            assert_int_equal(combo_rank(c ^ lattice_grid_combo(&page, x, y + 1)), 1);
+        }
+    }
+    /* turning pages: 4 of them, each one dataset from the last, the rest of c kept */
+    combo_t c = combo_single(0) | combo_single(7) | combo_single(4);
+    assert_int_equal(lattice_page_index(ds, 2, c), 0);
+    combo_t pages[4];
+    for (uint64_t k = 0; k < 4; k++) {
+        pages[k] = lattice_page_turn(ds, 2, c, k);
+        assert_int_equal(lattice_page_index(ds, 2, pages[k]), k);
+        assert_int_equal(pages[k] & ~fixed, c);
+        if (k)
+            assert_int_equal(combo_rank(pages[k] ^ pages[k - 1]), 1);
+    }
+    assert_int_equal(pages[1], c | combo_single(12));
+    assert_int_not_equal(pages[0] & fixed, pages[2] & fixed);
+    assert_int_not_equal(pages[1] & fixed, pages[3] & fixed);
+    assert_int_equal(lattice_page_turn(ds, 2, c, 4), pages[0]);             /* wraps forward */
+    assert_int_equal(lattice_page_turn(ds, 2, c, (uint64_t)-1), pages[3]);  /* and back */
+    /* pages as large as the grid: the whole grid, as lattice_grid_init_ranked lays it out */
+    lattice_grid_init_paged(&g, 14, 0, order, 64, 64);
+    lattice_grid_init_ranked(&same, 14, 0, order);
+    assert_memory_equal(g.col_dataset, same.col_dataset, sizeof g.col_dataset);
+    assert_memory_equal(g.row_dataset, same.row_dataset, sizeof g.row_dataset);
+    assert_int_equal(lattice_grid_page(&g, 64, 64, &page), 0);
+    assert_int_equal(lattice_grid_page_datasets(&g, 64, 64, ds), 0);
+}
+
+/* By effect: on a page that holds one dataset fixed (12 datasets zoomed at 80x24), it is the one
+ * that changes the target least, and the two that matter most still split the page. */
+static void test_paged_effect_order_fixes_the_weakest(void **state)
+{
+    (void)state;
+    study *s = additive(12, "f1", NULL);
+    lattice_effect e[12];
+    lattice_effects(s, s->metric, 0, NULL, e);
+    int order[11];
+    lattice_effect_rank(12, 0, e, order);
+    lattice_grid g, page;
+    lattice_grid_init_paged(&g, 12, 0, order, 6, 4);
+    assert_int_equal(lattice_grid_page(&g, 6, 4, &page), combo_single(3)); /* effect 0.0 */
+    assert_int_equal(page.col_dataset[5], 1);  /* -0.031: hurts most */
+    assert_int_equal(page.row_dataset[3], 5);  /* +0.025: helps most */
+    study_free(s);
+}
+
 static void test_bands(void **state)
 {
     (void)state;
@@ -317,6 +404,8 @@ int main(void)
         cmocka_unit_test(test_rank_by_size_unknown_last),
         cmocka_unit_test(test_ranked_grid_deals_axes_and_stays_gray),
         cmocka_unit_test(test_effect_order_puts_strongest_on_slow_bits),
+        cmocka_unit_test(test_paged_grid_strongest_on_every_page),
+        cmocka_unit_test(test_paged_effect_order_fixes_the_weakest),
         cmocka_unit_test(test_bands),
         cmocka_unit_test(test_abbrev),
         cmocka_unit_test(test_filter),

@@ -186,6 +186,49 @@ static void test_predictor_gp(void **state)
     predict_free(e);
 }
 
+/* The cursor's tables: every x's members as gp_eval_members gives them (to rounding), and the
+ * same bytes whatever order the x come in (Gray code, or jumping between high bits), with fewer
+ * inputs than the table's bits too. */
+static void test_cursor_tables(void **state)
+{
+    (void)state;
+    static const int dims[] = {11, 3, 0};
+    for (size_t di = 0; di < sizeof dims / sizeof *dims; di++) {
+        int d = dims[di];
+        enum { M = 60 };
+        uint64_t x[M], all = d ? ((uint64_t)1 << d) - 1 : 0;
+        double y[M];
+        cs_rng r;
+        rng_seed(&r, 8, (uint64_t)d);
+        for (size_t i = 0; i < M; i++) {
+            x[i] = rng_next(&r) & all;
+            y[i] = (double)__builtin_popcountll(x[i] & 0x2d) * 0.3 + 0.1 * rng_normal(&r);
+        }
+        gp_model *g = gp_fit(d, x, y, M, NULL, 5);
+        gp_cursor *a = gp_cursor_new(g), *b = gp_cursor_new(g);
+        size_t L = (size_t)1 << d;
+        double *fa = malloc(L * GP_MEMBERS * sizeof *fa), ref[GP_MEMBERS], fb[GP_MEMBERS], worst = 0;
+        for (size_t i = 0; i < L; i++) {
+            uint64_t c = i ^ (i >> 1);
+            gp_cursor_eval(a, c, fa + c * GP_MEMBERS);
+            gp_eval_members(g, c, ref);
+            for (int s = 0; s < GP_MEMBERS; s++)
+                worst = fmax(worst, fabs(ref[s] - fa[c * GP_MEMBERS + s]));
+        }
+        for (size_t i = 0; i < 3 * L; i++) { /* random order: the same bytes */
+            uint64_t c = rng_next(&r) & all;
+            gp_cursor_eval(b, c, fb);
+            assert_memory_equal(fb, fa + c * GP_MEMBERS, sizeof fb);
+        }
+        print_message("d %d: cursor tables against gp_eval_members: max |difference| %.1e\n", d, worst);
+        assert_true(worst < 1e-12);
+        free(fa);
+        gp_cursor_free(a);
+        gp_cursor_free(b);
+        gp_free(g);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_members_match_posterior),
         cmocka_unit_test(test_marginal_likelihood_choice),
         cmocka_unit_test(test_predictor_gp),
+        cmocka_unit_test(test_cursor_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
