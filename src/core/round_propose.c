@@ -470,6 +470,9 @@ bool round_set_joint(round_session *rs, bool joint, cs_error *err)
         return true;
     if (round_decided_any(rs))
         return error_set(err, NULL, 0, 0, "decisions stand on this batch: undo them (u) before re-proposing");
+    if (rs->journaled && joint != rs->is_joint) /* its suggestions would name other targets */
+        return error_set(err, NULL, 0, 0, "round %d's batch is in the journal already (a note): commit it, then J",
+                         rs->number);
     if (joint) {
         int t[COMBO_MAX_DATASETS], nt = 0;
         for (int i = 0; i < rs->study->n_targets && nt < COMBO_MAX_DATASETS; i++)
