@@ -68,7 +68,8 @@ typedef struct round_session {
     bool journaled;            /* the batch's `suggested` events are in the journal */
     bool design;               /* too few runs to fit: the batch is the `auto` initial design */
     bool design_alone;         /* ... which is the target alone (a small lattice) */
-    bool explore;              /* auto's predictor cannot rank the runs: the batch explores */
+    bool no_skill;             /* auto's predictor cannot rank the runs (the view says so) */
+    bool later_by_gp;          /* auto chose mlp: the picks after the first came from gp's posterior */
     bool has_cv;
     double cv_spearman, cv_mae;
     size_t measured;           /* points the predictor was fitted on */

@@ -198,7 +198,7 @@ int cmd_suggest(int argc, char **argv)
             }
             cJSON_AddBoolToObject(ao, "skill", info.choice.skill);
         }
-        cJSON_AddBoolToObject(o, "explore", info.explored && !design_size);
+        cJSON_AddBoolToObject(o, "later_picks_by_gp", info.later_by_gp && !design_size);
         cJSON *arr = cJSON_AddArrayToObject(o, "suggestions");
         for (int i = 0; i < got; i++) {
             cJSON *e = cJSON_CreateObject();
@@ -228,17 +228,16 @@ int cmd_suggest(int argc, char **argv)
                    predict_kind_name(st.predictor), m);
         if (info.automatic && !design_size)
             printf("chosen       %s\n", predict_choice_format(&info.choice, buf, sizeof buf));
-        if (info.explored && !design_size)
-            printf("skill        the predictor cannot rank these runs yet: suggestions explore\n");
-        else if (!design_size && !info.automatic && cv && m >= 4 && !predict_has_skill(rho, m))
+        if (!design_size && ((info.automatic && !info.choice.skill) ||
+                             (!info.automatic && cv && m >= 4 && !predict_has_skill(rho, m))))
             printf("skill        the predictor cannot rank these runs yet (cv rho not clearly above 0): "
-                   "--predictor auto would explore\n");
+                   "read its predictions as guesses\n");
         if (design_size)
             printf("acquisition  none yet  (no runs of the target: the first %d of the %zu runs of the initial design, %s)\n",
                    got, design_size, design_size == 1 ? "the target alone on this small lattice" : "the paper's");
-        else if (info.explored)
-            printf("acquisition  %s, then explore  (%llu candidates %s; the first pick by %s, each later pick "
-                   "the farthest from every measured run and earlier pick, acquisition = that distance)\n",
+        else if (info.later_by_gp)
+            printf("acquisition  %s, then gp  (%llu candidates %s; the first pick by mlp, the later ones by %s "
+                   "on gp's posterior conditioned on the earlier picks)\n",
                    search_acquisition_name(st.acquisition), (unsigned long long)info.candidates,
                    info.enumerated ? "scored: all of them" : "scored by local search around the best measured",
                    search_acquisition_name(st.acquisition));

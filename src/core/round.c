@@ -151,7 +151,7 @@ void round_clear(round_session *rs)
     rs->items = NULL;
     rs->n_items = 0;
     rs->journaled = false;
-    rs->design = rs->design_alone = rs->explore = false;
+    rs->design = rs->design_alone = rs->no_skill = rs->later_by_gp = false;
     rs->has_cv = false;
     rs->cv_spearman = rs->cv_mae = NAN;
     rs->prospect_known = rs->has_prospect = false;

@@ -63,7 +63,7 @@ typedef struct fit_job {
     bool auto_chosen, no_skill; /* predictor auto: its own cross-validation, and its verdict */
     search_suggestion *sug;
     int got;
-    bool explored;              /* the search explored (no skill) rather than exploited */
+    bool later_by_gp;           /* the picks after the first came from gp's posterior (search_info) */
     /* between the threads */
     pthread_mutex_t mu;
     bool done, abandoned;
@@ -113,7 +113,7 @@ static void fit_job_work(fit_job *jb)
         search_info info;
         /* the model just fitted (the same one search_round would fit again) */
         jb->got = search_round_model(&jb->st, jb->model, jb->n, jb->target, jb->x, jb->y, jb->m, jb->sug, &info);
-        jb->explored = info.explored;
+        jb->later_by_gp = info.later_by_gp;
         if (jb->got < 0)
             return (void)error_set(&jb->err, NULL, 0, 0, "the search failed");
     }
@@ -266,9 +266,9 @@ bool round_fit_and_search(round_session *rs, const search_settings *st, combo_t 
     rs->cv_spearman = jb->cv_spearman;
     rs->cv_mae = jb->cv_mae;
     if (jb->auto_chosen)
-        rs->explore = jb->no_skill;
+        rs->no_skill = jb->no_skill;
     if (st)
-        rs->explore = jb->explored;
+        rs->later_by_gp = jb->later_by_gp;
     rs->prospect_known = false;
     if (sug) {
         *sug = jb->sug;

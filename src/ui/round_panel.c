@@ -139,7 +139,7 @@ static int draw_header(app *a, ui_rect r)
         else
             snprintf(runs, sizeof runs, "%zu runs", rs->measured);
         snprintf(buf, sizeof buf, "%s on %s  %s%s  batch %d", predict_choice_format(&choice, why, sizeof why), runs,
-                 search_acquisition_name(rs->settings.acquisition), rs->explore ? ", then explore" : "",
+                 search_acquisition_name(rs->settings.acquisition), rs->later_by_gp ? ", then gp" : "",
                  rs->settings.batch);
     }
     else if (rs->has_cv && isfinite(rs->cv_spearman) && rs->fit_sampled_from)
@@ -158,8 +158,8 @@ static int draw_header(app *a, ui_rect r)
                  predict_kind_name(rs->settings.predictor), rs->measured,
                  search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
     ui_text(y++, r.x + 1, r.w - 2, ROLE_NORMAL, buf);
-    if (!rs->design && rs->explore) /* auto has no skill yet: say so in words */
-        ui_text(y++, r.x + 1, r.w - 2, ROLE_BAD, "the predictor cannot rank these runs yet: suggestions explore");
+    if (!rs->design && rs->no_skill) /* auto has no skill yet: say so in words */
+        ui_text(y++, r.x + 1, r.w - 2, ROLE_BAD, "the predictor cannot rank these runs yet: read its predictions as guesses");
     const study_target_summary *sum = &rs->summary;
     ui_fmt_score(sc, sizeof sc, sum->has_best, sum->best);
     ui_fmt_gain(g, sizeof g, sum->has_best && sum->has_baseline, sum->gain);

@@ -445,7 +445,8 @@ static void test_design_counts_measured_runs(void **state)
 }
 
 /* --predictor auto in a round: the choice and its reason come with the model, the cv figures
- * shown are the ones auto chose on, and without skill the batch explores. */
+ * shown are the ones auto chose on, the view knows whether it has skill and whether the batch's
+ * later picks came from gp (auto chose mlp). */
 static void test_auto_predictor_round(void **state)
 {
     (void)state;
@@ -458,7 +459,8 @@ static void test_auto_predictor_round(void **state)
     assert_true(predict_auto_choice(rs->model, &c));
     assert_int_equal(c.points, 6);
     assert_true(rs->cv_spearman == c.rho || (isnan(rs->cv_spearman) && isnan(c.rho)));
-    assert_true(rs->explore == !c.skill);
+    assert_true(rs->no_skill == !c.skill);
+    assert_true(rs->later_by_gp == (c.chosen == PREDICT_MLP && rs->settings.batch > 1 && rs->n_items > 1));
     assert_true(rs->n_items > 0);
     round_session_free(rs);
     study_free(s);
