@@ -1097,6 +1097,16 @@ static void test_joint_round_session(void **state)
         assert_true(u->has_result && u->has_prediction);
     }
     review_free(rev, nrev);
+    /* a chosen set: two targets or more, the study's only, kept in study order */
+    assert_false(round_set_joint_targets(rs, (int[]){1}, 1, &err));
+    assert_non_null(strstr(err.msg, "two targets or more"));
+    assert_false(round_set_joint_targets(rs, (int[]){0, 2}, 2, &err));
+    assert_non_null(strstr(err.msg, "the study's targets only"));
+    assert_true(rs->is_joint);
+    assert_true(round_set_joint_targets(rs, (int[]){1, 0, 1}, 3, &err));
+    assert_int_equal(rs->n_targets, 2);
+    assert_int_equal(rs->targets[0], 0);
+    assert_int_equal(rs->targets[1], 1);
     /* and back to one target; not once a note has put the batch in the journal */
     assert_true(round_set_joint(rs, false, &err));
     assert_false(rs->is_joint);
