@@ -243,41 +243,6 @@ void gp_posterior(const gp_model *g, uint64_t x, double *mean, double *var)
     *var = v > 0 ? v : 0;
 }
 
-bool gp_cv_means(const gp_model *g, const double *y, const size_t *perm, size_t k, double *pred)
-{
-    size_t m = g->m;
-    if (m < 2 || k < 2 || k > m)
-        return false;
-    double *P = xmalloc(m * m * sizeof *P);
-    memcpy(P, g->L, m * m * sizeof *P);
-    bool ok = linalg_chol_inverse(P, (int)m);
-    size_t cap = (m + k - 1) / k;
-    size_t *I = xmalloc(cap * sizeof *I);
-    double *B = xmalloc(cap * cap * sizeof *B), *z = xmalloc(cap * sizeof *z);
-    for (size_t f = 0; ok && f < k; f++) {
-        size_t s = 0;
-        for (size_t i = f; i < m; i += k)
-            I[s++] = perm[i];
-        for (size_t a = 0; a < s; a++) {
-            for (size_t b = 0; b <= a; b++)
-                B[a * s + b] = P[I[a] * m + I[b]];
-            z[a] = g->alpha[I[a]];
-        }
-        if (!linalg_cholesky(B, (int)s)) {
-            ok = false;
-            break;
-        }
-        linalg_chol_solve(B, (int)s, z);
-        for (size_t a = 0; a < s; a++)
-            pred[I[a]] = y[I[a]] - z[a];
-    }
-    free(P);
-    free(I);
-    free(B);
-    free(z);
-    return ok;
-}
-
 void gp_eval_members(const gp_model *g, uint64_t x, double *out)
 {
     size_t m = g->m;
