@@ -177,6 +177,14 @@ int cli_json_print(cJSON *o);
  * (and draws sanitized), filters its stderr only (with_stdout false). */
 void cli_sanitize_output(bool with_stdout);
 
+/* At the end of a command whose status is rc: flushes stdout and, when anything written to it
+ * was lost (a full disk, a closed stdout), says so in one line ("comboscope: <stdout>: cannot
+ * write: No space left on device") and returns EXIT_INVALID if rc was EXIT_OK; else rc. */
+int cli_output_finish(int rc);
+
+/* Why the last write to stdout failed (an errno value; EIO when nothing says). */
+int cli_output_errno(void);
+
 /* Raw mode on stdout (true) for data written on purpose, such as a CSV to "-"; then off. */
 void cli_output_raw(bool raw);
 

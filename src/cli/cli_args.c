@@ -159,15 +159,16 @@ int cli_want_operands(cli_args *p, int min, int max, const char *what)
 {
     char safe[256];
     if (p->n_operands < min) {
-        cli_usage_error(p->cmd, "%s %s is required", strchr("AEIOU", what[0]) ? "an" : "a", what);
+        cli_usage_error(p->cmd, "%s %s %s required", strchr("AEIOU", what[0]) ? "an" : "a", what,
+                        strstr(what, " and ") ? "are" : "is");
         return EXIT_USAGE;
     }
     if (max >= 0 && p->n_operands > max) {
         text_sanitize(p->operands[max], safe, sizeof safe);
-        if (max == 0)
-            cli_usage_error(p->cmd, "unexpected argument '%s'", safe);
+        if (max == 1)
+            cli_usage_error(p->cmd, "only one %s (got '%s' too)", what, safe);
         else
-            cli_usage_error(p->cmd, "only %s %s (got '%s' too)", max == 1 ? "one" : "so many", what, safe);
+            cli_usage_error(p->cmd, "unexpected argument '%s'", safe);
         return EXIT_USAGE;
     }
     return EXIT_OK;

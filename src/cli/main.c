@@ -178,10 +178,10 @@ int main(int argc, char **argv)
         const command *cmd = find_command(argv[1]);
         if (cmd) {
             cli_sanitize_output(true);
-            return cmd->run(argc - 1, argv + 1);
+            return cli_output_finish(cmd->run(argc - 1, argv + 1));
         }
     }
     /* No command: open the explorer. */
     cli_sanitize_output(false);
-    return cmd_explore(argc, argv, usage());
+    return cli_output_finish(cmd_explore(argc, argv, usage()));
 }
