@@ -53,14 +53,22 @@ gp_hyper gp_hyperparameters(const gp_model *g);
 /* Exact posterior mean and variance of the latent function at x. */
 void gp_posterior(const gp_model *g, uint64_t x, double *mean, double *var);
 
+/* Cross-validated posterior means at g's own m runs in closed form, from the one factor of the
+ * fit (Rasmussen & Williams 2006, 5.4.2, for blocks): with P = K^-1 and alpha = K^-1 y, the mean
+ * at the held-out block I given the other runs is y_I - P_II^-1 alpha_I. The hyperparameters
+ * are g's, chosen on all m runs. y is what g was fitted on; run perm[i] is in block i % k
+ * (k = m: leave-one-out). Writes pred[j] for every run j; false if a block does not factor. */
+bool gp_cv_means(const gp_model *g, const double *y, const size_t *perm, size_t k, double *pred);
+
 /* The GP_MEMBERS posterior draws at x, written to out. */
 void gp_eval_members(const gp_model *g, uint64_t x, double *out);
 
-/* A cursor evaluates the members at many x in a row, as gp_eval_members does, keeping the
- * Hamming distances to the runs and the Walsh features' terms of the last x: moving to an x that
- * differs in a bit (Gray-code order) updates those instead of recomputing them. Results may
- * differ from gp_eval_members in the last bits and depend only on the x since the last reset.
- * One per thread; the model must outlive it. */
+/* A cursor evaluates the members at many x in a row, as gp_eval_members does, for runs of x that
+ * share their high bits (Gray-code order over the lattice: a block of 2^k consecutive candidates
+ * does): for each new value of the high bits it tabulates all 2^k values of the low k bits at
+ * once (the kernel and the features factor over the bits: a Kronecker and a Walsh-Hadamard
+ * transform), then reads them. Results may differ from gp_eval_members in the last bits; each
+ * depends only on x, not on the order of the calls. One per thread; the model must outlive it. */
 typedef struct gp_cursor gp_cursor;
 gp_cursor *gp_cursor_new(const gp_model *g);
 void gp_cursor_free(gp_cursor *c);

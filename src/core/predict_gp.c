@@ -243,6 +243,41 @@ void gp_posterior(const gp_model *g, uint64_t x, double *mean, double *var)
     *var = v > 0 ? v : 0;
 }
 
+bool gp_cv_means(const gp_model *g, const double *y, const size_t *perm, size_t k, double *pred)
+{
+    size_t m = g->m;
+    if (m < 2 || k < 2 || k > m)
+        return false;
+    double *P = xmalloc(m * m * sizeof *P);
+    memcpy(P, g->L, m * m * sizeof *P);
+    bool ok = linalg_chol_inverse(P, (int)m);
+    size_t cap = (m + k - 1) / k;
+    size_t *I = xmalloc(cap * sizeof *I);
+    double *B = xmalloc(cap * cap * sizeof *B), *z = xmalloc(cap * sizeof *z);
+    for (size_t f = 0; ok && f < k; f++) {
+        size_t s = 0;
+        for (size_t i = f; i < m; i += k)
+            I[s++] = perm[i];
+        for (size_t a = 0; a < s; a++) {
+            for (size_t b = 0; b <= a; b++)
+                B[a * s + b] = P[I[a] * m + I[b]];
+            z[a] = g->alpha[I[a]];
+        }
+        if (!linalg_cholesky(B, (int)s)) {
+            ok = false;
+            break;
+        }
+        linalg_chol_solve(B, (int)s, z);
+        for (size_t a = 0; a < s; a++)
+            pred[I[a]] = y[I[a]] - z[a];
+    }
+    free(P);
+    free(I);
+    free(B);
+    free(z);
+    return ok;
+}
+
 void gp_eval_members(const gp_model *g, uint64_t x, double *out)
 {
     size_t m = g->m;
@@ -266,62 +301,57 @@ void gp_eval_members(const gp_model *g, uint64_t x, double *out)
     }
 }
 
-/* ---------- incremental evaluation (Gray-code order) ---------- */
+/* ---------- evaluation of many x sharing their high bits (a table per block) ---------- */
 
-/* What gp_eval_members computes for x, kept for the last x: the Hamming distance to every run,
- * and every Walsh feature's term (+-w). Moving to an x that differs in a few bits updates the
- * distances (+-1) and flips the terms of the features that contain those bits, instead of
- * recomputing m popcounts and GP_PAIRS x GP_FEATURES features. */
+/* The kernel and the Walsh features both factor over the bits: with x split into its low k bits
+ * xl and the rest xh,
+ *     k(x, r) = kt[H(xh, rh)] * prod over the low bits b of (e^-theta if x_b != r_b, else 1)
+ *     chi_S(x) = chi_Sh(xh) * chi_Sl(xl).
+ * So for one xh, the sums over the runs and over the features for all 2^k values of xl are
+ * (1) the runs' coefficients weighted by their high-bit kernel, binned by their low bits, then
+ * transformed bit by bit with [[1, e], [e, 1]] (e = e^-theta), and (2) the features' weights
+ * signed by their high-bit parity, binned by their low bits, then Walsh-Hadamard transformed.
+ * That costs m (1 + GP_PAIRS) + GP_PAIRS GP_FEATURES + k 2^k (1 + 2 GP_PAIRS) once per table,
+ * against m (1 + GP_PAIRS) + GP_PAIRS GP_FEATURES per x evaluated one by one: in Gray-code
+ * order a block of 2^k consecutive candidates shares its high bits. A value depends only on x
+ * (and the model), never on what was evaluated before. */
+#define GP_TABLE_BITS 8
+
 struct gp_cursor {
     const gp_model *g;
-    uint64_t x;
+    int k;              /* low bits tabulated: min(d, GP_TABLE_BITS) */
     bool valid;
-    unsigned char *dist; /* m */
-    unsigned char *bit;  /* d x m: run i's bit b at bit[b * m + i] */
-    double *term;        /* GP_PAIRS x GP_FEATURES: w[j] * chi_j(x) */
-    double f[GP_PAIRS];  /* each pair's prior draw at x: the sum of its terms */
-    double *coef;        /* m x (1 + GP_PAIRS), run-major: alpha, then each pair's K^-1 draw */
-    /* the features containing bit b, pair q: flip[flip_at[b * GP_PAIRS + q] .. the next) */
-    int *flip_at, *flip;
+    uint64_t xh;        /* the high bits of the table's x */
+    uint64_t *rl, *rh;  /* each run's low bits and high bits */
+    uint64_t *fl, *fh;  /* each feature's low bits and high bits */
+    double *acc;        /* (1 + GP_PAIRS) x 2^k: kernel sums by xl (q-major) */
+    double *fsum;       /* GP_PAIRS x 2^k: prior draws by xl */
+    double *tab;        /* 2^k x (1 + GP_PAIRS): the mean, then each pair's deviation */
 };
-
-/* Run i's coefficient q: alpha for q = 0, pair q - 1's K^-1 (prior draw + noise) otherwise.
- * This mirrors gp_fit's layout of alpha and u: change both together (tests/unit/test_threads.c
- * compares the cursor with gp_eval_members). */
-static double coef_at(const gp_model *g, size_t i, int q)
-{
-    return g->u[i * (GP_PAIRS + 1) + (size_t)q]; /* gp_fit stores alpha as column 0 */
-}
 
 gp_cursor *gp_cursor_new(const gp_model *g)
 {
     gp_cursor *c = xcalloc(1, sizeof *c);
-    size_t m = g->m;
-    int d = g->d, B = d * GP_PAIRS;
+    size_t m = g->m, N;
     c->g = g;
-    c->dist = xmalloc((m ? m : 1) * sizeof *c->dist);
-    c->bit = xmalloc((size_t)(d > 0 ? d : 1) * (m ? m : 1) * sizeof *c->bit);
-    for (int b = 0; b < d; b++)
-        for (size_t i = 0; i < m; i++)
-            c->bit[(size_t)b * m + i] = (unsigned char)((g->x[i] >> b) & 1);
-    c->term = xmalloc((size_t)GP_PAIRS * GP_FEATURES * sizeof *c->term);
-    c->coef = xmalloc((m ? m : 1) * (GP_PAIRS + 1) * sizeof *c->coef);
-    for (size_t i = 0; i < m; i++)
-        for (int q = 0; q <= GP_PAIRS; q++)
-            c->coef[i * (GP_PAIRS + 1) + (size_t)q] = coef_at(g, i, q);
-    c->flip_at = xcalloc((size_t)B + 1, sizeof *c->flip_at);
-    for (int b = 0; b < d; b++)
-        for (int q = 0; q < GP_PAIRS; q++)
-            for (int j = 0; j < GP_FEATURES; j++)
-                c->flip_at[b * GP_PAIRS + q + 1] += (int)((g->feat[q * GP_FEATURES + j] >> b) & 1);
-    for (int k = 0; k < B; k++)
-        c->flip_at[k + 1] += c->flip_at[k];
-    c->flip = xmalloc((size_t)(c->flip_at[B] > 0 ? c->flip_at[B] : 1) * sizeof *c->flip);
-    for (int b = 0, k = 0; b < d; b++)
-        for (int q = 0; q < GP_PAIRS; q++)
-            for (int j = 0; j < GP_FEATURES; j++)
-                if ((g->feat[q * GP_FEATURES + j] >> b) & 1)
-                    c->flip[k++] = q * GP_FEATURES + j;
+    c->k = g->d < GP_TABLE_BITS ? (g->d > 0 ? g->d : 0) : GP_TABLE_BITS;
+    N = (size_t)1 << c->k;
+    uint64_t low = N - 1;
+    c->rl = xmalloc((m ? m : 1) * sizeof *c->rl);
+    c->rh = xmalloc((m ? m : 1) * sizeof *c->rh);
+    for (size_t i = 0; i < m; i++) {
+        c->rl[i] = g->x[i] & low;
+        c->rh[i] = g->x[i] & ~low;
+    }
+    c->fl = xmalloc((size_t)GP_PAIRS * GP_FEATURES * sizeof *c->fl);
+    c->fh = xmalloc((size_t)GP_PAIRS * GP_FEATURES * sizeof *c->fh);
+    for (int j = 0; j < GP_PAIRS * GP_FEATURES; j++) {
+        c->fl[j] = g->feat[j] & low;
+        c->fh[j] = g->feat[j] & ~low;
+    }
+    c->acc = xmalloc((size_t)(GP_PAIRS + 1) * N * sizeof *c->acc);
+    c->fsum = xmalloc((size_t)GP_PAIRS * N * sizeof *c->fsum);
+    c->tab = xmalloc((size_t)(GP_PAIRS + 1) * N * sizeof *c->tab);
     return c;
 }
 
@@ -329,107 +359,91 @@ void gp_cursor_free(gp_cursor *c)
 {
     if (!c)
         return;
-    free(c->dist);
-    free(c->bit);
-    free(c->term);
-    free(c->coef);
-    free(c->flip_at);
-    free(c->flip);
+    free(c->rl);
+    free(c->rh);
+    free(c->fl);
+    free(c->fh);
+    free(c->acc);
+    free(c->fsum);
+    free(c->tab);
     free(c);
 }
 
 void gp_cursor_reset(gp_cursor *c) { c->valid = false; }
 
-/* A move changing more bits than this is computed from scratch. */
-#define GP_CURSOR_MAX_STEPS 4
+/* v (2^k values) times the k-fold Kronecker power of [[1, e], [e, 1]] (e = 0 is not used). */
+static void kron_transform(double *v, int k, double e)
+{
+    size_t N = (size_t)1 << k;
+    for (size_t h = 1; h < N; h <<= 1)
+        for (size_t b = 0; b < N; b += 2 * h)
+            for (size_t t = b; t < b + h; t++) {
+                double a0 = v[t], a1 = v[t + h];
+                v[t] = a0 + e * a1;
+                v[t + h] = e * a0 + a1;
+            }
+}
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define GP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define GP_CLONES
-#endif
+/* v (2^k values) times the Walsh-Hadamard matrix: v'[x] = sum over s of v[s] (-1)^|x & s|. */
+static void walsh_transform(double *v, int k)
+{
+    size_t N = (size_t)1 << k;
+    for (size_t h = 1; h < N; h <<= 1)
+        for (size_t b = 0; b < N; b += 2 * h)
+            for (size_t t = b; t < b + h; t++) {
+                double a0 = v[t], a1 = v[t + h];
+                v[t] = a0 + a1;
+                v[t + h] = a0 - a1;
+            }
+}
 
-/* acc[q] = sum over runs i of kt[dist[i]] * u[i][q] for q <= GP_PAIRS, in four interleaved partial
- * sums (a fixed order: the same on every call) so that the additions do not wait on each other. */
-GP_CLONES static void kernel_sums(const double *kt, const unsigned char *dist, const double *u, size_t m,
-                                  double *acc)
+/* The table for the high bits xh: every xl's mean and each pair's deviation (f - K^-1 part). */
+static void build_table(gp_cursor *c, uint64_t xh)
 {
     enum { Q = GP_PAIRS + 1 };
-    double p[4][Q] = {{0}};
-    size_t i = 0;
-    for (; i + 4 <= m; i += 4)
-        for (int l = 0; l < 4; l++) {
-            double k = kt[dist[i + l]];
-            const double *ui = u + (i + l) * Q;
-            for (int q = 0; q < Q; q++)
-                p[l][q] += k * ui[q];
-        }
-    for (; i < m; i++) {
-        double k = kt[dist[i]];
+    const gp_model *g = c->g;
+    size_t m = g->m, N = (size_t)1 << c->k;
+    memset(c->acc, 0, Q * N * sizeof *c->acc);
+    memset(c->fsum, 0, (size_t)GP_PAIRS * N * sizeof *c->fsum);
+    for (size_t i = 0; i < m; i++) {
+        double kh = g->kt[hamming(xh, c->rh[i])];
+        const double *u = g->u + i * Q;
+        size_t r = (size_t)c->rl[i];
         for (int q = 0; q < Q; q++)
-            p[0][q] += k * u[i * Q + q];
+            c->acc[(size_t)q * N + r] += kh * u[q];
     }
+    for (int q = 0; q < GP_PAIRS; q++) {
+        double *fs = c->fsum + (size_t)q * N;
+        for (int j = 0; j < GP_FEATURES; j++) {
+            size_t at = (size_t)q * GP_FEATURES + (size_t)j;
+            double w = g->w[at];
+            fs[c->fl[at]] += __builtin_popcountll(xh & c->fh[at]) & 1 ? -w : w;
+        }
+    }
+    double e = exp(-g->h.theta);
     for (int q = 0; q < Q; q++)
-        acc[q] = (p[0][q] + p[1][q]) + (p[2][q] + p[3][q]);
+        kron_transform(c->acc + (size_t)q * N, c->k, e);
+    for (int q = 0; q < GP_PAIRS; q++)
+        walsh_transform(c->fsum + (size_t)q * N, c->k);
+    for (size_t x = 0; x < N; x++) {
+        double *t = c->tab + x * Q;
+        t[0] = c->acc[x];
+        for (int q = 0; q < GP_PAIRS; q++)
+            t[1 + q] = c->fsum[(size_t)q * N + x] - c->acc[(size_t)(1 + q) * N + x];
+    }
+    c->xh = xh;
+    c->valid = true;
 }
 
 void gp_cursor_eval(gp_cursor *c, uint64_t x, double *out)
 {
-    const gp_model *g = c->g;
-    size_t m = g->m;
-    uint64_t diff = x ^ c->x;
-    if (!c->valid || __builtin_popcountll(diff) > GP_CURSOR_MAX_STEPS) {
-        for (size_t i = 0; i < m; i++)
-            c->dist[i] = (unsigned char)hamming(x, g->x[i]);
-        for (int q = 0; q < GP_PAIRS; q++) {
-            const uint64_t *fm = g->feat + (size_t)q * GP_FEATURES;
-            const double *fw = g->w + (size_t)q * GP_FEATURES;
-            double *t = c->term + (size_t)q * GP_FEATURES, f = 0;
-            for (int j = 0; j < GP_FEATURES; j++) {
-                t[j] = fw[j] * (double)(1 - 2 * (__builtin_popcountll(x & fm[j]) & 1));
-                f += t[j];
-            }
-            c->f[q] = f;
-        }
-        c->valid = true;
-    } else {
-        while (diff) {
-            int b = __builtin_ctzll(diff);
-            diff &= diff - 1;
-            /* runs that agree with x's new bit come one closer, the others one further */
-            unsigned char v = (unsigned char)((x >> b) & 1);
-            const unsigned char *bit = c->bit + (size_t)b * m;
-            unsigned char *dist = c->dist;
-            for (size_t i = 0; i < m; i++)
-                dist[i] = (unsigned char)(dist[i] + 1 - 2 * (bit[i] == v));
-            /* the features containing b change sign: each pair's sum loses twice their terms */
-            for (int q = 0; q < GP_PAIRS; q++) {
-                const int *fl = c->flip + c->flip_at[b * GP_PAIRS + q];
-                int n = c->flip_at[b * GP_PAIRS + q + 1] - c->flip_at[b * GP_PAIRS + q];
-                double s0 = 0, s1 = 0;
-                int k = 0;
-                for (; k + 2 <= n; k += 2) {
-                    double *t0 = &c->term[fl[k]], *t1 = &c->term[fl[k + 1]];
-                    s0 += *t0;
-                    s1 += *t1;
-                    *t0 = -*t0;
-                    *t1 = -*t1;
-                }
-                if (k < n) {
-                    s0 += c->term[fl[k]];
-                    c->term[fl[k]] = -c->term[fl[k]];
-                }
-                c->f[q] -= 2 * (s0 + s1);
-            }
-        }
-    }
-    c->x = x;
-    double acc[GP_PAIRS + 1];
-    kernel_sums(g->kt, c->dist, c->coef, m, acc);
-    double mu = acc[0];
+    uint64_t low = ((uint64_t)1 << c->k) - 1, xh = x & ~low;
+    if (!c->valid || xh != c->xh)
+        build_table(c, xh);
+    const double *t = c->tab + (size_t)(x & low) * (GP_PAIRS + 1);
+    double mu = t[0];
     for (int q = 0; q < GP_PAIRS; q++) {
-        double dev = c->f[q] - acc[1 + q];
-        out[2 * q] = mu + dev;
-        out[2 * q + 1] = mu - dev;
+        out[2 * q] = mu + t[1 + q];
+        out[2 * q + 1] = mu - t[1 + q];
     }
 }

@@ -13,23 +13,11 @@
 #include "comboscope/launch.h"
 #include "comboscope/table_csv.h"
 #include "comboscope/text.h"
+#include "study_json_impl.h"
 
 void study_json_release(void *json)
 {
     cJSON_Delete(json);
-}
-
-void text_line_col(const char *text, size_t off, long *line, long *col)
-{
-    long l = 1, c = 1;
-    for (size_t i = 0; i < off && text[i]; i++) {
-        if (text[i] == '\n')
-            l++, c = 1;
-        else
-            c++;
-    }
-    *line = l;
-    *col = c;
 }
 
 char *path_join(const char *dir, const char *rel)
@@ -55,154 +43,12 @@ static char *read_all(const char *path, size_t *len, cs_error *err)
     return file_read_all(path, NULL, STUDY_FILE_MAX, len, err);
 }
 
-/* --- locating a value in the JSON text, for error messages ----------------------------- */
-
-static const char *skip_ws(const char *p)
-{
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-        p++;
-    return p;
-}
-
-static const char *skip_string(const char *p)
-{
-    /* p at the opening quote */
-    for (p++; *p && *p != '"'; p++)
-        if (*p == '\\' && p[1])
-            p++;
-    return *p ? p + 1 : p;
-}
-
-static const char *skip_value(const char *p)
-{
-    p = skip_ws(p);
-    if (*p == '"')
-        return skip_string(p);
-    if (*p == '{' || *p == '[') {
-        int depth = 0;
-        while (*p) {
-            if (*p == '"') {
-                p = skip_string(p);
-                continue;
-            }
-            if (*p == '{' || *p == '[')
-                depth++;
-            else if (*p == '}' || *p == ']') {
-                if (--depth == 0)
-                    return p + 1;
-            }
-            p++;
-        }
-        return p;
-    }
-    while (*p && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' && *p != '\t' &&
-           *p != '\r')
-        p++;
-    return p;
-}
-
-/* How many arrays and objects are open at `at` (strings skipped). */
-static int json_depth(const char *text, const char *at)
-{
-    int depth = 0;
-    for (const char *p = text; *p && p < at; p++) {
-        if (*p == '"') {
-            p = skip_string(p) - 1;
-            continue;
-        }
-        if (*p == '{' || *p == '[')
-            depth++;
-        else if (*p == '}' || *p == ']')
-            depth--;
-    }
-    return depth;
-}
-
-/* Finds the value at a path in the text: each step is an object key or, written "#N", an
- * array index. Returns NULL when it cannot be found (the caller then reports no column). */
-static const char *locate(const char *text, const char *const *path, int n)
-{
-    const char *p = skip_ws(text);
-    for (int k = 0; k < n && p && *p; k++) {
-        const char *step = path[k];
-        if (step[0] == '#') {
-            if (*p != '[')
-                return NULL;
-            long want = strtol(step + 1, NULL, 10);
-            p = skip_ws(p + 1);
-            for (long i = 0; i < want; i++) {
-                p = skip_ws(skip_value(p));
-                if (*p != ',')
-                    return NULL;
-                p = skip_ws(p + 1);
-            }
-        } else {
-            if (*p != '{')
-                return NULL;
-            p = skip_ws(p + 1);
-            size_t len = strlen(step);
-            bool found = false;
-            while (*p == '"') {
-                const char *key = p + 1;
-                const char *end = skip_string(p);
-                bool match = (size_t)(end - key - 1) == len && strncmp(key, step, len) == 0;
-                p = skip_ws(end);
-                if (*p != ':')
-                    return NULL;
-                p = skip_ws(p + 1);
-                if (match) {
-                    found = true;
-                    break;
-                }
-                p = skip_ws(skip_value(p));
-                if (*p != ',')
-                    return NULL;
-                p = skip_ws(p + 1);
-            }
-            if (!found)
-                return NULL;
-        }
-    }
-    return p;
-}
-
-typedef struct loader {
-    const char *file;
-    const char *text;
-    cs_error *err;
-} loader;
-
-static bool fail_path(loader *l, const char *const *path, int n, const char *fmt, const char *a)
-{
-    long line = 0, col = 0;
-    const char *at = locate(l->text, path, n);
-    if (at)
-        text_line_col(l->text, (size_t)(at - l->text), &line, &col);
-    char safe[160];
-    return error_set(l->err, l->file, line, col, fmt, a ? text_sanitize(a, safe, sizeof safe) : "");
-}
-
-static bool get_string(loader *l, const cJSON *obj, const char *key, const char *const *path, int n,
-                       char **out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!v)
-        return true;
-    if (!cJSON_IsString(v))
-        return fail_path(l, path, n, "\"%s\" must be a string", key);
-    if (text_has_control(v->valuestring))
-        return fail_path(l, path, n, "\"%s\" contains control characters", key);
-    free(*out);
-    *out = text_dup(v->valuestring);
-    return true;
-}
-
-static bool load_datasets(loader *l, study *s, const cJSON *arr)
+static bool load_datasets(study_loader *l, study *s, const cJSON *arr)
 {
     const char *path[3] = {"datasets", NULL, NULL};
     char idx[24];
     if (!cJSON_IsArray(arr))
-        return fail_path(l, path, 1, "\"datasets\" must be an array%s", NULL);
+        return study_json_fail(l, path, 1, "\"datasets\" must be an array%s", NULL);
     int i = 0;
     const cJSON *d;
     cJSON_ArrayForEach(d, arr) {
@@ -216,34 +62,34 @@ static bool load_datasets(loader *l, study *s, const cJSON *arr)
             const cJSON *t = cJSON_GetObjectItemCaseSensitive(d, "task");
             path[2] = "name";
             if (!n)
-                return fail_path(l, path, 2, "dataset has no \"name\"%s", NULL);
+                return study_json_fail(l, path, 2, "dataset has no \"name\"%s", NULL);
             if (!cJSON_IsString(n))
-                return fail_path(l, path, 3, "\"name\" must be a string%s", NULL);
+                return study_json_fail(l, path, 3, "\"name\" must be a string%s", NULL);
             name = n->valuestring;
             if (t && !cJSON_IsString(t)) {
                 path[2] = "task";
-                return fail_path(l, path, 3, "\"task\" must be a string%s", NULL);
+                return study_json_fail(l, path, 3, "\"task\" must be a string%s", NULL);
             }
             task = t ? t->valuestring : NULL;
         } else {
-            return fail_path(l, path, 2, "a dataset must be an object {\"name\", \"task\"} or a name%s", NULL);
+            return study_json_fail(l, path, 2, "a dataset must be an object {\"name\", \"task\"} or a name%s", NULL);
         }
         cs_error e;
         if (study_add_dataset(s, name, task, &e) < 0) {
             path[2] = "name";
-            return fail_path(l, path, cJSON_IsObject(d) ? 3 : 2, "%s", e.msg);
+            return study_json_fail(l, path, cJSON_IsObject(d) ? 3 : 2, "%s", e.msg);
         }
     }
     s->datasets_fixed = s->n_datasets > 0;
     return true;
 }
 
-static bool load_string_array(loader *l, const cJSON *arr, const char *key, char ***out, int *n)
+static bool load_string_array(study_loader *l, const cJSON *arr, const char *key, char ***out, int *n)
 {
     const char *path[2] = {key, NULL};
     char idx[24];
     if (!cJSON_IsArray(arr))
-        return fail_path(l, path, 1, "\"%s\" must be an array of strings", key);
+        return study_json_fail(l, path, 1, "\"%s\" must be an array of strings", key);
     int count = cJSON_GetArraySize(arr);
     *out = xcalloc((size_t)count + 1, sizeof **out);
     *n = 0;
@@ -252,31 +98,31 @@ static bool load_string_array(loader *l, const cJSON *arr, const char *key, char
         snprintf(idx, sizeof idx, "#%d", *n);
         path[1] = idx;
         if (!cJSON_IsString(v))
-            return fail_path(l, path, 2, "every entry of \"%s\" must be a string", key);
+            return study_json_fail(l, path, 2, "every entry of \"%s\" must be a string", key);
         if (text_has_control(v->valuestring))
-            return fail_path(l, path, 2, "an entry of \"%s\" contains control characters", key);
+            return study_json_fail(l, path, 2, "an entry of \"%s\" contains control characters", key);
         (*out)[(*n)++] = text_dup(v->valuestring);
     }
     return true;
 }
 
-static bool load_search(loader *l, study *s, const cJSON *obj)
+static bool load_search(study_loader *l, study *s, const cJSON *obj)
 {
     const char *path[2] = {"search", NULL};
     if (!cJSON_IsObject(obj))
-        return fail_path(l, path, 1, "\"search\" must be an object%s", NULL);
+        return study_json_fail(l, path, 1, "\"search\" must be an object%s", NULL);
     path[1] = "predictor";
-    if (!get_string(l, obj, "predictor", path, 2, &s->search.predictor))
+    if (!study_json_get_string(l, obj, "predictor", path, 2, &s->search.predictor))
         return false;
     path[1] = "acquisition";
-    if (!get_string(l, obj, "acquisition", path, 2, &s->search.acquisition))
+    if (!study_json_get_string(l, obj, "acquisition", path, 2, &s->search.acquisition))
         return false;
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(obj, "batch");
     if (b) {
         path[1] = "batch";
         if (!cJSON_IsNumber(b) || b->valuedouble < 1 || b->valuedouble > 10000 ||
             b->valuedouble != (double)(int)b->valuedouble)
-            return fail_path(l, path, 2, "\"batch\" must be a whole number from 1 to 10000%s", NULL);
+            return study_json_fail(l, path, 2, "\"batch\" must be a whole number from 1 to 10000%s", NULL);
         s->search.batch = b->valueint;
     }
     const cJSON *seed = cJSON_GetObjectItemCaseSensitive(obj, "seed");
@@ -284,156 +130,8 @@ static bool load_search(loader *l, study *s, const cJSON *obj)
         path[1] = "seed";
         if (!cJSON_IsNumber(seed) || seed->valuedouble < 0 || seed->valuedouble > 4294967295.0 ||
             seed->valuedouble != (double)(unsigned long)seed->valuedouble)
-            return fail_path(l, path, 2, "\"seed\" must be a whole number from 0 to 4294967295%s", NULL);
+            return study_json_fail(l, path, 2, "\"seed\" must be a whole number from 0 to 4294967295%s", NULL);
         s->search.seed = (unsigned long)seed->valuedouble;
-    }
-    return true;
-}
-
-/* Line and column of decoded byte `at` of the JSON string value found at path. */
-static void string_pos(loader *l, const char *const *path, int n, size_t at, long *line, long *col)
-{
-    *line = *col = 0;
-    const char *p = locate(l->text, path, n);
-    if (!p || *p != '"')
-        return;
-    p++;
-    for (size_t i = 0; i < at && *p && *p != '"'; i++) {
-        if (*p == '\\' && p[1] == 'u' && p[2] && p[3] && p[4] && p[5]) {
-            unsigned long cp = strtoul((char[5]){p[2], p[3], p[4], p[5], 0}, NULL, 16);
-            p += 6;
-            i += cp < 0x80 ? 0 : cp < 0x800 ? 1 : 2; /* bytes the code point decodes to, less one */
-        } else {
-            p += *p == '\\' && p[1] ? 2 : 1;
-        }
-    }
-    text_line_col(l->text, (size_t)(p - l->text), line, col);
-}
-
-static bool slurm_time_ok(const char *t)
-{
-    /* minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS */
-    if (!t[0] || strlen(t) > 16)
-        return false;
-    bool digit = false;
-    for (const char *p = t; *p; p++) {
-        if (*p >= '0' && *p <= '9')
-            digit = true;
-        else if ((*p == ':' || *p == '-') && digit)
-            digit = false;
-        else
-            return false;
-    }
-    return digit;
-}
-
-static bool slurm_mem_ok(const char *m)
-{
-    const char *p = m;
-    while (*p >= '0' && *p <= '9')
-        p++;
-    if (p == m)
-        return false;
-    if (*p == 'K' || *p == 'M' || *p == 'G' || *p == 'T' || *p == 'k' || *p == 'm' || *p == 'g' || *p == 't')
-        p++;
-    return *p == '\0';
-}
-
-/* The `launch` object (launch.h): engine, command with placeholders, engine options. */
-static bool load_launch(loader *l, study *s, const cJSON *obj)
-{
-    static const char *const known[] = {"engine", "command", "partition", "time", "gpus", "cpus",
-                                        "mem", "account", "extra", "max_parallel"};
-    const char *path[3] = {"launch", NULL, NULL};
-    if (!cJSON_IsObject(obj))
-        return fail_path(l, path, 1, "\"launch\" must be an object {\"engine\", \"command\", ...}%s", NULL);
-    launch_config *c = xcalloc(1, sizeof *c);
-    s->launch = c;
-    const cJSON *v;
-    cJSON_ArrayForEach(v, obj) {
-        bool ok = false;
-        for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-            ok |= strcmp(v->string, known[i]) == 0;
-        if (!ok) {
-            path[1] = v->string;
-            return fail_path(l, path, 2, "unknown launch option \"%s\" (known: engine, command, partition, time, "
-                             "gpus, cpus, mem, account, extra, max_parallel)", v->string);
-        }
-    }
-    char *engine = NULL;
-    path[1] = "engine";
-    if (!get_string(l, obj, "engine", path, 2, &engine))
-        return false;
-    if (engine && strcmp(engine, "slurm") == 0)
-        c->engine = LAUNCH_SLURM;
-    else if (engine && strcmp(engine, "local") != 0) {
-        bool r = fail_path(l, path, 2, "\"engine\" must be \"local\" or \"slurm\", not \"%s\"", engine);
-        free(engine);
-        return r;
-    }
-    free(engine);
-    path[1] = "command";
-    if (!cJSON_GetObjectItemCaseSensitive(obj, "command"))
-        return fail_path(l, path, 1, "\"launch\" needs a \"command\" (the training command, with placeholders "
-                         "such as {datasets_csv} and {result})%s", NULL);
-    if (!get_string(l, obj, "command", path, 2, &c->command))
-        return false;
-    if (!c->command[strspn(c->command, " ")])
-        return fail_path(l, path, 2, "\"command\" is empty%s", NULL);
-    size_t at;
-    char msg[200];
-    if (!launch_template_check(c->command, &at, msg, sizeof msg)) {
-        long line, col;
-        string_pos(l, path, 2, at, &line, &col);
-        return error_set(l->err, l->file, line, col, "%s", msg);
-    }
-    const char *strs[] = {"partition", "time", "mem", "account"};
-    char **dst[] = {&c->partition, &c->time, &c->mem, &c->account};
-    for (int i = 0; i < 4; i++) {
-        path[1] = strs[i];
-        if (!get_string(l, obj, strs[i], path, 2, dst[i]))
-            return false;
-        if (*dst[i] && (!(*dst[i])[0] || strchr(*dst[i], ' ')))
-            return fail_path(l, path, 2, "\"%s\" must be one word", strs[i]);
-    }
-    path[1] = "time";
-    if (c->time && !slurm_time_ok(c->time))
-        return fail_path(l, path, 2, "\"time\" must be a Slurm time limit (minutes, HH:MM:SS or D-HH:MM:SS), "
-                         "not \"%s\"", c->time);
-    path[1] = "mem";
-    if (c->mem && !slurm_mem_ok(c->mem))
-        return fail_path(l, path, 2, "\"mem\" must be a size such as 16G or 4000M, not \"%s\"", c->mem);
-    const char *nums[] = {"gpus", "cpus", "max_parallel"};
-    int *ndst[] = {&c->gpus, &c->cpus, &c->max_parallel};
-    int lo[] = {0, 1, 1};
-    for (int i = 0; i < 3; i++) {
-        const cJSON *x = cJSON_GetObjectItemCaseSensitive(obj, nums[i]);
-        if (!x)
-            continue;
-        path[1] = nums[i];
-        if (!cJSON_IsNumber(x) || x->valuedouble < lo[i] || x->valuedouble > 100000 ||
-            x->valuedouble != (double)(int)x->valuedouble)
-            return fail_path(l, path, 2, lo[i] ? "\"%s\" must be a whole number from 1 to 100000"
-                                                : "\"%s\" must be a whole number from 0 to 100000", nums[i]);
-        *ndst[i] = x->valueint;
-    }
-    const cJSON *extra = cJSON_GetObjectItemCaseSensitive(obj, "extra");
-    if (extra) {
-        path[1] = "extra";
-        if (!cJSON_IsArray(extra))
-            return fail_path(l, path, 2, "\"extra\" must be an array of sbatch options (strings)%s", NULL);
-        c->extra = xcalloc((size_t)cJSON_GetArraySize(extra) + 1, sizeof *c->extra);
-        char idx[24];
-        cJSON_ArrayForEach(v, extra) {
-            snprintf(idx, sizeof idx, "#%d", c->n_extra);
-            path[2] = idx;
-            if (!cJSON_IsString(v) || !v->valuestring[0] || text_has_control(v->valuestring))
-                return fail_path(l, path, 3, "every entry of \"extra\" must be a non-empty string without control characters%s", NULL);
-            if (v->valuestring[0] != '-')
-                return fail_path(l, path, 3, "an entry of \"extra\" must be an sbatch option (starting with '-'), not \"%s\"",
-                                 v->valuestring);
-            c->extra[c->n_extra++] = text_dup(v->valuestring);
-        }
     }
     return true;
 }
@@ -460,8 +158,8 @@ study *study_json_load(const char *path, cs_error *err)
         memmove(text, text + 3, len - 2);
         len -= 3;
     }
-    loader l = {.file = path, .text = text, .err = err};
-    if (len == 0 || !*skip_ws(text)) {
+    study_loader l = {.file = path, .text = text, .err = err};
+    if (len == 0 || !*study_json_skip_ws(text)) {
         error_set(err, path, 1, 1, "empty file (expected a study: a JSON object)");
         free(text);
         return NULL;
@@ -491,7 +189,7 @@ study *study_json_load(const char *path, cs_error *err)
         long line = 0, col = 0;
         if (at && at >= text && at <= text + len)
             text_line_col(text, (size_t)(at - text), &line, &col);
-        if (at && at >= text && at <= text + len && json_depth(text, at) >= CJSON_NESTING_LIMIT)
+        if (at && at >= text && at <= text + len && study_json_depth(text, at) >= CJSON_NESTING_LIMIT)
             error_set(err, path, line, col, "JSON nested deeper than the limit of %d levels",
                       CJSON_NESTING_LIMIT);
         else
@@ -516,25 +214,25 @@ study *study_json_load(const char *path, cs_error *err)
         goto out;
     }
     if (!cJSON_IsNumber(ver) || ver->valuedouble != 1) {
-        ok = fail_path(&l, p1, 1, "\"comboscope\" must be 1 (the only file version this program knows)%s", NULL);
+        ok = study_json_fail(&l, p1, 1, "\"comboscope\" must be 1 (the only file version this program knows)%s", NULL);
         goto out;
     }
     const char *pn[1] = {"name"};
-    ok = get_string(&l, root, "name", pn, 1, &s->name);
+    ok = study_json_get_string(&l, root, "name", pn, 1, &s->name);
     if (ok && !s->name)
         s->name = name_from_path(path);
     const char *pm[1] = {"metric"};
-    ok = ok && get_string(&l, root, "metric", pm, 1, &s->metric_name);
+    ok = ok && study_json_get_string(&l, root, "metric", pm, 1, &s->metric_name);
     char *goal = NULL;
     const char *pg[1] = {"goal"};
-    ok = ok && get_string(&l, root, "goal", pg, 1, &goal);
+    ok = ok && study_json_get_string(&l, root, "goal", pg, 1, &goal);
     if (ok && goal) {
         if (strcmp(goal, "max") == 0)
             s->goal = GOAL_MAX;
         else if (strcmp(goal, "min") == 0)
             s->goal = GOAL_MIN;
         else
-            ok = fail_path(&l, pg, 1, "\"goal\" must be \"max\" or \"min\", not \"%s\"", goal);
+            ok = study_json_fail(&l, pg, 1, "\"goal\" must be \"max\" or \"min\", not \"%s\"", goal);
         s->goal_set = true;
     }
     free(goal);
@@ -548,17 +246,17 @@ study *study_json_load(const char *path, cs_error *err)
     if (ok && search)
         ok = load_search(&l, s, search);
     const char *pj[1] = {"journal"}, *pq[1] = {"queue"};
-    ok = ok && get_string(&l, root, "journal", pj, 1, &s->journal);
-    ok = ok && get_string(&l, root, "queue", pq, 1, &s->queue);
+    ok = ok && study_json_get_string(&l, root, "journal", pj, 1, &s->journal);
+    ok = ok && study_json_get_string(&l, root, "queue", pq, 1, &s->queue);
     /* What the program writes stays inside the study's directory (DESIGN.md section 3). */
     char why[160];
     if (ok && s->journal && !file_path_confined(s->dir, s->journal, why, sizeof why))
-        ok = fail_path(&l, pj, 1, "\"journal\" %s", why);
+        ok = study_json_fail(&l, pj, 1, "\"journal\" %s", why);
     if (ok && s->queue && !file_path_confined(s->dir, s->queue, why, sizeof why))
-        ok = fail_path(&l, pq, 1, "\"queue\" %s", why);
+        ok = study_json_fail(&l, pq, 1, "\"queue\" %s", why);
     const cJSON *launch = cJSON_GetObjectItemCaseSensitive(root, "launch");
     if (ok && launch)
-        ok = load_launch(&l, s, launch);
+        ok = study_json_load_launch(&l, s, launch);
     const cJSON *targets = cJSON_GetObjectItemCaseSensitive(root, "targets");
     if (ok && targets) {
         char **names = NULL;
@@ -571,7 +269,7 @@ study *study_json_load(const char *path, cs_error *err)
                 char idx[24];
                 snprintf(idx, sizeof idx, "#%d", i);
                 const char *pt[2] = {"targets", idx};
-                ok = fail_path(&l, pt, 2, "target \"%s\" is not a dataset of the study", names[i]);
+                ok = study_json_fail(&l, pt, 2, "target \"%s\" is not a dataset of the study", names[i]);
             }
         }
         for (int i = 0; i < n; i++)
@@ -597,7 +295,7 @@ static void locate_in_file(const char *file, const char *const *path, int n, lon
     if (!text)
         return;
     const char *base = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
-    const char *at = locate(base, path, n);
+    const char *at = study_json_locate(base, path, n);
     if (at)
         text_line_col(base, (size_t)(at - base), line, col);
     free(text);

@@ -186,6 +186,101 @@ static void test_predictor_gp(void **state)
     predict_free(e);
 }
 
+/* Cross-validated means in closed form (gp_cv_means) are those of refitting on each fold's
+ * training runs with the same hyperparameters: 5 folds and leave-one-out, against the refits. */
+static void test_cv_means_match_refits(void **state)
+{
+    (void)state;
+    enum { D = 7, M = 45 };
+    uint64_t x[M], tx[M];
+    double y[M], ty[M], pred[M];
+    size_t perm[M];
+    cs_rng r;
+    rng_seed(&r, 3, 3);
+    for (size_t i = 0; i < M; i++) {
+        x[i] = rng_next(&r) & 0x7f;
+        y[i] = 0.8 * (double)__builtin_popcountll(x[i] & 0x15) - 0.5 * (double)((x[i] >> 1) & (x[i] >> 3) & 1) +
+               0.2 * rng_normal(&r);
+        perm[i] = i;
+    }
+    for (size_t i = M - 1; i > 0; i--) {
+        size_t j = rng_below(&r, i + 1), t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+    gp_model *g = gp_fit(D, x, y, M, NULL, 1);
+    gp_hyper h = gp_hyperparameters(g);
+    static const size_t folds[] = {5, M};
+    for (size_t fi = 0; fi < 2; fi++) {
+        size_t k = folds[fi];
+        assert_true(gp_cv_means(g, y, perm, k, pred));
+        double worst = 0;
+        for (size_t f = 0; f < k; f++) {
+            size_t t = 0;
+            for (size_t i = 0; i < M; i++)
+                if (i % k != f) {
+                    tx[t] = x[perm[i]];
+                    ty[t++] = y[perm[i]];
+                }
+            gp_model *gf = gp_fit(D, tx, ty, t, &h, 1);
+            for (size_t i = f; i < M; i += k) {
+                double mu, var;
+                gp_posterior(gf, x[perm[i]], &mu, &var);
+                worst = fmax(worst, fabs(mu - pred[perm[i]]));
+            }
+            gp_free(gf);
+        }
+        print_message("%zu folds: max |closed form - refit| %.1e\n", k, worst);
+        assert_true(worst < 1e-9);
+    }
+    assert_false(gp_cv_means(g, y, perm, M + 1, pred));
+    assert_false(gp_cv_means(g, y, perm, 1, pred));
+    gp_free(g);
+}
+
+/* The cursor's tables: every x's members as gp_eval_members gives them (to rounding), and the
+ * same bytes whatever order the x come in (Gray code, or jumping between high bits), with fewer
+ * inputs than the table's bits too. */
+static void test_cursor_tables(void **state)
+{
+    (void)state;
+    static const int dims[] = {11, 3, 0};
+    for (size_t di = 0; di < sizeof dims / sizeof *dims; di++) {
+        int d = dims[di];
+        enum { M = 60 };
+        uint64_t x[M], all = d ? ((uint64_t)1 << d) - 1 : 0;
+        double y[M];
+        cs_rng r;
+        rng_seed(&r, 8, (uint64_t)d);
+        for (size_t i = 0; i < M; i++) {
+            x[i] = rng_next(&r) & all;
+            y[i] = (double)__builtin_popcountll(x[i] & 0x2d) * 0.3 + 0.1 * rng_normal(&r);
+        }
+        gp_model *g = gp_fit(d, x, y, M, NULL, 5);
+        gp_cursor *a = gp_cursor_new(g), *b = gp_cursor_new(g);
+        size_t L = (size_t)1 << d;
+        double *fa = malloc(L * GP_MEMBERS * sizeof *fa), ref[GP_MEMBERS], fb[GP_MEMBERS], worst = 0;
+        for (size_t i = 0; i < L; i++) {
+            uint64_t c = i ^ (i >> 1);
+            gp_cursor_eval(a, c, fa + c * GP_MEMBERS);
+            gp_eval_members(g, c, ref);
+            for (int s = 0; s < GP_MEMBERS; s++)
+                worst = fmax(worst, fabs(ref[s] - fa[c * GP_MEMBERS + s]));
+        }
+        for (size_t i = 0; i < 3 * L; i++) { /* random order: the same bytes */
+            uint64_t c = rng_next(&r) & all;
+            gp_cursor_eval(b, c, fb);
+            assert_memory_equal(fb, fa + c * GP_MEMBERS, sizeof fb);
+        }
+        print_message("d %d: cursor tables against gp_eval_members: max |difference| %.1e\n", d, worst);
+        assert_true(worst < 1e-12);
+        free(fa);
+        gp_cursor_free(a);
+        gp_cursor_free(b);
+        gp_free(g);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +290,8 @@ int main(void)
         cmocka_unit_test(test_members_match_posterior),
         cmocka_unit_test(test_marginal_likelihood_choice),
         cmocka_unit_test(test_predictor_gp),
+        cmocka_unit_test(test_cv_means_match_refits),
+        cmocka_unit_test(test_cursor_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,7 +96,7 @@ static size_t points(combo_t *x, double *y, size_t m, uint64_t seed)
 }
 
 static const predict_kind kinds[] = {PREDICT_ENSEMBLE, PREDICT_MLP, PREDICT_ADDITIVE, PREDICT_PAIRWISE,
-                                     PREDICT_MULTI, PREDICT_GP, PREDICT_RANDOM};
+                                     PREDICT_MULTI, PREDICT_GP, PREDICT_RANDOM, PREDICT_AUTO};
 
 static void test_cursor_matches_eval(void **state)
 {
