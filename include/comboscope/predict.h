@@ -130,8 +130,7 @@ bool predict_main_effects(const predict_model *model, double *out);
 
 /* Cross-validated accuracy of kind on the points (k folds, k = min(folds, m)): Spearman rank
  * correlation and mean absolute error of held-out predictions. False (outputs NaN) when there
- * are fewer than 4 points. gp's held-out means come in closed form from one fit on all the
- * points (its hyperparameters chosen once, not per fold: gp_cv_means). */
+ * are fewer than 4 points. */
 bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const double *y, size_t m,
                 int folds, uint64_t seed, double *spearman, double *mae);
 

@@ -53,13 +53,6 @@ gp_hyper gp_hyperparameters(const gp_model *g);
 /* Exact posterior mean and variance of the latent function at x. */
 void gp_posterior(const gp_model *g, uint64_t x, double *mean, double *var);
 
-/* Cross-validated posterior means at g's own m runs in closed form, from the one factor of the
- * fit (Rasmussen & Williams 2006, 5.4.2, for blocks): with P = K^-1 and alpha = K^-1 y, the mean
- * at the held-out block I given the other runs is y_I - P_II^-1 alpha_I. The hyperparameters
- * are g's, chosen on all m runs. y is what g was fitted on; run perm[i] is in block i % k
- * (k = m: leave-one-out). Writes pred[j] for every run j; false if a block does not factor. */
-bool gp_cv_means(const gp_model *g, const double *y, const size_t *perm, size_t k, double *pred);
-
 /* The GP_MEMBERS posterior draws at x, written to out. */
 void gp_eval_members(const gp_model *g, uint64_t x, double *out);
 

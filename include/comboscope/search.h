@@ -64,7 +64,7 @@ typedef struct search_suggestion {
 typedef struct search_info {
     bool automatic;      /* the predictor was auto: choice says what it chose and why */
     predict_choice choice;
-    bool explored;       /* auto's choice had no skill: the batch spreads over the lattice */
+    bool later_by_gp;    /* auto chose mlp: the picks after the first came from the GP's posterior */
     bool enumerated;     /* every candidate was scored (n <= SEARCH_ENUMERATE_MAX) */
     uint64_t candidates; /* candidates scored (all of them when enumerated) */
     uint64_t remaining;  /* unmeasured combinations containing the target (0 if n > 63) */
@@ -82,11 +82,10 @@ uint64_t search_remaining(int n, int target, const combo_t *x, size_t m);
  * next pick's spread near it shrinks, the batch does not crowd one spot, and the spread never
  * collapses to zero however long the batch (an exact update would use up the members' S - 1
  * directions after S - 1 picks).
- * With predictor auto, when the chosen predictor cannot rank the runs (predict_has_skill is
- * false) the batch explores (info->explored): its first pick still follows the acquisition (on
- * the benchmark suite, spreading every pick lost to trusting an unproven predictor), every
- * later pick is the candidate farthest (in Hamming distance) from every measured combination
- * and every earlier pick, ties broken at random, its acquisition value that distance. Above
+ * With predictor auto, when it chose mlp (one network, no spread) and the batch has more than
+ * one pick, the first pick is mlp's and the later ones come from a gp fitted on the same runs,
+ * conditioned on the first pick and on each other as above (info->later_by_gp); mlp's few best
+ * by the mean crowd one spot (BENCHMARKS.md, search suite, batches of 4). Above
  * SEARCH_ENUMERATE_MAX datasets the candidates come from local search around the best measured
  * combinations, and info->enumerated is false. */
 int search_round(const search_settings *s, int n, int target, const combo_t *x, const double *y,
@@ -117,11 +116,19 @@ typedef struct search_joint_pick {
     double value;                    /* the joint value: the sum of z over its targets */
     double z[COMBO_MAX_DATASETS];    /* per target (index into targets[]): z_t, NAN if not a member */
     double predicted[COMBO_MAX_DATASETS]; /* per target: the predicted score, NAN if not a member */
+    double sd[COMBO_MAX_DATASETS];   /* per target: the spread of that prediction, NAN if not a member */
 } search_joint_pick;
 
 /* Writes up to st->batch picks to out, best first; returns how many, or -1 with err set. */
 int search_round_joint(const search_settings *st, const int *targets, int nt, const predict_runs *runs,
                        search_joint_pick *out, cs_error *err);
+
+/* Same, with each target's model already fitted by the caller (model[j] for targets[j], as
+ * search_round_joint fits them: predict_fit_runs with seed st->seed + j); runs give the
+ * measured combinations and each target's best and spread. */
+int search_round_joint_models(const search_settings *st, const int *targets, int nt,
+                              const predict_model *const *model, const predict_runs *runs,
+                              search_joint_pick *out, cs_error *err);
 
 /* Initial designs. */
 typedef enum search_design_kind {

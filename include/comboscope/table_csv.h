@@ -28,6 +28,11 @@ long table_field_column_delim(const char *line, size_t len, int field, char deli
  * tab-separated file read: past it, a located error. Keeps memory bounded whatever the file. */
 #define TABLE_LINE_MAX ((size_t)1 << 20)
 
+/* The most columns a table's header may have (a wide import's too): far more than any study
+ * needs, and few enough that checking the names against each other stays instant. */
+#define TABLE_COLUMNS_MAX 4096
+#define TABLE_COLUMNS_TEXT "4,096"
+
 /* Reads the open file f line by line (a UTF-8 byte-order mark at its start skipped) and hands
  * each line, its '\n' included (the last may have none), to on_line until one returns false.
  * Before handing a line over it checks it: a NUL byte, bytes that are not UTF-8, or a line

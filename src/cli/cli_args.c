@@ -159,18 +159,34 @@ int cli_want_operands(cli_args *p, int min, int max, const char *what)
 {
     char safe[256];
     if (p->n_operands < min) {
-        cli_usage_error(p->cmd, "%s %s is required", strchr("AEIOU", what[0]) ? "an" : "a", what);
+        cli_usage_error(p->cmd, "%s %s %s required", strchr("AEIOU", what[0]) ? "an" : "a", what,
+                        strstr(what, " and ") ? "are" : "is");
         return EXIT_USAGE;
     }
     if (max >= 0 && p->n_operands > max) {
         text_sanitize(p->operands[max], safe, sizeof safe);
-        if (max == 0)
-            cli_usage_error(p->cmd, "unexpected argument '%s'", safe);
+        if (max == 1)
+            cli_usage_error(p->cmd, "only one %s (got '%s' too)", what, safe);
         else
-            cli_usage_error(p->cmd, "only %s %s (got '%s' too)", max == 1 ? "one" : "so many", what, safe);
+            cli_usage_error(p->cmd, "unexpected argument '%s'", safe);
         return EXIT_USAGE;
     }
     return EXIT_OK;
+}
+
+int cli_parse_switch(cli_args *p, const char *cmd, const char *help, const cli_option *opts, int argc, char **argv,
+                     bool *flag, int min, int max, const char *what)
+{
+    cli_args_init(p, cmd, help, opts, argc, argv);
+    int c;
+    while ((c = cli_next(p)) > 0)
+        if (flag)
+            *flag = true;
+    if (c == CLI_EXIT)
+        return p->status;
+    if (cli_want_operands(p, min, max, what ? what : p->n_operands ? "RUN" : "STUDY"))
+        return EXIT_USAGE;
+    return -1;
 }
 
 bool cli_choice(cli_args *p, const char *const *choices, int *out)
@@ -188,4 +204,20 @@ bool cli_choice(cli_args *p, const char *const *choices, int *out)
     cli_usage_error(p->cmd, "--%s must be %s (got '%s')", p->option, list, text_sanitize(p->value, safe, sizeof safe));
     p->status = EXIT_USAGE;
     return false;
+}
+
+int cli_study_option(cli_args *p, int c, study_open_options *so)
+{
+    static const char *const goals[] = {"max", "min", NULL};
+    int g;
+    if (c == 'm') {
+        so->metric = p->value;
+        return 1;
+    }
+    if (c != 'g')
+        return 0;
+    if (!cli_choice(p, goals, &g))
+        return -1;
+    so->goal = goals[g];
+    return 1;
 }

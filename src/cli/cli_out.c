@@ -18,9 +18,10 @@ typedef struct sanitizer {
     int fd;
     char pend[4]; /* the start of a character cut by the end of the last write */
     size_t npend;
+    int error; /* errno of the first write that failed, 0 while none has */
 } sanitizer;
 
-static sanitizer out_s = {1, {0}, 0}, err_s = {2, {0}, 0};
+static sanitizer out_s = {1, {0}, 0, 0}, err_s = {2, {0}, 0, 0};
 static bool raw_output;
 
 static bool write_all(int fd, const char *b, size_t n)
@@ -52,8 +53,12 @@ static bool cut_short(const unsigned char *s, size_t n)
 static ssize_t san_write(void *cookie, const char *buf, size_t n)
 {
     sanitizer *z = cookie;
-    if (raw_output && z == &out_s)
-        return write_all(z->fd, buf, n) ? (ssize_t)n : -1;
+    if (raw_output && z == &out_s) {
+        if (write_all(z->fd, buf, n))
+            return (ssize_t)n;
+        z->error = z->error ? z->error : errno ? errno : EIO;
+        return -1;
+    }
     size_t total = z->npend + n;
     char *in = xmalloc(total + 1);
     memcpy(in, z->pend, z->npend);
@@ -78,6 +83,8 @@ static ssize_t san_write(void *cookie, const char *buf, size_t n)
         k += plen;
     }
     bool ok = write_all(z->fd, out, k);
+    if (!ok && !z->error)
+        z->error = errno ? errno : EIO;
     free(in);
     free(out);
     return ok ? (ssize_t)n : -1;
@@ -109,6 +116,22 @@ void cli_sanitize_output(bool with_stdout)
     fflush(stdout);
     setvbuf(o, NULL, isatty(1) ? _IOLBF : _IOFBF, BUFSIZ);
     stdout = o;
+}
+
+int cli_output_errno(void)
+{
+    return out_s.error ? out_s.error : errno ? errno : EIO;
+}
+
+int cli_output_finish(int rc)
+{
+    errno = 0;
+    bool lost = fflush(stdout) != 0 || ferror(stdout);
+    if (!lost)
+        return rc;
+    if (rc == EXIT_OK)
+        fprintf(stderr, "comboscope: <stdout>: cannot write: %s\n", strerror(cli_output_errno()));
+    return rc == EXIT_OK ? EXIT_INVALID : rc;
 }
 
 void cli_output_raw(bool raw)

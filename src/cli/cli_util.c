@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -95,15 +96,19 @@ bool cli_write_output(const char *output, bool (*write)(void *ctx, FILE *fp, con
     if (strcmp(output, "-") == 0) {
         cli_output_raw(true); /* data, not messages: written as it is */
         bool ok = write(ctx, stdout, "<stdout>", err);
-        if (ok && fflush(stdout) != 0)
-            ok = error_set(err, "<stdout>", 0, 0, "cannot write: write error");
+        if (fflush(stdout) != 0 || ferror(stdout)) /* say why: "No space left on device" */
+            ok = error_set(err, "<stdout>", 0, 0, "cannot write: %s", strerror(cli_output_errno()));
         cli_output_raw(false);
         return ok;
     }
     file_atomic a;
     if (!file_atomic_open(&a, output, err))
         return false;
+    errno = 0;
     if (!write(ctx, a.fp, output, err)) {
+        int e = errno;
+        if (ferror(a.fp) && e)
+            error_set(err, output, 0, 0, "cannot write: %s", strerror(e));
         file_atomic_abort(&a);
         return false;
     }

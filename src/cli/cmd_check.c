@@ -6,15 +6,16 @@
 #include <string.h>
 
 #include "cli.h"
+#include "comboscope/journal.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
 
 static const char check_help[] =
     "usage: comboscope check [--json] [--metric NAME] [--goal max|min] PATH\n\n"
-    "Validate a study file or a result table and print a summary: datasets by task type,\n"
-    "combinations, observations, metric and goal, and per target its baseline, best\n"
-    "combination and gain. PATH is a study file, a study's directory (its study.json) or a\n"
-    "result table. Exit status: 0 valid, 1 invalid, 2 usage error.\n\n"
+    "Validate a study file (with its tables and journal) or a result table and print a\n"
+    "summary: datasets by task type, combinations, observations, metric and goal, and per\n"
+    "target its baseline, best combination and gain. PATH is a study file, a study's directory\n"
+    "(its study.json) or a result table. Exit status: 0 valid, 1 invalid, 2 usage error.\n\n"
     "  --json           print one JSON object instead of text\n"
     "  --metric NAME    use this metric column (default: the study's, else f1, else the first)\n"
     "  --goal max|min   whether higher or lower scores are better\n"
@@ -112,20 +113,17 @@ int cmd_check(int argc, char **argv)
     static const cli_option opts[] = {
         {"json", 'j', NULL, 0}, {"metric", 'm', "NAME", 0}, {"goal", 'g', "max|min", 0}, {NULL, 0, NULL, 0},
     };
-    static const char *const goals[] = {"max", "min", NULL};
     bool json = false;
     study_open_options opt = {0};
     cli_args p;
     cli_args_init(&p, "check", check_help, opts, argc, argv);
-    int c, g;
+    int c;
     while ((c = cli_next(&p)) > 0) {
         switch (c) {
         case 'j': json = true; break;
-        case 'm': opt.metric = p.value; break;
-        case 'g':
-            if (!cli_choice(&p, goals, &g))
+        default:
+            if (cli_study_option(&p, c, &opt) < 0)
                 return EXIT_USAGE;
-            opt.goal = goals[g];
             break;
         }
     }
@@ -138,6 +136,21 @@ int cmd_check(int argc, char **argv)
     if (!s) {
         cli_error(&err);
         return EXIT_INVALID;
+    }
+    /* The journal is part of the study: a bad line in it fails the check as a bad table row
+     * would (a torn last line is only reported, as everywhere). */
+    char *jpath = journal_path_of(s);
+    if (jpath) {
+        journal *j = journal_open(jpath, s, false, &err);
+        free(jpath);
+        if (!j) {
+            cli_error(&err);
+            study_free(s);
+            return EXIT_INVALID;
+        }
+        if (j->warning[0])
+            fprintf(stderr, "%s\n", j->warning);
+        journal_free(j);
     }
     int rc = EXIT_OK;
     if (json)

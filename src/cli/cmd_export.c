@@ -57,7 +57,7 @@ int cmd_export(int argc, char **argv)
     }
     if (c == CLI_EXIT)
         return p.status;
-    if (cli_want_operands(&p, 2, 2, p.n_operands ? "STUDY" : "what to export (heatmap, lattice or table)"))
+    if (cli_want_operands(&p, 2, 2, p.n_operands ? "STUDY" : "WHAT to export (heatmap, lattice or table)"))
         return EXIT_USAGE;
     export_job job;
     if (!export_kind_parse(p.operands[0], &job.kind)) {

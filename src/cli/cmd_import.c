@@ -60,7 +60,7 @@ int cmd_import(int argc, char **argv)
     if (c == CLI_EXIT)
         return p.status;
     if (p.n_operands < 1)
-        return cli_usage_error("import", "a FORMAT (wide, mtgnet or standley) is required");
+        return cli_usage_error("import", "a FORMAT (wide, mtgnet, standley or tsv) is required");
     import_format fmt;
     if (!import_format_parse(p.operands[0], &fmt)) {
         char safe[64];

@@ -84,8 +84,10 @@ static predict_model *fit_points(predict_kind kind, int n, int target, const com
 
 static predict_model *auto_fit(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
                                predict_effort effort, cs_error *err);
+static void auto_choose(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
+                        predict_choice *c);
 static void auto_choose_once(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
-                             predict_effort effort, predict_choice *c, predict_model **gp);
+                             predict_choice *c);
 
 predict_model *predict_fit(predict_kind kind, int n, int target, const combo_t *x, const double *y,
                            size_t m, uint64_t seed, predict_effort effort, cs_error *err)
@@ -312,47 +314,10 @@ bool predict_has_skill(double rho, size_t m)
     return m >= 4 && isfinite(rho) && rho > 1.2816 / sqrt((double)(m - 1));
 }
 
-static size_t cv_shuffle(size_t *idx, size_t m, int folds, uint64_t seed);
-static void cv_figures(const double *pred, const double *truth, size_t m, double *spearman, double *mae);
-
-/* gp's cross-validated figures for auto, on predict_cv's folds, in closed form from one fit on
- * all m points (gp_cv_means: hyperparameters chosen once, one factorisation, instead of a fit
- * with its own marginal-likelihood search per fold). The fit is handed back in *keep (NULL if
- * it failed): it is the model auto fits when it chooses gp. */
-static bool gp_cv_closed(int n, int target, const combo_t *x, const double *y, size_t m, int folds,
-                         uint64_t seed, predict_effort effort, double *rho, double *mae, predict_model **keep)
-{
-    *rho = *mae = NAN;
-    predict_model *md = fit_points(PREDICT_GP, n, target, x, y, m, seed, effort, NULL, NULL);
-    *keep = md;
-    if (!md)
-        return false;
-    size_t *perm = xmalloc(m * sizeof *perm);
-    for (size_t i = 0; i < m; i++)
-        perm[i] = i;
-    size_t k = cv_shuffle(perm, m, folds, seed);
-    double *ys = xmalloc(m * sizeof *ys), *pred = xmalloc(m * sizeof *pred);
-    for (size_t i = 0; i < m; i++)
-        ys[i] = (y[i] - md->ymean) / md->yscale;
-    bool ok = gp_cv_means(md->gp, ys, perm, k, pred);
-    if (ok) {
-        for (size_t i = 0; i < m; i++)
-            pred[i] = md->ymean + md->yscale * pred[i];
-        cv_figures(pred, y, m, rho, mae);
-    }
-    free(perm);
-    free(ys);
-    free(pred);
-    return ok;
-}
-
-/* auto's choice among PREDICT_AUTO_CANDIDATES by cross-validated Spearman correlation. The gp
- * fitted on the way is handed back in *gp when gp is non-NULL (else freed). */
 static void auto_choose(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
-                        predict_effort effort, predict_choice *c, predict_model **gp)
+                        predict_choice *c)
 {
     static const predict_kind cand[PREDICT_AUTO_N] = PREDICT_AUTO_CANDIDATES;
-    predict_model *gpm = NULL;
     memset(c, 0, sizeof *c);
     c->chosen = cand[0];
     c->runner = PREDICT_AUTO;
@@ -363,10 +328,7 @@ static void auto_choose(int n, int target, const combo_t *x, const double *y, si
         if ((cand[i] == PREDICT_PAIRWISE && n > 32) || (cand[i] == PREDICT_GP && m > PREDICT_AUTO_GP_MAX))
             continue;
         double rho, mae;
-        bool ok = cand[i] == PREDICT_GP /* the same figures as predict_cv's, and the fit kept */
-                      ? gp_cv_closed(n, target, x, y, m, PREDICT_AUTO_FOLDS, seed, effort, &rho, &mae, &gpm)
-                      : predict_cv(cand[i], n, target, x, y, m, PREDICT_AUTO_FOLDS, seed, &rho, &mae);
-        if (!ok || !isfinite(rho))
+        if (!predict_cv(cand[i], n, target, x, y, m, PREDICT_AUTO_FOLDS, seed, &rho, &mae) || !isfinite(rho))
             continue;
         if (rho > best) {
             if (isfinite(best)) {
@@ -385,10 +347,6 @@ static void auto_choose(int n, int target, const combo_t *x, const double *y, si
         }
     }
     c->skill = predict_has_skill(c->rho, m);
-    if (gp)
-        *gp = gpm;
-    else
-        predict_free(gpm);
 }
 
 static predict_model *auto_fit(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
@@ -399,15 +357,8 @@ static predict_model *auto_fit(int n, int target, const combo_t *x, const double
         return NULL;
     }
     predict_choice c;
-    predict_model *gp = NULL;
-    auto_choose_once(n, target, x, y, m, seed, effort, &c, &gp);
-    predict_model *md;
-    if (c.chosen == PREDICT_GP && gp) { /* the gp auto cross-validated is the one it would fit */
-        md = gp;
-    } else {
-        predict_free(gp);
-        md = fit_points(c.chosen, n, target, x, y, m, seed, effort, err, NULL);
-    }
+    auto_choose_once(n, target, x, y, m, seed, &c);
+    predict_model *md = fit_points(c.chosen, n, target, x, y, m, seed, effort, err, NULL);
     if (md) {
         md->automatic = true;
         md->choice = c;
@@ -511,16 +462,10 @@ bool predict_cv(predict_kind kind, int n, int target, const combo_t *x, const do
         return false;
     if (kind == PREDICT_AUTO) { /* the figures auto chose on: the best candidate's */
         predict_choice c;
-        auto_choose_once(n, target, x, y, m, seed, PREDICT_FULL, &c, NULL);
+        auto_choose_once(n, target, x, y, m, seed, &c);
         *spearman = c.rho;
         *mae = c.mae;
         return isfinite(c.rho);
-    }
-    if (kind == PREDICT_GP) { /* closed form from one fit, as auto cross-validates it */
-        predict_model *md;
-        bool ok = gp_cv_closed(n, target, x, y, m, folds, seed, PREDICT_CHEAP, spearman, mae, &md);
-        predict_free(md);
-        return ok;
     }
     size_t *perm = xmalloc(m * sizeof *perm);
     for (size_t i = 0; i < m; i++)
@@ -624,10 +569,8 @@ static struct {
 } memo = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void auto_choose_once(int n, int target, const combo_t *x, const double *y, size_t m, uint64_t seed,
-                             predict_effort effort, predict_choice *c, predict_model **gp)
+                             predict_choice *c)
 {
-    if (gp)
-        *gp = NULL;
     pthread_mutex_lock(&memo.lock);
     bool hit = memo.valid && memo.n == n && memo.target == target && memo.m == m && memo.seed == seed &&
                (m == 0 || (memcmp(memo.x, x, m * sizeof *x) == 0 && memcmp(memo.y, y, m * sizeof *y) == 0));
@@ -636,7 +579,7 @@ static void auto_choose_once(int n, int target, const combo_t *x, const double *
     pthread_mutex_unlock(&memo.lock);
     if (hit)
         return;
-    auto_choose(n, target, x, y, m, seed, effort, c, gp);
+    auto_choose(n, target, x, y, m, seed, c);
     pthread_mutex_lock(&memo.lock);
     free(memo.x);
     free(memo.y);

@@ -147,11 +147,17 @@ void round_clear(round_session *rs)
 {
     predict_free(rs->model);
     rs->model = NULL;
+    for (int j = 0; j < rs->n_targets; j++) {
+        predict_free(rs->models[j]);
+        rs->models[j] = NULL;
+    }
+    rs->is_joint = false;
+    rs->n_targets = 0;
     free(rs->items);
     rs->items = NULL;
     rs->n_items = 0;
     rs->journaled = false;
-    rs->design = rs->design_alone = rs->explore = false;
+    rs->design = rs->design_alone = rs->no_skill = rs->later_by_gp = false;
     rs->has_cv = false;
     rs->cv_spearman = rs->cv_mae = NAN;
     rs->prospect_known = rs->has_prospect = false;

@@ -226,35 +226,10 @@ typedef struct scorer {
     const combo_set *measured;
     double *f;
     uint64_t scored;
-    /* exploring: the key is the distance to the nearest measured combination, plus a random
-     * tie-break in [0, 1) */
-    bool explore;
-    const combo_t *xm;
-    size_t m;
-    uint64_t seed;
 } scorer;
 
-static int nearest(combo_t c, const combo_t *x, size_t m)
-{
-    int best = 64;
-    for (size_t i = 0; i < m && best > 0; i++) {
-        int h = __builtin_popcountll(c ^ x[i]);
-        best = h < best ? h : best;
-    }
-    return best;
-}
-
-static double tie_break(uint64_t seed, combo_t c)
-{
-    return (double)(rng_mix(seed ^ rng_mix(c)) >> 11) * 0x1.0p-53;
-}
-
-/* The shortlist key of candidate c whose members' (sign-adjusted) predictions are f. */
-static double key_of(const scorer *sc, combo_t c, const double *f)
-{
-    return sc->explore ? nearest(c, sc->xm, sc->m) + tie_break(sc->seed, c)
-                       : screen(sc->st, f, sc->h->S, sc->best);
-}
+/* The shortlist key of a candidate whose members' (sign-adjusted) predictions are f. */
+static double key_of(const scorer *sc, const double *f) { return screen(sc->st, f, sc->h->S, sc->best); }
 
 static void score_one(scorer *sc, combo_t c)
 {
@@ -262,7 +237,7 @@ static void score_one(scorer *sc, combo_t c)
     predict_eval_members(sc->model, c, sc->f);
     for (int s = 0; s < S; s++)
         sc->f[s] *= sc->sign;
-    shortlist_offer(sc->h, c, key_of(sc, c, sc->f), sc->f);
+    shortlist_offer(sc->h, c, key_of(sc, sc->f), sc->f);
     sc->scored++;
 }
 
@@ -331,7 +306,7 @@ static void score_block(void *ctx, size_t blk, int worker)
         predict_cursor_eval(w->cur, c, w->f);
         for (int s = 0; s < j->S; s++)
             w->f[s] *= j->sc->sign;
-        shortlist_offer(&w->h, c, key_of(j->sc, c, w->f), w->f);
+        shortlist_offer(&w->h, c, key_of(j->sc, w->f), w->f);
         w->scored++;
     }
 }
@@ -450,9 +425,41 @@ static void local_search(scorer *sc, int n, int target, const combo_t *x, const 
     set_free(&seen);
 }
 
+/* The believer: conditions the members of every candidate not taken on a pick whose members'
+ * (sign-adjusted) values are fc, as on a measurement as uncertain as the prediction (ensemble
+ * Kalman update: the mean is unchanged, the spread shrinks where members co-vary with the pick). */
+static void believe(shortlist *h, const bool *taken, const double *fc, double *dev)
+{
+    int S = h->S;
+    double mu, sd;
+    moments(fc, S, &mu, &sd);
+    if (S < 2 || !(sd > 0))
+        return;
+    double var_c = sd * sd;
+    for (int s = 0; s < S; s++)
+        dev[s] = fc[s] - mu;
+    for (size_t i = 0; i < h->len; i++) {
+        if (taken[i])
+            continue;
+        double *fi = h->F + i * S, mi = 0, cov = 0;
+        for (int s = 0; s < S; s++)
+            mi += fi[s];
+        mi /= S;
+        for (int s = 0; s < S; s++)
+            cov += (fi[s] - mi) * dev[s];
+        cov /= S - 1;
+        double gain = cov / (var_c * (1 + SEARCH_BELIEVER_NOISE));
+        for (int s = 0; s < S; s++)
+            fi[s] -= gain * dev[s];
+    }
+}
+
+/* One round with model. The last nfixed of the m runs x are not measured runs but picks this
+ * batch has already made (by another model): they are not candidates, do not count for the best
+ * measured value, and the members are conditioned on each of them before the first pick. */
 static int round_with(const search_settings *st, const predict_model *model, int n, int target,
-                       const combo_t *x, const double *y, size_t m, search_suggestion *out,
-                       search_info *info, bool explore)
+                      const combo_t *x, const double *y, size_t m, size_t nfixed, search_suggestion *out,
+                      search_info *info)
 {
     search_info dummy;
     if (!info)
@@ -468,7 +475,7 @@ static int round_with(const search_settings *st, const predict_model *model, int
     for (size_t i = 0; i < m; i++)
         if (combo_has(x[i], target) && (x[i] & ~all) == 0) {
             set_add(&measured, x[i]);
-            if (sign * y[i] > best)
+            if (i < m - nfixed && sign * y[i] > best)
                 best = sign * y[i];
         }
     info->remaining = n <= 63 ? combo_lattice_size(n) - measured.count : 0;
@@ -479,13 +486,12 @@ static int round_with(const search_settings *st, const predict_model *model, int
     h.key = xmalloc(h.cap * sizeof *h.key);
     h.F = xmalloc(h.cap * (size_t)S * sizeof *h.F);
     double *f = xmalloc((size_t)S * sizeof *f);
-    scorer sc = {st, model, sign, best, &h, &measured, f, 0, false, x, m, st->seed ^ 0xe8};
+    scorer sc = {st, model, sign, best, &h, &measured, f, 0};
     predict_choice choice;
     if (predict_auto_choice(model, &choice)) {
         info->automatic = true;
         info->choice = choice;
     }
-    sc.explore = info->explored = explore;
     if (st->pool) {
         info->enumerated = true;
         for (size_t i = 0; i < st->pool_len; i++)
@@ -503,9 +509,8 @@ static int round_with(const search_settings *st, const predict_model *model, int
     }
     info->candidates = sc.scored;
 
-    /* Batch: pick the best by the rule, condition the members on the pick's predicted mean
-     * (ensemble Kalman update: mean unchanged, spread shrinks where members co-vary with the
-     * pick), re-score, repeat. */
+    /* Batch: condition on the picks made before this round (nfixed), then pick the best by the
+     * rule, condition the members on the pick (believe), re-score, repeat. */
     size_t L = h.len;
     bool *taken = xcalloc(L ? L : 1, sizeof *taken);
     int picks = 0;
@@ -513,6 +518,12 @@ static int round_with(const search_settings *st, const predict_model *model, int
     rng_seed(&rng, st->seed, 0x7a3 + (uint64_t)target);
     int member0 = (int)rng_below(&rng, (uint64_t)S);
     double *dev = xmalloc((size_t)S * sizeof *dev);
+    for (size_t i = m - nfixed; i < m; i++) {
+        predict_eval_members(model, x[i], f);
+        for (int s = 0; s < S; s++)
+            f[s] *= sign;
+        believe(&h, taken, f, dev);
+    }
     for (; picks < k && (size_t)picks < L; picks++) {
         int draw = (member0 + picks) % S;
         size_t bi = L;
@@ -522,9 +533,7 @@ static int round_with(const search_settings *st, const predict_model *model, int
                 continue;
             const double *fi = h.F + i * S;
             double v;
-            if (sc.explore) {
-                v = h.key[i];
-            } else if (st->acquisition == ACQ_THOMPSON) {
+            if (st->acquisition == ACQ_THOMPSON) {
                 v = fi[draw];
             } else {
                 double mu, sd;
@@ -542,35 +551,8 @@ static int round_with(const search_settings *st, const predict_model *model, int
         out[picks].combo = h.combo[bi];
         out[picks].predicted = sign * mu;
         out[picks].sd = sd;
-        out[picks].acquisition = sc.explore ? floor(bv) : bv;
-        if (sc.explore) { /* the next pick keeps its distance from this one too */
-            for (size_t i = 0; i < L; i++) {
-                double dist = __builtin_popcountll(h.combo[i] ^ h.combo[bi]);
-                double frac = h.key[i] - floor(h.key[i]);
-                if (!taken[i] && dist < floor(h.key[i]))
-                    h.key[i] = dist + frac;
-            }
-        }
-        if (S > 1 && sd > 0) {
-            const double *fc = h.F + bi * S;
-            double var_c = sd * sd;
-            for (int s = 0; s < S; s++)
-                dev[s] = fc[s] - mu;
-            for (size_t i = 0; i < L; i++) {
-                if (taken[i])
-                    continue;
-                double *fi = h.F + i * S, mi = 0, cov = 0;
-                for (int s = 0; s < S; s++)
-                    mi += fi[s];
-                mi /= S;
-                for (int s = 0; s < S; s++)
-                    cov += (fi[s] - mi) * dev[s];
-                cov /= S - 1;
-                double gain = cov / (var_c * (1 + SEARCH_BELIEVER_NOISE));
-                for (int s = 0; s < S; s++)
-                    fi[s] -= gain * dev[s];
-            }
-        }
+        out[picks].acquisition = bv;
+        believe(&h, taken, h.F + bi * S, dev);
     }
     free(dev);
     free(taken);
@@ -588,18 +570,21 @@ int search_round_model(const search_settings *st, const predict_model *model, in
 {
     predict_choice choice;
     int k = st->batch > 0 ? st->batch : 1;
-    if (!predict_auto_choice(model, &choice) || choice.skill)
-        return round_with(st, model, n, target, x, y, m, out, info, false);
-    /* auto without skill: the first pick still follows the acquisition (on the tables of
-     * BENCHMARKS.md, search suite, trusting an unproven predictor beat spreading every pick),
-     * the rest of the batch spreads over the lattice, away from every run and earlier pick */
+    if (k == 1 || !predict_auto_choice(model, &choice) || choice.chosen == PREDICT_GP || m > PREDICT_AUTO_GP_MAX)
+        return round_with(st, model, n, target, x, y, m, 0, out, info);
+    /* auto chose mlp, one network without spread, for a batch: its k best by the mean crowd one
+     * spot (on the small tables of BENCHMARKS.md, search suite, auto + ucb needed up to 16% more
+     * runs than gp + ucb at batches of 4). The first pick is mlp's; the rest of the batch comes
+     * from the GP's posterior conditioned on the earlier picks (a kriging believer). */
     search_settings one = *st;
     one.batch = 1;
-    int got = round_with(&one, model, n, target, x, y, m, out, info, false);
-    if (info)
-        info->explored = true;
-    if (got < 1 || k == 1)
+    int got = round_with(&one, model, n, target, x, y, m, 0, out, info);
+    if (got < 1)
         return got;
+    cs_error err;
+    predict_model *gp = predict_fit(PREDICT_GP, n, target, x, y, m, st->seed, PREDICT_FULL, &err);
+    if (!gp) /* cannot happen with a model auto could fit; the batch is then mlp's alone */
+        return round_with(st, model, n, target, x, y, m, 0, out, info);
     combo_t *x2 = xmalloc((m + 1) * sizeof *x2);
     double *y2 = xmalloc((m + 1) * sizeof *y2);
     memcpy(x2, x, m * sizeof *x2);
@@ -608,8 +593,10 @@ int search_round_model(const search_settings *st, const predict_model *model, in
     y2[m] = out[0].predicted;
     search_settings rest = *st;
     rest.batch = k - 1;
-    search_info info2;
-    int more = round_with(&rest, model, n, target, x2, y2, m + 1, out + 1, &info2, true);
+    int more = round_with(&rest, gp, n, target, x2, y2, m + 1, 1, out + 1, NULL);
+    if (info)
+        info->later_by_gp = more > 0;
+    predict_free(gp);
     free(x2);
     free(y2);
     return 1 + (more > 0 ? more : 0);
@@ -836,6 +823,30 @@ static void joint_offer(search_joint_pick *out, double *tie, int k, int *len, co
 int search_round_joint(const search_settings *st, const int *targets, int nt, const predict_runs *runs,
                        search_joint_pick *out, cs_error *err)
 {
+    if (runs->n > SEARCH_ENUMERATE_MAX || nt < 1 || nt > COMBO_MAX_DATASETS) {
+        error_set(err, NULL, 0, 0, "a round for several targets needs 1 to %d datasets (this has %d)",
+                  SEARCH_ENUMERATE_MAX, runs->n);
+        return -1;
+    }
+    predict_model *model[COMBO_MAX_DATASETS] = {0};
+    for (int j = 0; j < nt; j++) {
+        model[j] = predict_fit_runs(st->predictor, targets[j], runs, st->seed + (uint64_t)j, PREDICT_FULL, err);
+        if (!model[j]) {
+            for (int i = 0; i < j; i++)
+                predict_free(model[i]);
+            return -1;
+        }
+    }
+    int len = search_round_joint_models(st, targets, nt, (const predict_model *const *)model, runs, out, err);
+    for (int j = 0; j < nt; j++)
+        predict_free(model[j]);
+    return len;
+}
+
+int search_round_joint_models(const search_settings *st, const int *targets, int nt,
+                              const predict_model *const *model, const predict_runs *runs,
+                              search_joint_pick *out, cs_error *err)
+{
     int n = runs->n, k = st->batch > 0 ? st->batch : 1;
     if (n > SEARCH_ENUMERATE_MAX || nt < 1 || nt > COMBO_MAX_DATASETS) {
         error_set(err, NULL, 0, 0, "a round for several targets needs 1 to %d datasets (this has %d)",
@@ -843,7 +854,6 @@ int search_round_joint(const search_settings *st, const int *targets, int nt, co
         return -1;
     }
     double sign = st->minimize ? -1 : 1;
-    predict_model *model[COMBO_MAX_DATASETS] = {0};
     double best[COMBO_MAX_DATASETS], scale[COMBO_MAX_DATASETS];
     combo_t tmask = 0;
     for (int j = 0; j < nt; j++) {
@@ -864,12 +874,6 @@ int search_round_joint(const search_settings *st, const int *targets, int nt, co
         free(y);
         if (!isfinite(best[j]))
             best[j] = 0;
-        model[j] = predict_fit_runs(st->predictor, targets[j], runs, st->seed + (uint64_t)j, PREDICT_FULL, err);
-        if (!model[j]) {
-            for (int i = 0; i < j; i++)
-                predict_free(model[i]);
-            return -1;
-        }
         tmask |= combo_single(targets[j]);
     }
     combo_set measured;
@@ -889,7 +893,7 @@ int search_round_joint(const search_settings *st, const int *targets, int nt, co
         p.value = 0;
         double t = -INFINITY;
         for (int j = 0; j < nt; j++) {
-            p.z[j] = p.predicted[j] = NAN;
+            p.z[j] = p.predicted[j] = p.sd[j] = NAN;
             if (!combo_has(c, targets[j]))
                 continue;
             int S = predict_members(model[j]);
@@ -904,6 +908,7 @@ int search_round_joint(const search_settings *st, const int *targets, int nt, co
                 a -= best[j];
             double z = a / scale[j];
             p.predicted[j] = sign * mu;
+            p.sd[j] = sd;
             p.z[j] = z > 0 ? z : 0;
             p.value += p.z[j];
             t = z > t ? z : t;
@@ -911,7 +916,5 @@ int search_round_joint(const search_settings *st, const int *targets, int nt, co
         joint_offer(out, tie, k, &len, &p, t);
     }
     set_free(&measured);
-    for (int j = 0; j < nt; j++)
-        predict_free(model[j]);
     return len;
 }

@@ -87,6 +87,12 @@ int study_add_dataset(study *s, const char *name, const char *task, cs_error *er
     if (strchr(name, '+'))
         return error_set(err, NULL, 0, 0, "dataset name \"%s\" contains '+'",
                          text_sanitize(name, safe, sizeof safe)), -1;
+    /* A name starting with '=' or '@' is a formula to a spreadsheet opening an exported CSV
+     * (CSV injection); one starting with '-' reads as "leave out" in the Lattice's filter. */
+    if (name[0] == '=' || name[0] == '@' || name[0] == '-')
+        return error_set(err, NULL, 0, 0, "dataset name \"%s\" starts with '%c' (names may not start with "
+                         "=, @ or -: a spreadsheet would take the name for a formula)",
+                         text_sanitize(name, safe, sizeof safe), name[0]), -1;
     if (study_find_dataset(s, name) >= 0)
         return error_set(err, NULL, 0, 0, "dataset \"%s\" listed twice",
                          text_sanitize(name, safe, sizeof safe)), -1;

@@ -164,6 +164,13 @@ study *study_json_load(const char *path, cs_error *err)
         free(text);
         return NULL;
     }
+    if (len >= 2 && ((unsigned char)text[0] == 0xFF || (unsigned char)text[0] == 0xFE) &&
+        (unsigned char)text[1] == ((unsigned char)text[0] ^ 0x01)) {
+        error_set(err, path, 1, 1, "UTF-16 text (byte-order mark %02X %02X): save the file as UTF-8",
+                  (unsigned)(unsigned char)text[0], (unsigned)(unsigned char)text[1]);
+        free(text);
+        return NULL;
+    }
     const char *nul = memchr(text, '\0', len);
     if (nul) {
         long line, col;

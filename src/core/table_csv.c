@@ -131,6 +131,12 @@ static bool is_known(const char *name, const char *const *list, size_t n)
 static void read_header(reader *r)
 {
     study *s = r->s;
+    if (r->row.n > TABLE_COLUMNS_MAX) {
+        char num[32];
+        snprintf(num, sizeof num, "%d", r->row.n);
+        fail_at(r, TABLE_COLUMNS_MAX, "%s columns: a table may have at most " TABLE_COLUMNS_TEXT " columns", num, NULL);
+        return;
+    }
     r->cols = xcalloc((size_t)r->row.n, sizeof *r->cols);
     r->n_cols = r->row.n;
     r->c_combination = r->c_dataset = r->c_task = -1;
@@ -453,6 +459,10 @@ const char *table_csv_problem(const struct csv_parser *p)
 /* A line's own problems, before any parser sees it: false with err set. */
 static bool line_ok(const char *file, long lineno, const char *line, size_t len, cs_error *err)
 {
+    if (lineno == 1 && len >= 2 && ((unsigned char)line[0] == 0xFF || (unsigned char)line[0] == 0xFE) &&
+        (unsigned char)line[1] == ((unsigned char)line[0] ^ 0x01))
+        return error_set(err, file, 1, 1, "UTF-16 text (byte-order mark %02X %02X): save the file as UTF-8",
+                         (unsigned)(unsigned char)line[0], (unsigned)(unsigned char)line[1]);
     const char *nul = memchr(line, '\0', len);
     if (nul)
         return error_set(err, file, lineno, (long)(nul - line) + 1, "NUL byte (a binary file?)");

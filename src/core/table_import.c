@@ -493,6 +493,9 @@ typedef struct wide_ctx {
 static void wide_header(rowreader *r, wide_ctx *c)
 {
     char safe[128];
+    if (r->fields.n > TABLE_COLUMNS_MAX)
+        return (void)rr_fail(r, TABLE_COLUMNS_MAX, "%d columns: a table may have at most " TABLE_COLUMNS_TEXT " columns",
+                             r->fields.n);
     c->n_cols = r->fields.n;
     c->header = xcalloc((size_t)r->fields.n, sizeof *c->header);
     c->run_col = -1;

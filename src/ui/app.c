@@ -309,10 +309,12 @@ void app_export_write(app *a, const char *name)
     file_atomic fa;
     long rows = -1;
     if (file_atomic_open(&fa, path, &err)) {
+        errno = 0;
         rows = export_csv(fa.fp, s, (export_kind)a->export_kind, a->export_metric, a->export_target);
         if (rows < 0) {
+            int e = errno; /* the failed write's: "No space left on device" */
             file_atomic_abort(&fa);
-            error_set(&err, path, 0, 0, "cannot write the export");
+            error_set(&err, path, 0, 0, "cannot write the export: %s", e ? strerror(e) : "write error");
         } else if (!file_atomic_commit(&fa, &err)) {
             rows = -1;
         }

@@ -119,6 +119,17 @@ bool app_terminal_open(const explorer_options *opt, cs_error *err)
         return error_set(err, NULL, 0, 0, "cannot use the terminal (TERM=%s)", term ? term : "unset");
     }
     set_term(screen);
+    /* A terminal that cannot place the cursor (TERM=dumb, a printing terminal) would get every
+     * frame as a stream of lines: refuse it, as for no terminal at all. */
+    const char *cup = opt->script ? NULL : tigetstr("cup");
+    if (!opt->script && (!cup || cup == (char *)-1 || tigetflag("hc") > 0)) {
+        const char *term = getenv("TERM");
+        char safe[64];
+        app_terminal_restore();
+        return error_set(err, NULL, 0, 0, "the terminal cannot place the cursor (TERM=%s): the explorer needs "
+                                          "a screen terminal such as xterm-256color; for a summary use 'comboscope check'",
+                         text_sanitize(term ? term : "unset", safe, sizeof safe));
+    }
     text_set_fatal_hook(app_terminal_restore);
     cbreak();
     noecho();

@@ -17,13 +17,13 @@ expect_status 0
 expect_out "^target +T1_d01 "
 expect_out "^predictor +auto +\(5-fold cross-validation on [0-9]+ runs: spearman -?[0-9.]+, mae [0-9.]+\)"
 expect_out "^chosen +auto: (gp|mlp), "
-expect_out "^acquisition +ucb(, then explore)? +\([0-9]+ candidates scored: all of them"
+expect_out "^acquisition +ucb(, then gp)? +\([0-9]+ candidates scored: all of them"
 expect_true [ "$(grep -cE '^ +[1-4] +[0-9.]+ +[0-9.]+ +-?[0-9.]+ +T1_d01' "$TMP/out")" = 4 ]
 
 case_begin "suggest --json has the documented shape"
 run_cs suggest "$TMP/part.csv" --json -k 3 --target T2_d05 --predictor pairwise --acquisition ei
 expect_status 0
-expect_out '^\{"target":"T2_d05","predictor":"pairwise","acquisition":"ei","cv":\{"spearman":[-0-9.e]+,"mae":[0-9.e-]+\},"explore":false,"suggestions":\[\{"combination":"[^"]+","predicted":[0-9.e-]+,"sd":[0-9.e-]+,"acquisition":[-0-9.e]+\}'
+expect_out '^\{"target":"T2_d05","predictor":"pairwise","acquisition":"ei","cv":\{"spearman":[-0-9.e]+,"mae":[0-9.e-]+\},"later_picks_by_gp":false,"suggestions":\[\{"combination":"[^"]+","predicted":[0-9.e-]+,"sd":[0-9.e-]+,"acquisition":[-0-9.e]+\}'
 expect_true [ "$(grep -o '"combination"' "$TMP/out" | wc -l)" = 3 ]
 
 case_begin "suggestions contain the target, are distinct and never measured"
@@ -121,7 +121,7 @@ expect_out "^acquisition +none yet +\(no runs of the target: the first 1 of the 
 expect_out "^ +1 +- +- +- +B_1$"
 expect_true [ "$(grep -cE '^ +[0-9]+ +- ' "$TMP/out")" = 1 ]
 
-case_begin "suggest --predictor auto names its choice and why; without skill it says so and explores"
+case_begin "suggest --predictor auto names its choice and why; without skill it says so"
 "$CS" synth --datasets 7 --runs 60 --seed 2 -o "$TMP/auto.csv" >/dev/null 2>&1
 run_cs suggest "$TMP/auto.csv" --target T1_d01 --predictor auto -k 3
 expect_status 0
@@ -129,12 +129,21 @@ expect_out "^chosen +auto: (additive|pairwise|gp|mlp), cv rho -?[0-9.]+ vs (addi
 "$CS" synth --datasets 7 --structure noise --runs 14 --seed 4 -o "$TMP/noise.csv" >/dev/null 2>&1
 run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor auto -k 3
 expect_status 0
-expect_out "^skill +the predictor cannot rank these runs yet: suggestions explore$"
-expect_out "^acquisition +ucb, then explore "
+expect_out "^skill +the predictor cannot rank these runs yet \(cv rho not clearly above 0\): read its predictions as guesses$"
 run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor auto -k 3 --json
-expect_status 0; expect_out '"auto":\{"chosen":"[a-z]+","cv_spearman":[-0-9.e]+,.*"skill":false\},"explore":true'
+expect_status 0; expect_out '"auto":\{"chosen":"[a-z]+","cv_spearman":[-0-9.e]+,.*"skill":false\},"later_picks_by_gp":(true|false)'
 run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor additive -k 3
-expect_status 0; expect_out "^skill +the predictor cannot rank these runs yet \(cv rho not clearly above 0\): --predictor auto would explore$"
+expect_status 0; expect_out "^skill +the predictor cannot rank these runs yet \(cv rho not clearly above 0\): read its predictions as guesses$"
+
+case_begin "suggest: when auto chose mlp, the batch after the first pick comes from gp's posterior"
+run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor auto -k 4
+expect_status 0
+expect_out "^chosen +auto: mlp, "
+expect_out "^acquisition +ucb, then gp +\([0-9]+ candidates scored: all of them; the first pick by mlp, the later ones by ucb on gp's posterior conditioned on the earlier picks\)$"
+expect_true [ "$(grep -cE '^ +1 +[0-9.]+ +0\.0000 ' "$TMP/out")" = 1 ]
+expect_true [ "$(grep -cE '^ +[2-4] +[0-9.]+ +0\.0[0-9]*[1-9][0-9]* ' "$TMP/out")" = 3 ]
+run_cs suggest "$TMP/noise.csv" --target T1_d01 --predictor auto -k 1
+expect_status 0; expect_out "^acquisition +ucb +\("
 
 case_begin "suggest --predictor gp"
 run_cs suggest "$TMP/auto.csv" --target T1_d01 --predictor gp -k 4 --json

@@ -1,5 +1,6 @@
-/* libFuzzer harness: the importers (table_import). The first byte picks the format; for mtgnet
- * the rest is split at the first NUL byte into the mask file and the gain file. */
+/* libFuzzer harness: the importers (table_import). The first byte picks the format (wide,
+ * mtgnet, standley, tsv); for mtgnet the rest is split at the first NUL byte into the mask file
+ * and the gain file. */
 #include "comboscope/table_import.h"
 #include "fuzz_util.h"
 
@@ -9,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    import_format f = (import_format)(data[0] % 3);
+    import_format f = (import_format)(data[0] % 4);
     data++, size--;
     const char *files[2];
     int n = 1;
@@ -20,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         files[1] = fuzz_write("gain.txt", nul ? nul + 1 : data + size, nul ? size - a - 1 : 0);
         n = 2;
     } else {
-        files[0] = fuzz_write(f == IMPORT_WIDE ? "wide.csv" : "standley.txt", data, size);
+        const char *name = f == IMPORT_WIDE ? "wide.csv" : f == IMPORT_TSV ? "long.tsv" : "standley.txt";
+        files[0] = fuzz_write(name, data, size);
     }
     FILE *out = fopen("/dev/null", "w");
     if (!out)

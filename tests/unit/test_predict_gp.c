@@ -186,58 +186,6 @@ static void test_predictor_gp(void **state)
     predict_free(e);
 }
 
-/* Cross-validated means in closed form (gp_cv_means) are those of refitting on each fold's
- * training runs with the same hyperparameters: 5 folds and leave-one-out, against the refits. */
-static void test_cv_means_match_refits(void **state)
-{
-    (void)state;
-    enum { D = 7, M = 45 };
-    uint64_t x[M], tx[M];
-    double y[M], ty[M], pred[M];
-    size_t perm[M];
-    cs_rng r;
-    rng_seed(&r, 3, 3);
-    for (size_t i = 0; i < M; i++) {
-        x[i] = rng_next(&r) & 0x7f;
-        y[i] = 0.8 * (double)__builtin_popcountll(x[i] & 0x15) - 0.5 * (double)((x[i] >> 1) & (x[i] >> 3) & 1) +
-               0.2 * rng_normal(&r);
-        perm[i] = i;
-    }
-    for (size_t i = M - 1; i > 0; i--) {
-        size_t j = rng_below(&r, i + 1), t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
-    }
-    gp_model *g = gp_fit(D, x, y, M, NULL, 1);
-    gp_hyper h = gp_hyperparameters(g);
-    static const size_t folds[] = {5, M};
-    for (size_t fi = 0; fi < 2; fi++) {
-        size_t k = folds[fi];
-        assert_true(gp_cv_means(g, y, perm, k, pred));
-        double worst = 0;
-        for (size_t f = 0; f < k; f++) {
-            size_t t = 0;
-            for (size_t i = 0; i < M; i++)
-                if (i % k != f) {
-                    tx[t] = x[perm[i]];
-                    ty[t++] = y[perm[i]];
-                }
-            gp_model *gf = gp_fit(D, tx, ty, t, &h, 1);
-            for (size_t i = f; i < M; i += k) {
-                double mu, var;
-                gp_posterior(gf, x[perm[i]], &mu, &var);
-                worst = fmax(worst, fabs(mu - pred[perm[i]]));
-            }
-            gp_free(gf);
-        }
-        print_message("%zu folds: max |closed form - refit| %.1e\n", k, worst);
-        assert_true(worst < 1e-9);
-    }
-    assert_false(gp_cv_means(g, y, perm, M + 1, pred));
-    assert_false(gp_cv_means(g, y, perm, 1, pred));
-    gp_free(g);
-}
-
 /* The cursor's tables: every x's members as gp_eval_members gives them (to rounding), and the
  * same bytes whatever order the x come in (Gray code, or jumping between high bits), with fewer
  * inputs than the table's bits too. */
@@ -290,7 +238,6 @@ int main(void)
         cmocka_unit_test(test_members_match_posterior),
         cmocka_unit_test(test_marginal_likelihood_choice),
         cmocka_unit_test(test_predictor_gp),
-        cmocka_unit_test(test_cv_means_match_refits),
         cmocka_unit_test(test_cursor_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

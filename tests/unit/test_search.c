@@ -206,47 +206,79 @@ static void test_batch_spread_never_collapses(void **state)
     }
 }
 
-/* auto without skill explores: on pure noise each pick is the farthest from every measured
- * combination and earlier pick; with skill it uses the acquisition. */
-static void test_auto_explores_without_skill(void **state)
+/* Noisy data on the N = 8 lattice (every 6th combination), from seed r. */
+static size_t noisy(combo_t *x, double *y, uint64_t r)
+{
+    size_t m = 0;
+    for (uint64_t i = 0; i < 128; i += 6) {
+        x[m] = combo_lattice_at(N, TARGET, i);
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        y[m] = fn(x[m]) + (double)(r >> 40) * 0x1.0p-24 * 0.1;
+        m++;
+    }
+    return m;
+}
+
+/* A batch with auto (BENCHMARKS.md, search suite, batches of 4): when auto chose gp the batch is
+ * gp's; when it chose mlp (one network, no spread) the first pick is mlp's best and the later
+ * ones come from gp's posterior conditioned on the earlier picks: each is a candidate other than
+ * the runs and earlier picks, with gp's mean (the believer leaves the mean alone) and a spread no
+ * larger than gp's own there. Batch 1 is the chosen predictor's pick alone. */
+static void test_auto_batch_after_mlp_from_gp(void **state)
 {
     (void)state;
     combo_t x[128];
     double y[128];
-    size_t m = 0;
-    uint64_t r = 99;
-    for (uint64_t i = 0; i < 128; i += 6) {
-        x[m] = combo_lattice_at(N, TARGET, i);
-        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
-        y[m++] = 0.5 + (double)(r >> 40) * 0x1.0p-24 * 0.01; /* noise */
-    }
-    search_settings st = {.predictor = PREDICT_AUTO, .acquisition = ACQ_UCB, .batch = 4, .seed = 3};
-    search_suggestion s[4];
-    search_info info;
-    assert_int_equal(search_round(&st, N, TARGET, x, y, m, s, &info, NULL), 4);
-    assert_true(info.automatic);
-    print_message("noise: rho %.3f on %zu, skill %d\n", info.choice.rho, info.choice.points, info.choice.skill);
-    if (!info.choice.skill) {
-        assert_true(info.explored);
-        /* the first pick follows the acquisition; each later one is at the largest distance any
-         * candidate had from the measured and earlier picks */
-        for (int i = 1; i < 4; i++) {
-            int d = 64;
-            for (size_t j = 0; j < m; j++)
-                d = __builtin_popcountll(s[i].combo ^ x[j]) < d ? __builtin_popcountll(s[i].combo ^ x[j]) : d;
-            for (int j = 0; j < i; j++)
-                d = __builtin_popcountll(s[i].combo ^ s[j].combo) < d ? __builtin_popcountll(s[i].combo ^ s[j].combo) : d;
-            assert_true(s[i].acquisition == d);
-            assert_true(d >= 2);
+    int mlp_cases = 0, gp_cases = 0, conditioned = 0;
+    for (uint64_t r = 1; r <= 16; r++) {
+        size_t m = noisy(x, y, r);
+        search_settings st = {.predictor = PREDICT_AUTO, .acquisition = ACQ_UCB, .batch = 4, .seed = r};
+        search_suggestion s[4], again[4], ref[4];
+        search_info info;
+        assert_int_equal(search_round(&st, N, TARGET, x, y, m, s, &info, NULL), 4);
+        assert_int_equal(search_round(&st, N, TARGET, x, y, m, again, NULL, NULL), 4);
+        assert_memory_equal(s, again, sizeof s); /* deterministic */
+        assert_true(info.automatic);
+        search_settings one = st;
+        if (info.choice.chosen == PREDICT_GP) {
+            gp_cases++;
+            assert_false(info.later_by_gp);
+            one.predictor = PREDICT_GP;
+            assert_int_equal(search_round(&one, N, TARGET, x, y, m, ref, NULL, NULL), 4);
+            assert_memory_equal(s, ref, sizeof s);
+            continue;
         }
+        assert_int_equal(info.choice.chosen, PREDICT_MLP);
+        mlp_cases++;
+        assert_true(info.later_by_gp);
+        one.predictor = PREDICT_MLP;
+        one.batch = 1;
+        assert_int_equal(search_round(&one, N, TARGET, x, y, m, ref, NULL, NULL), 1);
+        assert_memory_equal(&s[0], &ref[0], sizeof s[0]);
+        one.predictor = PREDICT_AUTO; /* batch 1: the chosen predictor's pick alone */
+        assert_int_equal(search_round(&one, N, TARGET, x, y, m, ref, &info, NULL), 1);
+        assert_memory_equal(&s[0], &ref[0], sizeof s[0]);
+        assert_false(info.later_by_gp);
+        predict_model *gp = predict_fit(PREDICT_GP, N, TARGET, x, y, m, r, PREDICT_FULL, NULL);
+        assert_non_null(gp);
+        for (int i = 1; i < 4; i++) {
+            for (size_t j = 0; j < m; j++)
+                assert_true(s[i].combo != x[j]);
+            for (int j = 0; j < i; j++)
+                assert_true(s[i].combo != s[j].combo);
+            assert_true(combo_has(s[i].combo, TARGET));
+            double mu, sd;
+            predict_eval(gp, s[i].combo, &mu, &sd);
+            print_message("seed %d pick %d: predicted %.6f gp %.6f, sd %.6f gp %.6f\n", (int)r, i + 1, s[i].predicted,
+                          mu, s[i].sd, sd);
+            assert_true(fabs(s[i].predicted - mu) < 1e-9);
+            assert_true(s[i].sd > 0 && s[i].sd <= sd * (1 + 1e-9));
+            conditioned += i == 1 && s[i].sd < sd * (1 - 1e-6); /* conditioned on mlp's pick */
+        }
+        predict_free(gp);
     }
-    /* A noiseless additive target: skill, no exploring. */
-    m = training(x, y, 3);
-    assert_int_equal(search_round(&st, N, TARGET, x, y, m, s, &info, NULL), 4);
-    assert_true(info.automatic && info.choice.skill && !info.explored);
-    /* Too few points to cross-validate: no skill, explore. */
-    assert_int_equal(search_round(&st, N, TARGET, x, y, 3, s, &info, NULL), 4);
-    assert_true(info.explored && isnan(info.choice.rho));
+    print_message("auto chose mlp %d times, gp %d times\n", mlp_cases, gp_cases);
+    assert_true(mlp_cases > 0 && conditioned > 0); /* the path under test was taken */
 }
 
 /* A round for several targets: candidates contain at least one target and are unmeasured; the
@@ -479,7 +511,7 @@ int main(void)
         cmocka_unit_test(test_deterministic_and_seeded),
         cmocka_unit_test(test_local_search_above_20),
         cmocka_unit_test(test_batch_spread_never_collapses),
-        cmocka_unit_test(test_auto_explores_without_skill),
+        cmocka_unit_test(test_auto_batch_after_mlp_from_gp),
         cmocka_unit_test(test_joint_round),
         cmocka_unit_test(test_initial_designs),
         cmocka_unit_test(test_stop_rule),

@@ -1,0 +1,72 @@
+# Hostile files found by hand (robust, session 3): each is refused in one located line, fast.
+
+H='run,combination,dataset,f1'
+
+case_begin "a table saved as UTF-16 says so (not 'NUL byte' at column 4)"
+printf "$H\nr1,A,A,0.5\n" | iconv -t UTF-16 >"$TMP/u16.csv"
+run_cs check "$TMP/u16.csv"
+expect_status 1; expect_one_line_err
+expect_err "u16\.csv:1:1: UTF-16 text \(byte-order mark FF FE\): save the file as UTF-8"
+
+case_begin "an import input saved as UTF-16 (big-endian) says so"
+printf 'run,A,B,A:f1,B:f1\n' | iconv -t UTF-16BE | { printf '\376\377'; cat; } >"$TMP/w16.csv"
+run_cs import wide "$TMP/w16.csv" -o "$TMP/o.csv"
+expect_status 1; expect_one_line_err; expect_err "w16\.csv:1:1: UTF-16 text \(byte-order mark FE FF\)"
+[ -e "$TMP/o.csv" ] && _case_fail "an output file was written"
+
+case_begin "a study file saved as UTF-16 says so"
+printf '{"comboscope": 1}' | iconv -t UTF-16LE | { printf '\377\376'; cat; } >"$TMP/s16.json"
+run_cs check "$TMP/s16.json"
+expect_status 1; expect_one_line_err; expect_err "s16\.json:1:1: UTF-16 text"
+
+# 120,000 columns fit in a line of 1 MiB; checking their names took a minute.
+many_columns() { # N FILE: a header of N metric columns and one row
+    awk -v n="$1" 'BEGIN { printf "run,combination,dataset"; for (i = 0; i < n; i++) printf ",c%d", i; print "";
+                           printf "r1,A,A"; for (i = 0; i < n; i++) printf ",1"; print "" }' >"$2"
+}
+case_begin "120,000 columns: refused at once at the first column past 4,096"
+many_columns 120000 "$TMP/wide.csv"
+start=$(date +%s)
+run_cs check "$TMP/wide.csv"
+expect_status 1; expect_one_line_err
+expect_err "wide\.csv:1:[0-9]+: 120003 columns: a table may have at most 4,096 columns"
+[ $(( $(date +%s) - start )) -le 5 ] || _case_fail "took more than 5 s"
+
+case_begin "4,096 columns are still a table"
+many_columns 4093 "$TMP/w4k.csv"
+run_cs check "$TMP/w4k.csv"
+expect_status 0
+
+case_begin "import wide: more than 4,096 columns refused, nothing written"
+awk 'BEGIN { printf "run,A,B"; for (i = 0; i < 5000; i++) printf ",A:m%d", i; print "" }' >"$TMP/ww.csv"
+run_cs import wide "$TMP/ww.csv" -o "$TMP/o.csv"
+expect_status 1; expect_one_line_err; expect_err "ww\.csv:1:[0-9]+: 5003 columns: a table may have at most 4,096"
+[ -e "$TMP/o.csv" ] && _case_fail "an output file was written"
+
+case_begin "check: a study whose journal has a bad line in the middle is invalid (it passed)"
+cp -R "$ROOT/sample-results/biomed12-study" "$TMP/bad"
+awk 'NR == 11 { print substr($0, 1, 40); next } { print }' "$ROOT/sample-results/biomed12-study/journal.jsonl" \
+    >"$TMP/bad/journal.jsonl"
+run_cs check "$TMP/bad"
+expect_status 1; expect_one_line_err; expect_err "journal\.jsonl:11:[0-9]+: "
+
+case_begin "check: a torn last journal line is reported and skipped, exit 0, the file untouched"
+cp -R "$ROOT/sample-results/biomed12-study" "$TMP/torn"
+head -c -50 "$ROOT/sample-results/biomed12-study/journal.jsonl" >"$TMP/torn/journal.jsonl"
+cp "$TMP/torn/journal.jsonl" "$TMP/torn.before"
+run_cs check "$TMP/torn"
+expect_status 0; expect_one_line_err; expect_err "journal\.jsonl:[0-9]+: torn last line skipped"
+expect_file_eq "$TMP/torn.before" "$TMP/torn/journal.jsonl"
+
+# A name a spreadsheet takes for a formula would reach one through every CSV export.
+for name in '=cmd|'"'"' /C calc'"'"'!A0' '@SUM(1)' '-x'; do
+    case_begin "a dataset named $name is refused in one located line"
+    printf 'run,combination,dataset,f1\nr1,A,A,0.5\nr2,"%s",A,0.4\n' "A+$name" >"$TMP/inj.csv"
+    run_cs check "$TMP/inj.csv"
+    expect_status 1; expect_one_line_err
+    expect_err "inj\.csv:3:[0-9]+: dataset name \".*\" starts with '.' \(names may not start with =, @ or -"
+done
+case_begin "a study file listing a dataset named =cmd is refused at its place"
+printf '{"comboscope": 1, "datasets": [{"name": "A"}, {"name": "=1*1"}]}\n' >"$TMP/inj.json"
+run_cs check "$TMP/inj.json"
+expect_status 1; expect_one_line_err; expect_err "inj\.json:1:[0-9]+: .*starts with '='"
