@@ -92,7 +92,9 @@ typedef enum journal_kind {
 /* One event. Which fields mean something depends on kind:
  *   suggested   combo; mean, spread (has_prediction); predictor, acquisition (may be NULL);
  *               optionally the acquisition's value (has_value) and the predictor's
- *               cross-validated accuracy when it proposed (has_cv: cv_spearman, cv_mae)
+ *               cross-validated accuracy when it proposed (has_cv: cv_spearman, cv_mae);
+ *               in a joint round, targets (the round's targets, a mask of dataset indices)
+ *               and per_target (its prediction for each of them it contains)
  *   accepted    combo (the suggestion decided on)
  *   rejected    combo; text = the reason (may be NULL)
  *   overridden  combo (the suggestion) and replacement (the user's combination)
@@ -137,6 +139,9 @@ typedef struct journal_event {
     int known;
     int replicate;
     double *scores; /* result: n_datasets entries; NULL otherwise */
+    combo_t targets;  /* suggested: a joint round's targets ("targets"), 0 otherwise */
+    double *per_target; /* suggested in a joint round ("per_target"), or NULL: 3 entries per
+                         * dataset d at [3d]: mean, spread, value; NAN where not given */
     char *submission; /* submitting, submitted */
     char *engine;     /* submitting, submitted */
     char *name;       /* submitting */
@@ -209,6 +214,7 @@ bool journal_run_waiting(const journal_run *run);
 typedef struct journal_round {
     int number;
     int target;         /* target of the round's first event that names one, or -1 */
+    combo_t targets;    /* a joint round: the targets its suggestions name ("targets"), else 0 */
     bool committed;
     size_t committed_event;
     journal_suggestion *suggestions;

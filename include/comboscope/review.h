@@ -41,6 +41,7 @@ typedef struct review_choice {
 typedef struct review_round {
     int number;
     int target;
+    combo_t targets;                     /* a joint round's targets (several), else 0 */
     const char *predictor, *acquisition; /* from its first `suggested` event, or NULL */
     size_t batch;                        /* suggestions */
     bool has_cv;
@@ -60,6 +61,10 @@ typedef struct review_round {
  * strings point into rs->journal, which must outlive the result. */
 review_round *review_rounds(const round_session *rs, size_t *n);
 void review_free(review_round *r, size_t n);
+
+/* What a round serves, into buf (size n), which it returns: its target's name, or for a joint
+ * round "joint: A + B" (every target it serves). */
+char *review_round_targets(const study *s, const review_round *o, char *buf, size_t n);
 
 /* Writes the study's report as Markdown (readable as plain text) to out: the targets with
  * baseline, best so far and gain; each round's settings, suggestions with their decisions and

@@ -38,7 +38,24 @@ typedef struct round_item {
     double repl_predicted, repl_sd;
     const char *reason;        /* a rejection's reason, or NULL (owned by the journal) */
     int serves;                /* the study's targets among its members (one run scores each) */
+    /* A joint round (round_session.joint): its value for each of the round's targets, indexed
+     * as round_session.targets; NAN for a target it does not contain. acquisition above is
+     * then the joint value, the sum of t_value over the targets it contains. */
+    double t_predicted[COMBO_MAX_DATASETS];
+    double t_sd[COMBO_MAX_DATASETS];
+    double t_value[COMBO_MAX_DATASETS]; /* that target's improvement z (search_round_joint) */
 } round_item;
+
+/* A joint round: what is known of each of its targets when it was proposed. */
+typedef struct round_target_fit {
+    int target;                /* dataset index */
+    study_target_summary summary;
+    size_t measured;           /* its measured runs */
+    bool has_cv;
+    double cv_spearman, cv_mae;
+    bool automatic;            /* auto chose the predictor: choice says what and why */
+    predict_choice choice;
+} round_target_fit;
 
 typedef struct round_session {
     study *study;              /* the study in use (the caller's, or a reload owned here) */
@@ -77,6 +94,15 @@ typedef struct round_session {
     round_item *items;
     size_t n_items;
     study_target_summary summary; /* the target's baseline and best measured */
+    /* A round for several targets at once (round_set_joint; or reopened from the journal):
+     * each suggestion is valued by the sum of its improvement over the targets it contains
+     * (search_round_joint). target above is then the one shown first (the current target). */
+    bool joint;                /* the session proposes joint rounds (the J key) */
+    bool is_joint;             /* the current round is joint */
+    int n_targets;             /* the current round's targets (joint), in study order */
+    int targets[COMBO_MAX_DATASETS];
+    round_target_fit fits[COMBO_MAX_DATASETS];
+    predict_model *models[COMBO_MAX_DATASETS]; /* each target's model (joint), or NULL */
     /* round_prospect's cache: known is cleared by every fit and reload */
     bool prospect_known, has_prospect;
     combo_t prospect;
@@ -128,6 +154,29 @@ bool round_propose(round_session *rs, int target, cs_error *err);
  * that the caller can say so before a slow fit. An uncommitted round in the journal counts
  * for its own target. 0 when nothing would be fitted (fewer than 4 runs, a complete lattice). */
 size_t round_fit_runs(const round_session *rs, int target);
+
+/* Switches between rounds for one target (rs->target) and joint rounds for every target of the
+ * study (each candidate valued by the sum over the targets it contains of that target's
+ * improvement, search_round_joint), and proposes again. False with err set when a decision
+ * stands on the batch (undo first), the study has fewer than 2 targets or more than
+ * SEARCH_ENUMERATE_MAX datasets, or the search fails (the session then stays as it was). */
+bool round_set_joint(round_session *rs, bool joint, cs_error *err);
+
+/* Whether dataset d is a target of the current round (rs->target, or one of a joint round's). */
+bool round_is_target(const round_session *rs, int d);
+
+/* The prediction of target j of a joint round (index into rs->targets) for combination c,
+ * which must contain it; false when it does not or nothing is fitted. */
+bool round_score_target(const round_session *rs, int j, combo_t c, double *mean, double *sd);
+
+/* A joint proposal without a session (suggest --joint): fits each of targets[0..nt) on the
+ * study's runs (every member's score; predict_fit_runs with seed st->seed + j, as
+ * search_round_joint), cross-validates each when cv is set (auto: the figures of its own
+ * choice), and writes up to st->batch picks to out (room for st->batch), best first, and each
+ * target's figures to fits[0..nt). Returns the number of picks, or -1 with err set (more than
+ * SEARCH_ENUMERATE_MAX datasets, or a target with no measured run). */
+int round_joint_propose(const study *s, const search_settings *st, const int *targets, int nt, bool cv,
+                        search_joint_pick *out, round_target_fit *fits, cs_error *err);
 
 /* Changes the settings and proposes again; false with err set when a decision already stands
  * on the batch (undo first) or the search fails. */

@@ -116,11 +116,19 @@ typedef struct search_joint_pick {
     double value;                    /* the joint value: the sum of z over its targets */
     double z[COMBO_MAX_DATASETS];    /* per target (index into targets[]): z_t, NAN if not a member */
     double predicted[COMBO_MAX_DATASETS]; /* per target: the predicted score, NAN if not a member */
+    double sd[COMBO_MAX_DATASETS];   /* per target: the spread of that prediction, NAN if not a member */
 } search_joint_pick;
 
 /* Writes up to st->batch picks to out, best first; returns how many, or -1 with err set. */
 int search_round_joint(const search_settings *st, const int *targets, int nt, const predict_runs *runs,
                        search_joint_pick *out, cs_error *err);
+
+/* Same, with each target's model already fitted by the caller (model[j] for targets[j], as
+ * search_round_joint fits them: predict_fit_runs with seed st->seed + j); runs give the
+ * measured combinations and each target's best and spread. */
+int search_round_joint_models(const search_settings *st, const int *targets, int nt,
+                              const predict_model *const *model, const predict_runs *runs,
+                              search_joint_pick *out, cs_error *err);
 
 /* Initial designs. */
 typedef enum search_design_kind {

@@ -1,4 +1,5 @@
-/* comboscope suggest: the next batch of runs for one target, with the predictor's accuracy. */
+/* comboscope suggest: the next batch of runs for one target, with the predictor's accuracy;
+ * with --joint, one batch for several targets, valued by each target it serves. */
 #define _GNU_SOURCE
 #include <cJSON.h>
 #include <math.h>
@@ -8,17 +9,24 @@
 
 #include "cli.h"
 #include "comboscope/predict.h"
+#include "comboscope/round.h"
 #include "comboscope/search.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
 
 static const char suggest_help[] =
     "usage: comboscope suggest PATH [--target NAME] [-k N] [--predictor NAME]\n"
-    "                          [--acquisition NAME] [--seed S] [--json]\n\n"
+    "                          [--acquisition NAME] [--seed S] [--json]\n"
+    "       comboscope suggest PATH --joint [--target NAME]... [-k N] [...]\n\n"
     "Fit a predictor on the target's measured combinations and print the next k runs to make:\n"
     "combination, predicted score, spread and acquisition value, with the predictor's 5-fold\n"
-    "cross-validated accuracy (Spearman, MAE). Defaults come from the study's \"search\" settings.\n\n"
-    "  --target NAME       the target dataset (default: the study's first target)\n"
+    "cross-validated accuracy (Spearman, MAE). Defaults come from the study's \"search\" settings.\n"
+    "With --joint, one batch for several targets at once (one run scores every member): each\n"
+    "candidate is valued by the sum over the targets it contains of its improvement for that\n"
+    "target, and each suggestion shows the targets it serves with its value for each.\n\n"
+    "  --target NAME       the target dataset (default: the study's first target); with --joint,\n"
+    "                      once per target (default: every target of the study)\n"
+    "  --joint             one round for several targets (up to 20 datasets)\n"
     "  -k, --batch N       suggestions to print (default: the study's batch, else 4)\n"
     "  --predictor NAME    auto (default), gp, ensemble, mlp, additive, pairwise, random, multi\n"
     "  --acquisition NAME  ucb (default), mean, ei, thompson\n"
@@ -36,25 +44,159 @@ static int combo_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The index of target name in the study's targets (an error line when it is not one), or -1. */
+static int target_of(const study *s, const char *path, const char *name)
+{
+    char safe[1024];
+    int target = study_find_dataset(s, name);
+    bool is_target = false;
+    for (int i = 0; i < s->n_targets; i++)
+        is_target |= s->targets[i] == target;
+    if (target < 0 || !is_target) {
+        fprintf(stderr, "%s: target '%s' is not %s\n", path, text_sanitize(name, safe, sizeof safe),
+                target < 0 ? "a dataset of the study" : "one of the study's targets");
+        return -1;
+    }
+    return target;
+}
+
+/* suggest --joint: one batch for targets (names; none: every target of the study). */
+static int suggest_joint(const study *s, const char *path, const search_settings *st, const char *const *names,
+                         int n_names, bool cv, bool json)
+{
+    int targets[COMBO_MAX_DATASETS], nt = 0;
+    for (int i = 0; i < n_names; i++) {
+        int t = target_of(s, path, names[i]);
+        if (t < 0)
+            return EXIT_INVALID;
+        bool dup = false;
+        for (int j = 0; j < nt; j++)
+            dup |= targets[j] == t;
+        if (!dup)
+            targets[nt++] = t;
+    }
+    for (int i = 0; n_names == 0 && i < s->n_targets && nt < COMBO_MAX_DATASETS; i++)
+        targets[nt++] = s->targets[i];
+    if (nt == 0) {
+        fprintf(stderr, "%s: the study has no target\n", path);
+        return EXIT_INVALID;
+    }
+    cs_error err;
+    search_joint_pick *picks = xmalloc((size_t)st->batch * sizeof *picks);
+    round_target_fit fits[COMBO_MAX_DATASETS];
+    int got = round_joint_propose(s, st, targets, nt, cv, picks, fits, &err);
+    if (got < 0) {
+        fprintf(stderr, "%s: %s\n", path, err.msg);
+        free(picks);
+        return EXIT_INVALID;
+    }
+    char safe[1024], buf[4096], why[256];
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddBoolToObject(o, "joint", true);
+        cJSON_AddStringToObject(o, "predictor", predict_kind_name(st->predictor));
+        cJSON_AddStringToObject(o, "acquisition", search_acquisition_name(st->acquisition));
+        cJSON *ta = cJSON_AddArrayToObject(o, "targets");
+        for (int j = 0; j < nt; j++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "name", s->datasets[targets[j]].name);
+            cJSON_AddNumberToObject(e, "measured", (double)fits[j].measured);
+            cli_json_num(e, "best", fits[j].summary.has_best ? fits[j].summary.best : NAN);
+            cJSON *cvo = cJSON_AddObjectToObject(e, "cv");
+            cli_json_num(cvo, "spearman", fits[j].has_cv ? fits[j].cv_spearman : NAN);
+            cli_json_num(cvo, "mae", fits[j].has_cv ? fits[j].cv_mae : NAN);
+            if (fits[j].automatic)
+                cJSON_AddStringToObject(e, "chosen", predict_kind_name(fits[j].choice.chosen));
+            cJSON_AddItemToArray(ta, e);
+        }
+        cJSON *arr = cJSON_AddArrayToObject(o, "suggestions");
+        for (int i = 0; i < got; i++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "combination", study_combo_format(s, picks[i].combo, buf, sizeof buf));
+            cli_json_num(e, "value", picks[i].value);
+            cJSON *serves = cJSON_AddArrayToObject(e, "serves");
+            cJSON *per = cJSON_AddObjectToObject(e, "per_target");
+            for (int j = 0; j < nt; j++) {
+                if (!combo_has(picks[i].combo, targets[j]))
+                    continue;
+                cJSON_AddItemToArray(serves, cJSON_CreateString(s->datasets[targets[j]].name));
+                cJSON *v = cJSON_AddObjectToObject(per, s->datasets[targets[j]].name);
+                cli_json_num(v, "predicted", picks[i].predicted[j]);
+                cli_json_num(v, "sd", picks[i].sd[j]);
+                cli_json_num(v, "value", picks[i].z[j]);
+            }
+            cJSON_AddItemToArray(arr, e);
+        }
+        cli_json_print(o);
+        free(picks);
+        return EXIT_OK;
+    }
+    int w = 6; /* the target names' column */
+    for (int j = 0; j < nt; j++) {
+        int l = (int)strlen(text_sanitize(s->datasets[targets[j]].name, safe, sizeof safe));
+        w = l > w ? l : w;
+    }
+    w = w > 40 ? 40 : w;
+    printf("joint round  %d target%s (%s, %s); each suggestion is valued by the sum over the targets it\n"
+           "             contains of its improvement for that target (value: (acquisition - best) / sd of\n"
+           "             the target's measured scores, at least 0)\n",
+           nt, nt == 1 ? "" : "s", text_sanitize(s->metrics[s->metric], buf, 64), s->goal == GOAL_MIN ? "min" : "max");
+    for (int j = 0; j < nt; j++) {
+        const round_target_fit *f = &fits[j];
+        char best[48] = "nothing measured";
+        if (f->summary.has_best)
+            snprintf(best, sizeof best, "best %.4f", f->summary.best);
+        printf("target       %-*s  %zu run%s, %s; ", w, text_sanitize(s->datasets[targets[j]].name, safe, sizeof safe),
+               f->measured, f->measured == 1 ? "" : "s", best);
+        if (f->automatic)
+            printf("%s\n", predict_choice_format(&f->choice, why, sizeof why));
+        else if (f->has_cv)
+            printf("%s, cv spearman %.3f, mae %.4f\n", predict_kind_name(st->predictor), f->cv_spearman, f->cv_mae);
+        else
+            printf("%s%s\n", predict_kind_name(st->predictor), cv ? " (cross-validation needs at least 4 runs)" : " (--no-cv)");
+    }
+    printf("acquisition  %s\n", search_acquisition_name(st->acquisition));
+    printf("%3s %8s  %s\n", "#", "value", "combination (then each target it serves: predicted, sd, value)");
+    for (int i = 0; i < got; i++) {
+        printf("%3d %8.4f  %s\n", i + 1, picks[i].value,
+               text_sanitize(study_combo_format(s, picks[i].combo, buf, sizeof buf), safe, sizeof safe));
+        for (int j = 0; j < nt; j++)
+            if (combo_has(picks[i].combo, targets[j]))
+                printf("%13s %-*s  %10.4f %9.4f %8.4f\n", "", w,
+                       text_sanitize(s->datasets[targets[j]].name, safe, sizeof safe), picks[i].predicted[j],
+                       picks[i].sd[j], picks[i].z[j]);
+    }
+    free(picks);
+    return EXIT_OK;
+}
+
 int cmd_suggest(int argc, char **argv)
 {
     static const cli_option opts[] = {
         {"target", 't', "NAME", 0},       {"batch", 'k', "N", 'k'},  {"predictor", 'p', "NAME", 0},
         {"acquisition", 'a', "NAME", 0},  {"seed", 's', "S", 0},     {"json", 'j', NULL, 0},
         {"metric", 'm', "NAME", 0},       {"goal", 'g', "max|min", 0}, {"no-cv", 'C', NULL, 0},
-        {NULL, 0, NULL, 0},
+        {"joint", 'J', NULL, 0},          {NULL, 0, NULL, 0},
     };
     static const char *const goals[] = {"max", "min", NULL};
     const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL;
     long k = 0, seed = -1;
-    bool json = false, cv = true;
+    bool json = false, cv = true, joint = false;
+    const char *target_names[COMBO_MAX_DATASETS];
+    int n_target_names = 0;
     study_open_options opt = {0};
     cli_args p;
     cli_args_init(&p, "suggest", suggest_help, opts, argc, argv);
     int c, g;
     while ((c = cli_next(&p)) > 0) {
         switch (c) {
-        case 't': target_name = p.value; break;
+        case 't':
+            target_name = p.value;
+            if (n_target_names == COMBO_MAX_DATASETS)
+                return cli_usage_error("suggest", "--target may be given at most 64 times");
+            target_names[n_target_names++] = p.value;
+            break;
+        case 'J': joint = true; break;
         case 'k':
             if (!cli_parse_long(p.value, 1, 100000, &k))
                 return cli_usage_error("suggest", "-k must be a whole number from 1 to 100000");
@@ -100,6 +242,14 @@ int cmd_suggest(int argc, char **argv)
     st.batch = k ? (int)k : s->search.batch > 0 ? s->search.batch : SEARCH_DEFAULT_BATCH;
     st.seed = seed >= 0 ? (uint64_t)seed : s->search.seed ? s->search.seed : 1;
     st.minimize = s->goal == GOAL_MIN;
+    if (joint) {
+        rc = suggest_joint(s, path, &st, target_names, n_target_names, cv, json);
+        goto done;
+    }
+    if (n_target_names > 1) {
+        fprintf(stderr, "%s: --target names one target (several need --joint)\n", path);
+        goto done;
+    }
     int target = -1;
     if (target_name) {
         target = study_find_dataset(s, target_name);

@@ -85,6 +85,7 @@ static void event_done(journal_event *ev)
     free(ev->acquisition);
     free(ev->text);
     free(ev->scores);
+    free(ev->per_target);
     free(ev->submission);
     free(ev->engine);
     free(ev->name);
@@ -109,6 +110,11 @@ static void event_copy(journal_event *dst, const journal_event *src, int n_datas
     if (src->scores) {
         dst->scores = xmalloc((size_t)n_datasets * sizeof *dst->scores);
         memcpy(dst->scores, src->scores, (size_t)n_datasets * sizeof *dst->scores);
+    }
+    dst->per_target = NULL;
+    if (src->per_target) {
+        dst->per_target = xmalloc((size_t)n_datasets * 3 * sizeof *dst->per_target);
+        memcpy(dst->per_target, src->per_target, (size_t)n_datasets * 3 * sizeof *dst->per_target);
     }
 }
 
@@ -283,6 +289,7 @@ void journal_apply(journal *j, size_t idx)
     }
     switch (ev->kind) {
     case JOURNAL_SUGGESTED:
+        r->targets |= ev->targets; /* a joint round */
         /* A re-proposal of the same combination updates its prediction. */
         sg->suggested = true;
         sg->event = idx;

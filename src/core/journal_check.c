@@ -175,6 +175,21 @@ bool journal_check(const journal *j, const journal_event *ev, char *msg, size_t 
             *key = "predictor";
             return snprintf(msg, n, "predictor and acquisition names may not hold control characters"), false;
         }
+        if (ev->targets & ~combo_all(s->n_datasets)) {
+            *key = "targets";
+            return snprintf(msg, n, "targets has datasets the study does not have"), false;
+        }
+        for (int d = 0; ev->per_target && d < s->n_datasets; d++) {
+            const double *v = &ev->per_target[(size_t)d * 3];
+            if (isnan(v[0]))
+                continue;
+            *key = "per_target";
+            if (!combo_has(ev->targets, d) || !combo_has(ev->combo, d))
+                return snprintf(msg, n, "per_target names %s, which is not one of the round's targets in the combination",
+                                s->datasets[d].name), false;
+            if (!isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
+                return snprintf(msg, n, "a suggestion's numbers must be finite"), false;
+        }
         break;
     case JOURNAL_OVERRIDDEN:
         if (ev->replacement == 0 || (ev->replacement & ~combo_all(s->n_datasets))) {

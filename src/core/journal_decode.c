@@ -171,6 +171,49 @@ static bool decode_launch(const line_ctx *lc, const cJSON *o, journal_event *ev)
     return true;
 }
 
+/* suggested in a joint round: "targets" (the round's targets, dataset names) and "per_target"
+ * ({target: {mean, spread, value}} for the targets the combination contains; allocated). */
+static bool decode_joint(const line_ctx *lc, const cJSON *o, journal_event *ev)
+{
+    const study *s = lc->j->study;
+    const cJSON *tg = cJSON_GetObjectItemCaseSensitive(o, "targets");
+    const cJSON *v;
+    if (tg) {
+        if (!cJSON_IsArray(tg))
+            return line_fail(lc, "targets", "\"targets\" must be an array of dataset names%s", NULL);
+        cJSON_ArrayForEach(v, tg) {
+            int d = cJSON_IsString(v) ? study_find_dataset(s, v->valuestring) : -1;
+            if (d < 0)
+                return line_fail(lc, "targets", "\"targets\" must hold dataset names of the study%s", NULL);
+            ev->targets |= combo_single(d);
+        }
+    }
+    const cJSON *pt = cJSON_GetObjectItemCaseSensitive(o, "per_target");
+    if (!pt)
+        return true;
+    if (!cJSON_IsObject(pt))
+        return line_fail(lc, "per_target", "\"per_target\" must be an object {target: {mean, spread, value}}%s", NULL);
+    ev->per_target = xmalloc((size_t)(s->n_datasets ? s->n_datasets : 1) * 3 * sizeof *ev->per_target);
+    for (int d = 0; d < s->n_datasets * 3; d++)
+        ev->per_target[d] = NAN;
+    cJSON_ArrayForEach(v, pt) {
+        int d = study_find_dataset(s, v->string);
+        if (d < 0 || !combo_has(ev->targets, d) || !combo_has(ev->combo, d))
+            return line_fail(lc, "per_target", "per_target names \"%s\", which is not one of the round's targets in the "
+                             "combination", v->string);
+        bool has_m = false, has_s = false, has_v = false;
+        double m = NAN, sd = NAN, val = NAN;
+        if (!cJSON_IsObject(v) || !get_num(lc, v, "mean", &has_m, &m) || !get_num(lc, v, "spread", &has_s, &sd) ||
+            !get_num(lc, v, "value", &has_v, &val) || !has_m || !has_s || !has_v)
+            return line_fail(lc, "per_target", "per_target \"%s\" must be an object of numbers {mean, spread, value}",
+                             v->string);
+        ev->per_target[(size_t)d * 3] = m;
+        ev->per_target[(size_t)d * 3 + 1] = sd;
+        ev->per_target[(size_t)d * 3 + 2] = val;
+    }
+    return true;
+}
+
 /* Decodes one parsed line into ev (strings borrowed from the cJSON tree, scores allocated). */
 static bool decode(const line_ctx *lc, const cJSON *o, journal_event *ev)
 {
@@ -219,6 +262,8 @@ static bool decode(const line_ctx *lc, const cJSON *o, journal_event *ev)
         if (!get_str(lc, o, "acquisition", false, &t))
             return false;
         ev->acquisition = (char *)t;
+        if (!decode_joint(lc, o, ev))
+            return false;
         break;
     case JOURNAL_REJECTED:
         if (!get_str(lc, o, "reason", false, &t))
@@ -345,6 +390,7 @@ journal_line_status journal_parse_line(journal *j, const char *text, size_t len,
             journal_apply(j, journal_store(j, &ev));
     }
     free(ev.scores);
+    free(ev.per_target);
     free(ev.runs);
     cJSON_Delete(o);
     return ok ? JOURNAL_LINE_OK : JOURNAL_LINE_INVALID;

@@ -51,6 +51,24 @@ static char *format_line(const journal *j, const journal_event *ev, size_t *len)
             cJSON_AddNumberToObject(cv, "spearman", ev->cv_spearman);
             cJSON_AddNumberToObject(cv, "mae", ev->cv_mae);
         }
+        if (ev->targets) { /* a joint round: its targets, and this suggestion's value for each */
+            cJSON *tg = cJSON_AddArrayToObject(o, "targets");
+            for (int d = 0; d < s->n_datasets; d++)
+                if (combo_has(ev->targets, d))
+                    cJSON_AddItemToArray(tg, cJSON_CreateString(s->datasets[d].name));
+        }
+        if (ev->per_target) {
+            cJSON *pt = cJSON_AddObjectToObject(o, "per_target");
+            for (int d = 0; d < s->n_datasets; d++) {
+                const double *v = &ev->per_target[(size_t)d * 3];
+                if (!isfinite(v[0]))
+                    continue;
+                cJSON *e = cJSON_AddObjectToObject(pt, s->datasets[d].name);
+                cJSON_AddNumberToObject(e, "mean", v[0]);
+                cJSON_AddNumberToObject(e, "spread", v[1]);
+                cJSON_AddNumberToObject(e, "value", v[2]);
+            }
+        }
         break;
     case JOURNAL_REJECTED:
         if (ev->text)

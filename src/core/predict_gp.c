@@ -115,16 +115,21 @@ static double profiled(gp_hyper *h, const unsigned char *H, const double *y, siz
     return -0.5 * q / sf2 - 0.5 * (double)m * log(sf2) - ld - 0.5 * (double)m * LOG_2PI;
 }
 
-/* Grid search by coordinates: theta at lambda 0.1, lambda at that theta, theta again. */
+/* Grid search by coordinates: theta at lambda 0.1, lambda at that theta, theta again. A grid
+ * point already evaluated is not evaluated again: its value is the same and cannot beat the
+ * best, which is at least that value (the third pass at an unchanged lambda is the first). */
 static gp_hyper choose(const unsigned char *H, const double *y, size_t m, double *L, double *z)
 {
     static const double thetas[] = {0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.5};
     static const double lambdas[] = {0.003, 0.01, 0.03, 0.1, 0.3, 1, 3};
+    enum { NT = sizeof thetas / sizeof *thetas, NL = sizeof lambdas / sizeof *lambdas };
     gp_hyper best = {0.5, 0.1, 1}, h;
     double bv = -INFINITY;
+    gp_hyper done[3 * NT];
+    int ndone = 0;
     for (int pass = 0; pass < 3; pass++) {
         bool theta_pass = pass != 1;
-        size_t count = theta_pass ? sizeof thetas / sizeof *thetas : sizeof lambdas / sizeof *lambdas;
+        size_t count = theta_pass ? NT : NL;
         gp_hyper centre = best;
         for (size_t g = 0; g < count; g++) {
             h = centre;
@@ -132,6 +137,12 @@ static gp_hyper choose(const unsigned char *H, const double *y, size_t m, double
                 h.theta = thetas[g];
             else
                 h.lambda = lambdas[g];
+            bool seen = false;
+            for (int k = 0; k < ndone && !seen; k++)
+                seen = done[k].theta == h.theta && done[k].lambda == h.lambda;
+            if (seen)
+                continue;
+            done[ndone++] = h;
             double v = profiled(&h, H, y, m, L, z);
             if (v > bv + 1e-9) {
                 bv = v;

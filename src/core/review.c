@@ -44,6 +44,7 @@ review_round *review_rounds(const round_session *rs, size_t *n)
         review_round *o = &out[r];
         o->number = jr->number;
         o->target = jr->target;
+        o->targets = combo_rank(jr->targets) > 1 ? jr->targets : 0;
         o->proposed = "";
         o->committed = jr->committed ? j->events[jr->committed_event].time : "";
         o->batch = jr->n_suggestions;
@@ -205,6 +206,19 @@ static void md_gain(FILE *out, bool has, double v)
         fputs("-", out);
 }
 
+char *review_round_targets(const study *s, const review_round *o, char *buf, size_t n)
+{
+    if (!o->targets) {
+        snprintf(buf, n, "%s", o->target >= 0 ? s->datasets[o->target].name : "-");
+        return buf;
+    }
+    size_t k = (size_t)snprintf(buf, n, "joint:");
+    for (int d = 0; d < s->n_datasets && k < n; d++)
+        if (combo_has(o->targets, d))
+            k += (size_t)snprintf(buf + k, n - k, "%s%s", k > 6 ? " + " : " ", s->datasets[d].name);
+    return buf;
+}
+
 bool review_write_report(FILE *out, const round_session *rs)
 {
     const study *s = rs->study;
@@ -258,8 +272,9 @@ bool review_write_report(FILE *out, const round_session *rs)
         fputs("No rounds yet.\n", out);
     for (size_t r = 0; r < n; r++) {
         const review_round *o = &rounds[r];
+        char tn[2048];
         fprintf(out, "### Round %d: ", o->number);
-        md_text(out, o->target >= 0 ? s->datasets[o->target].name : "-");
+        md_text(out, review_round_targets(s, o, tn, sizeof tn));
         fputs("\n\n", out);
         fputs("- predictor ", out);
         md_text(out, o->predictor ? o->predictor : "none (initial design)");
@@ -333,8 +348,9 @@ bool review_write_report(FILE *out, const round_session *rs)
         fputs("|---|---|---|---|---|---|\n", out);
         for (size_t r = 0; r < n; r++) {
             const review_round *o = &rounds[r];
+            char tn[2048];
             fprintf(out, "| %d | ", o->number);
-            md_text(out, o->target >= 0 ? s->datasets[o->target].name : "-");
+            md_text(out, review_round_targets(s, o, tn, sizeof tn));
             fputs(" | ", out);
             md_text(out, o->predictor ? o->predictor : "-");
             if (o->has_cv)

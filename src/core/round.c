@@ -147,6 +147,12 @@ void round_clear(round_session *rs)
 {
     predict_free(rs->model);
     rs->model = NULL;
+    for (int j = 0; j < rs->n_targets; j++) {
+        predict_free(rs->models[j]);
+        rs->models[j] = NULL;
+    }
+    rs->is_joint = false;
+    rs->n_targets = 0;
     free(rs->items);
     rs->items = NULL;
     rs->n_items = 0;

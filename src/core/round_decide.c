@@ -47,7 +47,39 @@ static bool ensure_journaled(round_session *rs, cs_error *err)
         /* an initial-design batch names no predictor: nothing predicted it */
         ev.predictor = rs->design ? NULL : (char *)predict_kind_name(rs->settings.predictor);
         ev.acquisition = rs->design ? NULL : (char *)search_acquisition_name(rs->settings.acquisition);
-        if (!journal_append(rs->journal, &ev, err))
+        double *pt = NULL;
+        if (rs->is_joint) { /* its targets, and its value for each of them it contains */
+            int first = -1;
+            pt = xmalloc((size_t)rs->study->n_datasets * 3 * sizeof *pt);
+            for (size_t q = 0; q < (size_t)rs->study->n_datasets * 3; q++)
+                pt[q] = NAN;
+            for (int j = 0; j < rs->n_targets; j++) {
+                int d = rs->targets[j];
+                ev.targets |= combo_single(d);
+                if (!combo_has(it->combo, d) || !isfinite(it->t_predicted[j]) || !isfinite(it->t_sd[j]) ||
+                    !isfinite(it->t_value[j]))
+                    continue;
+                if (first < 0)
+                    first = d;
+                pt[(size_t)d * 3] = it->t_predicted[j];
+                pt[(size_t)d * 3 + 1] = it->t_sd[j];
+                pt[(size_t)d * 3 + 2] = it->t_value[j];
+            }
+            /* the target it names (the queue's and the launcher's {target}): the first it serves */
+            for (int j = 0; j < rs->n_targets && first < 0; j++)
+                if (combo_has(it->combo, rs->targets[j]))
+                    first = rs->targets[j];
+            ev.target = first >= 0 ? first : rs->target;
+            ev.per_target = pt;
+            /* mean and spread: the prediction for the target it names */
+            const double *v = &pt[(size_t)ev.target * 3];
+            ev.has_prediction = isfinite(v[0]);
+            ev.mean = v[0];
+            ev.spread = v[1];
+        }
+        bool ok = journal_append(rs->journal, &ev, err);
+        free(pt);
+        if (!ok)
             return false;
     }
     rs->journaled = true;
@@ -88,8 +120,12 @@ bool round_override(round_session *rs, size_t i, combo_t c, cs_error *err)
 {
     if (!item_ok(rs, i, err))
         return false;
-    if (!combo_has(c, rs->target))
-        return error_set(err, NULL, 0, 0, "the combination must contain the target");
+    combo_t serve = combo_single(rs->target);
+    for (int j = 0; rs->is_joint && j < rs->n_targets; j++)
+        serve |= combo_single(rs->targets[j]);
+    if (!(c & serve))
+        return error_set(err, NULL, 0, 0, rs->is_joint ? "the combination must contain one of the round's targets"
+                                                       : "the combination must contain the target");
     if (c == rs->items[i].combo)
         return error_set(err, NULL, 0, 0, "the combination is the suggestion itself: accept it instead (a)");
     if (!ensure_journaled(rs, err))

@@ -64,6 +64,7 @@ typedef struct fit_job {
     search_suggestion *sug;
     int got;
     bool later_by_gp;           /* the picks after the first came from gp's posterior (search_info) */
+    round_joint_job *joint;     /* a joint round's job instead (round_joint.c), or NULL */
     /* between the threads */
     pthread_mutex_t mu;
     bool done, abandoned;
@@ -79,6 +80,7 @@ static void fit_job_free(fit_job *jb)
     free(jb->y);
     predict_free(jb->model);
     free(jb->sug);
+    round_joint_job_free(jb->joint);
     pthread_mutex_destroy(&jb->mu);
     free(jb);
 }
@@ -91,9 +93,18 @@ static bool fit_job_abandoned(fit_job *jb)
     return ab;
 }
 
+static bool fit_job_abandoned_ctx(void *ctx)
+{
+    return fit_job_abandoned(ctx);
+}
+
 /* The work itself: touches nothing but the job. */
 static void fit_job_work(fit_job *jb)
 {
+    if (jb->joint) {
+        jb->ok = round_joint_work(jb->joint, fit_job_abandoned_ctx, jb, &jb->err);
+        return;
+    }
     jb->model = predict_fit(jb->kind, jb->n, jb->target, jb->fx, jb->fy, jb->fm, jb->seed, PREDICT_FULL, &jb->err);
     if (!jb->model || fit_job_abandoned(jb))
         return;
@@ -290,4 +301,19 @@ bool round_fit_and_search(round_session *rs, const search_settings *st, combo_t 
 bool round_fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_error *err)
 {
     return round_fit_and_search(rs, NULL, xo, yo, mo, NULL, NULL, err);
+}
+
+bool round_fit_joint(round_session *rs, round_joint_job *jj, bool *ok, cs_error *err)
+{
+    fit_job *jb = xcalloc(1, sizeof *jb);
+    pthread_mutex_init(&jb->mu, NULL);
+    jb->joint = jj;
+    if (!fit_job_run(rs, jb, err))
+        return false; /* cancelled: the worker owns jb (and jj) now */
+    *ok = jb->ok;
+    if (!jb->ok && err)
+        *err = jb->err;
+    jb->joint = NULL;
+    fit_job_free(jb);
+    return true;
 }

@@ -37,4 +37,44 @@ bool round_fit_and_search(round_session *rs, const search_settings *st, combo_t 
 /* round_fit_and_search without the search. */
 bool round_fit(round_session *rs, combo_t **xo, double **yo, size_t *mo, cs_error *err);
 
+/* ---- joint rounds (round_joint.c) ---- */
+
+/* The fits, cross-validation and search of a joint round, as one job that touches nothing but
+ * itself (so that it can run on a worker thread). */
+typedef struct round_joint_job {
+    /* inputs, owned by the job */
+    search_settings st;
+    int targets[COMBO_MAX_DATASETS];
+    int nt;
+    bool cv;      /* cross-validate each target's predictor (auto: its own figures anyway) */
+    bool search;  /* also score the candidates (else: the models only, for a reopened round) */
+    int n;
+    size_t m;
+    combo_t *combo; /* the study's measured runs, every member's score (predict_runs) */
+    double *score;
+    /* outputs */
+    predict_model *models[COMBO_MAX_DATASETS];
+    round_target_fit fits[COMBO_MAX_DATASETS]; /* cv and choice only: summaries are the caller's */
+    search_joint_pick *picks;
+    int got;
+} round_joint_job;
+
+/* A job for targets[0..nt) on s's runs as they are now (copied). */
+round_joint_job *round_joint_job_new(const study *s, const search_settings *st, const int *targets, int nt,
+                                     bool cv, bool search);
+void round_joint_job_free(round_joint_job *jj);
+
+/* Runs the job; abandoned (may be NULL) is asked between fits: true stops it (false returned).
+ * False with err set when a fit or the search fails. */
+bool round_joint_work(round_joint_job *jj, bool (*abandoned)(void *ctx), void *ctx, cs_error *err);
+
+/* Whether a joint round can be proposed for targets: up to SEARCH_ENUMERATE_MAX datasets and
+ * each target with enough measured runs to fit (round_fit_threshold). False with err set. */
+bool round_joint_ready(const study *s, const int *targets, int nt, uint64_t seed, cs_error *err);
+
+/* Runs jj as round_fit_and_search runs its fit (on a worker while rs->wait answers). True when
+ * it ran (the caller owns jj again; jj's outputs say how, *ok whether it succeeded, err why
+ * not); false when cancelled (the worker then owns and frees jj) with err set. */
+bool round_fit_joint(round_session *rs, round_joint_job *jj, bool *ok, cs_error *err);
+
 #endif

@@ -75,6 +75,114 @@ static size_t excluded(const journal *j, int target, combo_t c)
     return c ? 0 : n;
 }
 
+/* excluded() for a joint round: a waiting run, or rejected or overridden for any of the round's
+ * targets that c contains (c 0: how many, at most, to ask the search for more). */
+static size_t excluded_joint(const round_session *rs, combo_t c)
+{
+    size_t n = 0;
+    for (int j = 0; j < rs->n_targets; j++) {
+        if (c && !combo_has(c, rs->targets[j]))
+            continue;
+        size_t e = excluded(rs->journal, rs->targets[j], c);
+        if (c && e)
+            return 1;
+        n += e;
+    }
+    return c ? 0 : n;
+}
+
+/* The round's targets: every target of the study, in study order (the current one shown first). */
+static void joint_targets(round_session *rs)
+{
+    const study *s = rs->study;
+    rs->n_targets = 0;
+    for (int i = 0; i < s->n_targets && rs->n_targets < COMBO_MAX_DATASETS; i++) {
+        bool dup = false;
+        for (int j = 0; j < rs->n_targets; j++)
+            dup |= rs->targets[j] == s->targets[i];
+        if (!dup)
+            rs->targets[rs->n_targets++] = s->targets[i];
+    }
+}
+
+/* Runs a joint job for rs->targets (fits, cv, and the search when search is set) and keeps its
+ * models and figures; *jjo gets the job (caller frees) for its picks. */
+static bool joint_fit(round_session *rs, const search_settings *st, bool search, round_joint_job **jjo, cs_error *err)
+{
+    round_joint_job *jj = round_joint_job_new(rs->study, st, rs->targets, rs->n_targets, true, search);
+    bool ok = false;
+    if (!round_fit_joint(rs, jj, &ok, err))
+        return false; /* cancelled: the worker owns jj */
+    if (!ok) {
+        round_joint_job_free(jj);
+        return false;
+    }
+    for (int j = 0; j < rs->n_targets; j++) {
+        rs->models[j] = jj->models[j];
+        jj->models[j] = NULL;
+        rs->fits[j] = jj->fits[j];
+        study_target_summarize(rs->study, rs->targets[j], &rs->fits[j].summary);
+        rs->fits[j].measured = rs->fits[j].summary.measured;
+        if (rs->targets[j] == rs->target) {
+            rs->has_cv = rs->fits[j].has_cv;
+            rs->cv_spearman = rs->fits[j].cv_spearman;
+            rs->cv_mae = rs->fits[j].cv_mae;
+            rs->measured = rs->fits[j].measured;
+        }
+    }
+    rs->prospect_known = false;
+    *jjo = jj;
+    return true;
+}
+
+/* Fills item it's per-target figures from the round's models (a reopened round whose journal
+ * did not keep them). */
+static void item_score_targets(round_session *rs, round_item *it)
+{
+    for (int j = 0; j < rs->n_targets; j++) {
+        it->t_predicted[j] = it->t_sd[j] = it->t_value[j] = NAN;
+        round_score_target(rs, j, it->combo, &it->t_predicted[j], &it->t_sd[j]);
+    }
+}
+
+/* A new joint round: the best candidates by their summed improvement over rs->targets. */
+static bool propose_joint(round_session *rs, cs_error *err)
+{
+    rs->is_joint = true;
+    joint_targets(rs);
+    if (!round_joint_ready(rs->study, rs->targets, rs->n_targets, rs->settings.seed, err))
+        return false;
+    size_t skip = excluded_joint(rs, 0);
+    search_settings st = rs->settings;
+    st.batch = rs->settings.batch + (int)(skip < 4096 ? skip : 4096);
+    round_joint_job *jj = NULL;
+    if (!joint_fit(rs, &st, true, &jj, err))
+        return false;
+    rs->items = xcalloc((size_t)rs->settings.batch, sizeof *rs->items);
+    for (int i = 0; i < jj->got && rs->n_items < (size_t)rs->settings.batch; i++) {
+        const search_joint_pick *p = &jj->picks[i];
+        if (excluded_joint(rs, p->combo))
+            continue;
+        round_item *it = &rs->items[rs->n_items++];
+        it->combo = p->combo;
+        it->predicted = it->sd = NAN;
+        it->acquisition = p->value;
+        for (int j = 0; j < rs->n_targets; j++) {
+            it->t_predicted[j] = p->predicted[j];
+            it->t_sd[j] = p->sd[j];
+            it->t_value[j] = p->z[j];
+            if (rs->targets[j] == rs->target) {
+                it->predicted = p->predicted[j];
+                it->sd = p->sd[j];
+            }
+        }
+        it->serves = round_serves_of(rs->study, it->combo);
+        it->repl_predicted = it->repl_sd = NAN;
+    }
+    round_joint_job_free(jj);
+    return true;
+}
+
 /* Reopens round rs->number from the journal: the latest block of consecutive `suggested`
  * events for the target, and any other suggestion a decision stands on. */
 static bool load_from_journal(round_session *rs, const journal_round *r, cs_error *err)
@@ -82,14 +190,17 @@ static bool load_from_journal(round_session *rs, const journal_round *r, cs_erro
     const journal *j = rs->journal;
     size_t last = 0;
     bool any = false;
+    /* a joint round (its suggestions name several targets): its suggestions name each the first
+     * of its targets that they contain, so the block is every consecutive suggestion */
+    bool joint = combo_rank(r->targets) > 1;
     for (size_t k = 0; k < r->n_suggestions; k++)
-        if (r->suggestions[k].suggested && r->suggestions[k].target == rs->target &&
+        if (r->suggestions[k].suggested && (joint || r->suggestions[k].target == rs->target) &&
             (!any || r->suggestions[k].event > last))
             last = r->suggestions[k].event, any = true;
     /* the block ends at `last`; walk back over consecutive suggested events of the round */
     size_t first = last;
     while (any && first > 0 && j->events[first - 1].kind == JOURNAL_SUGGESTED &&
-           j->events[first - 1].round == rs->number && j->events[first - 1].target == rs->target)
+           j->events[first - 1].round == rs->number && (joint || j->events[first - 1].target == rs->target))
         first--;
     /* the predictor that proposed it */
     if (any) {
@@ -100,13 +211,28 @@ static bool load_from_journal(round_session *rs, const journal_round *r, cs_erro
         if (e->acquisition)
             search_acquisition_parse(e->acquisition, &rs->settings.acquisition);
     }
-    combo_t *x;
-    double *y;
-    size_t m;
-    if (!round_fit(rs, &x, &y, &m, err))
-        return false;
-    free(x);
-    free(y);
+    if (joint) {
+        rs->is_joint = rs->joint = true; /* and the rounds after it, until J */
+        rs->n_targets = 0;
+        for (int d = 0; d < rs->study->n_datasets; d++)
+            if (combo_has(r->targets, d))
+                rs->targets[rs->n_targets++] = d;
+        if (!combo_has(r->targets, rs->target))
+            rs->target = rs->targets[0];
+        study_target_summarize(rs->study, rs->target, &rs->summary);
+        round_joint_job *jj = NULL;
+        if (!joint_fit(rs, &rs->settings, false, &jj, err))
+            return false;
+        round_joint_job_free(jj);
+    } else {
+        combo_t *x;
+        double *y;
+        size_t m;
+        if (!round_fit(rs, &x, &y, &m, err))
+            return false;
+        free(x);
+        free(y);
+    }
     rs->items = xcalloc(r->n_suggestions ? r->n_suggestions : 1, sizeof *rs->items);
     for (size_t k = 0; k < r->n_suggestions; k++) {
         const journal_suggestion *sg = &r->suggestions[k];
@@ -127,6 +253,23 @@ static bool load_from_journal(round_session *rs, const journal_round *r, cs_erro
         if (e->kind == JOURNAL_SUGGESTED && e->has_value)
             it->acquisition = e->value;
         it->serves = round_serves_of(rs->study, it->combo);
+        if (joint) {
+            item_score_targets(rs, it);
+            for (int q = 0; q < rs->n_targets && e->kind == JOURNAL_SUGGESTED && e->per_target; q++) {
+                const double *pt = &e->per_target[(size_t)rs->targets[q] * 3];
+                if (isfinite(pt[0])) { /* as journaled when it was proposed */
+                    it->t_predicted[q] = pt[0];
+                    it->t_sd[q] = pt[1];
+                    it->t_value[q] = pt[2];
+                }
+            }
+            /* the list shows the current target's prediction (the journaled one names the first) */
+            for (int q = 0; q < rs->n_targets; q++)
+                if (rs->targets[q] == rs->target) {
+                    it->predicted = it->t_predicted[q];
+                    it->sd = it->t_sd[q];
+                }
+        }
     }
     if (any && j->events[first].has_cv) { /* the accuracy it had when it proposed the batch */
         rs->has_cv = true;
@@ -166,6 +309,8 @@ static bool propose_design(round_session *rs, cs_error *err)
 
 static bool propose_new(round_session *rs, cs_error *err)
 {
+    if (rs->joint)
+        return propose_joint(rs, err);
     combo_t *x;
     double *y;
     size_t m = study_target_points(rs->study, rs->target, &x, &y);
@@ -213,7 +358,8 @@ bool round_propose(round_session *rs, int target, cs_error *err)
     rs->target = target;
     rs->number = rs->journal ? journal_current_round(rs->journal) : 1;
     const journal_round *r = rs->journal ? journal_round_find(rs->journal, rs->number) : NULL;
-    if (r && !r->committed && r->target >= 0)
+    /* an open round keeps its target (a joint one: the asked one when it serves it) */
+    if (r && !r->committed && r->target >= 0 && !(combo_rank(r->targets) > 1 && target >= 0 && combo_has(r->targets, target)))
         rs->target = r->target;
     study_target_summarize(rs->study, rs->target, &rs->summary);
     if (r && !r->committed && r->n_suggestions > 0)
@@ -291,9 +437,54 @@ bool round_set_batch(round_session *rs, int batch, cs_error *err)
 bool round_score(const round_session *rs, combo_t c, double *mean, double *sd)
 {
     *mean = *sd = NAN;
+    if (rs->is_joint) /* the current target's model among the round's */
+        for (int j = 0; j < rs->n_targets; j++)
+            if (rs->targets[j] == rs->target)
+                return round_score_target(rs, j, c, mean, sd);
     if (!rs->model || rs->target < 0 || !combo_has(c, rs->target))
         return false;
     predict_eval(rs->model, c, mean, sd);
+    return true;
+}
+
+bool round_is_target(const round_session *rs, int d)
+{
+    for (int j = 0; rs->is_joint && j < rs->n_targets; j++)
+        if (rs->targets[j] == d)
+            return true;
+    return d == rs->target;
+}
+
+bool round_score_target(const round_session *rs, int j, combo_t c, double *mean, double *sd)
+{
+    *mean = *sd = NAN;
+    if (!rs->is_joint || j < 0 || j >= rs->n_targets || !rs->models[j] || !combo_has(c, rs->targets[j]))
+        return false;
+    predict_eval(rs->models[j], c, mean, sd);
+    return true;
+}
+
+bool round_set_joint(round_session *rs, bool joint, cs_error *err)
+{
+    if (joint == rs->joint && joint == rs->is_joint)
+        return true;
+    if (round_decided_any(rs))
+        return error_set(err, NULL, 0, 0, "decisions stand on this batch: undo them (u) before re-proposing");
+    if (joint) {
+        int t[COMBO_MAX_DATASETS], nt = 0;
+        for (int i = 0; i < rs->study->n_targets && nt < COMBO_MAX_DATASETS; i++)
+            t[nt++] = rs->study->targets[i];
+        if (nt < 2)
+            return error_set(err, NULL, 0, 0, "a joint round serves several targets: the study has %d", nt);
+        if (!round_joint_ready(rs->study, t, nt, rs->settings.seed, err))
+            return false;
+    }
+    bool keep = rs->joint;
+    rs->joint = joint;
+    if (!repropose(rs, rs->settings, err)) {
+        rs->joint = keep;
+        return false;
+    }
     return true;
 }
 
@@ -303,7 +494,7 @@ bool round_prospect(round_session *rs, combo_t *out, double *out_mean, double *o
     if (!rs->prospect_known) {
         rs->prospect_known = true;
         rs->has_prospect = false;
-        if (rs->model && rs->target >= 0 && rs->summary.has_best && s->n_datasets <= ROUND_PROSPECT_MAX) {
+        if ((rs->model || rs->is_joint) && rs->target >= 0 && rs->summary.has_best && s->n_datasets <= ROUND_PROSPECT_MAX) {
             bool min = s->goal == GOAL_MIN;
             combo_t t = combo_single(rs->target), others = combo_all(s->n_datasets) & ~t;
             /* every subset of the other datasets, the empty one included (the target alone) */

@@ -823,6 +823,30 @@ static void joint_offer(search_joint_pick *out, double *tie, int k, int *len, co
 int search_round_joint(const search_settings *st, const int *targets, int nt, const predict_runs *runs,
                        search_joint_pick *out, cs_error *err)
 {
+    if (runs->n > SEARCH_ENUMERATE_MAX || nt < 1 || nt > COMBO_MAX_DATASETS) {
+        error_set(err, NULL, 0, 0, "a round for several targets needs 1 to %d datasets (this has %d)",
+                  SEARCH_ENUMERATE_MAX, runs->n);
+        return -1;
+    }
+    predict_model *model[COMBO_MAX_DATASETS] = {0};
+    for (int j = 0; j < nt; j++) {
+        model[j] = predict_fit_runs(st->predictor, targets[j], runs, st->seed + (uint64_t)j, PREDICT_FULL, err);
+        if (!model[j]) {
+            for (int i = 0; i < j; i++)
+                predict_free(model[i]);
+            return -1;
+        }
+    }
+    int len = search_round_joint_models(st, targets, nt, (const predict_model *const *)model, runs, out, err);
+    for (int j = 0; j < nt; j++)
+        predict_free(model[j]);
+    return len;
+}
+
+int search_round_joint_models(const search_settings *st, const int *targets, int nt,
+                              const predict_model *const *model, const predict_runs *runs,
+                              search_joint_pick *out, cs_error *err)
+{
     int n = runs->n, k = st->batch > 0 ? st->batch : 1;
     if (n > SEARCH_ENUMERATE_MAX || nt < 1 || nt > COMBO_MAX_DATASETS) {
         error_set(err, NULL, 0, 0, "a round for several targets needs 1 to %d datasets (this has %d)",
@@ -830,7 +854,6 @@ int search_round_joint(const search_settings *st, const int *targets, int nt, co
         return -1;
     }
     double sign = st->minimize ? -1 : 1;
-    predict_model *model[COMBO_MAX_DATASETS] = {0};
     double best[COMBO_MAX_DATASETS], scale[COMBO_MAX_DATASETS];
     combo_t tmask = 0;
     for (int j = 0; j < nt; j++) {
@@ -851,12 +874,6 @@ int search_round_joint(const search_settings *st, const int *targets, int nt, co
         free(y);
         if (!isfinite(best[j]))
             best[j] = 0;
-        model[j] = predict_fit_runs(st->predictor, targets[j], runs, st->seed + (uint64_t)j, PREDICT_FULL, err);
-        if (!model[j]) {
-            for (int i = 0; i < j; i++)
-                predict_free(model[i]);
-            return -1;
-        }
         tmask |= combo_single(targets[j]);
     }
     combo_set measured;
@@ -876,7 +893,7 @@ int search_round_joint(const search_settings *st, const int *targets, int nt, co
         p.value = 0;
         double t = -INFINITY;
         for (int j = 0; j < nt; j++) {
-            p.z[j] = p.predicted[j] = NAN;
+            p.z[j] = p.predicted[j] = p.sd[j] = NAN;
             if (!combo_has(c, targets[j]))
                 continue;
             int S = predict_members(model[j]);
@@ -891,6 +908,7 @@ int search_round_joint(const search_settings *st, const int *targets, int nt, co
                 a -= best[j];
             double z = a / scale[j];
             p.predicted[j] = sign * mu;
+            p.sd[j] = sd;
             p.z[j] = z > 0 ? z : 0;
             p.value += p.z[j];
             t = z > t ? z : t;
@@ -898,7 +916,5 @@ int search_round_joint(const search_settings *st, const int *targets, int nt, co
         joint_offer(out, tie, k, &len, &p, t);
     }
     set_free(&measured);
-    for (int j = 0; j < nt; j++)
-        predict_free(model[j]);
     return len;
 }

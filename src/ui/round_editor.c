@@ -14,8 +14,12 @@ void round_editor_draw(app *a, round_view *v, ui_rect r)
     const study *s = a->study;
     char buf[1024], pm[128], gain[32], sc[32];
     int y = r.y;
-    ui_textf(y++, r.x + 1, r.w - 2, ROLE_HEADER, "Override #%zu: your combination for %s", v->edit_item + 1,
-             s->datasets[rs->target].name);
+    if (rs->is_joint)
+        ui_textf(y++, r.x + 1, r.w - 2, ROLE_HEADER, "Override #%zu: your combination for the joint round (%d targets)",
+                 v->edit_item + 1, rs->n_targets);
+    else
+        ui_textf(y++, r.x + 1, r.w - 2, ROLE_HEADER, "Override #%zu: your combination for %s", v->edit_item + 1,
+                 s->datasets[rs->target].name);
     ui_glyph_row(y++, r.x, r.w, ui_role_attr(ROLE_BORDER), a->g->hline);
     int list_w = 26;
     int y0 = y;
@@ -26,7 +30,9 @@ void round_editor_draw(app *a, round_view *v, ui_rect r)
         theme_role role = cur ? ROLE_CURSOR : d == v->name_match ? ROLE_MATCH : ROLE_NORMAL;
         if (cur)
             ui_fill(y, r.x, list_w, ROLE_CURSOR);
-        const char *mark = d == rs->target ? "[T]" : combo_has(v->edit, d) ? "[x]" : "[ ]";
+        const char *mark = !rs->is_joint && d == rs->target ? "[T]"
+                           : round_is_target(rs, d) ? (combo_has(v->edit, d) ? "[T]" : "[t]")
+                           : combo_has(v->edit, d) ? "[x]" : "[ ]";
         ui_text(y, r.x + 1, 4, cur ? role : combo_has(v->edit, d) ? ROLE_GOOD : ROLE_DIM, mark);
         ui_text(y, r.x + 5, list_w - 6, role, s->datasets[d].name);
     }
@@ -34,6 +40,28 @@ void round_editor_draw(app *a, round_view *v, ui_rect r)
     int x = r.x + list_w + 2, w = r.w - list_w - 3;
     y = y0;
     double mean, sd;
+    if (rs->is_joint) { /* the prediction for each target it serves */
+        for (int j = 0; j < rs->n_targets && y < r.y + r.h - 12; j++) {
+            int d = rs->targets[j];
+            if (!combo_has(v->edit, d)) {
+                ui_textf(y++, x, w, ROLE_DIM, "%-14.14s not served", s->datasets[d].name);
+                continue;
+            }
+            round_score_target(rs, j, v->edit, &mean, &sd);
+            round_fmt_pm(a, pm, sizeof pm, mean, sd);
+            const round_target_fit *f = &rs->fits[j];
+            bool hg = f->summary.has_best && isfinite(mean);
+            ui_fmt_gain(gain, sizeof gain, hg, hg ? study_gain(s, mean, f->summary.best) : 0);
+            int u = ui_textf(y, x, w, ROLE_NORMAL, "%-14.14s ", s->datasets[d].name);
+            u += ui_text(y, x + u, w - u, ROLE_PREDICTED, pm);
+            ui_textf(y++, x + u, w - u, ROLE_NUMBER, "  %s", gain);
+        }
+        int sv = round_serves_count(s, v->edit);
+        ui_textf(y++, x, w, ROLE_NORMAL, "datasets    %d (serves %d target%s)", combo_rank(v->edit), sv,
+                 sv == 1 ? "" : "s");
+        y++;
+        goto differences;
+    }
     round_shown_prediction(rs, v->edit, NAN, NAN, &mean, &sd);
     round_fmt_pm(a, pm, sizeof pm, mean, sd);
     ui_text(y, x, w, ROLE_NORMAL, "predicted   ");
@@ -51,6 +79,7 @@ void round_editor_draw(app *a, round_view *v, ui_rect r)
     round_diff_text(a, v->edit, buf, sizeof buf);
     ui_text(y++, x, w, ROLE_NORMAL, "vs best measured:");
     ui_text(y++, x + 2, w - 2, ROLE_DIM, buf);
+differences:;
     combo_t sug = rs->items[v->edit_item].combo, add = v->edit & ~sug, rem = sug & ~v->edit;
     ui_text(y++, x, w, ROLE_NORMAL, "vs the suggestion:");
     size_t k = 0;
@@ -75,7 +104,7 @@ int round_editor_action(app *a, round_view *v, enum action act)
     case ACTION_MOVE_FIRST: v->edit_pos = 0; break;
     case ACTION_MOVE_LAST: v->edit_pos = n - 1; break;
     case ACTION_EDIT_TOGGLE:
-        if (v->edit_pos == a->session->target)
+        if (v->edit_pos == a->session->target && !a->session->is_joint)
             app_message(a, false, "the target is in every combination");
         else
             v->edit ^= combo_single(v->edit_pos);

@@ -86,6 +86,9 @@ static const char *spread_meaning(const round_session *rs)
     predict_choice c;
     if (k == PREDICT_AUTO && rs->model && predict_auto_choice(rs->model, &c))
         k = c.chosen;
+    for (int j = 0; k == PREDICT_AUTO && rs->is_joint && j < rs->n_targets; j++)
+        if (rs->targets[j] == rs->target && rs->fits[j].automatic)
+            k = rs->fits[j].choice.chosen;
     return predict_spread_meaning(k);
 }
 
@@ -112,6 +115,52 @@ void round_expected_gain(app *a, double predicted, char *buf, size_t n)
     ui_fmt_gain(buf, n, has, has ? study_gain(a->study, predicted, rs->summary.best) : 0);
 }
 
+/* The per-target figures of target j of a joint round: "RE_BioRED best 0.6264, ensemble cv rho
+ * 0.53" (wide: with the mae, auto's choice). */
+static void joint_target_text(const app *a, int j, bool wide, char *buf, size_t n)
+{
+    const round_session *rs = a->session;
+    const round_target_fit *f = &rs->fits[j];
+    char sc[32], cv[96] = "no cv", why[160];
+    ui_fmt_score(sc, sizeof sc, f->summary.has_best, f->summary.best);
+    if (f->automatic && wide)
+        snprintf(cv, sizeof cv, "%s", predict_choice_format(&f->choice, why, sizeof why));
+    else if (f->has_cv && wide)
+        snprintf(cv, sizeof cv, "cv rho %.2f, mae %.4f", f->cv_spearman, f->cv_mae);
+    else if (f->has_cv)
+        snprintf(cv, sizeof cv, "cv rho %.2f", f->cv_spearman);
+    if (wide)
+        snprintf(buf, n, "%s best %s (%zu runs, %s)", a->study->datasets[rs->targets[j]].name, sc, f->measured, cv);
+    else
+        snprintf(buf, n, "%s best %s (%s)", a->study->datasets[rs->targets[j]].name, sc, cv);
+}
+
+/* The rest of a joint round's header: the predictor and rule, each target's best and accuracy. */
+static int draw_header_joint(app *a, ui_rect r, int y)
+{
+    const round_session *rs = a->session;
+    char buf[512];
+    ui_textf(y++, r.x + 1, r.w - 2, ROLE_NORMAL, "predictor %s  %s  batch %d  joint: value summed over its targets", predict_kind_name(rs->settings.predictor),
+             search_acquisition_name(rs->settings.acquisition), rs->settings.batch);
+    /* each target's best and accuracy: on one line each when there is room, else run together */
+    int rows_free = r.h >= 40 ? rs->n_targets : 1;
+    if (rows_free >= rs->n_targets) {
+        for (int j = 0; j < rs->n_targets; j++) {
+            joint_target_text(a, j, true, buf, sizeof buf);
+            ui_text(y++, r.x + 1, r.w - 2, ROLE_DIM, buf);
+        }
+    } else {
+        int x = 0;
+        for (int j = 0; j < rs->n_targets && x < r.w - 4; j++) {
+            joint_target_text(a, j, false, buf, sizeof buf);
+            x += ui_textf(y, r.x + 1 + x, r.w - 2 - x, ROLE_DIM, "%s%s", j ? "  " : "", buf);
+        }
+        y++;
+    }
+    ui_glyph_row(y++, r.x, r.w, ui_role_attr(ROLE_BORDER), a->g->hline);
+    return y;
+}
+
 static int draw_header(app *a, ui_rect r)
 {
     const round_session *rs = a->session;
@@ -119,13 +168,21 @@ static int draw_header(app *a, ui_rect r)
     int y = r.y;
     char buf[512], sc[32], g[32];
     int x = ui_textf(y, r.x + 1, r.w - 2, ROLE_HEADER, "Round %d", rs->number);
-    x += ui_text(y, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, "  target ");
-    x += ui_text(y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, rs->target >= 0 ? s->datasets[rs->target].name : "-");
+    if (rs->is_joint) { /* one round for several targets: name them all */
+        x += ui_textf(y, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, "  joint, %d targets:", rs->n_targets);
+        for (int j = 0; j < rs->n_targets && x < r.w - 4; j++)
+            x += ui_textf(y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, " %s", s->datasets[rs->targets[j]].name);
+    } else {
+        x += ui_text(y, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, "  target ");
+        x += ui_text(y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, rs->target >= 0 ? s->datasets[rs->target].name : "-");
+    }
     if (rs->read_only)
         ui_text_right(y, r.x + 1 + x + 1, r.w - 3 - x, ROLE_BAD, rs->journal ? "read-only" : "read-only: no journal");
     else if (rs->oracle)
         ui_text_right(y, r.x + 1 + x + 1, r.w - 3 - x, ROLE_DIM, "oracle answers runs");
     y++;
+    if (rs->is_joint)
+        return draw_header_joint(a, r, y);
     predict_choice choice;
     bool automatic = !rs->design && predict_auto_choice(rs->model, &choice);
     if (rs->design)
@@ -174,12 +231,53 @@ static int draw_header(app *a, ui_rect r)
     return y;
 }
 
+/* One row of a joint round from x 17: its value, then each target it serves with its
+ * prediction (wide: ± spread, the gain over that target's best, its value). it NULL: the
+ * user's combination c (an override), predicted by the round's models. */
+static void draw_joint_row(app *a, ui_rect r, int y, combo_t c, const round_item *it, theme_role base, bool cur)
+{
+    const round_session *rs = a->session;
+    const study *s = a->study;
+    bool wide = r.w >= 120;
+    char pm[128], gain[32];
+    if (it && isfinite(it->acquisition))
+        ui_textf(y, r.x + 17, 7, cur ? base : ROLE_NUMBER, "%7.3f", it->acquisition);
+    int x = r.x + 26, end = r.x + r.w - 1, served = 0;
+    for (int j = 0; j < rs->n_targets && x < end - 4; j++) {
+        if (!combo_has(c, rs->targets[j]))
+            continue;
+        double mean = it ? it->t_predicted[j] : NAN, sd = it ? it->t_sd[j] : NAN;
+        if (!it)
+            round_score_target(rs, j, c, &mean, &sd);
+        const round_target_fit *f = &rs->fits[j];
+        x += ui_textf(y, x, end - x, base, "%s%s ", served++ ? "  " : "", s->datasets[rs->targets[j]].name);
+        if (wide) {
+            round_fmt_pm(a, pm, sizeof pm, mean, sd);
+            bool has = f->summary.has_best && isfinite(mean);
+            ui_fmt_gain(gain, sizeof gain, has, has ? study_gain(s, mean, f->summary.best) : 0);
+            x += ui_textf(y, x, end - x, cur ? base : ROLE_PREDICTED, "%s", pm);
+            x += ui_textf(y, x, end - x, cur ? base : ROLE_NUMBER, " %s", gain);
+            if (it && isfinite(it->t_value[j]))
+                x += ui_textf(y, x, end - x, cur ? base : ROLE_DIM, " v%.2f", it->t_value[j]);
+        } else {
+            ui_fmt_score(pm, sizeof pm, isfinite(mean), mean);
+            x += ui_text(y, x, end - x, cur ? base : ROLE_PREDICTED, pm);
+        }
+    }
+    if (!served)
+        ui_text(y, x, end - x, cur ? base : ROLE_BAD, "serves none of the round's targets");
+}
+
 static void draw_items(app *a, round_view *v, ui_rect r, int y, int y_end)
 {
     const round_session *rs = a->session;
     char buf[1024], pm[128], gain[32];
-    ui_textf(y++, r.x + 1, r.w - 2, ROLE_HEADER, " #  decision    predicted %s spread  exp.gain serves vs best measured",
-             a->g->plus_minus);
+    if (rs->is_joint)
+        ui_textf(y++, r.x + 1, r.w - 2, ROLE_HEADER, " #  decision      value  serves: predicted%s per target",
+                 r.w >= 120 ? " ± spread, gain over its best, value" : "");
+    else
+        ui_textf(y++, r.x + 1, r.w - 2, ROLE_HEADER, " #  decision    predicted %s spread  exp.gain serves vs best measured",
+                 a->g->plus_minus);
     if (rs->n_items == 0) {
         ui_text(y, r.x + 2, r.w - 3, ROLE_DIM,
                 v->problem[0] ? v->problem : "no suggestions: every combination with the target is measured or queued");
@@ -207,6 +305,17 @@ static void draw_items(app *a, round_view *v, ui_rect r, int y, int y_end)
             ui_fill(y, r.x, r.w, ROLE_CURSOR);
         ui_textf(y, r.x + 1, 3, base, "%2zu", i + 1);
         ui_text(y, r.x + 5, 11, cur ? base : decision_role(it), decision_text(it));
+        if (rs->is_joint) {
+            draw_joint_row(a, r, y, it->decision == DECISION_OVERRIDDEN ? it->combo : it->combo, it, base, cur);
+            y++;
+            if (it->decision == DECISION_OVERRIDDEN && y < y_end) {
+                ui_text(y, r.x + 5, 11, ROLE_ACCENT, a->g->arrow_right);
+                ui_text(y, r.x + 7, 9, ROLE_ACCENT, "yours");
+                draw_joint_row(a, r, y, it->replacement, NULL, ROLE_NORMAL, false);
+                y++;
+            }
+            continue;
+        }
         double mean, sd;
         round_shown_prediction(rs, it->combo, it->predicted, it->sd, &mean, &sd);
         round_fmt_pm(a, pm, sizeof pm, mean, sd);
@@ -234,6 +343,60 @@ static void draw_items(app *a, round_view *v, ui_rect r, int y, int y_end)
     }
 }
 
+/* The detail of a joint round's suggestion: the targets it serves and its value for each (its
+ * prediction ± spread, the gain over that target's best, its share of the joint value), one
+ * line per target of the round; wide, that target's best combination too. Returns the next y. */
+static int draw_detail_joint(app *a, ui_rect r, const round_item *it, int y, int y_end)
+{
+    const round_session *rs = a->session;
+    const study *s = a->study;
+    char pm[128], gain[32], sc[32], buf[1024];
+    bool wide = r.w >= 120;
+    int serves = 0, w = 0;
+    for (int j = 0; j < rs->n_targets; j++) {
+        serves += combo_has(it->combo, rs->targets[j]);
+        int l = ui_text_width(s->datasets[rs->targets[j]].name);
+        w = l > w ? l : w;
+    }
+    w = w > 24 ? 24 : w;
+    if (y < y_end)
+        ui_textf(y++, r.x + 1, r.w - 2, ROLE_NORMAL, "serves %d of %d targets; joint value %.4f (%s, summed over "
+                 "its targets)", serves, rs->n_targets, isfinite(it->acquisition) ? it->acquisition : 0.0,
+                 search_acquisition_name(rs->settings.acquisition));
+    for (int j = 0; j < rs->n_targets && y < y_end; j++) {
+        int d = rs->targets[j];
+        ui_text(y, r.x + 3, w, ROLE_ACCENT, s->datasets[d].name);
+        int x = r.x + 3 + w + 2;
+        if (!combo_has(it->combo, d)) {
+            ui_text(y++, x, r.w - (x - r.x) - 1, ROLE_DIM, "not served (not a member)");
+            continue;
+        }
+        const round_target_fit *f = &rs->fits[j];
+        round_fmt_pm(a, pm, sizeof pm, it->t_predicted[j], it->t_sd[j]);
+        bool has = f->summary.has_best && isfinite(it->t_predicted[j]);
+        ui_fmt_gain(gain, sizeof gain, has, has ? study_gain(s, it->t_predicted[j], f->summary.best) : 0);
+        ui_fmt_score(sc, sizeof sc, f->summary.has_best, f->summary.best);
+        x += ui_textf(y, x, r.w - (x - r.x) - 1, ROLE_PREDICTED, "%-19s", pm);
+        x += ui_textf(y, x, r.w - (x - r.x) - 1, ROLE_NUMBER, " gain %s", gain);
+        x += ui_textf(y, x, r.w - (x - r.x) - 1, ROLE_NORMAL, "  value %.4f", isfinite(it->t_value[j]) ? it->t_value[j] : 0.0);
+        x += ui_textf(y, x, r.w - (x - r.x) - 1, ROLE_DIM, "  (best %s", sc);
+        if (wide && f->summary.has_best)
+            x += ui_textf(y, x, r.w - (x - r.x) - 1, ROLE_DIM, ": %s", study_combo_format(s, f->summary.best_combo, buf, sizeof buf));
+        ui_text(y++, x, r.w - (x - r.x) - 1, ROLE_DIM, ")");
+        if (wide && r.h >= 40 && f->summary.has_best && y < y_end) { /* what it changes in that target's best */
+            combo_t add = it->combo & ~f->summary.best_combo, rem = f->summary.best_combo & ~it->combo;
+            size_t k = 0;
+            buf[0] = '\0';
+            for (int q = 0; q < s->n_datasets && k < sizeof buf - 300; q++)
+                if (combo_has(add | rem, q))
+                    k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s%s", k ? " " : "", combo_has(add, q) ? "+" : "-",
+                                          s->datasets[q].name);
+            ui_textf(y++, r.x + 3 + w + 2, r.w - w - 6, ROLE_DIM, "vs its best: %s", k ? buf : "the same");
+        }
+    }
+    return y;
+}
+
 static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
 {
     const round_session *rs = a->session;
@@ -254,14 +417,16 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
             x = ui_text(y, r.x + 1, r.w - 2, ROLE_BAD, "reason: ");
             ui_text(y++, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, it->reason);
         }
+        if (rs->is_joint)
+            y = draw_detail_joint(a, r, it, y, y_end);
         char diff[1024];
         round_diff_text(a, it->combo, diff, sizeof diff);
-        if (ui_text_width(diff) > r.w - 53 && y < y_end) /* clipped in its row: whole here */
+        if (!rs->is_joint && ui_text_width(diff) > r.w - 53 && y < y_end) /* clipped in its row: whole here */
             ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "vs best: %s", diff);
-        if (isfinite(it->acquisition) && y < y_end)
+        if (!rs->is_joint && isfinite(it->acquisition) && y < y_end)
             ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "acquisition value (%s) %.4f",
                      search_acquisition_name(rs->settings.acquisition), it->acquisition);
-        if (rs->model && y < y_end) { /* what the ± means for this predictor */
+        if ((rs->model || rs->is_joint) && y < y_end) { /* what the ± means for this predictor */
             const char *sm = spread_meaning(rs);
             if (sm)
                 ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "%s spread: %s", a->g->plus_minus, sm);
@@ -269,7 +434,7 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
                 ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "%s spread: n/a (%s gives no uncertainty)", a->g->plus_minus,
                          predict_kind_name(rs->settings.predictor));
         }
-        if (it->serves > 1 && y < y_end)
+        if (!rs->is_joint && it->serves > 1 && y < y_end)
             ui_textf(y++, r.x + 1, r.w - 2, ROLE_DIM, "* one run of it scores %d of the study's targets", it->serves);
         /* its notes, from the journal */
         const journal_round *jr = rs->journal ? journal_round_find(rs->journal, rs->number) : NULL;

@@ -370,7 +370,12 @@ static void history_draw(app *a, void *state, ui_rect r)
         snprintf(err, sizeof err, h->has_error ? "%6.4f" : "     -", h->error);
         ui_fmt_score(best, sizeof best, h->has_best, h->best);
         ui_textf(y, r.x + 1, 4, role, "%3d", h->number);
-        ui_text(y, r.x + 5, 15, cur ? role : ROLE_ACCENT, h->target >= 0 ? s->datasets[h->target].name : "-");
+        size_t nr;
+        const journal_round *hr = &journal_rounds(rs->journal, &nr)[i];
+        char joint[32];
+        snprintf(joint, sizeof joint, "joint (%d)", combo_rank(hr->targets));
+        ui_text(y, r.x + 5, 15, cur ? role : ROLE_ACCENT,
+                combo_rank(hr->targets) > 1 ? joint : h->target >= 0 ? s->datasets[h->target].name : "-");
         ui_textf(y, r.x + 21, r.w - 22, role, "%3zu %3zu %3zu %3zu %4zu %3zu %4zu  %s %s  %s%s", h->suggested,
                  h->accepted, h->rejected, h->overridden, h->notes, h->queued, h->results, cv, err, best,
                  h->committed ? "" : "  open");
@@ -381,10 +386,12 @@ static void history_draw(app *a, void *state, ui_rect r)
     int pw = r.w >= 120 ? r.w * 2 / 5 : r.w >= 76 ? 34 : r.w / 2; /* the plots grow on wide screens */
     int dw = r.w - pw - 3;
     int y_end = r.y + r.h;
-    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s", jr->number,
-             jr->target >= 0 ? s->datasets[jr->target].name : "-");
     size_t nrev;
     review_round *rev = review_rounds(rs, &nrev);
+    char tn[1024];
+    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s", jr->number,
+             v->cursor < nrev ? review_round_targets(s, &rev[v->cursor], tn, sizeof tn)
+                              : jr->target >= 0 ? s->datasets[jr->target].name : "-");
     if (v->cursor < nrev) {
         /* the selected entry whole, wrapped, under the round's title; then the details */
         const review_round *o = &rev[v->cursor];

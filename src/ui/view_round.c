@@ -261,6 +261,21 @@ static int round_action(app *a, void *state, enum action act)
             app_message(a, true, "%s", err.msg);
         return UI_HANDLED | UI_REDRAW;
     }
+    case ACTION_ROUND_JOINT: {
+        bool to = !rs->is_joint;
+        app_notice_fit(a, rs->target, rs->settings.predictor);
+        bool ok = round_set_joint(rs, to, &err);
+        v->cursor = 0;
+        if (!ok)
+            app_message(a, true, "%s", err.msg);
+        else if (to)
+            app_message(a, false, "proposed again: one round for the study's %d targets (J: for %s alone)",
+                        rs->n_targets, a->study->datasets[rs->target].name);
+        else
+            app_message(a, false, "proposed again: a round for %s alone (J: for every target)",
+                        a->study->datasets[rs->target].name);
+        return UI_HANDLED | UI_REDRAW;
+    }
     case ACTION_ROUND_RESULT: {
         const journal *j = rs->journal;
         const journal_run *run = NULL;
@@ -367,7 +382,7 @@ static int round_prompt(app *a, void *state, enum prompt_kind kind, const char *
         v->name_match = -1;
         if (d < 0)
             app_message(a, true, "no single dataset is called '%s'", text);
-        else if (d == rs->target)
+        else if (d == rs->target && !rs->is_joint)
             app_message(a, false, "the target is in every combination");
         else {
             v->edit ^= combo_single(d);

@@ -377,6 +377,75 @@ static void test_semantic_errors(void **state)
                  "1:", "\"cv\" needs \"spearman\" and \"mae\"");
 }
 
+/* A joint round's suggestion: its targets and its value for each round-trip; a journal without
+ * them (an older one) reads as before; bad ones are located errors. */
+static void test_joint_suggestion(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    journal_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = JOURNAL_SUGGESTED;
+    ev.round = 1;
+    ev.target = 0;
+    ev.combo = A | B | C;
+    ev.has_prediction = true;
+    ev.mean = 0.7;
+    ev.spread = 0.05;
+    ev.has_value = true;
+    ev.value = 1.5;
+    ev.targets = A | B | D;
+    double pt[4 * 3];
+    for (int i = 0; i < 12; i++)
+        pt[i] = NAN;
+    pt[0] = 0.7, pt[1] = 0.05, pt[2] = 1.25; /* A */
+    pt[3] = 0.6, pt[4] = 0.01, pt[5] = 0.25; /* B */
+    ev.per_target = pt;
+    assert_true(journal_append(j, &ev, &err));
+    /* a value for a target the combination does not contain is refused, nothing written */
+    pt[9] = 0.5, pt[10] = 0.1, pt[11] = 0.0; /* D */
+    ev.combo = A | B;
+    assert_false(journal_append(j, &ev, &err));
+    assert_non_null(strstr(err.msg, "per_target names D"));
+    journal_free(j);
+    j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    assert_int_equal(j->n_events, 1);
+    const journal_event *e = &j->events[0];
+    assert_true(e->targets == (A | B | D));
+    assert_non_null(e->per_target);
+    assert_true(fabs(e->per_target[0] - 0.7) < 1e-12 && fabs(e->per_target[2] - 1.25) < 1e-12);
+    assert_true(fabs(e->per_target[3] - 0.6) < 1e-12 && fabs(e->per_target[4] - 0.01) < 1e-12);
+    assert_true(isnan(e->per_target[6]) && isnan(e->per_target[9]));
+    assert_true(journal_round_find(j, 1)->targets == (A | B | D));
+    journal_free(j);
+    size_t len;
+    char *text = slurp(f->path, &len);
+    assert_non_null(strstr(text, "\"targets\":[\"A\",\"B\",\"D\"]"));
+    assert_non_null(strstr(text, "\"per_target\":{\"A\":{\"mean\":0.7,\"spread\":0.05,\"value\":1.25},\"B\":"));
+    free(text);
+
+    /* a journal of before joint rounds: no targets, the round is not joint */
+    const char *old = T0 "\"event\":\"suggested\",\"target\":\"A\",\"combination\":\"A+B\",\"mean\":0.5,\"spread\":0.1}\n";
+    write_file(f->path, old, strlen(old));
+    j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    assert_true(j->events[0].targets == 0 && j->events[0].per_target == NULL);
+    assert_true(journal_round_find(j, 1)->targets == 0);
+    journal_free(j);
+
+    expect_error(f, T0 "\"event\":\"suggested\",\"combination\":\"A\",\"targets\":\"A\"}\n" NOTE, "1:",
+                 "\"targets\" must be an array");
+    expect_error(f, T0 "\"event\":\"suggested\",\"combination\":\"A\",\"targets\":[\"A\",\"Z\"]}\n" NOTE, "1:",
+                 "dataset names of the study");
+    expect_error(f, T0 "\"event\":\"suggested\",\"combination\":\"A\",\"targets\":[\"A\",\"B\"],"
+                 "\"per_target\":{\"B\":{\"mean\":1,\"spread\":0,\"value\":0}}}\n" NOTE, "1:",
+                 "per_target names \"B\"");
+    expect_error(f, T0 "\"event\":\"suggested\",\"combination\":\"A\",\"targets\":[\"A\",\"B\"],"
+                 "\"per_target\":{\"A\":{\"mean\":1}}}\n" NOTE, "1:", "{mean, spread, value}");
+}
+
 static void test_result_line_errors(void **state)
 {
     fixture *f = *state;
@@ -651,6 +720,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_roundtrip_and_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_stack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_suggestion_with_value_and_cv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_joint_suggestion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_garbage_with_newline, setup, teardown),

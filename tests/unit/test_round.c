@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "comboscope/queue.h"
+#include "comboscope/review.h"
 #include "comboscope/round.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
@@ -943,6 +944,160 @@ static void test_run_story_and_log_tail(void **state)
     study_free(s);
 }
 
+/* The joint valuation by hand (acquisition mean): the fixture's measured scores, as written
+ * with 4 decimals, are for A (dataset 0): A 0.4980, A+B 0.5260, A+C 0.5160, A+D 0.4560,
+ * A+E 0.5010, A+B+C 0.5440 (best 0.5440); for B (dataset 1): A+B 0.5060, B 0.5080,
+ * A+B+C 0.5040 (best 0.5080, sample sd exactly 0.0020). Each candidate's value must be the sum
+ * over the targets it contains of max(0, (predicted - best) / sd). */
+static void test_joint_valuation_by_hand(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    const double a_scores[] = {0.4980, 0.5260, 0.5160, 0.4560, 0.5010, 0.5440};
+    double mu = 0, v = 0;
+    for (int i = 0; i < 6; i++)
+        mu += a_scores[i] / 6;
+    for (int i = 0; i < 6; i++)
+        v += (a_scores[i] - mu) * (a_scores[i] - mu) / 5;
+    const double best[2] = {0.5440, 0.5080}, sd[2] = {sqrt(v), 0.0020};
+    search_settings st = {.predictor = PREDICT_ADDITIVE, .acquisition = ACQ_MEAN, .batch = 64, .seed = 1};
+    int targets[2] = {0, 1};
+    search_joint_pick picks[64];
+    round_target_fit fits[2];
+    cs_error err;
+    int got = round_joint_propose(s, &st, targets, 2, true, picks, fits, &err);
+    /* every unmeasured combination with A or B: 24 contain one of them, 7 are measured */
+    assert_int_equal(got, 17);
+    assert_true(fits[0].summary.has_best && fabs(fits[0].summary.best - best[0]) < 1e-12);
+    assert_true(fits[1].summary.has_best && fabs(fits[1].summary.best - best[1]) < 1e-12);
+    assert_int_equal(fits[0].measured, 6);
+    assert_int_equal(fits[1].measured, 3);
+    assert_true(fits[0].has_cv);
+    int both = 0;
+    for (int i = 0; i < got; i++) {
+        const search_joint_pick *p = &picks[i];
+        assert_true(p->combo & (A | B));
+        assert_false(study_score(s, p->combo, combo_has(p->combo, 0) ? 0 : 1, &(double){0}));
+        double sum = 0;
+        for (int j = 0; j < 2; j++) {
+            if (!combo_has(p->combo, targets[j])) {
+                assert_true(isnan(p->z[j]) && isnan(p->predicted[j]) && isnan(p->sd[j]));
+                continue;
+            }
+            double z = (p->predicted[j] - best[j]) / sd[j];
+            z = z > 0 ? z : 0;
+            if (fabs(p->z[j] - z) > 1e-9)
+                fail_msg("%s: z %g, by hand %g", "pick", p->z[j], z);
+            assert_true(isfinite(p->sd[j]) && p->sd[j] >= 0);
+            sum += z;
+        }
+        both += combo_has(p->combo, 0) && combo_has(p->combo, 1);
+        assert_true(fabs(p->value - sum) < 1e-9);
+        if (i > 0)
+            assert_true(picks[i - 1].value >= p->value);
+    }
+    assert_true(both > 0 && both < got); /* some serve both targets, some one */
+    study_free(s);
+}
+
+/* A joint round in a session: J's proposal carries each target's value, decisions are journaled
+ * with the round's targets, the commit queues runs that name the target they serve, the round
+ * after it stays joint, and a joint round left open is reopened as one. */
+static void test_joint_round_session(void **state)
+{
+    (void)state;
+    study *s = open_study();
+    round_session *rs = open_session(s, false, at("complete.csv"));
+    cs_error err;
+    assert_true(round_propose(rs, 0, &err));
+    assert_false(rs->is_joint);
+    assert_true(round_set_joint(rs, true, &err));
+    assert_true(rs->is_joint && rs->joint);
+    assert_int_equal(rs->n_targets, 2);
+    assert_int_equal(rs->targets[0], 0);
+    assert_int_equal(rs->targets[1], 1);
+    assert_int_equal(rs->n_items, 3);
+    int serve_b_only = -1;
+    for (size_t i = 0; i < rs->n_items; i++) {
+        const round_item *it = &rs->items[i];
+        double sum = 0;
+        for (int j = 0; j < 2; j++) {
+            bool in = combo_has(it->combo, rs->targets[j]);
+            assert_true(in == isfinite(it->t_predicted[j]));
+            if (!in)
+                continue;
+            sum += it->t_value[j];
+            double m, sd; /* the round's model gives the same prediction */
+            assert_true(round_score_target(rs, j, it->combo, &m, &sd));
+            assert_true(fabs(m - it->t_predicted[j]) < 1e-9);
+        }
+        assert_true(fabs(sum - it->acquisition) < 1e-9);
+        if (!combo_has(it->combo, 0))
+            serve_b_only = (int)i;
+    }
+    assert_int_equal(journal_lines(), 0);
+    /* the editor's rule: a combination must serve one of the round's targets */
+    assert_false(round_override(rs, 0, C | D, &err));
+    assert_non_null(strstr(err.msg, "one of the round's targets"));
+    assert_true(round_accept(rs, 0, &err));
+    assert_true(round_accept(rs, 1, &err));
+    assert_false(round_set_joint(rs, false, &err)); /* decisions stand */
+    combo_t first = rs->items[0].combo;
+    double first_a = rs->items[0].t_predicted[0], first_v = rs->items[0].acquisition;
+    /* the journal has the round's targets and each suggestion's value for each */
+    const journal_event *e = &rs->journal->events[0];
+    assert_int_equal(e->kind, JOURNAL_SUGGESTED);
+    assert_true(e->targets == (A | B));
+    assert_non_null(e->per_target);
+    assert_true(journal_round_find(rs->journal, rs->number)->targets == (A | B));
+    if (serve_b_only >= 0) /* it names the target it serves */
+        assert_int_equal(rs->journal->events[serve_b_only].target, 1);
+
+    /* reopened: the same joint round, its figures as journaled */
+    round_session_free(rs);
+    rs = open_session(s, false, at("complete.csv"));
+    assert_true(round_propose(rs, 1, &err));
+    assert_true(rs->is_joint && rs->joint);
+    assert_int_equal(rs->target, 1); /* the asked target: the round serves it */
+    assert_int_equal(rs->n_items, 3);
+    assert_true(rs->items[0].combo == first);
+    assert_int_equal(rs->items[0].decision, DECISION_ACCEPTED);
+    assert_true(isnan(first_a) ? isnan(rs->items[0].t_predicted[0]) : fabs(rs->items[0].t_predicted[0] - first_a) < 1e-12);
+    assert_true(fabs(rs->items[0].acquisition - first_v) < 1e-12);
+
+    /* committed (the oracle answers): every run scores each of its members, so each target's
+     * summary counts it; the next round is joint too */
+    size_t queued;
+    assert_true(round_commit(rs, &queued, &err));
+    assert_int_equal(queued, 2);
+    for (size_t k = 0; k < rs->journal->n_runs; k++) {
+        const journal_run *run = &rs->journal->runs[k];
+        assert_true(run->has_result);
+        assert_true(combo_has(run->combo, run->target));
+        const journal_event *res = &rs->journal->events[run->result_event];
+        for (int d = 0; d < 2; d++)
+            if (combo_has(run->combo, d))
+                assert_true(isfinite(res->scores[d]));
+    }
+    assert_true(rs->is_joint);
+    assert_int_equal(rs->number, 2);
+    study_target_summary sa;
+    study_target_summarize(rs->study, 0, &sa);
+    assert_int_equal(sa.measured, 6 + (size_t)combo_has(first, 0) + (size_t)combo_has(rs->journal->runs[1].combo, 0));
+    /* History and the report name the round joint */
+    size_t nrev;
+    review_round *rev = review_rounds(rs, &nrev);
+    assert_int_equal(nrev, 1);
+    char tn[256];
+    assert_string_equal(review_round_targets(rs->study, &rev[0], tn, sizeof tn), "joint: A + B");
+    review_free(rev, nrev);
+    /* and back to one target */
+    assert_true(round_set_joint(rs, false, &err));
+    assert_false(rs->is_joint);
+    round_session_free(rs);
+    study_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -964,6 +1119,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_undo_commit_refused_once_next_round_begun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_progress, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_story_and_log_tail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_joint_valuation_by_hand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_joint_round_session, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
