@@ -66,3 +66,25 @@ for term in xterm-256color linux; do
     expect_status 0; expect_no_err_file; check_sizes 60x16 20x6 80x24
     grep -q "^--- no colour, " "$TMP/out" || _case_fail "colours drawn with NO_COLOR=1"
 done
+
+case_begin "terminal matrix: a screen 3000 columns wide (COLUMNS=3000), every view dumped"
+rm -rf "$TMP/s"; cp -R "$ROOT/sample-results/biomed12-study" "$TMP/s"
+printf 'key 2\ndump lattice\nkey 3\ndump heatmaps\nkey 6\ndump table\n' >"$TMP/wide.script"
+env -i PATH="$PATH" COLUMNS=3000 LINES=60 TERM=xterm-256color LC_ALL=C.UTF-8 COMBOSCOPE_SCRIPT="$TMP/wide.script" \
+    "$CS" --read-only "$TMP/s" >"$TMP/out" 2>"$TMP/err" </dev/null
+STATUS=$?
+expect_status 0; expect_no_err_file   # the dump's colour lines overflowed a stack buffer (SIGSEGV)
+[ "$(grep -c '^=== ' "$TMP/out")" = 3 ] || _case_fail "not every dump was written"
+
+# curses takes COLUMNS and LINES over the terminal's size and allocates that many cells: a stray
+# COLUMNS=100000 asked for terabytes ("cannot use the terminal (TERM=xterm-256color)", or an
+# allocation failure under the sanitizers).
+for size in "100000 24" "80 20000" "3000 3000"; do
+    set -- $size
+    case_begin "COLUMNS=$1 LINES=$2: refused in one line naming them, exit 1"
+    env -i PATH="$PATH" COLUMNS=$1 LINES=$2 TERM=xterm-256color LC_ALL=C.UTF-8 COMBOSCOPE_SCRIPT="$TMP/wide.script" \
+        "$CS" --read-only "$TMP/s" >"$TMP/out" 2>"$TMP/err" </dev/null
+    STATUS=$?
+    expect_status 1; expect_one_line_err
+    expect_err "(COLUMNS=$1|LINES=$2).* is more than .*unset"
+done
