@@ -18,6 +18,7 @@
 
 #include "comboscope/error.h"
 #include "comboscope/search.h"
+#include "comboscope/study_json.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_NO_MEMORY = 70 };
 
@@ -85,6 +86,18 @@ int cli_next(cli_args *p);
 /* Checks that there are min to max operands (max < 0: no limit); what names one ("PATH").
  * Prints "a PATH is required" / "only one PATH (got 'X' too)" and returns EXIT_USAGE, else 0. */
 int cli_want_operands(cli_args *p, int min, int max, const char *what);
+
+/* The whole parse of a command whose options are at most one switch (flag, set when it is
+ * given; NULL when opts has none) and whose operands are min to max (what names them): returns
+ * -1 when the command goes on with p->operands, else the exit status to return (help shown,
+ * usage error printed). what may be NULL: "RUN" once there is an operand, "STUDY" before. */
+int cli_parse_switch(cli_args *p, const char *cmd, const char *help, const cli_option *opts, int argc, char **argv,
+                     bool *flag, int min, int max, const char *what);
+
+/* The study options of the commands that read a table, --metric ('m') and --goal ('g'), into
+ * *so. Returns 1 when key c was one of them, 0 when it is another option, -1 on a bad --goal
+ * (printed; return EXIT_USAGE). */
+int cli_study_option(cli_args *p, int c, study_open_options *so);
 
 /* The value of the current option as one of choices (NULL-terminated): its index in *out.
  * Otherwise prints "--NAME must be a, b or c (got 'x')", sets p->status = EXIT_USAGE and

@@ -174,6 +174,21 @@ int cli_want_operands(cli_args *p, int min, int max, const char *what)
     return EXIT_OK;
 }
 
+int cli_parse_switch(cli_args *p, const char *cmd, const char *help, const cli_option *opts, int argc, char **argv,
+                     bool *flag, int min, int max, const char *what)
+{
+    cli_args_init(p, cmd, help, opts, argc, argv);
+    int c;
+    while ((c = cli_next(p)) > 0)
+        if (flag)
+            *flag = true;
+    if (c == CLI_EXIT)
+        return p->status;
+    if (cli_want_operands(p, min, max, what ? what : p->n_operands ? "RUN" : "STUDY"))
+        return EXIT_USAGE;
+    return -1;
+}
+
 bool cli_choice(cli_args *p, const char *const *choices, int *out)
 {
     char list[256] = "";
@@ -189,4 +204,20 @@ bool cli_choice(cli_args *p, const char *const *choices, int *out)
     cli_usage_error(p->cmd, "--%s must be %s (got '%s')", p->option, list, text_sanitize(p->value, safe, sizeof safe));
     p->status = EXIT_USAGE;
     return false;
+}
+
+int cli_study_option(cli_args *p, int c, study_open_options *so)
+{
+    static const char *const goals[] = {"max", "min", NULL};
+    int g;
+    if (c == 'm') {
+        so->metric = p->value;
+        return 1;
+    }
+    if (c != 'g')
+        return 0;
+    if (!cli_choice(p, goals, &g))
+        return -1;
+    so->goal = goals[g];
+    return 1;
 }

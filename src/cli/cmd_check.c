@@ -113,20 +113,17 @@ int cmd_check(int argc, char **argv)
     static const cli_option opts[] = {
         {"json", 'j', NULL, 0}, {"metric", 'm', "NAME", 0}, {"goal", 'g', "max|min", 0}, {NULL, 0, NULL, 0},
     };
-    static const char *const goals[] = {"max", "min", NULL};
     bool json = false;
     study_open_options opt = {0};
     cli_args p;
     cli_args_init(&p, "check", check_help, opts, argc, argv);
-    int c, g;
+    int c;
     while ((c = cli_next(&p)) > 0) {
         switch (c) {
         case 'j': json = true; break;
-        case 'm': opt.metric = p.value; break;
-        case 'g':
-            if (!cli_choice(&p, goals, &g))
+        default:
+            if (cli_study_option(&p, c, &opt) < 0)
                 return EXIT_USAGE;
-            opt.goal = goals[g];
             break;
         }
     }

@@ -24,7 +24,6 @@ int cmd_explore(int argc, char **argv, const char *usage_text)
     };
     static const char *const colors[] = {"auto", "always", "never", NULL};
     static const enum explorer_color color_of[] = {EXPLORER_COLOR_AUTO, EXPLORER_COLOR_ALWAYS, EXPLORER_COLOR_NEVER};
-    static const char *const goals[] = {"max", "min", NULL};
     explorer_options eo = {0};
     study_open_options so = {0};
     const char *theme_arg = NULL;
@@ -43,11 +42,9 @@ int cmd_explore(int argc, char **argv, const char *usage_text)
         case 'M': eo.mouse = true; break;
         case 'R': eo.read_only = true; break;
         case 'O': eo.oracle = p.value; break;
-        case 'm': so.metric = p.value; break;
-        case 'g':
-            if (!cli_choice(&p, goals, &k))
+        default:
+            if (cli_study_option(&p, c, &so) < 0)
                 return EXIT_USAGE;
-            so.goal = goals[k];
             break;
         }
     }

@@ -102,15 +102,9 @@ int cmd_launch(int argc, char **argv)
     static const cli_option opts[] = {{"dry-run", 'n', NULL, 0}, {NULL, 0, NULL, 0}};
     bool dry = false;
     cli_args p;
-    cli_args_init(&p, "launch", launch_help, opts, argc, argv);
-    int c;
-    while ((c = cli_next(&p)) > 0)
-        if (c == 'n')
-            dry = true;
-    if (c == CLI_EXIT)
-        return p.status;
-    if (cli_want_operands(&p, 1, 1, "STUDY"))
-        return EXIT_USAGE;
+    int rc0 = cli_parse_switch(&p, "launch", launch_help, opts, argc, argv, &dry, 1, 1, "STUDY");
+    if (rc0 >= 0)
+        return rc0;
     opened o;
     cs_error err;
     if (dry) {
@@ -248,15 +242,9 @@ int cmd_status(int argc, char **argv)
     static const cli_option opts[] = {{"json", 'j', NULL, 0}, {NULL, 0, NULL, 0}};
     bool json = false;
     cli_args p;
-    cli_args_init(&p, "status", status_help, opts, argc, argv);
-    int c;
-    while ((c = cli_next(&p)) > 0)
-        if (c == 'j')
-            json = true;
-    if (c == CLI_EXIT)
-        return p.status;
-    if (cli_want_operands(&p, 1, 1, "STUDY"))
-        return EXIT_USAGE;
+    int rc0 = cli_parse_switch(&p, "status", status_help, opts, argc, argv, &json, 1, 1, "STUDY");
+    if (rc0 >= 0)
+        return rc0;
     opened o;
     if (!open_study(p.operands[0], false, false, &o)) {
         opened_free(&o);
@@ -312,14 +300,9 @@ static int run_action(int argc, char **argv, const char *cmd, const char *help, 
 {
     static const cli_option opts[] = {{NULL, 0, NULL, 0}};
     cli_args p;
-    cli_args_init(&p, cmd, help, opts, argc, argv);
-    int c;
-    while ((c = cli_next(&p)) > 0)
-        ;
-    if (c == CLI_EXIT)
-        return p.status;
-    if (cli_want_operands(&p, 2, -1, "STUDY and a RUN"))
-        return EXIT_USAGE;
+    int rc0 = cli_parse_switch(&p, cmd, help, opts, argc, argv, NULL, 2, -1, "STUDY and a RUN");
+    if (rc0 >= 0)
+        return rc0;
     opened o;
     if (!open_study(p.operands[0], true, true, &o)) {
         opened_free(&o);

@@ -69,15 +69,9 @@ int cmd_queue(int argc, char **argv)
     static const cli_option opts[] = {{"json", 'j', NULL, 0}, {NULL, 0, NULL, 0}};
     bool json = false;
     cli_args p;
-    cli_args_init(&p, "queue", queue_help, opts, argc, argv);
-    int c;
-    while ((c = cli_next(&p)) > 0)
-        if (c == 'j')
-            json = true;
-    if (c == CLI_EXIT)
-        return p.status;
-    if (cli_want_operands(&p, 1, 1, "STUDY"))
-        return EXIT_USAGE;
+    int rc0 = cli_parse_switch(&p, "queue", queue_help, opts, argc, argv, &json, 1, 1, "STUDY");
+    if (rc0 >= 0)
+        return rc0;
     cs_error err;
     study *s = study_open(p.operands[0], NULL, &err);
     if (!s) {

@@ -179,14 +179,13 @@ int cmd_replay(int argc, char **argv)
         {"goal", 'g', "max|min", 0}, {"pool", 'o', NULL, 0},        {"joint", 'J', NULL, 0},
         {NULL, 0, NULL, 0},
     };
-    static const char *const goals[] = {"max", "min", NULL};
     const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL, *init_name = "auto";
     bool all = false, json = false, pool = false, joint = false;
     long batch = 1, budget = 0, patience = 0, seeds = 10, seed = 1;
     study_open_options opt = {0};
     cli_args p;
     cli_args_init(&p, "replay", replay_help, opts, argc, argv);
-    int c, g;
+    int c;
     while ((c = cli_next(&p)) > 0) {
         switch (c) {
         case 't': target_name = p.value; break;
@@ -217,11 +216,9 @@ int cmd_replay(int argc, char **argv)
         case 'j': json = true; break;
         case 'o': pool = true; break;
         case 'J': joint = true; break;
-        case 'm': opt.metric = p.value; break;
-        case 'g':
-            if (!cli_choice(&p, goals, &g))
+        default:
+            if (cli_study_option(&p, c, &opt) < 0)
                 return EXIT_USAGE;
-            opt.goal = goals[g];
             break;
         }
     }

@@ -178,7 +178,6 @@ int cmd_suggest(int argc, char **argv)
         {"metric", 'm', "NAME", 0},       {"goal", 'g', "max|min", 0}, {"no-cv", 'C', NULL, 0},
         {"joint", 'J', NULL, 0},          {NULL, 0, NULL, 0},
     };
-    static const char *const goals[] = {"max", "min", NULL};
     const char *target_name = NULL, *pred_name = NULL, *acq_name = NULL;
     long k = 0, seed = -1;
     bool json = false, cv = true, joint = false;
@@ -187,7 +186,7 @@ int cmd_suggest(int argc, char **argv)
     study_open_options opt = {0};
     cli_args p;
     cli_args_init(&p, "suggest", suggest_help, opts, argc, argv);
-    int c, g;
+    int c;
     while ((c = cli_next(&p)) > 0) {
         switch (c) {
         case 't':
@@ -209,11 +208,9 @@ int cmd_suggest(int argc, char **argv)
             break;
         case 'j': json = true; break;
         case 'C': cv = false; break;
-        case 'm': opt.metric = p.value; break;
-        case 'g':
-            if (!cli_choice(&p, goals, &g))
+        default:
+            if (cli_study_option(&p, c, &opt) < 0)
                 return EXIT_USAGE;
-            opt.goal = goals[g];
             break;
         }
     }

@@ -27,14 +27,9 @@ int cmd_withdraw(int argc, char **argv)
 {
     static const cli_option opts[] = {{NULL, 0, NULL, 0}};
     cli_args p;
-    cli_args_init(&p, "withdraw", withdraw_help, opts, argc, argv);
-    int c;
-    while ((c = cli_next(&p)) > 0)
-        ;
-    if (c == CLI_EXIT)
-        return p.status;
-    if (cli_want_operands(&p, 2, -1, p.n_operands ? "RUN" : "STUDY"))
-        return EXIT_USAGE;
+    int rc0 = cli_parse_switch(&p, "withdraw", withdraw_help, opts, argc, argv, NULL, 2, -1, NULL);
+    if (rc0 >= 0)
+        return rc0;
     argc = p.n_operands;
     argv = p.operands;
     int optind = 0;

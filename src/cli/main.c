@@ -150,14 +150,9 @@ static int cmd_help(int argc, char **argv)
                                     "  -V, --version    show the version\n";
     static const cli_option opts[] = {{NULL, 0, NULL, 0}};
     cli_args p;
-    cli_args_init(&p, "help", help_help, opts, argc, argv);
-    int c;
-    while ((c = cli_next(&p)) > 0)
-        ;
-    if (c == CLI_EXIT)
-        return p.status;
-    if (cli_want_operands(&p, 0, 1, "COMMAND"))
-        return EXIT_USAGE;
+    int rc0 = cli_parse_switch(&p, "help", help_help, opts, argc, argv, NULL, 0, 1, "COMMAND");
+    if (rc0 >= 0)
+        return rc0;
     if (p.n_operands == 0) {
         fputs(usage(), stdout);
         return EXIT_OK;

@@ -113,7 +113,14 @@ static bool add_task_spec(launch_task **out, int *n, launch_task *t, const char 
     return true;
 }
 
-int launch_parse_squeue(const char *text, launch_task **out, cs_error *err)
+/* One line of an engine's table, split at '|' (nf fields): adds its tasks; false when it
+ * cannot be read. */
+typedef bool (*line_reader)(char **f, int nf, launch_task **out, int *n);
+
+/* The loop both tables share: each non-blank line split into at most max_fields fields; a line
+ * with fewer than min_fields is "expected WANT" (or, want NULL, unreadable like a bad line). */
+static int parse_table(const char *text, const char *cmd, int min_fields, int max_fields, const char *want,
+                       line_reader read, launch_task **out, cs_error *err)
 {
     *out = NULL;
     int n = 0;
@@ -127,82 +134,71 @@ int launch_parse_squeue(const char *text, launch_task **out, cs_error *err)
             continue;
         char shown[96];
         snprintf(shown, sizeof shown, "%.80s", l);
-        char *f[6];
-        int nf = split_pipes(l, f, 6);
-        if (nf < 5) {
+        char *f[8];
+        int nf = split_pipes(l, f, max_fields);
+        bool short_line = nf < min_fields;
+        if (short_line || !read(f, nf, out, &n)) {
             free(copy);
             free(*out);
             *out = NULL;
-            return error_set(err, "squeue", line, 0, "expected JOB|TASK|STATE|EXIT|REASON|"), -1;
-        }
-        for (int i = 0; i < nf; i++)
-            trim(f[i]);
-        launch_task t;
-        memset(&t, 0, sizeof t);
-        snprintf(t.job, sizeof t.job, "%s", f[0]);
-        snprintf(t.state, sizeof t.state, "%s", f[2]);
-        snprintf(t.reason, sizeof t.reason, "%s", strcmp(f[4], "None") == 0 ? "" : f[4]);
-        bool ok = t.job[0] && t.state[0] && parse_exit(f[3], &t.has_exit, &t.exit_status);
-        if (ok && (strcmp(f[1], "N/A") == 0 || !f[1][0])) {
-            t.first = t.last = -1; /* not an array job */
-            add_task(out, &n, &t);
-        } else if (ok) {
-            ok = add_task_spec(out, &n, &t, f[1]);
-        }
-        if (!ok) {
-            free(copy);
-            free(*out);
-            *out = NULL;
-            return error_set(err, "squeue", line, 0, "cannot read the line \"%s\"", shown), -1;
+            if (short_line && want)
+                return error_set(err, cmd, line, 0, "expected %s", want), -1;
+            return error_set(err, cmd, line, 0, "cannot read the line \"%s\"", shown), -1;
         }
     }
     free(copy);
     return n;
 }
 
+/* squeue -O ArrayJobID:|,ArrayTaskID:|,State:|,exit_code:|,Reason:| gives JOB|TASK|STATE|EXIT|REASON| */
+static bool squeue_line(char **f, int nf, launch_task **out, int *n)
+{
+    for (int i = 0; i < nf; i++)
+        trim(f[i]);
+    launch_task t;
+    memset(&t, 0, sizeof t);
+    snprintf(t.job, sizeof t.job, "%s", f[0]);
+    snprintf(t.state, sizeof t.state, "%s", f[2]);
+    snprintf(t.reason, sizeof t.reason, "%s", strcmp(f[4], "None") == 0 ? "" : f[4]);
+    if (!t.job[0] || !t.state[0] || !parse_exit(f[3], &t.has_exit, &t.exit_status))
+        return false;
+    if (strcmp(f[1], "N/A") == 0 || !f[1][0]) {
+        t.first = t.last = -1; /* not an array job */
+        add_task(out, n, &t);
+        return true;
+    }
+    return add_task_spec(out, n, &t, f[1]);
+}
+
+int launch_parse_squeue(const char *text, launch_task **out, cs_error *err)
+{
+    return parse_table(text, "squeue", 5, 6, "JOB|TASK|STATE|EXIT|REASON|", squeue_line, out, err);
+}
+
+/* sacct -P -o JobID,State,ExitCode: JOBID|STATE|EXIT */
+static bool sacct_line(char **f, int nf, launch_task **out, int *n)
+{
+    (void)nf;
+    launch_task t;
+    memset(&t, 0, sizeof t);
+    /* JobID: 4242_3, 4242_[4-7%2] (pending part), or 4242 */
+    char *us = strchr(f[0], '_');
+    snprintf(t.job, sizeof t.job, "%.*s", us ? (int)(us - f[0]) : (int)strlen(f[0]), f[0]);
+    /* State may read "CANCELLED by 0" */
+    char *sp = strchr(f[1], ' ');
+    snprintf(t.state, sizeof t.state, "%.*s", sp ? (int)(sp - f[1]) : (int)strlen(f[1]), f[1]);
+    if (!t.job[0] || !t.state[0] || !parse_exit(f[2], &t.has_exit, &t.exit_status))
+        return false;
+    if (us)
+        return add_task_spec(out, n, &t, us + 1);
+    t.first = t.last = -1;
+    add_task(out, n, &t);
+    return true;
+}
+
 int launch_parse_sacct(const char *text, launch_task **out, cs_error *err)
 {
-    *out = NULL;
-    int n = 0;
-    char *copy = text_dup(text);
-    long line = 0;
-    char *save = NULL;
-    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        line++;
-        trim(l);
-        if (!l[0])
-            continue;
-        char shown[96];
-        snprintf(shown, sizeof shown, "%.80s", l);
-        char *f[4];
-        int nf = split_pipes(l, f, 4);
-        bool ok = nf >= 3;
-        launch_task t;
-        memset(&t, 0, sizeof t);
-        if (ok) {
-            /* JobID: 4242_3, 4242_[4-7%2] (pending part), or 4242 */
-            char *us = strchr(f[0], '_');
-            snprintf(t.job, sizeof t.job, "%.*s", us ? (int)(us - f[0]) : (int)strlen(f[0]), f[0]);
-            /* State may read "CANCELLED by 0" */
-            char *sp = strchr(f[1], ' ');
-            snprintf(t.state, sizeof t.state, "%.*s", sp ? (int)(sp - f[1]) : (int)strlen(f[1]), f[1]);
-            ok = t.job[0] && t.state[0] && parse_exit(f[2], &t.has_exit, &t.exit_status);
-            if (ok && us)
-                ok = add_task_spec(out, &n, &t, us + 1);
-            else if (ok) {
-                t.first = t.last = -1;
-                add_task(out, &n, &t);
-            }
-        }
-        if (!ok) {
-            free(copy);
-            free(*out);
-            *out = NULL;
-            return error_set(err, "sacct", line, 0, "cannot read the line \"%s\"", shown), -1;
-        }
-    }
-    free(copy);
-    return n;
+    return parse_table(text, "sacct", 3, 4, NULL, sacct_line, out, err);
 }
 
 int launch_parse_max_array(const char *text, int fallback)

@@ -260,7 +260,8 @@ static bool visit_candidate(combo_t c, void *ctx)
 typedef struct worker_state {
     shortlist h;
     predict_cursor *cur;
-    double *f;
+    double *f; /* SCORE_BATCH x S: each candidate's members */
+    double *F; /* S x SCORE_BATCH: the same, member-major */
     uint64_t scored;
 } worker_state;
 
@@ -287,27 +288,71 @@ static void shortlist_free(shortlist *h)
     free(h->F);
 }
 
+/* Candidates are scored SCORE_BATCH at a time, their members kept member-major too, so that the
+ * batch's moments are summed side by side (each candidate's sums in moments' own order: the same
+ * values) instead of one chain of dependent additions after another. */
+#define SCORE_BATCH 8
+
+/* The keys of the nb candidates of a batch (members f, candidate-major; F, member-major). */
+static void batch_keys(const scorer *sc, const double *f, const double *F, int nb, int S, double *key)
+{
+    if (sc->st->acquisition == ACQ_THOMPSON) {
+        for (int k = 0; k < nb; k++)
+            key[k] = key_of(sc, f + (size_t)k * S);
+        return;
+    }
+    double m[SCORE_BATCH] = {0}, v[SCORE_BATCH] = {0};
+    for (int s = 0; s < S; s++)
+        for (int k = 0; k < SCORE_BATCH; k++)
+            m[k] += F[s * SCORE_BATCH + k];
+    for (int k = 0; k < SCORE_BATCH; k++)
+        m[k] /= S;
+    for (int s = 0; s < S; s++)
+        for (int k = 0; k < SCORE_BATCH; k++) {
+            double d = F[s * SCORE_BATCH + k] - m[k];
+            v[k] += d * d;
+        }
+    for (int k = 0; k < nb; k++)
+        key[k] = search_acquisition_value(sc->st->acquisition, m[k], S > 1 ? sqrt(v[k] / (S - 1)) : 0, sc->best);
+}
+
 static void score_block(void *ctx, size_t blk, int worker)
 {
     enum_job *j = ctx;
     worker_state *w = j->w[worker];
+    int S = j->S;
     if (!w) {
         w = j->w[worker] = xcalloc(1, sizeof *w);
-        shortlist_alloc(&w->h, j->cap, j->S);
+        shortlist_alloc(&w->h, j->cap, S);
         w->cur = predict_cursor_new(j->sc->model);
-        w->f = xmalloc((size_t)j->S * sizeof *w->f);
+        w->f = xcalloc((size_t)S * SCORE_BATCH, sizeof *w->f);
+        w->F = xcalloc((size_t)S * SCORE_BATCH, sizeof *w->F);
     }
     uint64_t lo = (uint64_t)blk * SCORE_BLOCK, hi = lo + SCORE_BLOCK < j->size ? lo + SCORE_BLOCK : j->size;
     predict_cursor_reset(w->cur);
-    for (uint64_t i = lo; i < hi; i++) {
-        combo_t c = combo_lattice_at(j->n, j->target, combo_gray(i));
-        if (set_has(j->sc->measured, c))
-            continue;
-        predict_cursor_eval(w->cur, c, w->f);
-        for (int s = 0; s < j->S; s++)
-            w->f[s] *= j->sc->sign;
-        shortlist_offer(&w->h, c, key_of(j->sc, w->f), w->f);
-        w->scored++;
+    combo_t cb[SCORE_BATCH];
+    double key[SCORE_BATCH];
+    int nb = 0;
+    for (uint64_t i = lo; i < hi || nb > 0; i++) {
+        if (i < hi) {
+            combo_t c = combo_lattice_at(j->n, j->target, combo_gray(i));
+            if (set_has(j->sc->measured, c))
+                continue;
+            double *f = w->f + (size_t)nb * S;
+            predict_cursor_eval(w->cur, c, f);
+            for (int s = 0; s < S; s++) {
+                f[s] *= j->sc->sign;
+                w->F[s * SCORE_BATCH + nb] = f[s];
+            }
+            cb[nb++] = c;
+            if (nb < SCORE_BATCH && i + 1 < hi)
+                continue;
+        }
+        batch_keys(j->sc, w->f, w->F, nb, S, key);
+        for (int k = 0; k < nb; k++)
+            shortlist_offer(&w->h, cb[k], key[k], w->f + (size_t)k * S);
+        w->scored += (uint64_t)nb;
+        nb = 0;
     }
 }
 
@@ -340,6 +385,7 @@ static void enumerate(scorer *sc, int n, int target)
         shortlist_free(&w->h);
         predict_cursor_free(w->cur);
         free(w->f);
+        free(w->F);
         free(w);
     }
     /* Canonical order (the heap property is not needed any more). */

@@ -19,25 +19,8 @@
 #include "comboscope/fileio.h"
 #include "comboscope/lock.h"
 #include "comboscope/study_json.h"
+#include "scratch.h"
 
-static char dir[64];
-
-static char *at(const char *name)
-{
-    static char p[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static void put(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static char *slurp(const char *path)
 {
@@ -60,35 +43,14 @@ static mode_t mode_of(const char *path)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/cs-fileio-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static void rm_tree(const char *d)
-{
-    DIR *dd = opendir(d);
-    if (!dd)
-        return;
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(dd))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof p, "%s/%s", d, e->d_name);
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-            rm_tree(p);
-        else
-            unlink(p);
-    }
-    closedir(dd);
-    rmdir(d);
+    scratch_make("fileio");
+    return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    rm_tree(dir);
+    scratch_remove();
     return 0;
 }
 
@@ -96,7 +58,7 @@ static int teardown(void **state)
 static void test_atomic_write_refuses_a_link_at_the_destination(void **state)
 {
     (void)state;
-    put(at("victim.txt"), "precious\n");
+    put("victim.txt", "precious\n");
     chmod(at("victim.txt"), 0600);
     assert_int_equal(symlink(at("victim.txt"), at("queue.csv")), 0);
     cs_error err;
@@ -116,9 +78,9 @@ static void test_atomic_write_refuses_a_link_at_the_destination(void **state)
 static void test_planted_temporary_names_are_never_followed(void **state)
 {
     (void)state;
-    put(at("victim.txt"), "precious\n");
+    put("victim.txt", "precious\n");
     chmod(at("victim.txt"), 0600);
-    put(at("queue.csv"), "old\n");
+    put("queue.csv", "old\n");
     chmod(at("queue.csv"), 0644);
     char plant[300];
     snprintf(plant, sizeof plant, "%s.tmp.%ld", at("queue.csv"), (long)getpid());
@@ -163,7 +125,7 @@ static void test_new_file_mode_follows_umask(void **state)
 static void test_lock_refuses_a_planted_link(void **state)
 {
     (void)state;
-    put(at("victim.txt"), "precious\n");
+    put("victim.txt", "precious\n");
     assert_int_equal(symlink(at("victim.txt"), at("journal.jsonl.lock")), 0);
     study_lock *l = NULL;
     lock_info h;
@@ -179,7 +141,7 @@ static void test_lock_refuses_a_planted_link(void **state)
 static void test_open_write_refuses_links_and_special_files(void **state)
 {
     (void)state;
-    put(at("victim.txt"), "precious\n");
+    put("victim.txt", "precious\n");
     assert_int_equal(symlink(at("victim.txt"), at("link")), 0);
     cs_error err;
     assert_int_equal(file_open_write(at("link"), O_WRONLY | O_APPEND, 0, &err), -1);
@@ -218,7 +180,7 @@ static void test_reads_take_regular_files_only_and_never_block(void **state)
     assert_int_equal(file_open_read(at("missing"), NULL, &err), -1);
     assert_int_equal(errno, ENOENT);
     /* a link to a regular file is fine to read */
-    put(at("t.csv"), "abc");
+    put("t.csv", "abc");
     assert_int_equal(symlink(at("t.csv"), at("t-link.csv")), 0);
     char *text = file_read_all(at("t-link.csv"), NULL, 1 << 20, &len, &err);
     assert_non_null(text);
@@ -244,7 +206,7 @@ static void test_path_confined(void **state)
     assert_int_equal(symlink("/tmp", at("out")), 0);
     assert_false(file_path_confined(dir, "out/queue.csv", why, sizeof why));
     assert_non_null(strstr(why, "goes through a symbolic link"));
-    put(at("victim.txt"), "v");
+    put("victim.txt", "v");
     assert_int_equal(symlink(at("victim.txt"), at("q.csv")), 0);
     assert_false(file_path_confined(dir, "q.csv", why, sizeof why));
     assert_non_null(strstr(why, "is a symbolic link"));
@@ -258,7 +220,7 @@ static void study_with(const char *key, const char *value)
     char text[512];
     snprintf(text, sizeof text,
              "{\n  \"comboscope\": 1,\n  \"datasets\": [\"A\", \"B\"],\n  \"%s\": \"%s\"\n}\n", key, value);
-    put(at("study.json"), text);
+    put("study.json", text);
 }
 
 /* A study file naming a written path outside its directory, or a link, is refused where it
@@ -276,7 +238,7 @@ static void test_study_refuses_written_paths_outside(void **state)
     assert_null(study_json_load(at("study.json"), &err));
     snprintf(want, sizeof want, "%s:4:14: \"journal\" is outside", at("study.json"));
     assert_non_null(strstr(err.msg, want));
-    put(at("victim.txt"), "v");
+    put("victim.txt", "v");
     assert_int_equal(symlink(at("victim.txt"), at("journal.jsonl")), 0);
     study_with("journal", "journal.jsonl");
     assert_null(study_json_load(at("study.json"), &err));

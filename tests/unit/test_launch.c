@@ -20,25 +20,8 @@
 #include "comboscope/round.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
+#include "scratch.h"
 
-static char dir[64];
-
-static char *at(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
-
-static void put(const char *name, const char *text)
-{
-    FILE *f = fopen(at(name), "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static const char study_head[] =
     "{\"comboscope\":1,\"name\":\"t\",\"metric\":\"f1\",\"goal\":\"max\",\n"
@@ -55,8 +38,7 @@ static void put_study(const char *launch)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/cs-launch-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    scratch_make("launch");
     put("runs.csv", "run,combination,dataset,f1\nr0001,A,A,0.5\n,B,B,0.4\n,C,C,0.3\n");
     put_study("{\"engine\": \"local\", \"command\": \"train {run} {result}\"}");
     return 0;
@@ -65,9 +47,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    scratch_remove();
     return 0;
 }
 
@@ -269,15 +249,6 @@ static const char committed[] =
     "{\"time\":\"2026-11-29T22:00:03Z\",\"round\":1,\"event\":\"queued\",\"target\":\"A\",\"run\":\"r0002\",\"combination\":\"A+B\",\"known\":0}\n"
     "{\"time\":\"2026-11-29T22:00:04Z\",\"round\":1,\"event\":\"queued\",\"target\":\"A\",\"run\":\"r0003\",\"combination\":\"A+C\",\"known\":0}\n"
     "{\"time\":\"2026-11-29T22:00:05Z\",\"round\":1,\"event\":\"committed\",\"target\":\"A\"}\n";
-
-static study *open_study(void)
-{
-    cs_error err;
-    study *s = study_open(at("study.json"), NULL, &err);
-    if (!s)
-        fail_msg("%s", err.msg);
-    return s;
-}
 
 static void test_journal_events(void **state)
 {

@@ -17,72 +17,39 @@
 #include "comboscope/results.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
+#include "scratch.h"
 
 #define A ((combo_t)1)
 #define B ((combo_t)2)
 #define C ((combo_t)4)
 #define D ((combo_t)8)
 
-static char dir[64];
-
-static char *at(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
-
-static void put(const char *name, const char *text, const char *mode)
-{
-    FILE *f = fopen(at(name), mode);
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/cs-queue-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    scratch_make("queue");
     put("study.json",
         "{\"comboscope\":1,\"name\":\"t\",\"metric\":\"f1\",\"goal\":\"max\",\n"
         " \"datasets\":[{\"name\":\"A\",\"task\":\"X\"},{\"name\":\"B\",\"task\":\"X\"},"
         "{\"name\":\"C\",\"task\":\"Y\"},{\"name\":\"D\",\"task\":\"Y\"}],\n"
         " \"tables\":[\"runs.csv\"],\"targets\":[\"A\"],\n"
-        " \"journal\":\"journal.jsonl\",\"queue\":\"queue.csv\"}\n",
-        "w");
+        " \"journal\":\"journal.jsonl\",\"queue\":\"queue.csv\"}\n");
     /* r0001 is already taken by a seed run: new run ids must avoid it */
     put("runs.csv",
         "run,combination,dataset,task,f1,origin\n"
         "r0001,A,A,X,0.5,seed\n"
         ",B,B,X,0.4,seed\n"
         ",A+B,A,X,0.55,seed\n"
-        ",A+B,B,X,0.45,seed\n",
-        "w");
+        ",A+B,B,X,0.45,seed\n");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    const char *files[] = {"study.json", "runs.csv", "journal.jsonl", "queue.csv", "complete.csv",
-                           "bad.csv", "journal.jsonl.lock"};
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
-        unlink(at(files[i]));
-    rmdir(dir);
+    scratch_remove();
     return 0;
-}
-
-static study *open_study(void)
-{
-    cs_error err;
-    study *s = study_open(at("study.json"), NULL, &err);
-    if (!s)
-        fail_msg("%s", err.msg);
-    return s;
 }
 
 static void decide_round_one(journal *j)
@@ -135,7 +102,7 @@ static void test_commit_queue_results_oracle(void **state)
     queue_free(q);
 
     /* results by run id */
-    put("runs.csv", "r0002,A+C,A,X,0.61,\nr0002,C+A,C,Y,0.31,\n", "a");
+    append("runs.csv", "r0002,A+C,A,X,0.61,\nr0002,C+A,C,Y,0.31,\n");
     size_t rec;
     cs_error warn;
     assert_true(queue_collect_results(j, &rec, &warn, &err));
@@ -148,16 +115,16 @@ static void test_commit_queue_results_oracle(void **state)
 
     assert_string_equal(warn.msg, "");
     /* a row that names a queued run with another combination is ignored, with a warning */
-    put("runs.csv", "r0003,A+B,A,X,0.7,\n", "a");
+    append("runs.csv", "r0003,A+B,A,X,0.7,\n");
     assert_true(queue_collect_results(j, &rec, &warn, &err));
     assert_int_equal(rec, 0);
     assert_non_null(strstr(warn.msg, "runs.csv:8: run r0003 was queued as A+C+D"));
 
     /* results by combination: A+B was measured before it was queued; half a result waits */
-    put("runs.csv", ",A+B,A,X,0.56,\n", "a");
+    append("runs.csv", ",A+B,A,X,0.56,\n");
     assert_true(queue_collect_results(j, &rec, &warn, &err));
     assert_int_equal(rec, 0);
-    put("runs.csv", ",A+B,B,X,0.46,\n", "a");
+    append("runs.csv", ",A+B,B,X,0.46,\n");
     assert_true(queue_collect_results(j, &rec, &warn, &err));
     assert_int_equal(rec, 1);
     const journal_run *r4 = journal_run_find(j, "r0004");
@@ -293,13 +260,13 @@ static void test_queue_read_errors(void **state)
     (void)state;
     cs_error err;
     study *s = open_study();
-    put("bad.csv", "id,combination\n", "w");
+    put("bad.csv", "id,combination\n");
     assert_null(queue_read(at("bad.csv"), s, &err));
     assert_non_null(strstr(err.msg, "bad.csv:1: not a queue file"));
-    put("bad.csv", "run,combination,round,target,approved\nr1,A+Q,1,A,2026-11-29T22:00:00Z\n", "w");
+    put("bad.csv", "run,combination,round,target,approved\nr1,A+Q,1,A,2026-11-29T22:00:00Z\n");
     assert_null(queue_read(at("bad.csv"), s, &err));
     assert_non_null(strstr(err.msg, "bad.csv:2: combination: dataset \"Q\""));
-    put("bad.csv", "run,combination,round,target,approved\nr1,A,zero,A,x\n", "w");
+    put("bad.csv", "run,combination,round,target,approved\nr1,A,zero,A,x\n");
     assert_null(queue_read(at("bad.csv"), s, &err));
     assert_non_null(strstr(err.msg, "bad.csv:2: round"));
     study_free(s);
@@ -314,7 +281,7 @@ static void test_oracle_incomplete_table(void **state)
     journal *j = journal_open(jp, s, true, &err);
     decide_round_one(j);
     assert_true(queue_commit_round(j, 1, NULL, &err));
-    put("complete.csv", "combination,dataset,f1\nA+C,A,0.6\nA+C,C,0.3\nB,B,0.2\nD,D,0.1\n", "w");
+    put("complete.csv", "combination,dataset,f1\nA+C,A,0.6\nA+C,C,0.3\nB,B,0.2\nD,D,0.1\n");
     size_t answered;
     assert_false(oracle_answer(s, j, at("complete.csv"), &answered, &err));
     assert_non_null(strstr(err.msg, "not complete"));

@@ -20,6 +20,7 @@
 #include "comboscope/round.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
+#include "scratch.h"
 
 #define A ((combo_t)1)
 #define B ((combo_t)2)
@@ -27,17 +28,7 @@
 #define D ((combo_t)8)
 #define E ((combo_t)16)
 
-static char dir[64];
 static const char *names[5] = {"A", "B", "C", "D", "E"};
-
-static char *at(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
 
 /* A made-up score of dataset d in combination c: B and C help A, D hurts, E does little. */
 static double score_of(combo_t c, int d)
@@ -62,8 +53,7 @@ static void write_rows(FILE *f, combo_t c)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/cs-round-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    scratch_make("round");
     FILE *f = fopen(at("study.json"), "w");
     assert_non_null(f);
     fputs("{\"comboscope\":1,\"name\":\"t\",\"metric\":\"f1\",\"goal\":\"max\",\n"
@@ -91,21 +81,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    const char *files[] = {"study.json", "runs.csv", "complete.csv", "journal.jsonl", "queue.csv",
-                           "journal.jsonl.lock", "journal.jsonl.torn"};
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
-        unlink(at(files[i]));
-    rmdir(dir);
+    scratch_remove();
     return 0;
-}
-
-static study *open_study(void)
-{
-    cs_error err;
-    study *s = study_open(at("study.json"), NULL, &err);
-    if (!s)
-        fail_msg("%s", err.msg);
-    return s;
 }
 
 static round_session *open_session(study *s, bool ro, const char *oracle)

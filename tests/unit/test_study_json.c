@@ -12,18 +12,7 @@
 #include <unistd.h>
 
 #include "comboscope/study_json.h"
-
-static char dir[64];
-
-static void put(const char *name, const char *text)
-{
-    char p[128];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
+#include "scratch.h"
 
 static char *slurp(const char *name)
 {
@@ -52,23 +41,15 @@ static int count_files(void)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/cs-json-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    scratch_make("json");
+    return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.') {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-    closedir(d);
-    return rmdir(dir);
+    scratch_remove();
+    return 0;
 }
 
 static const char study_text[] =
