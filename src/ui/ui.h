@@ -305,6 +305,11 @@ int ui_text_right(int y, int x, int w, theme_role role, const char *s);
  * last ends in an ellipsis when text is left over). Returns the lines used. */
 int ui_text_wrap(int y, int x, int w, int max_lines, theme_role role, const char *s);
 
+/* Part of s wrapped as ui_text_wrap does: its lines first .. first + max_lines - 1, the first of
+ * them at (y, x); max_lines 0 draws nothing. Returns how many lines the whole text takes, so that
+ * a view can scroll through wrapped text. */
+int ui_text_wrap_part(int y, int x, int w, int first, int max_lines, theme_role role, const char *s);
+
 /* printf into ui_text. */
 int ui_textf(int y, int x, int w, theme_role role, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
