@@ -95,6 +95,7 @@ char *round_log_tail(const char *path, int lines)
     size_t len = fread(buf, 1, 16384, f);
     fclose(f);
     buf[len] = '\0';
+    len = text_terminal_output(buf, len); /* progress bars, colours and NUL bytes as a terminal shows them */
     while (len && buf[len - 1] == '\n')
         buf[--len] = '\0';
     size_t from = len;

@@ -87,8 +87,8 @@
     X(EDIT_DONE,     EDITOR,   "Enter", NULL,   "override the suggestion with this combination") \
     X(EDIT_CANCEL,   EDITOR,   "Esc",   "q",    "leave the editor without deciding")         \
     X(HISTORY_TARGET, HISTORY, "Enter", NULL,   "plot the best-so-far curve of the round's target") \
-    X(HISTORY_ENTRY_NEXT, HISTORY, "Right", "l", "select the round's next run or suggestion (L: it in the Lattice)") \
-    X(HISTORY_ENTRY_PREV, HISTORY, "Left", "h", "select the round's previous run or suggestion") \
+    X(HISTORY_ENTRY_NEXT, HISTORY, "Right", "l", "select the round's next run, suggestion or note (L: it in the Lattice)") \
+    X(HISTORY_ENTRY_PREV, HISTORY, "Left", "h", "select the round's previous run, suggestion or note") \
     X(TABLE_SORT,    TABLE,    "s",     NULL,   "sort by the next column")                  \
     X(TABLE_SORT_PREV, TABLE,  "S",     NULL,   "sort by the previous column")              \
     X(TABLE_REVERSE, TABLE,    "r",     NULL,   "reverse the sort order")                   \

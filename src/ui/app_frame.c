@@ -79,7 +79,10 @@ static void draw_status(app *a)
              a->target >= 0 && !app_is_study_target(a, a->target) ? " (not a study target)" : "",
              a->g->bullet, s->metric >= 0 ? s->metrics[s->metric] : "-",
              s->goal == GOAL_MIN ? "(lower is better)" : "(higher is better)");
-    const char *right = "t target  ? help  q quit ";
+    /* over a view's overlay (the Table's detail, the Round's editor or runs list), q closes it */
+    const struct view_ops *ops = app_view_ops(a->view);
+    bool overlay = ops && ops->scope_now && ops->scope_now(a, app_view_state(a, a->view)) != ops->scope;
+    const char *right = overlay ? "Esc close  ? help " : "t target  ? help  q quit ";
     int rw = ui_text_width(right);
     ui_text(y, 0, COLS - rw - 1, ROLE_STATUS, left);
     if (COLS > rw + 20)

@@ -458,6 +458,8 @@ void ui_dump(FILE *out, const char *title)
                 short pair = 0;
                 if (mvin_wch(y, x, &cc) != ERR)
                     getcchar(&cc, wch, &at, &pair, NULL);
+                if (k + 2 >= sizeof line)
+                    break; /* a screen wider than the line buffer: its right part is not dumped */
                 memcpy(line + k, ui_pair_code(pair), 2);
                 k += 2;
             }
@@ -487,6 +489,8 @@ void ui_dump(FILE *out, const char *title)
                          : at == (A_BOLD | A_REVERSE)      ? 'R'
                          : at == (A_BOLD | A_UNDERLINE)    ? 'U'
                                                            : '*';
+                if (k + 1 >= sizeof line)
+                    break;
                 line[k++] = c;
             }
             while (k > 0 && line[k - 1] == ' ')
@@ -498,13 +502,16 @@ void ui_dump(FILE *out, const char *title)
     fflush(out); /* a test that kills the program reads every screen it dumped */
 }
 
-int ui_text_wrap(int y, int x, int w, int max_lines, theme_role role, const char *s)
+/* The wrapping of ui_text_wrap and ui_text_wrap_part: lines first .. first + max_lines - 1 drawn
+ * from (y, x) (none with max_lines 0); with ellipsis, the last drawn line ends in one when text is
+ * left over. Returns how many lines the whole text takes. */
+static int text_wrap(int y, int x, int w, int first, int max_lines, bool ellipsis, theme_role role, const char *s)
 {
-    if (w < 1 || max_lines < 1)
+    if (w < 1)
         return 0;
     int lines = 0;
     char line[1024];
-    while (*s && lines < max_lines) {
+    while (*s) {
         while (*s == ' ')
             s++;
         if (!*s)
@@ -527,17 +534,32 @@ int ui_text_wrap(int y, int x, int w, int max_lines, theme_role role, const char
         size_t take = !s[fit] ? fit : last_space > 0 ? last_space : fit;
         if (take >= sizeof line)
             take = sizeof line - 1;
-        bool last = lines == max_lines - 1 && s[take] && s[take + strspn(s + take, " ")];
-        memcpy(line, s, take);
-        line[take] = '\0';
-        if (last) { /* more text than lines: the last one says so */
-            ui_text(y + lines, x, w - 1, role, line);
-            ui_glyph(y + lines, x + w - 1, ui_role_attr(ROLE_DIM), caps.utf8 ? "…" : "~");
-        } else {
-            ui_text(y + lines, x, w, role, line);
+        if (lines >= first && lines < first + max_lines) {
+            bool last = ellipsis && lines == first + max_lines - 1 && s[take] && s[take + strspn(s + take, " ")];
+            memcpy(line, s, take);
+            line[take] = '\0';
+            if (last) { /* more text than lines: the last one says so */
+                ui_text(y + lines - first, x, w - 1, role, line);
+                ui_glyph(y + lines - first, x + w - 1, ui_role_attr(ROLE_DIM), caps.utf8 ? "…" : "~");
+                return lines + 1;
+            }
+            ui_text(y + lines - first, x, w, role, line);
         }
         lines++;
         s += take;
     }
     return lines;
+}
+
+int ui_text_wrap(int y, int x, int w, int max_lines, theme_role role, const char *s)
+{
+    if (max_lines < 1)
+        return 0;
+    int n = text_wrap(y, x, w, 0, max_lines, true, role, s);
+    return n < max_lines ? n : max_lines;
+}
+
+int ui_text_wrap_part(int y, int x, int w, int first, int max_lines, theme_role role, const char *s)
+{
+    return text_wrap(y, x, w, first < 0 ? 0 : first, max_lines < 0 ? 0 : max_lines, false, role, s);
 }

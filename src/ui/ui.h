@@ -170,6 +170,7 @@ typedef struct app {
     /* The journal, its lock, the current round and results coming back (round.h). */
     struct round_session *session;
     bool dump_notices;   /* golden-test mode: each busy notice also dumps the screen */
+    bool quitting;       /* q was pressed while sbatch or scancel was out: leave once it answered */
     char fit_label[128]; /* what the fit running now is ("fitting ensemble on N runs") */
     int ahead[32];       /* keys typed during a fit, handled after it */
     int n_ahead;
@@ -303,6 +304,11 @@ int ui_text_right(int y, int x, int w, theme_role role, const char *s);
 /* Draws s from (y, x) wrapped at spaces into lines of w columns, at most max_lines of them (the
  * last ends in an ellipsis when text is left over). Returns the lines used. */
 int ui_text_wrap(int y, int x, int w, int max_lines, theme_role role, const char *s);
+
+/* Part of s wrapped as ui_text_wrap does: its lines first .. first + max_lines - 1, the first of
+ * them at (y, x); max_lines 0 draws nothing. Returns how many lines the whole text takes, so that
+ * a view can scroll through wrapped text. */
+int ui_text_wrap_part(int y, int x, int w, int first, int max_lines, theme_role role, const char *s);
 
 /* printf into ui_text. */
 int ui_textf(int y, int x, int w, theme_role role, const char *fmt, ...)

@@ -7,8 +7,10 @@
  * the round's search used (predictor, acquisition, batch, cross-validated accuracy, when it was
  * proposed and committed), each suggestion's decision with its reason in full, the notes in
  * full, and each run's prediction against what came back, with the error and a star where it
- * set a new best. h/l pick a run or suggestion of the round: it is marked, shown whole (wrapped)
- * above the details, and L shows it in the Lattice. The figures come from round_history /
+ * set a new best; every combination whole, wrapped under itself. h/l pick a run, suggestion or
+ * note of the round: it is marked, the details (laid out on virtual lines, vcanvas) scroll to show
+ * it whole, on a narrow screen over the plots' width, and L shows it in the Lattice. The figures
+ * come from round_history /
  * round_best_curve / review_rounds. */
 #include <math.h>
 #include <stdio.h>
@@ -24,8 +26,8 @@
 typedef struct history_view {
     size_t cursor;
     size_t top;
-    bool picked;  /* h/l picked an entry: it is marked and shown whole above the details */
-    size_t entry; /* the picked entry of the round: its runs, then its suggestions */
+    bool picked;  /* h/l picked an entry: it is marked and the details scroll to show it whole */
+    size_t entry; /* the picked entry of the round: its runs, its suggestions, then its notes */
 } history_view;
 
 static void *history_init(app *a)
@@ -228,104 +230,144 @@ static void fmt_time(const char *t, const char *same_day, char *out, size_t n)
     snprintf(out, n, "%s", t);
 }
 
-/* The round under the cursor: its settings, suggestions and decisions with reasons in full, notes
- * in full, and its runs predicted against measured. Returns the next free row. */
-static int draw_details(app *a, const journal_round *jr, const review_round *o, size_t entry, int y, int x, int w,
-                        int y_end)
+/* The details scroll: they are laid out on virtual lines, of which rows are shown from skip on
+ * (a measuring pass with rows 0 draws nothing and finds where each entry lies). */
+typedef struct vcanvas {
+    int top, rows; /* the screen rows shown */
+    int skip;      /* virtual lines scrolled past */
+    int vy;        /* the next virtual line */
+} vcanvas;
+
+/* The screen row of the next virtual line, -1 when it is not shown. */
+static int vc_row(const vcanvas *c)
+{
+    int v = c->vy - c->skip;
+    return v >= 0 && v < c->rows ? c->top + v : -1;
+}
+
+/* s wrapped at x in w columns from the next virtual line, the lines shown drawn; returns how many. */
+static int vc_wrap(vcanvas *c, int x, int w, theme_role role, const char *s)
+{
+    int first = c->skip > c->vy ? c->skip - c->vy : 0; /* lines of s scrolled past */
+    int at = c->vy + first - c->skip;                   /* where its first shown line goes */
+    int n = ui_text_wrap_part(c->top + at, x, w, first, c->rows - at > 0 ? c->rows - at : 0, role, s);
+    if (n < 1)
+        n = 1;
+    c->vy += n;
+    return n;
+}
+
+/* The round under the cursor in full: its settings; each run predicted against measured with its
+ * whole combination; each suggestion, its decision and whole combination (wrapped under itself),
+ * yours for an override, the reason in full; the notes in full. Entry k (runs, suggestions, notes)
+ * takes virtual lines starts[k] .. starts[k + 1] - 1 (starts has room for entries + 1). */
+static void draw_details(app *a, const journal_round *jr, const review_round *o, size_t entry, vcanvas *c, int x,
+                         int w, int *starts)
 {
     const study *s = a->study;
     char buf[1024], sc[32], sp[32], line[1400];
+    int y;
     /* what the search used, and when */
     int n = snprintf(line, sizeof line, "%s, %s, batch %zu", o->predictor ? o->predictor : "initial design",
                      o->acquisition ? o->acquisition : "-", o->batch);
     if (o->has_cv)
         n += snprintf(line + n, sizeof line - (size_t)n, ", rho %.2f mae %.4f", o->cv_spearman, o->cv_mae);
-    y += ui_text_wrap(y, x, w, y_end - y, ROLE_DIM, line);
-    if (y < y_end) {
-        char p1[40], c1[40];
-        fmt_time(o->proposed, NULL, p1, sizeof p1);
-        fmt_time(o->committed, o->proposed, c1, sizeof c1);
-        snprintf(line, sizeof line, "proposed %s, %s%s", p1, o->committed[0] ? "committed " : "not committed",
-                 o->committed[0] ? c1 : "");
-        y += ui_text_wrap(y, x, w, y_end - y, ROLE_DIM, line);
-    }
+    vc_wrap(c, x, w, ROLE_DIM, line);
+    char p1[40], c1[40];
+    fmt_time(o->proposed, NULL, p1, sizeof p1);
+    fmt_time(o->committed, o->proposed, c1, sizeof c1);
+    snprintf(line, sizeof line, "proposed %s, %s%s", p1, o->committed[0] ? "committed " : "not committed",
+             o->committed[0] ? c1 : "");
+    vc_wrap(c, x, w, ROLE_DIM, line);
+    const char *mark = a->caps.utf8 ? "▸" : ">";
+    size_t k = 0;
     /* the runs: predicted (spread) against measured, the error, a star for a new best */
-    for (size_t k = 0; k < o->n_runs && y < y_end; k++) {
-        const review_run *u = &o->runs[k];
-        if (k == entry)
-            ui_glyph(y, x - 1, ui_role_attr(ROLE_ACCENT), a->caps.utf8 ? "▸" : ">");
+    for (size_t i = 0; i < o->n_runs; i++, k++) {
+        const review_run *u = &o->runs[i];
+        starts[k] = c->vy;
+        if ((y = vc_row(c)) >= 0 && k == entry)
+            ui_glyph(y, x - 1, ui_role_attr(ROLE_ACCENT), mark);
         if (u->withdrawn && !u->has_result) {
-            int uu = ui_textf(y, x, w, ROLE_BAD, "withdrawn %s ", u->id);
-            ui_text(y++, x + uu, w - uu, ROLE_DIM, others(s, u->combo, jr->target, buf, sizeof buf));
-            continue;
+            if (y >= 0)
+                ui_textf(y, x, w, ROLE_BAD, "withdrawn %s", u->id);
+        } else if (y >= 0) {
+            int uu = ui_textf(y, x, w, ROLE_NORMAL, "%s ", u->id);
+            if (u->has_prediction) {
+                ui_fmt_score(sc, sizeof sc, true, u->mean);
+                ui_fmt_score(sp, sizeof sp, true, u->spread);
+                uu += ui_textf(y, x + uu, w - uu, ROLE_PREDICTED, "~%s%s%s ", sc, a->g->plus_minus, sp);
+            } else {
+                uu += ui_text(y, x + uu, w - uu, ROLE_DIM, "yours ");
+            }
+            if (u->has_result) {
+                uu += ui_textf(y, x + uu, w - uu, ROLE_NUMBER, "%s%s ", a->g->arrow_right,
+                               ui_fmt_score(sc, sizeof sc, true, u->measured));
+                if (u->has_prediction)
+                    uu += ui_textf(y, x + uu, w - uu, u->error >= 0 ? ROLE_GOOD : ROLE_BAD, "%s ",
+                                   ui_fmt_gain(sc, sizeof sc, true, u->error));
+                if (u->new_best)
+                    uu += ui_text(y, x + uu, w - uu, ROLE_ACCENT, a->caps.utf8 ? "★best" : "*best");
+            } else {
+                ui_text(y, x + uu, w - uu, ROLE_DIM, "waiting");
+            }
         }
-        int uu = ui_textf(y, x, w, ROLE_NORMAL, "%s ", u->id);
-        if (u->has_prediction) {
-            ui_fmt_score(sc, sizeof sc, true, u->mean);
-            ui_fmt_score(sp, sizeof sp, true, u->spread);
-            uu += ui_textf(y, x + uu, w - uu, ROLE_PREDICTED, "~%s%s%s ", sc, a->g->plus_minus, sp);
-        } else {
-            uu += ui_text(y, x + uu, w - uu, ROLE_DIM, "yours ");
-        }
-        if (u->has_result) {
-            uu += ui_textf(y, x + uu, w - uu, ROLE_NUMBER, "%s%s ", a->g->arrow_right,
-                           ui_fmt_score(sc, sizeof sc, true, u->measured));
-            if (u->has_prediction)
-                uu += ui_textf(y, x + uu, w - uu, u->error >= 0 ? ROLE_GOOD : ROLE_BAD, "%s ",
-                               ui_fmt_gain(sc, sizeof sc, true, u->error));
-            if (u->new_best)
-                uu += ui_text(y, x + uu, w - uu, ROLE_ACCENT, a->caps.utf8 ? "★best" : "*best");
-        } else {
-            ui_text(y, x + uu, w - uu, ROLE_DIM, "waiting");
-        }
-        y++;
+        c->vy++;
+        vc_wrap(c, x + 2, w - 2, ROLE_NORMAL, others(s, u->combo, jr->target, buf, sizeof buf));
         const journal_run *run = journal_run_find(a->session->journal, u->id);
-        if (run && run->attempts > 0 && y < y_end) { /* a launched run: its story */
+        if (run && run->attempts > 0) { /* a launched run: its story */
             size_t idx = (size_t)(run - a->session->journal->runs);
-            y += ui_text_wrap(y, x + 2, w - 2, y_end - y, ROLE_DIM,
-                              round_run_story(a->session->journal, idx, buf, sizeof buf));
+            vc_wrap(c, x + 2, w - 2, ROLE_DIM, round_run_story(a->session->journal, idx, buf, sizeof buf));
         }
     }
-    for (size_t k = 0; k < o->n_choices && y < y_end; k++) {
-        const review_choice *c = &o->choices[k];
-        const char *what = c->decision == DECISION_ACCEPTED     ? "accepted"
-                           : c->decision == DECISION_REJECTED   ? "rejected"
-                           : c->decision == DECISION_OVERRIDDEN ? "overridden"
-                           : c->left_open                       ? "left open"
-                           : jr->suggestions[k].suggested       ? "undecided"
-                                                                : "";
-        theme_role role = c->decision == DECISION_ACCEPTED     ? ROLE_GOOD
-                          : c->decision == DECISION_REJECTED   ? ROLE_BAD
-                          : c->decision == DECISION_OVERRIDDEN ? ROLE_ACCENT
-                                                               : ROLE_DIM;
-        if (o->n_runs + k == entry)
-            ui_glyph(y, x - 1, ui_role_attr(ROLE_ACCENT), a->caps.utf8 ? "▸" : ">");
-        ui_text(y, x, 11, role, what);
+    for (size_t i = 0; i < o->n_choices; i++, k++) {
+        const review_choice *ch = &o->choices[i];
+        const char *what = ch->decision == DECISION_ACCEPTED     ? "accepted"
+                           : ch->decision == DECISION_REJECTED   ? "rejected"
+                           : ch->decision == DECISION_OVERRIDDEN ? "overridden"
+                           : ch->left_open                       ? "left open"
+                           : jr->suggestions[i].suggested        ? "undecided"
+                                                                 : "";
+        theme_role role = ch->decision == DECISION_ACCEPTED     ? ROLE_GOOD
+                          : ch->decision == DECISION_REJECTED   ? ROLE_BAD
+                          : ch->decision == DECISION_OVERRIDDEN ? ROLE_ACCENT
+                                                                : ROLE_DIM;
+        starts[k] = c->vy;
         int used = 11;
-        if (c->has_prediction) {
-            ui_fmt_score(sc, sizeof sc, true, c->mean);
-            used += ui_textf(y, x + used, w - used, ROLE_PREDICTED, "%s ", sc);
+        if (ch->has_prediction)
+            used += snprintf(sc, sizeof sc, "%s ", ui_fmt_score(sp, sizeof sp, true, ch->mean));
+        if ((y = vc_row(c)) >= 0) {
+            if (k == entry)
+                ui_glyph(y, x - 1, ui_role_attr(ROLE_ACCENT), mark);
+            ui_text(y, x, 11, role, what);
+            if (ch->has_prediction)
+                ui_text(y, x + 11, w - 11, ROLE_PREDICTED, sc);
         }
-        ui_text(y++, x + used, w - used, ROLE_NORMAL, others(s, c->combo, jr->target, buf, sizeof buf));
-        if (c->decision == DECISION_OVERRIDDEN && y < y_end) {
-            snprintf(line, sizeof line, "%s yours %s", a->g->arrow_right, others(s, c->replacement, jr->target, buf, sizeof buf));
-            y += ui_text_wrap(y, x + 2, w - 2, y_end - y, ROLE_ACCENT, line);
+        /* the whole combination, wrapped under itself */
+        vc_wrap(c, x + used, w - used, ROLE_NORMAL, others(s, ch->combo, jr->target, buf, sizeof buf));
+        if (ch->decision == DECISION_OVERRIDDEN) {
+            snprintf(line, sizeof line, "%s yours %s", a->g->arrow_right, others(s, ch->replacement, jr->target, buf, sizeof buf));
+            vc_wrap(c, x + 2, w - 2, ROLE_ACCENT, line);
         }
-        if (c->reason && y < y_end) {
-            snprintf(line, sizeof line, "reason: %s", c->reason);
-            y += ui_text_wrap(y, x + 2, w - 2, y_end - y, ROLE_DIM, line);
+        if (ch->reason) {
+            snprintf(line, sizeof line, "reason: %s", ch->reason);
+            vc_wrap(c, x + 2, w - 2, ROLE_DIM, line);
         }
     }
-    for (size_t k = 0; k < o->n_notes && y < y_end; k++) {
-        snprintf(line, sizeof line, "note: %s", o->notes[k]);
-        y += ui_text_wrap(y, x, w, y_end - y, ROLE_ACCENT, line);
+    for (size_t i = 0; i < o->n_notes; i++, k++) {
+        starts[k] = c->vy;
+        if ((y = vc_row(c)) >= 0 && k == entry)
+            ui_glyph(y, x - 1, ui_role_attr(ROLE_ACCENT), mark);
+        snprintf(line, sizeof line, "note: %s", o->notes[i]);
+        vc_wrap(c, x, w, ROLE_ACCENT, line);
     }
-    if (jr->n_uncommits && y < y_end)
-        ui_textf(y++, x, w, ROLE_DIM, jr->n_uncommits == 1 ? "commit undone once" : "commit undone %zu times",
+    starts[k] = c->vy;
+    if (jr->n_uncommits) {
+        snprintf(line, sizeof line, jr->n_uncommits == 1 ? "commit undone once" : "commit undone %zu times",
                  jr->n_uncommits);
-    if (!jr->committed && y < y_end)
-        ui_text(y++, x, w, ROLE_DIM, "not committed yet (the Round view)");
-    return y;
+        vc_wrap(c, x, w, ROLE_DIM, line);
+    }
+    if (!jr->committed)
+        vc_wrap(c, x, w, ROLE_DIM, "not committed yet (the Round view)");
 }
 
 static void history_draw(app *a, void *state, ui_rect r)
@@ -384,31 +426,50 @@ static void history_draw(app *a, void *state, ui_rect r)
     /* details of the round on the left, the plots on the right */
     const journal_round *jr = &journal_rounds(rs->journal, &n)[v->cursor];
     int pw = r.w >= 120 ? r.w * 2 / 5 : r.w >= 76 ? 34 : r.w / 2; /* the plots grow on wide screens */
-    int dw = r.w - pw - 3;
+    /* an entry picked on a narrow screen: the details take the width, the plots come back with
+     * the next round */
+    bool full = v->picked && r.w < 120;
+    int dw = full ? r.w - 2 : r.w - pw - 3;
     int y_end = r.y + r.h;
     size_t nrev;
     review_round *rev = review_rounds(rs, &nrev);
     char tn[1024];
-    ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s", jr->number,
+    int tw = ui_textf(y, r.x + 1, dw, ROLE_HEADER, "round %d: %s", jr->number,
              v->cursor < nrev ? review_round_targets(s, &rev[v->cursor], tn, sizeof tn)
                               : jr->target >= 0 ? s->datasets[jr->target].name : "-");
     if (v->cursor < nrev) {
-        /* the selected entry whole, wrapped, under the round's title; then the details */
+        /* the details, scrolled so that the picked entry is whole on screen */
         const review_round *o = &rev[v->cursor];
-        size_t ne = o->n_runs + o->n_choices;
+        size_t ne = o->n_runs + o->n_choices + o->n_notes;
         if (v->entry >= ne)
             v->entry = ne ? ne - 1 : 0;
-        char text[64 * 70];
-        combo_t c;
-        int yd = y + 1;
-        if (v->picked && entry_combo(s, o, v->entry, &c, text, sizeof text) && y_end - yd >= 4) {
-            yd += ui_text_wrap(yd, r.x + 1, dw, (y_end - yd) / 3 > 1 ? (y_end - yd) / 3 : 1, ROLE_NORMAL, text);
-            ui_glyph_row(yd, r.x, dw + 1, ui_role_attr(ROLE_BORDER), a->g->hline);
-            ui_text(yd++, r.x + 2, dw - 2, ROLE_DIM, " h/l: another, L: in the Lattice ");
+        size_t entry = v->picked && ne ? v->entry : (size_t)-1;
+        int *starts = xcalloc(ne + 1, sizeof *starts);
+        vcanvas c = {y + 1, 0, 0, 0}; /* measure: where each entry lies */
+        draw_details(a, jr, o, entry, &c, r.x + 1, dw, starts);
+        int total = c.vy, shown = y_end - (y + 1);
+        c = (vcanvas){y + 1, shown, 0, 0};
+        if (entry < ne) {
+            int e0 = starts[entry], e1 = starts[entry + 1];
+            if (e1 > shown)
+                c.skip = e1 - shown;
+            if (e0 < c.skip)
+                c.skip = e0;
         }
-        draw_details(a, jr, o, v->picked ? v->entry : (size_t)-1, yd, r.x + 1, dw, y_end);
+        draw_details(a, jr, o, entry, &c, r.x + 1, dw, starts);
+        free(starts);
+        /* what is above and below, and the keys that reach it */
+        char more[64];
+        snprintf(more, sizeof more, "%s%s%s", c.skip > 0 ? a->g->arrow_up : "",
+                 total - c.skip > shown ? a->g->arrow_down : "", ne ? " h/l" : "");
+        if (dw - tw > ui_text_width(more) + 2)
+            ui_text_right(y, r.x + 1, dw, ROLE_DIM, more);
     }
     review_free(rev, nrev);
+    if (full) {
+        free(rows);
+        return;
+    }
     int px = r.x + dw + 2;
     for (int k = y; k < y_end; k++)
         ui_glyph(k, px - 1, ui_role_attr(ROLE_BORDER), a->g->vline);
@@ -472,10 +533,16 @@ static int history_action(app *a, void *state, enum action act)
         combo_t c = 0;
         review_round *rev = a->session && a->session->journal ? review_rounds(a->session, &nrev) : NULL;
         bool ok = v->picked && rev && v->cursor < nrev;
-        size_t ne = ok ? rev[v->cursor].n_runs + rev[v->cursor].n_choices : 0;
+        size_t ne = ok ? rev[v->cursor].n_runs + rev[v->cursor].n_choices + rev[v->cursor].n_notes : 0;
         if (ne && v->entry >= ne)
             v->entry = ne - 1; /* l past the last entry */
+        bool note = ok && ne && v->entry >= rev[v->cursor].n_runs + rev[v->cursor].n_choices;
         ok = ok && entry_combo(a->study, &rev[v->cursor], v->entry, &c, NULL, 0);
+        if (note) {
+            review_free(rev, nrev);
+            app_message(a, false, "a note has no combination: h picks a run or suggestion");
+            return UI_HANDLED | UI_REDRAW;
+        }
         int target = ok ? rev[v->cursor].target : -1;
         if (rev)
             review_free(rev, nrev);
@@ -493,8 +560,10 @@ static int history_action(app *a, void *state, enum action act)
     }
     default: return UI_UNHANDLED;
     }
-    if (v->cursor != was) /* another round: its first entry */
+    if (v->cursor != was) { /* another round: nothing picked, its plots back */
         v->entry = 0;
+        v->picked = false;
+    }
     return UI_HANDLED | UI_REDRAW;
 }
 
@@ -524,6 +593,28 @@ static bool history_search(app *a, void *state, const char *text, enum search_st
     if (v->cursor != (size_t)k)
         v->entry = 0;
     v->cursor = (size_t)k;
+    /* the first entry of the round that matches is picked, so that the details show it whole */
+    size_t nrev;
+    review_round *rev = review_rounds(a->session, &nrev);
+    v->picked = false;
+    if (v->cursor < nrev) {
+        const review_round *o = &rev[v->cursor];
+        const study *s = a->study;
+        size_t e = 0;
+        for (size_t i = 0; i < o->n_runs && !v->picked; i++, e++)
+            v->picked = find_combo(s, o->runs[i].combo, text) || find_words(o->runs[i].id, text);
+        for (size_t i = 0; i < o->n_choices && !v->picked; i++, e++) {
+            const review_choice *ch = &o->choices[i];
+            v->picked = find_combo(s, ch->combo, text) ||
+                        (ch->decision == DECISION_OVERRIDDEN && find_combo(s, ch->replacement, text)) ||
+                        (ch->reason && find_words(ch->reason, text));
+        }
+        for (size_t i = 0; i < o->n_notes && !v->picked; i++, e++)
+            v->picked = find_words(o->notes[i], text);
+        if (v->picked)
+            v->entry = e - 1;
+    }
+    review_free(rev, nrev);
     return true;
 }
 

@@ -29,6 +29,7 @@ typedef struct study_view {
     int n_rows;
     int cursor; /* index into rows, always a dataset row */
     int top;    /* first row shown */
+    int hscroll; /* Right/Left: number columns, then combination members, scrolled past */
     double max_gain; /* largest |gain| among targets, for the bars */
 } study_view;
 
@@ -70,12 +71,17 @@ static void study_done(void *state)
     free(v);
 }
 
-/* Column layout for a width: which optional columns fit. */
+/* Column layout for a width: which optional columns fit. Scrolled right (hscroll), the number
+ * columns go first, one a step (baseline, best, gain, runs, left), then the members of the best
+ * combination, so that every combination can be read whole in its column. */
+enum { STUDY_NUM_COLS = 5 };
 typedef struct study_cols {
     int name, num, runs, rest, combo; /* widths; 0 hides the column */
+    int hidden; /* number columns scrolled past */
+    int skip;   /* members of the best combination scrolled past */
 } study_cols;
 
-static study_cols study_layout(const study *s, int w)
+static study_cols study_layout(const study *s, int w, int hscroll)
 {
     int name = 7;
     for (int d = 0; d < s->n_datasets; d++) {
@@ -83,16 +89,26 @@ static study_cols study_layout(const study *s, int w)
         if (nw > name)
             name = nw;
     }
-    study_cols c = {name > 24 ? 24 : name, 8, 6, 7, 0};
-    int fixed = 2 + c.name + 3 * (c.num + 1) + c.runs + 1 + c.rest + 2;
+    study_cols c = {name > 24 ? 24 : name, 8, 6, 7, 0, 0, 0};
+    c.hidden = hscroll < STUDY_NUM_COLS ? hscroll : STUDY_NUM_COLS;
+    c.skip = hscroll - c.hidden;
+    int fixed = 2 + c.name + 1; /* where the combination column starts */
+    for (int k = c.hidden; k < STUDY_NUM_COLS; k++)
+        fixed += k < 3 ? c.num + 1 : k == 3 ? c.runs + 1 : c.rest + 2;
     c.combo = w - fixed;
-    if (c.combo < 8) {
+    if (c.combo < 8 && c.hidden < STUDY_NUM_COLS) {
         c.rest = 0;
-        c.combo = w - (fixed - 8);
+        c.combo = w - (fixed - 9);
         if (c.combo < 8)
             c.combo = 0;
     }
     return c;
+}
+
+/* Whether number column k (0 baseline .. 4 left) is shown. */
+static bool col_shown(study_cols c, int k)
+{
+    return k >= c.hidden && (k < 4 || c.rest);
 }
 
 static void draw_summary(app *a, ui_rect r)
@@ -160,24 +176,29 @@ static void draw_prospect(app *a, int y, int x, int w)
 
 static void draw_header(int y, int x, study_cols c, int w)
 {
+    static const char *const names[STUDY_NUM_COLS] = {"baseline", "best", "gain", "runs", "left"};
     ui_fill(y, x, w, ROLE_HEADER);
     int cx = x + 2;
     ui_text(y, cx, c.name, ROLE_HEADER, "dataset");
     cx += c.name + 1;
-    ui_text_right(y, cx, c.num, ROLE_HEADER, "baseline");
-    cx += c.num + 1;
-    ui_text_right(y, cx, c.num, ROLE_HEADER, "best");
-    cx += c.num + 1;
-    ui_text_right(y, cx, c.num, ROLE_HEADER, "gain");
-    cx += c.num + 1;
-    ui_text_right(y, cx, c.runs, ROLE_HEADER, "runs");
-    cx += c.runs + 1;
-    if (c.rest) {
-        ui_text_right(y, cx, c.rest, ROLE_HEADER, "left");
-        cx += c.rest + 2;
+    for (int k = 0; k < STUDY_NUM_COLS; k++) {
+        if (!col_shown(c, k))
+            continue;
+        int cw = k < 3 ? c.num : k == 3 ? c.runs : c.rest;
+        ui_text_right(y, cx, cw, ROLE_HEADER, names[k]);
+        cx += cw + (k == 4 ? 2 : 1);
     }
-    if (c.combo)
-        ui_text(y, cx, c.combo, ROLE_HEADER, "best: trained with");
+    if (c.combo) {
+        char h[64];
+        if (c.skip)
+            snprintf(h, sizeof h, "best: trained with, from the %d%s", c.skip + 1,
+                     c.skip == 1 ? "nd" : c.skip == 2 ? "rd" : "th");
+        else if (c.hidden)
+            snprintf(h, sizeof h, "best: trained with (Left: back)");
+        else
+            snprintf(h, sizeof h, "best: trained with");
+        ui_text(y, cx, c.combo, ROLE_HEADER, h);
+    }
 }
 
 static void draw_row(app *a, const study_row *row, int y, int x, study_cols c, int w, bool cursor,
@@ -198,31 +219,62 @@ static void draw_row(app *a, const study_row *row, int y, int x, study_cols c, i
     ui_text_match(y, cx, c.name, cursor ? ROLE_CURSOR : row->target ? ROLE_NORMAL : ROLE_DIM,
                   s->datasets[row->dataset].name, search);
     cx += c.name + 1;
-    ui_text_right(y, cx, c.num, cursor ? base : ROLE_NUMBER, ui_fmt_score(buf, sizeof buf, t->has_baseline, t->baseline));
-    cx += c.num + 1;
-    ui_text_right(y, cx, c.num, cursor ? base : ROLE_NUMBER, ui_fmt_score(buf, sizeof buf, t->has_best, t->best));
-    cx += c.num + 1;
     bool has_gain = t->has_best && t->has_baseline;
-    theme_role gr = cursor ? base : !has_gain ? ROLE_DIM : t->gain > 5e-5 ? ROLE_GOOD : t->gain < -5e-5 ? ROLE_BAD : ROLE_NUMBER;
-    ui_text_right(y, cx, c.num, gr, ui_fmt_gain(buf, sizeof buf, has_gain, t->gain));
-    cx += c.num + 1;
-    snprintf(buf, sizeof buf, "%zu", t->measured);
-    ui_text_right(y, cx, c.runs, cursor ? base : ROLE_NUMBER, buf);
-    cx += c.runs + 1;
-    if (c.rest) {
-        snprintf(buf, sizeof buf, "%llu", (unsigned long long)(t->lattice - t->measured));
-        ui_text_right(y, cx, c.rest, cursor ? base : ROLE_DIM, buf);
-        cx += c.rest + 2;
+    for (int k = 0; k < STUDY_NUM_COLS; k++) {
+        if (!col_shown(c, k))
+            continue;
+        switch (k) {
+        case 0:
+            ui_text_right(y, cx, c.num, cursor ? base : ROLE_NUMBER,
+                          ui_fmt_score(buf, sizeof buf, t->has_baseline, t->baseline));
+            cx += c.num + 1;
+            break;
+        case 1:
+            ui_text_right(y, cx, c.num, cursor ? base : ROLE_NUMBER, ui_fmt_score(buf, sizeof buf, t->has_best, t->best));
+            cx += c.num + 1;
+            break;
+        case 2: {
+            theme_role gr = cursor ? base : !has_gain ? ROLE_DIM : t->gain > 5e-5 ? ROLE_GOOD
+                                           : t->gain < -5e-5 ? ROLE_BAD : ROLE_NUMBER;
+            ui_text_right(y, cx, c.num, gr, ui_fmt_gain(buf, sizeof buf, has_gain, t->gain));
+            cx += c.num + 1;
+            break;
+        }
+        case 3:
+            snprintf(buf, sizeof buf, "%zu", t->measured);
+            ui_text_right(y, cx, c.runs, cursor ? base : ROLE_NUMBER, buf);
+            cx += c.runs + 1;
+            break;
+        default:
+            snprintf(buf, sizeof buf, "%llu", (unsigned long long)(t->lattice - t->measured));
+            ui_text_right(y, cx, c.rest, cursor ? base : ROLE_DIM, buf);
+            cx += c.rest + 2;
+        }
     }
     if (c.combo) {
-        /* the target is in every one of its combinations: show what is trained with it */
-        if (!t->has_best)
+        /* the target is in every one of its combinations: show what is trained with it, from
+         * the member scrolled to */
+        if (!t->has_best) {
             snprintf(combo, sizeof combo, "-");
-        else if (t->best_combo == combo_single(row->dataset))
+        } else if (t->best_combo == combo_single(row->dataset)) {
             snprintf(combo, sizeof combo, "(alone)");
-        else {
-            combo[0] = '+';
-            study_combo_format(s, t->best_combo & ~combo_single(row->dataset), combo + 1, sizeof combo - 1);
+        } else {
+            size_t k = 0;
+            int m = 0;
+            combo[0] = '\0';
+            for (int d = 0; d < s->n_datasets && k + 1 < sizeof combo; d++) {
+                if (d == row->dataset || !combo_has(t->best_combo, d))
+                    continue;
+                if (m++ < c.skip) {
+                    if (m == 1)
+                        k += (size_t)snprintf(combo + k, sizeof combo - k, "%s", a->g->ellipsis);
+                    continue;
+                }
+                int n = snprintf(combo + k, sizeof combo - k, "+%s", s->datasets[d].name);
+                if (n < 0 || (size_t)n >= sizeof combo - k)
+                    break;
+                k += (size_t)n;
+            }
         }
         ui_text(y, cx, c.combo, base, combo);
     }
@@ -260,7 +312,7 @@ static void draw_detail(app *a, const study_row *row, int y, int x, int w, int h
 static void study_draw(app *a, void *state, ui_rect r)
 {
     study_view *v = state;
-    study_cols c = study_layout(a->study, r.w);
+    study_cols c = study_layout(a->study, r.w, v->hscroll);
     draw_summary(a, r);
     draw_header(r.y + 3, r.x, c, r.w);
     /* under the rows, the selected dataset's best combination in full (the column cuts it) */
@@ -338,6 +390,27 @@ static int study_action(app *a, void *state, enum action act)
     case ACTION_MOVE_DOWN: study_move(v, 1); break;
     case ACTION_PAGE_UP: study_move(v, -page); break;
     case ACTION_PAGE_DOWN: study_move(v, page); break;
+    case ACTION_MOVE_RIGHT:
+    case ACTION_MOVE_LEFT: {
+        /* scroll: the number columns first, then the members of the best combinations, as far
+         * as the longest of them needs */
+        int most = 0;
+        for (int i = 0; i < v->n_rows; i++) {
+            const study_row *row = &v->rows[i];
+            if (row->dataset >= 0 && row->sum.has_best) {
+                int m = combo_rank(row->sum.best_combo & ~combo_single(row->dataset));
+                most = m > most ? m : most;
+            }
+        }
+        int max = STUDY_NUM_COLS + (most > 1 ? most - 1 : 0);
+        if (act == ACTION_MOVE_RIGHT && v->hscroll < max)
+            v->hscroll++;
+        else if (act == ACTION_MOVE_LEFT && v->hscroll > 0)
+            v->hscroll--;
+        else
+            app_message(a, false, "%s", act == ACTION_MOVE_LEFT ? "at the first column" : "every column is shown");
+        break;
+    }
     case ACTION_MOVE_FIRST: study_move(v, -v->n_rows); break;
     case ACTION_MOVE_LAST: study_move(v, v->n_rows); break;
     case ACTION_SHOW_LATTICE: {

@@ -1,8 +1,14 @@
 /* view_table: the raw observations, one row per (combination, dataset). Sorting, filtering and
- * searching are done by obs_table (core); this file keeps the cursor and lays out columns.
- * Under the rows, the detail of the selected row: its whole combination, wrapped; Enter opens
- * it to every value, an overlay with keys of its own (Enter, Esc or q close it). The Lattice's rows key shows one combination's rows here (a linked jump),
- * and L shows the selected row's combination in the Lattice. */
+ * searching are done by obs_table (core); this file keeps the cursor and lays out the columns:
+ * the combination first, taking the width left, then the most telling columns that fit (the sort
+ * column, the dataset, the gain, the metric in use, size, replicates). Right and Left scroll
+ * sideways: the dataset stays, the other columns follow in their own order, and past the last
+ * column the combinations' members scroll (combo_from), so that every value and every
+ * combination can be read. Under the rows, the selected row's dataset and whole combination,
+ * wrapped; Enter opens the detail, every value of the row, an overlay with keys of its own
+ * (scope_now: SCOPE_DETAIL; Enter, Esc and q close it, the moves still go from row to row).
+ * T keeps the target's rows; E exports what is shown. The Lattice's R shows one combination's
+ * rows here (a linked jump), and L shows the selected row's combination in the Lattice. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,10 +136,12 @@ static table_layout table_lay_out(const study *s, int width, int sort_col, int h
     for (int c = 1; c < ncols; c++)
         if (!queued[c])
             order[no++] = c, queued[c] = true;
-    if (hscroll > 0) { /* a window over the columns in their own order */
+    if (hscroll > 0) { /* the dataset stays; a window over the other columns in their own order */
         no = 0;
+        order[no++] = OBS_COL_DATASET;
         for (int c = 1 + hscroll; c < ncols; c++)
-            order[no++] = c;
+            if (c != OBS_COL_DATASET)
+                order[no++] = c;
     }
     for (int i = 0; i < no; i++) {
         int w = header_width(s, order[i], sort_col) + 1;
@@ -156,6 +164,38 @@ static table_layout table_lay_out(const study *s, int width, int sort_col, int h
         x += w + 1;
     }
     return L;
+}
+
+/* Past the last column, Right scrolls the combinations: their members from the skip-th on, an
+ * ellipsis for those scrolled past ("…+RE_git+TC_ade"). */
+static const char *combo_from(const app *a, combo_t c, int skip, char *buf, size_t n)
+{
+    if (skip <= 0)
+        return study_combo_format(a->study, c, buf, n);
+    size_t k = (size_t)snprintf(buf, n, "%s", a->g->ellipsis);
+    int m = 0;
+    for (int d = 0; d < a->study->n_datasets && k + 1 < n; d++) {
+        if (!combo_has(c, d) || m++ < skip)
+            continue;
+        int w = snprintf(buf + k, n - k, "+%s", a->study->datasets[d].name);
+        if (w < 0 || (size_t)w >= n - k)
+            break;
+        k += (size_t)w;
+    }
+    return buf;
+}
+
+/* How far Right goes: every column after the combination and the dataset, then the members of
+ * the longest combination shown but its last. */
+static int table_hscroll_max(const app *a, const table_view *v)
+{
+    int most = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        int m = combo_rank(a->study->obs[v->rows[i]].combo);
+        most = m > most ? m : most;
+    }
+    int ncols = obs_table_columns(a->study);
+    return (ncols > 2 ? ncols - 2 : 0) + (most > 1 ? most - 1 : 0);
 }
 
 /* The selected row in full: a rule, then its dataset and whole combination, wrapped; open, every
@@ -217,10 +257,12 @@ static void table_draw(app *a, void *state, ui_rect r)
         if (!v->n)
             app_message(a, false, "that combination has no rows: it is not measured");
     }
-    int ncols_all = obs_table_columns(s);
-    if (v->hscroll > ncols_all - 2)
-        v->hscroll = ncols_all > 2 ? ncols_all - 2 : 0;
-    table_layout L = table_lay_out(s, r.w, v->sort_col, v->hscroll);
+    int ncols_all = obs_table_columns(s), col_steps = ncols_all > 2 ? ncols_all - 2 : 0;
+    int hmax = table_hscroll_max(a, v);
+    if (v->hscroll > hmax)
+        v->hscroll = hmax;
+    int skip = v->hscroll > col_steps ? v->hscroll - col_steps : 0; /* combination members */
+    table_layout L = table_lay_out(s, r.w, v->sort_col, v->hscroll < col_steps ? v->hscroll : col_steps);
     /* line 1: what is shown */
     char line[512];
     int x = ui_textf(r.y, r.x + 1, r.w - 2, ROLE_NORMAL, "%zu of %zu observations", v->n, s->n_obs);
@@ -232,7 +274,10 @@ static void table_draw(app *a, void *state, ui_rect r)
     }
     if (v->only_combo)
         x += ui_textf(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, "  one combination (f clears)");
-    if (v->hscroll)
+    if (skip)
+        x += ui_textf(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, "  combinations from member %d (%s)", skip + 1,
+                      a->g->arrow_left);
+    else if (v->hscroll)
         x += ui_textf(r.y, r.x + 1 + x, r.w - 2 - x, ROLE_ACCENT, "  from column %s (%s)",
                       obs_table_column_name(s, 1 + v->hscroll), a->g->arrow_left);
     snprintf(line, sizeof line, "sorted by %s %s", obs_table_column_name(s, v->sort_col),
@@ -283,7 +328,7 @@ static void table_draw(app *a, void *state, ui_rect r)
             switch (col) {
             case OBS_COL_COMBINATION:
                 ui_text_match(y, cx, w, cur ? ROLE_CURSOR : ROLE_NORMAL,
-                              study_combo_format(s, s->obs[o].combo, combo, sizeof combo), app_search_text(a, VIEW_TABLE));
+                              combo_from(a, s->obs[o].combo, skip, combo, sizeof combo), app_search_text(a, VIEW_TABLE));
                 break;
             case OBS_COL_DATASET:
                 ui_text_match(y, cx, w, cur ? ROLE_CURSOR : s->obs[o].dataset == a->target ? ROLE_ACCENT : ROLE_NORMAL,
@@ -345,7 +390,7 @@ static int table_action(app *a, void *state, enum action act)
     case ACTION_MOVE_LEFT:
     case ACTION_MOVE_RIGHT:
         /* scroll the columns: Right shows the ones that did not fit, Left goes back */
-        if (act == ACTION_MOVE_RIGHT && v->hscroll + 2 < ncols)
+        if (act == ACTION_MOVE_RIGHT && v->hscroll < table_hscroll_max(a, v))
             v->hscroll++;
         else if (act == ACTION_MOVE_LEFT && v->hscroll > 0)
             v->hscroll--;
