@@ -27,6 +27,42 @@ struct gp_model {
 
 static int hamming(uint64_t a, uint64_t b) { return __builtin_popcountll(a ^ b); }
 
+/* One copy of the hot loops per instruction set, chosen once per process (wider vectors, popcnt
+ * for parities); the same operations in the same order in each (no FMA contraction in ISO C
+ * mode), so the same values. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define GP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define GP_CLONES
+#endif
+
+/* One prior draw at x: the sum over the GP_FEATURES features of w_j chi_j(x) (chi_j = +-1). */
+static double walsh_sum(uint64_t x, const uint64_t *fm, const double *fw)
+{
+    double f = 0;
+    for (int j = 0; j < GP_FEATURES; j++)
+        f += __builtin_parityll(x & fm[j]) ? -fw[j] : fw[j];
+    return f;
+}
+
+/* walsh_sum at the n points x, into out[i * stride]: four points side by side, each its own sum
+ * in walsh_sum's order (the same values), so that the additions do not wait on each other. */
+GP_CLONES static void walsh_sums(const uint64_t *x, size_t n, const uint64_t *fm, const double *fw, double *out,
+                                 size_t stride)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        double f[4] = {0, 0, 0, 0};
+        for (int j = 0; j < GP_FEATURES; j++)
+            for (int k = 0; k < 4; k++)
+                f[k] += __builtin_parityll(x[i + k] & fm[j]) ? -fw[j] : fw[j];
+        for (int k = 0; k < 4; k++)
+            out[(i + k) * stride] = f[k];
+    }
+    for (; i < n; i++)
+        out[i * stride] = walsh_sum(x[i], fm, fw);
+}
+
 double gp_kernel(const gp_hyper *h, uint64_t a, uint64_t b)
 {
     return h->sf2 * exp(-h->theta * hamming(a, b));
@@ -200,12 +236,9 @@ gp_model *gp_fit(int d, const uint64_t *x, const double *y, size_t m, const gp_h
     for (int q = 0; q < GP_PAIRS; q++) {
         const uint64_t *fm = g->feat + (size_t)q * GP_FEATURES;
         const double *fw = g->w + (size_t)q * GP_FEATURES;
-        for (size_t i = 0; i < m; i++) {
-            double f = 0;
-            for (int j = 0; j < GP_FEATURES; j++)
-                f += __builtin_popcountll(x[i] & fm[j]) & 1 ? -fw[j] : fw[j];
-            B[i * GP_PAIRS + (size_t)q] = f + noise * rng_normal(&rng);
-        }
+        walsh_sums(x, m, fm, fw, B + q, GP_PAIRS); /* the draws first, then the noise in order */
+        for (size_t i = 0; i < m; i++)
+            B[i * GP_PAIRS + (size_t)q] += noise * rng_normal(&rng);
     }
     if (m)
         linalg_chol_solve_many(g->L, (int)m, B, GP_PAIRS);
@@ -268,9 +301,7 @@ void gp_eval_members(const gp_model *g, uint64_t x, double *out)
     for (int q = 0; q < GP_PAIRS; q++) {
         const uint64_t *fm = g->feat + (size_t)q * GP_FEATURES;
         const double *fw = g->w + (size_t)q * GP_FEATURES;
-        double f = 0;
-        for (int j = 0; j < GP_FEATURES; j++)
-            f += fw[j] * (double)(1 - 2 * (__builtin_popcountll(x & fm[j]) & 1));
+        double f = walsh_sum(x, fm, fw); /* fw[j] times +-1: exactly +-fw[j] */
         double dev = f - acc[1 + q];
         out[2 * q] = mu + dev;
         out[2 * q + 1] = mu - dev;
@@ -373,15 +404,7 @@ static void walsh_transform(double *v, int k)
             }
 }
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define GP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define GP_CLONES
-#endif
-
-/* The table for the high bits xh: every xl's mean and each pair's deviation (f - K^-1 part).
- * One copy per instruction set (chosen once per process; the same operations in the same order
- * in each, so the same values): the transforms vectorise wider, the parities use popcnt. */
+/* The table for the high bits xh: every xl's mean and each pair's deviation (f - K^-1 part). */
 GP_CLONES static void build_table(gp_cursor *c, uint64_t xh)
 {
     enum { Q = GP_PAIRS + 1 };

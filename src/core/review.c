@@ -30,8 +30,10 @@ review_round *review_rounds(const round_session *rs, size_t *n)
     double best[COMBO_MAX_DATASETS];
     bool best_known[COMBO_MAX_DATASETS] = {false};
     for (size_t r = 0; r < nr; r++) {
-        int t = rounds[r].target;
-        if (t >= 0 && t < COMBO_MAX_DATASETS && !best_known[t]) {
+        combo_t ts = rounds[r].targets | (rounds[r].target >= 0 ? combo_single(rounds[r].target) : 0);
+        for (int t = 0; t < COMBO_MAX_DATASETS && ts; t++) { /* its target, or a joint round's */
+            if (!combo_has(ts, t) || best_known[t])
+                continue;
             double *curve;
             size_t np = round_best_curve(rs, t, &curve);
             best[t] = np ? curve[0] : NAN;
@@ -96,7 +98,10 @@ review_round *review_rounds(const round_session *rs, size_t *n)
             review_run *u = &o->runs[o->n_runs++];
             u->id = run->id;
             u->combo = run->combo;
-            u->target = jr->target;
+            /* a joint round's run is judged on the target it names (the first it serves), as its
+             * suggestion's prediction is */
+            bool joint = combo_rank(jr->targets) > 1;
+            u->target = joint && run->target >= 0 ? run->target : jr->target;
             u->withdrawn = run->withdrawn;
             for (size_t q = 0; q < o->n_choices; q++) {
                 if (o->choices[q].combo == run->combo && o->choices[q].has_prediction) {
@@ -105,7 +110,7 @@ review_round *review_rounds(const round_session *rs, size_t *n)
                     u->spread = o->choices[q].spread;
                 }
             }
-            int t = jr->target;
+            int t = u->target;
             if (run->has_result && t >= 0) {
                 const journal_event *e = &j->events[run->result_event];
                 if (e->scores && isfinite(e->scores[t])) {
@@ -135,10 +140,9 @@ review_round *review_rounds(const round_session *rs, size_t *n)
                     continue;
                 if (isnan(best[t]) || study_better(s, e->scores[t], best[t])) {
                     best[t] = e->scores[t];
-                    if (t == jr->target)
-                        for (size_t q = 0; q < o->n_runs; q++)
-                            if (strcmp(o->runs[q].id, e->run) == 0)
-                                o->runs[q].new_best = true;
+                    for (size_t q = 0; q < o->n_runs; q++)
+                        if (o->runs[q].target == t && strcmp(o->runs[q].id, e->run) == 0)
+                            o->runs[q].new_best = true;
                 }
             }
         }

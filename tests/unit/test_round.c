@@ -1090,9 +1090,29 @@ static void test_joint_round_session(void **state)
     assert_int_equal(nrev, 1);
     char tn[256];
     assert_string_equal(review_round_targets(rs->study, &rev[0], tn, sizeof tn), "joint: A + B");
+    assert_int_equal(rev[0].n_runs, 2);
+    for (size_t k = 0; k < rev[0].n_runs; k++) { /* each run judged on the target it names */
+        const review_run *u = &rev[0].runs[k];
+        assert_true(combo_has(u->combo, u->target));
+        assert_true(u->has_result && u->has_prediction);
+    }
     review_free(rev, nrev);
-    /* and back to one target */
+    /* a chosen set: two targets or more, the study's only, kept in study order */
+    assert_false(round_set_joint_targets(rs, (int[]){1}, 1, &err));
+    assert_non_null(strstr(err.msg, "two targets or more"));
+    assert_false(round_set_joint_targets(rs, (int[]){0, 2}, 2, &err));
+    assert_non_null(strstr(err.msg, "the study's targets only"));
+    assert_true(rs->is_joint);
+    assert_true(round_set_joint_targets(rs, (int[]){1, 0, 1}, 3, &err));
+    assert_int_equal(rs->n_targets, 2);
+    assert_int_equal(rs->targets[0], 0);
+    assert_int_equal(rs->targets[1], 1);
+    /* and back to one target; not once a note has put the batch in the journal */
     assert_true(round_set_joint(rs, false, &err));
+    assert_false(rs->is_joint);
+    assert_true(round_note(rs, 0, "a hunch", &err));
+    assert_false(round_set_joint(rs, true, &err));
+    assert_non_null(strstr(err.msg, "in the journal already"));
     assert_false(rs->is_joint);
     round_session_free(rs);
     study_free(s);
