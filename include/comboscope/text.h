@@ -50,6 +50,13 @@ size_t text_utf8_invalid(const char *s, size_t n);
 /* Duplicates s; aborts on out-of-memory like the xmalloc family. */
 char *text_dup(const char *s);
 
+/* What a terminal would have shown of a program's output (a run's log), in place: a line
+ * rewritten with carriage returns (progress bars) keeps its last version, colour and cursor
+ * sequences (ESC [ ... and ESC ] ... BEL) and NUL bytes are dropped. buf holds len bytes;
+ * returns the new length (buf NUL-terminated when it has room for it). What is left still
+ * goes through the sanitizer when drawn. */
+size_t text_terminal_output(char *buf, size_t len);
+
 /* Allocation that never returns NULL: out-of-memory is fatal (after running the registered
  * fatal hook, which the UI uses to restore the terminal). */
 void *xmalloc(size_t n);

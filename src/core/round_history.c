@@ -95,6 +95,7 @@ char *round_log_tail(const char *path, int lines)
     size_t len = fread(buf, 1, 16384, f);
     fclose(f);
     buf[len] = '\0';
+    len = text_terminal_output(buf, len); /* progress bars, colours and NUL bytes as a terminal shows them */
     while (len && buf[len - 1] == '\n')
         buf[--len] = '\0';
     size_t from = len;
@@ -202,7 +203,7 @@ round_history_row *round_history(const round_session *rs, size_t *n)
                 h->has_cv = true;
                 h->cv_spearman = e->cv_spearman;
             }
-            double got = result_for(j, sg->combo, jr->target);
+            double got = result_for(j, sg->combo, e->target >= 0 ? e->target : jr->target); /* what it predicted */
             if (e->has_prediction && isfinite(got)) {
                 err_sum += fabs(e->mean - got);
                 err_n++;

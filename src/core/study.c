@@ -93,6 +93,10 @@ int study_add_dataset(study *s, const char *name, const char *task, cs_error *er
         return error_set(err, NULL, 0, 0, "dataset name \"%s\" starts with '%c' (names may not start with "
                          "=, @ or -: a spreadsheet would take the name for a formula)",
                          text_sanitize(name, safe, sizeof safe), name[0]), -1;
+    if (task && (task[0] == '=' || task[0] == '@' || task[0] == '-'))
+        return error_set(err, NULL, 0, 0, "task type \"%s\" starts with '%c' (names may not start with "
+                         "=, @ or -: a spreadsheet would take the name for a formula)",
+                         text_sanitize(task, safe, sizeof safe), task[0]), -1;
     if (study_find_dataset(s, name) >= 0)
         return error_set(err, NULL, 0, 0, "dataset \"%s\" listed twice",
                          text_sanitize(name, safe, sizeof safe)), -1;

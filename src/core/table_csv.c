@@ -308,6 +308,15 @@ static void read_row(reader *r)
                 fail_at(r, r->c_task, "task type contains control characters", NULL, NULL);
                 return;
             }
+            if (strlen(t) > STUDY_NAME_MAX) {
+                fail_at(r, r->c_task, "task type longer than the limit of 255 bytes", NULL, NULL);
+                return;
+            }
+            if (t[0] == '=' || t[0] == '@' || t[0] == '-') {
+                fail_at(r, r->c_task, "task type \"%s\" starts with =, @ or - (a spreadsheet would take it for a formula)",
+                        text_sanitize(t, safe, sizeof safe), NULL);
+                return;
+            }
             s->datasets[d].task = study_task(s, t);
             r->task_explicit[d] = true;
         }
@@ -473,6 +482,31 @@ static bool line_ok(const char *file, long lineno, const char *line, size_t len,
     return true;
 }
 
+/* A dataset first seen in a combination gets a task type from its name ("all" without a '_');
+ * a task column may give it another, which leaves the first with no dataset: dropped, so that
+ * no empty task type is listed. */
+static void drop_unused_tasks(study *s)
+{
+    int map[COMBO_MAX_DATASETS], n = 0;
+    for (int t = 0; t < s->n_tasks; t++) {
+        bool used = false;
+        for (int d = 0; d < s->n_datasets && !used; d++)
+            used = s->datasets[d].task == t;
+        if (used) {
+            s->tasks[n] = s->tasks[t];
+            map[t] = n++;
+        } else {
+            free(s->tasks[t]);
+            map[t] = -1;
+        }
+    }
+    for (int t = n; t < s->n_tasks; t++)
+        s->tasks[t] = NULL;
+    s->n_tasks = n;
+    for (int d = 0; d < s->n_datasets; d++)
+        s->datasets[d].task = map[s->datasets[d].task];
+}
+
 bool table_read_lines(FILE *f, const char *file, bool (*on_line)(void *ctx, const char *line, size_t len),
                       bool (*on_end)(void *ctx), void *ctx, bool *any, cs_error *err)
 {
@@ -550,5 +584,7 @@ bool table_read(study *s, const char *path, const char *display, cs_error *err)
     csv_free(&p);
     reader_done(&r);
     fclose(f);
+    if (ok && !r.failed && !s->datasets_fixed)
+        drop_unused_tasks(s);
     return ok && !r.failed;
 }

@@ -245,3 +245,55 @@ size_t text_utf8_invalid(const char *str, size_t n)
     }
     return n;
 }
+
+size_t text_terminal_output(char *buf, size_t len)
+{
+    size_t k = 0, line = 0; /* k: bytes kept; line: where the current output line starts */
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c == 0x1B && i + 1 < len && buf[i + 1] == '[') {
+            /* CSI: parameters and intermediates, then one final byte 0x40-0x7E */
+            i += 2;
+            while (i < len && ((unsigned char)buf[i] < 0x40 || (unsigned char)buf[i] > 0x7E) &&
+                   buf[i] != '\n')
+                i++;
+            if (i < len && buf[i] != '\n')
+                i++;
+            continue;
+        }
+        if (c == 0x1B && i + 1 < len && buf[i + 1] == ']') {
+            /* OSC (a window title): up to BEL or ESC \ */
+            i += 2;
+            while (i < len && buf[i] != '\a' && buf[i] != '\n' && !(buf[i] == 0x1B && i + 1 < len && buf[i + 1] == '\\'))
+                i++;
+            if (i < len && buf[i] == '\a')
+                i++;
+            else if (i < len && buf[i] == 0x1B)
+                i += 2;
+            continue;
+        }
+        if (c == '\0') {
+            i++;
+            continue;
+        }
+        if (c == '\r') {
+            /* a carriage return before the end of the line starts the line again; one just
+             * before a newline (CRLF) or at the end is only an end of line */
+            size_t j = i + 1;
+            while (j < len && buf[j] == '\r')
+                j++;
+            if (j < len && buf[j] != '\n')
+                k = line;
+            i = j;
+            continue;
+        }
+        buf[k++] = (char)c;
+        i++;
+        if (c == '\n')
+            line = k;
+    }
+    if (k < len)
+        buf[k] = '\0';
+    return k;
+}

@@ -96,8 +96,37 @@ ui_caps app_caps_decide(const explorer_options *opt)
     return c;
 }
 
+/* curses takes COLUMNS and LINES, when set, over the terminal's own size, and allocates three
+ * screens of that many cells: a stray COLUMNS=100000 would ask for terabytes. */
+#define APP_SIZE_MAX 10000
+#define APP_CELLS_MAX 4000000L
+static bool size_env_ok(cs_error *err)
+{
+    long v[2] = {0, 0};
+    static const char *const names[2] = {"COLUMNS", "LINES"};
+    for (int i = 0; i < 2; i++) {
+        const char *e = getenv(names[i]);
+        char *end;
+        if (!e || !*e)
+            continue;
+        errno = 0;
+        v[i] = strtol(e, &end, 10);
+        if (*end || errno || v[i] <= 0)
+            v[i] = 0; /* not a size: curses ignores it */
+        else if (v[i] > APP_SIZE_MAX)
+            return error_set(err, NULL, 0, 0, "%s=%ld is more than %d (it overrides the terminal's own size; "
+                                              "unset it)", names[i], v[i], APP_SIZE_MAX);
+    }
+    if (v[0] * v[1] > APP_CELLS_MAX)
+        return error_set(err, NULL, 0, 0, "COLUMNS=%ld LINES=%ld is more than %ld cells (they override the "
+                                          "terminal's own size; unset them)", v[0], v[1], APP_CELLS_MAX);
+    return true;
+}
+
 bool app_terminal_open(const explorer_options *opt, cs_error *err)
 {
+    if (!size_env_ok(err))
+        return false;
     if (opt->script) {
         /* Golden-test mode: curses draws to an in-memory screen; nothing reaches a terminal. */
         null_out = fopen("/dev/null", "w");

@@ -458,6 +458,8 @@ void ui_dump(FILE *out, const char *title)
                 short pair = 0;
                 if (mvin_wch(y, x, &cc) != ERR)
                     getcchar(&cc, wch, &at, &pair, NULL);
+                if (k + 2 >= sizeof line)
+                    break; /* a screen wider than the line buffer: its right part is not dumped */
                 memcpy(line + k, ui_pair_code(pair), 2);
                 k += 2;
             }
@@ -487,6 +489,8 @@ void ui_dump(FILE *out, const char *title)
                          : at == (A_BOLD | A_REVERSE)      ? 'R'
                          : at == (A_BOLD | A_UNDERLINE)    ? 'U'
                                                            : '*';
+                if (k + 1 >= sizeof line)
+                    break;
                 line[k++] = c;
             }
             while (k > 0 && line[k - 1] == ' ')

@@ -70,3 +70,39 @@ case_begin "a study file listing a dataset named =cmd is refused at its place"
 printf '{"comboscope": 1, "datasets": [{"name": "A"}, {"name": "=1*1"}]}\n' >"$TMP/inj.json"
 run_cs check "$TMP/inj.json"
 expect_status 1; expect_one_line_err; expect_err "inj\.json:1:[0-9]+: .*starts with '='"
+
+case_begin "a task type named =cmd in a table's task column is refused at its cell"
+printf 'run,combination,dataset,task,f1\nr1,A,A,=cmd,0.5\n' >"$TMP/task.csv"
+run_cs check "$TMP/task.csv"
+expect_status 1; expect_one_line_err; expect_err "task\.csv:2:8: task type \"=cmd\" starts with =, @ or -"
+
+case_begin "a task type of 300 bytes in a table's task column is refused"
+awk 'BEGIN { print "run,combination,dataset,task,f1"; t = ""; for (i = 0; i < 300; i++) t = t "T"; print "r1,A,A," t ",0.5" }' >"$TMP/task.csv"
+run_cs check "$TMP/task.csv"
+expect_status 1; expect_one_line_err; expect_err "task\.csv:2:8: task type longer than the limit of 255 bytes"
+
+case_begin "a bare table whose task column renames a dataset's task lists no empty task type"
+printf 'run,combination,dataset,task,f1\nr1,A,A,X,0.5\nr2,A+B,A,X,0.6\nr2,A+B,B,Y,0.6\n' >"$TMP/t3.csv"
+run_cs check "$TMP/t3.csv"
+expect_status 0; expect_out "^datasets +2 in 2 task types"
+grep -q "^  all" "$TMP/out" && _case_fail "an empty task type 'all' is listed"
+
+# A run's log holds what its program printed for a terminal: progress bars redrawn with carriage
+# returns, colour codes, even NUL bytes. The runs list shows its tail as a terminal would have.
+case_begin "runs list: a log with a progress bar, colours and a NUL byte is shown as a terminal would"
+. "$ROOT/tests/cli/launch/lib.sh"
+launch_study "$TMP/ls" local
+T='"time":"2026-11-29T22:00:03Z","round":1,"target":"A"'
+R='"runs":["r0002","r0003","r0004","r0005","r0006","r0007"]'
+echo "{$T,\"event\":\"submitting\",\"submission\":\"s0001\",\"engine\":\"local\",\"name\":\"cs-x-s0001\",$R}" >>"$TMP/ls/journal.jsonl"
+echo "{$T,\"event\":\"submitted\",\"submission\":\"s0001\",\"engine\":\"local\",\"job\":\"99999\",$R}" >>"$TMP/ls/journal.jsonl"
+mkdir -p "$TMP/ls/runs/r0002/1"
+echo "1796100226 99999 99999 host" >"$TMP/ls/runs/r0002/1/start"
+printf 'training\n\033[1;31mred\033[0m epoch\n 10%%|#  |\r 50%%|## |\r100%%|###|\nnul\000after\r\n' >"$TMP/ls/runs/r0002/1/log"
+printf 'key 4 R Enter\ndump runs\n' >"$TMP/runs.script"
+env -i PATH="$PATH" COLUMNS=100 LINES=30 TERM=xterm-256color LC_ALL=C.UTF-8 COMBOSCOPE_SCRIPT="$TMP/runs.script" \
+    "$CS" --read-only "$TMP/ls" >"$TMP/out" 2>"$TMP/err" </dev/null
+STATUS=$?
+expect_status 0
+expect_out '^ \| red epoch$'; expect_out '^ \| 100%\|###\|$'; expect_out '^ \| nulafter$'
+grep -q '10%|#' "$TMP/out" && _case_fail "the progress bar's earlier states are shown"

@@ -1,4 +1,4 @@
-/* text: strict decimal numbers and UTF-8 validation (issue 11). */
+/* text: strict decimal numbers, UTF-8 validation (issue 11), a program's output as a terminal shows it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,12 +70,40 @@ static void test_sanitize(void **state)
     assert_string_equal(text_sanitize("a\xc3\xa9", out, 3), "a");
 }
 
+/* A run's log as a terminal would have shown it (the Round view's runs list shows its tail). */
+static void check_output(const char *in, size_t n, const char *want)
+{
+    char buf[256];
+    memcpy(buf, in, n);
+    buf[n] = '\0';
+    size_t k = text_terminal_output(buf, n);
+    assert_int_equal(k, strlen(want));
+    assert_memory_equal(buf, want, k);
+}
+
+static void test_terminal_output(void **state)
+{
+    (void)state;
+#define CHECK(in, want) check_output(in, sizeof in - 1, want)
+    CHECK(" 10%|#  |\r 50%|## |\r100%|###|\nnext\n", "100%|###|\nnext\n");   /* a progress bar */
+    CHECK("a\r\nb\r\n", "a\nb\n");                                              /* CRLF lines */
+    CHECK("last\r", "last");                                                      /* a CR at the end */
+    CHECK("\x1b[1;31mred\x1b[0m text\n", "red text\n");                          /* colours */
+    CHECK("\x1b]0;title\a" "after\n", "after\n");                                 /* a window title */
+    CHECK("\x1b]2;t\x1b\\x\n", "x\n");                                           /* OSC ended by ST */
+    CHECK("nul\0after\nmore\n", "nulafter\nmore\n");                              /* NUL bytes */
+    CHECK("\x1b[", "");                                                             /* cut sequence */
+    CHECK("plain\x1bX", "plain\x1bX");                       /* other escapes: the sanitizer's */
+#undef CHECK
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers_are_decimal_only),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_sanitize),
+        cmocka_unit_test(test_terminal_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
