@@ -37,14 +37,22 @@
  * mark), done (a result), failed (exit status, or the reason), cancelled, lost (no engine and
  * no status file accounts for it).
  *
+ * Nothing here blocks on an engine but launch_submit, launch_reconcile, launch_wait_calls and
+ * launch_poll_settle, which the commands call; the explorer calls none of them, so that no
+ * Slurm command ever holds its screen.
+ *
  * Call order (the Round view, `comboscope launch|status|cancel`):
- *   ls = launch_open(j, &err)            writable journal of a study with `launch`; reconciles
+ *   ls = launch_open(j, &err)            writable journal of a study with `launch`
+ *   launch_reconcile(ls, &err)           (commands) the intents a crash left, looked up now
  *   launch_submit(ls, round, msg, ...)   after queue_commit_round: "submitted round 5: Slurm
  *                                        job 4242, 3 runs"; blocks at most LAUNCH_TIMEOUT s
  *   (or launch_submit_async: sbatch read by launch_poll, its answer from launch_news)
  *   launch_poll(ls, &err)                when idle: returns at once (a Slurm query runs in a
  *                                        child read without blocking), journals what changed
- *   launch_cancel / launch_resubmit      user actions, journaled before they are carried out
+ *   launch_cancel / launch_resubmit      user actions, journaled before they are carried out;
+ *                                        their engine calls go out as children read by the polls
+ *   launch_wait_calls(ls, t, &err)       (commands) until those calls have answered
+ *   launch_calls_out(ls)                 (explorer) before quitting: is sbatch or scancel out?
  *   launch_runs(j, &n)                   the state of every run, for any reader (no session)
  *   launch_free(ls)                      runs keep going; the next open picks them up. */
 #ifndef COMBOSCOPE_LAUNCH_H
@@ -132,14 +140,28 @@ bool launch_take_result(const journal *j, const journal_run *run, const char *pa
 
 typedef struct launch_session launch_session;
 
-/* Opens the engine for j (writable; its study has a `launch` object) and reconciles
- * submissions a crash left without an outcome (may block up to LAUNCH_TIMEOUT per such
- * submission). NULL with err set. */
+/* Opens the engine for j (writable; its study has a `launch` object), without blocking:
+ * submissions a crash left without an outcome are reconciled by the first launch_poll (a step
+ * at a time) or by launch_reconcile. NULL with err set. */
 launch_session *launch_open(journal *j, cs_error *err);
 
-/* Stops following (runs keep going): a submission still going out is waited for (at most
- * LAUNCH_TIMEOUT) and journaled; an engine query still running is killed. */
+/* Reconciles now every submission whose outcome was never journaled, looking its job up by
+ * name (blocks up to LAUNCH_TIMEOUT per such submission; for the commands). Returns the events
+ * journaled, -1 with err set. */
+int launch_reconcile(launch_session *ls, cs_error *err);
+
+/* Stops following (runs keep going), without waiting: an engine call still out is killed (a
+ * submission's intent then stays open and is reconciled by the job's name next time, as after
+ * a crash; a cancel is sent again by the next session's polls). */
 void launch_free(launch_session *ls);
+
+/* Whether an engine call whose answer matters is out: the sbatch of a submission going out, a
+ * scancel. Steps them without blocking. The explorer waits for them before it quits. */
+bool launch_calls_out(launch_session *ls);
+
+/* Waits (at most timeout seconds, reading them) until no call launch_calls_out counts is out.
+ * False with err set when one failed or did not answer in time. For the commands. */
+bool launch_wait_calls(launch_session *ls, double timeout, cs_error *err);
 
 /* Submits every queued run of committed rounds (round > 0: only that round's), one engine
  * call per round (Slurm: one job array, split above MaxArraySize). msg (size n, may be NULL)
@@ -182,12 +204,14 @@ int launch_poll_settle(launch_session *ls, double timeout, cs_error *err);
 /* True while some run is submitting, pending or running. */
 bool launch_active(const launch_session *ls);
 
-/* Cancels run id: journals `cancel`, then tells the engine (a queued run is cancelled at
- * once). False with err set (unknown run, already finished). */
+/* Cancels run id: journals `cancel`, then tells the engine without waiting for it (scancel
+ * goes out as a child; a queued run is cancelled at once). False with err set (unknown run,
+ * already finished). */
 bool launch_cancel(launch_session *ls, const char *run, cs_error *err);
 
 /* Resubmits a failed, cancelled or lost run: journals `resubmit`, then submits it as its own
- * submission (msg as launch_submit). False with err set. */
+ * submission as launch_submit_async does (msg as there; launch_news says the job). False with
+ * err set. */
 bool launch_resubmit(launch_session *ls, const char *run, char *msg, size_t n, cs_error *err);
 
 /* ---- the state of every run (any reader: UI, `comboscope status`) ------------------------- */

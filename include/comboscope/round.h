@@ -98,6 +98,8 @@ typedef struct round_session {
      * each suggestion is valued by the sum of its improvement over the targets it contains
      * (search_round_joint). target above is then the one shown first (the current target). */
     bool joint;                /* the session proposes joint rounds (the J key) */
+    int joint_n;               /* ... for these targets (0: every target of the study) */
+    int joint_set[COMBO_MAX_DATASETS];
     bool is_joint;             /* the current round is joint */
     int n_targets;             /* the current round's targets (joint), in study order */
     int targets[COMBO_MAX_DATASETS];
@@ -161,6 +163,11 @@ size_t round_fit_runs(const round_session *rs, int target);
  * stands on the batch (undo first), the study has fewer than 2 targets or more than
  * SEARCH_ENUMERATE_MAX datasets, or the search fails (the session then stays as it was). */
 bool round_set_joint(round_session *rs, bool joint, cs_error *err);
+
+/* The same for a chosen set: joint rounds for targets[0..nt) (dataset indices, each one of the
+ * study's targets, at least 2; duplicates ignored; kept in study order), or with nt 0 rounds for
+ * rs->target alone. The set stays for the rounds after (round_set_joint(rs, true): every target). */
+bool round_set_joint_targets(round_session *rs, const int *targets, int nt, cs_error *err);
 
 /* Whether dataset d is a target of the current round (rs->target, or one of a joint round's). */
 bool round_is_target(const round_session *rs, int d);

@@ -138,7 +138,7 @@ int cmd_launch(int argc, char **argv)
     int rc = EXIT_INVALID;
     launch_session *ls = launch_open(o.j, &err);
     char msg[1024];
-    if (!ls) {
+    if (!ls || launch_reconcile(ls, &err) < 0) {
         cli_error(&err);
     } else if (launch_submit(ls, 0, msg, sizeof msg, &err) < 0) {
         if (msg[0])
@@ -254,7 +254,7 @@ int cmd_status(int argc, char **argv)
     if (o.lock && o.s->launch) {
         /* nobody else follows the runs: ask the engine now */
         launch_session *ls = launch_open(o.j, &err);
-        if (!ls || launch_poll_settle(ls, 2 * launch_timeout(), &err) < 0) {
+        if (!ls || launch_reconcile(ls, &err) < 0 || launch_poll_settle(ls, 2 * launch_timeout(), &err) < 0) {
             cli_error(&err);
             launch_free(ls);
             opened_free(&o);
@@ -311,8 +311,9 @@ static int run_action(int argc, char **argv, const char *cmd, const char *help, 
     cs_error err;
     int rc = EXIT_OK;
     launch_session *ls = launch_open(o.j, &err);
-    if (!ls) {
+    if (!ls || launch_reconcile(ls, &err) < 0) {
         cli_error(&err);
+        launch_free(ls);
         opened_free(&o);
         return EXIT_INVALID;
     }
@@ -320,6 +321,10 @@ static int run_action(int argc, char **argv, const char *cmd, const char *help, 
         char msg[1024] = "", safe[128];
         const char *run = p.operands[i];
         bool ok = resubmit ? launch_resubmit(ls, run, msg, sizeof msg, &err) : launch_cancel(ls, run, &err);
+        /* their engine calls (sbatch, scancel) go out as children: wait for the answers */
+        ok = ok && launch_wait_calls(ls, launch_timeout() + 1, &err);
+        if (ok && resubmit)
+            launch_news(ls, msg, sizeof msg); /* "submitted round 1: Slurm job 4242, 1 run" */
         if (!ok) {
             cli_error(&err);
             rc = EXIT_INVALID;

@@ -77,6 +77,13 @@ static int suggest_joint(const study *s, const char *path, const search_settings
     }
     for (int i = 0; n_names == 0 && i < s->n_targets && nt < COMBO_MAX_DATASETS; i++)
         targets[nt++] = s->targets[i];
+    /* in the study's dataset order, as the Round view's joint round (each target's seed S + j) */
+    for (int i = 1; i < nt; i++)
+        for (int j = i; j > 0 && targets[j - 1] > targets[j]; j--) {
+            int t = targets[j];
+            targets[j] = targets[j - 1];
+            targets[j - 1] = t;
+        }
     if (nt == 0) {
         fprintf(stderr, "%s: the study has no target\n", path);
         return EXIT_INVALID;

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "comboscope/journal.h"
+#include "comboscope/launch.h"
 #include "comboscope/round.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
@@ -65,6 +66,10 @@ int cmd_withdraw(int argc, char **argv)
         fprintf(stderr, "%s (nothing withdrawn)\n", rs->read_only_why);
         goto out;
     }
+    if (rs->launch && launch_reconcile(rs->launch, &err) < 0) { /* what a crash left open, first */
+        cli_error(&err);
+        goto out;
+    }
     bool ok = true;
     for (int i = optind + 1; i < argc; i++) {
         if (!round_withdraw_check(rs, argv[i], &err)) {
@@ -80,7 +85,8 @@ int cmd_withdraw(int argc, char **argv)
             continue; /* named twice */
         char id[JOURNAL_RUN_MAX];
         snprintf(id, sizeof id, "%s", run ? run->id : argv[i]);
-        if (!round_withdraw(rs, id, &err)) {
+        /* a pending run is cancelled in its engine first: wait for scancel's answer */
+        if (!round_withdraw(rs, id, &err) || (rs->launch && !launch_wait_calls(rs->launch, launch_timeout() + 1, &err))) {
             cli_error(&err);
             goto out;
         }

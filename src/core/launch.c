@@ -236,20 +236,69 @@ launch_session *launch_open(journal *j, cs_error *err)
     ls->j = j;
     ls->finding = -1;
     ls->ops = launch_ops_of(s->launch->engine);
+    /* open intents are reconciled by the first poll, a step at a time, or by launch_reconcile */
+    ls->last_reconcile = -1e18;
     if (ls->ops->prefetch)
         ls->ops->prefetch(ls);
-    if (reconcile(ls, true, err) < 0) {
-        launch_free(ls);
-        return NULL;
-    }
     return ls;
+}
+
+int launch_reconcile(launch_session *ls, cs_error *err)
+{
+    return reconcile(ls, true, err);
+}
+
+/* Steps the engine's background calls (scancel); says in the news what failed. Returns how
+ * many are still out. */
+static int engine_calls(launch_session *ls)
+{
+    if (!ls->engine || !launch_slurm_ops.calls) /* the only engine with calls of its own */
+        return 0;
+    char failed[512] = "";
+    int out = launch_slurm_ops.calls(ls, failed, sizeof failed);
+    if (failed[0]) {
+        size_t used = strlen(ls->news);
+        snprintf(ls->news + used, sizeof ls->news - used, "%s%s", used ? "; " : "", failed);
+        ls->has_news = true;
+        if (!ls->call_error[0])
+            snprintf(ls->call_error, sizeof ls->call_error, "%.500s", failed);
+    }
+    return out;
+}
+
+bool launch_calls_out(launch_session *ls)
+{
+    if (!ls)
+        return false;
+    int out = engine_calls(ls);
+    return ls->async || out > 0;
+}
+
+bool launch_wait_calls(launch_session *ls, double timeout, cs_error *err)
+{
+    double until = launch_now() + timeout;
+    for (;;) {
+        if (launch_async_step(ls, err) < 0)
+            return false;
+        if (!launch_calls_out(ls))
+            break;
+        if (launch_now() > until)
+            return error_set(err, NULL, 0, 0, "the engine did not answer within %.0f s", timeout);
+        usleep(10000);
+    }
+    if (ls->call_error[0]) {
+        error_set(err, NULL, 0, 0, "%s", ls->call_error);
+        ls->call_error[0] = '\0';
+        return false;
+    }
+    return true;
 }
 
 void launch_free(launch_session *ls)
 {
     if (!ls)
         return;
-    launch_async_finish(ls);
+    launch_async_drop(ls);
     if (ls->engine)
         launch_slurm_ops.release(ls); /* the only engine with state of its own */
     free(ls->seen);
@@ -357,6 +406,7 @@ int launch_poll(launch_session *ls, cs_error *err)
 {
     journal *j = ls->j;
     double now = launch_now();
+    engine_calls(ls);
     int events = launch_async_step(ls, err);
     if (events < 0)
         return -1;
@@ -467,5 +517,5 @@ bool launch_resubmit(launch_session *ls, const char *run, char *msg, size_t n, c
         return error_set(err, NULL, 0, 0, "no run %s in the journal", run);
     if (!journal_append_resubmit(ls->j, run, err))
         return false;
-    return launch_submit_plans(ls, 0, run, msg, n, err) >= 0;
+    return launch_async_submit(ls, 0, run, msg, n, err) >= 0;
 }

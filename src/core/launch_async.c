@@ -23,12 +23,16 @@ struct launch_async {
     int jobs_count;
 };
 
-static void news_add(launch_session *ls, const char *fmt, const char *a, int round)
+/* Adds fmt (with round and a) to the news; an engine call that failed (failed) is also kept for
+ * launch_wait_calls. */
+static void news_add(launch_session *ls, const char *fmt, const char *a, int round, bool failed)
 {
     size_t used = strlen(ls->news);
     char text[600];
     snprintf(text, sizeof text, fmt, round, a);
     snprintf(ls->news + used, sizeof ls->news - used, "%s%s", used ? "; " : "", text);
+    if (failed && !ls->call_error[0])
+        snprintf(ls->call_error, sizeof ls->call_error, "%.500s", text);
 }
 
 static void async_flush_jobs(launch_session *ls)
@@ -79,7 +83,7 @@ static int async_start_next(launch_session *ls, cs_error *err)
         }
         if (!journal_append_submitted(j, p->id, "", why.msg, err))
             return -1;
-        news_add(ls, "round %d not submitted: %s", why.msg, p->round);
+        news_add(ls, "round %d not submitted: %s", why.msg, p->round, true);
         as->next++;
     }
     async_done(ls);
@@ -114,9 +118,9 @@ int launch_async_step(launch_session *ls, cs_error *err)
         if (!journal_append_submitted(ls->j, p->id, "", why.msg, err))
             return -1;
         events++;
-        news_add(ls, "round %d not submitted: %s", why.msg, p->round);
+        news_add(ls, "round %d not submitted: %s", why.msg, p->round, true);
     } else {
-        news_add(ls, "round %d: %s (looked up by its name later)", why.msg, p->round);
+        news_add(ls, "round %d: %s (looked up by its name later)", why.msg, p->round, true);
     }
     as->next++;
     return async_start_next(ls, err) < 0 ? -1 : events;
@@ -124,8 +128,13 @@ int launch_async_step(launch_session *ls, cs_error *err)
 
 int launch_submit_async(launch_session *ls, int round, char *msg, size_t n, cs_error *err)
 {
+    return launch_async_submit(ls, round, NULL, msg, n, err);
+}
+
+int launch_async_submit(launch_session *ls, int round, const char *only, char *msg, size_t n, cs_error *err)
+{
     if (!ls->ops->submit_begin)
-        return launch_submit(ls, round, msg, n, err);
+        return launch_submit_plans(ls, round, only, msg, n, err);
     if (ls->async)
         return error_set(err, NULL, 0, 0, "a submission is still going out: wait for it"), -1;
     if (msg && n)
@@ -133,7 +142,7 @@ int launch_submit_async(launch_session *ls, int round, char *msg, size_t n, cs_e
     journal *j = ls->j;
     int max = ls->ops->max_batch ? ls->ops->max_batch(ls) : 0;
     size_t np;
-    launch_plan *plans = launch_plans_make(j, round, NULL, max, &np);
+    launch_plan *plans = launch_plans_make(j, round, only, max, &np);
     size_t runs = 0;
     for (size_t k = 0; k < np; k++) {
         if (!launch_plan_build(j, &plans[k], err) || !launch_plan_write(j, &plans[k], ls->ops, err)) {
@@ -186,16 +195,8 @@ const char *launch_async_in_flight(const launch_session *ls)
     return ls->async && ls->async->in_flight ? ls->async->plans[ls->async->next].id : NULL;
 }
 
-void launch_async_finish(launch_session *ls)
+void launch_async_drop(launch_session *ls)
 {
-    cs_error ignore;
-    double until = launch_now() + launch_timeout() + 1;
-    while (ls->async && launch_now() < until) {
-        if (launch_async_step(ls, &ignore) < 0)
-            break;
-        if (ls->async)
-            usleep(10000);
-    }
     if (ls->async) {
         launch_plans_free(ls->async->plans, ls->async->n);
         free(ls->async);

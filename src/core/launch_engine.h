@@ -92,8 +92,13 @@ typedef struct launch_engine_ops {
      * journal.runs) and returns 1 when an answer is complete, 0 while still asking, -1 with
      * err set when the engine cannot be asked. Must not block. */
     int (*query)(launch_session *ls, cs_error *err);
-    /* Tells the engine to stop run `run` (index into journal.runs) of submission sub. */
+    /* Tells the engine to stop run `run` (index into journal.runs) of submission sub, without
+     * blocking: a command it needs (scancel) is started and read by `calls`. False with err set
+     * when it cannot even be started. */
     bool (*cancel)(launch_session *ls, const journal_submission *sub, size_t run, cs_error *err);
+    /* Steps the engine's calls that go out in the background (Slurm: scancel) without blocking;
+     * what failed is added to msg (size n). Returns how many are still out. NULL: none ever. */
+    int (*calls)(launch_session *ls, char *msg, size_t n);
     /* Chunk size: most runs one submission may hold (0: no limit). May ask the engine. */
     int (*max_batch)(launch_session *ls);
     void (*release)(launch_session *ls);
@@ -114,6 +119,7 @@ struct launch_session {
     long finding;          /* the submission being looked up without blocking, or -1 */
     char news[1024];       /* what finished submissions say, for launch_news */
     bool has_news;
+    char call_error[512];  /* the first engine call that failed since launch_wait_calls began */
     unsigned long cycles;  /* complete polls (engine answer and status files) so far */
     void *engine;          /* the engine's own state */
 };

@@ -67,8 +67,12 @@ int launch_async_step(launch_session *ls, cs_error *err);
  * crash's, and must not be reconciled. */
 const char *launch_async_in_flight(const launch_session *ls);
 
-/* Waits (at most the engine timeout and a second) for the submission going out, so that its
- * outcome is journaled, then drops what is left. */
-void launch_async_finish(launch_session *ls);
+/* launch_submit_async of the runs launch_plans_make(j, round, only) picks (only: one run, for
+ * a resubmit). */
+int launch_async_submit(launch_session *ls, int round, const char *only, char *msg, size_t n, cs_error *err);
+
+/* Drops the submissions still to go out without waiting: the engine's release kills a call in
+ * flight, whose intent stays open and is reconciled by the job's name, as after a crash. */
+void launch_async_drop(launch_session *ls);
 
 #endif

@@ -12,6 +12,7 @@
 #include "launch_engine.h"
 
 #define SLURM_MAX_ARGS 64
+#define SLURM_MAX_CANCELS 16
 
 typedef struct slurm_state {
     int phase;          /* 0 idle, 1 squeue running, 2 sacct running */
@@ -22,6 +23,10 @@ typedef struct slurm_state {
     launch_child submit; /* sbatch of launch_submit_async */
     launch_child find;   /* squeue --name of a reconcile in launch_poll */
     char jobs[1024];    /* the job ids asked about, comma-separated */
+    struct {            /* scancel calls going out (read by slurm_calls) */
+        launch_child child;
+        char target[JOURNAL_JOB_MAX + 16];
+    } cancels[SLURM_MAX_CANCELS];
 } slurm_state;
 
 static slurm_state *state_of(launch_session *ls)
@@ -33,6 +38,8 @@ static slurm_state *state_of(launch_session *ls)
         st->config.fd = -1;
         st->submit.fd = -1;
         st->find.fd = -1;
+        for (int k = 0; k < SLURM_MAX_CANCELS; k++)
+            st->cancels[k].child.fd = -1;
         ls->engine = st;
     }
     return ls->engine;
@@ -375,18 +382,55 @@ static int slurm_query(launch_session *ls, cs_error *err)
     return 1;
 }
 
+static int slurm_calls(launch_session *ls, char *msg, size_t n)
+{
+    slurm_state *st = state_of(ls);
+    int out = 0;
+    for (int k = 0; k < SLURM_MAX_CANCELS; k++) {
+        launch_child *c = &st->cancels[k].child;
+        if (!st->cancels[k].target[0])
+            continue;
+        if (!launch_child_step(c)) {
+            out++;
+            continue;
+        }
+        if (c->status != 0 && msg && n) {
+            char line[256];
+            size_t used = strlen(msg);
+            snprintf(msg + used, n - used, "%sscancel %s %s%s", used ? "; " : "", st->cancels[k].target,
+                     c->timed_out ? "did not answer in time" : "failed: ",
+                     c->timed_out ? "" : first_line(c->out, line, sizeof line));
+        }
+        launch_child_done(c);
+        st->cancels[k].target[0] = '\0';
+    }
+    return out;
+}
+
 static bool slurm_cancel(launch_session *ls, const journal_submission *sub, size_t i, cs_error *err)
 {
+    slurm_state *st = state_of(ls);
     char target[JOURNAL_JOB_MAX + 16];
     snprintf(target, sizeof target, "%s_%d", sub->job, ls->j->runs[i].array_index);
+    int slot = -1;
+    for (int pass = 0; pass < 2 && slot < 0; pass++) {
+        if (pass)
+            slurm_calls(ls, NULL, 0); /* reap what has answered (its failure: sent again by a poll) */
+        for (int k = 0; k < SLURM_MAX_CANCELS; k++) {
+            if (strcmp(st->cancels[k].target, target) == 0)
+                return true; /* already going out */
+            if (!st->cancels[k].target[0] && slot < 0)
+                slot = k;
+        }
+    }
+    if (slot < 0)
+        return error_set(err, NULL, 0, 0, "%d cancels are going out to Slurm already: try again in a moment",
+                         SLURM_MAX_CANCELS);
     char *argv[] = {"scancel", target, NULL};
-    char *out = NULL;
-    int st = launch_child_run(argv, launch_timeout(), &out, err);
-    char line[256];
-    if (st > 0)
-        error_set(err, NULL, 0, 0, "scancel %s failed: %s", target, first_line(out, line, sizeof line));
-    free(out);
-    return st == 0;
+    if (!launch_child_start(&st->cancels[slot].child, argv, launch_timeout(), err))
+        return false;
+    snprintf(st->cancels[slot].target, sizeof st->cancels[slot].target, "%s", target);
+    return true;
 }
 
 static int slurm_max_batch(launch_session *ls)
@@ -413,6 +457,8 @@ static void slurm_release(launch_session *ls)
     launch_child_done(&st->config);
     launch_child_done(&st->submit);
     launch_child_done(&st->find);
+    for (int k = 0; k < SLURM_MAX_CANCELS; k++)
+        launch_child_done(&st->cancels[k].child);
     free(st);
     ls->engine = NULL;
 }
@@ -430,6 +476,7 @@ const launch_engine_ops launch_slurm_ops = {
     .find = slurm_find,
     .query = slurm_query,
     .cancel = slurm_cancel,
+    .calls = slurm_calls,
     .max_batch = slurm_max_batch,
     .release = slurm_release,
 };

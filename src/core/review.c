@@ -30,8 +30,10 @@ review_round *review_rounds(const round_session *rs, size_t *n)
     double best[COMBO_MAX_DATASETS];
     bool best_known[COMBO_MAX_DATASETS] = {false};
     for (size_t r = 0; r < nr; r++) {
-        int t = rounds[r].target;
-        if (t >= 0 && t < COMBO_MAX_DATASETS && !best_known[t]) {
+        combo_t ts = rounds[r].targets | (rounds[r].target >= 0 ? combo_single(rounds[r].target) : 0);
+        for (int t = 0; t < COMBO_MAX_DATASETS && ts; t++) { /* its target, or a joint round's */
+            if (!combo_has(ts, t) || best_known[t])
+                continue;
             double *curve;
             size_t np = round_best_curve(rs, t, &curve);
             best[t] = np ? curve[0] : NAN;
@@ -64,6 +66,14 @@ review_round *review_rounds(const round_session *rs, size_t *n)
                     o->predictor = e->predictor;
                 if (!o->acquisition && e->acquisition)
                     o->acquisition = e->acquisition;
+                if (!o->has_search && e->has_search) {
+                    o->has_search = true;
+                    o->seed = e->seed;
+                    o->batch_asked = e->batch;
+                    o->chosen = e->chosen;
+                    o->init = e->init;
+                    o->fit_runs = e->fit_runs;
+                }
                 if (!o->has_cv && e->has_cv) {
                     o->has_cv = true;
                     o->cv_spearman = e->cv_spearman;
@@ -88,7 +98,10 @@ review_round *review_rounds(const round_session *rs, size_t *n)
             review_run *u = &o->runs[o->n_runs++];
             u->id = run->id;
             u->combo = run->combo;
-            u->target = jr->target;
+            /* a joint round's run is judged on the target it names (the first it serves), as its
+             * suggestion's prediction is */
+            bool joint = combo_rank(jr->targets) > 1;
+            u->target = joint && run->target >= 0 ? run->target : jr->target;
             u->withdrawn = run->withdrawn;
             for (size_t q = 0; q < o->n_choices; q++) {
                 if (o->choices[q].combo == run->combo && o->choices[q].has_prediction) {
@@ -97,7 +110,7 @@ review_round *review_rounds(const round_session *rs, size_t *n)
                     u->spread = o->choices[q].spread;
                 }
             }
-            int t = jr->target;
+            int t = u->target;
             if (run->has_result && t >= 0) {
                 const journal_event *e = &j->events[run->result_event];
                 if (e->scores && isfinite(e->scores[t])) {
@@ -127,16 +140,47 @@ review_round *review_rounds(const round_session *rs, size_t *n)
                     continue;
                 if (isnan(best[t]) || study_better(s, e->scores[t], best[t])) {
                     best[t] = e->scores[t];
-                    if (t == jr->target)
-                        for (size_t q = 0; q < o->n_runs; q++)
-                            if (strcmp(o->runs[q].id, e->run) == 0)
-                                o->runs[q].new_best = true;
+                    for (size_t q = 0; q < o->n_runs; q++)
+                        if (o->runs[q].target == t && strcmp(o->runs[q].id, e->run) == 0)
+                            o->runs[q].new_best = true;
                 }
             }
         }
     }
     *n = nr;
     return out;
+}
+
+char *review_round_predictor(const review_round *o, char *buf, size_t n)
+{
+    const char *p = o->predictor ? o->predictor : "none";
+    if (!o->has_search) {
+        snprintf(buf, n, "%s", o->predictor ? p : "none (initial design)");
+        return buf;
+    }
+    if (o->init) {
+        snprintf(buf, n, "none (initial design: %s)", o->init);
+        return buf;
+    }
+    char runs[48] = "";
+    if (o->fit_runs > 0)
+        snprintf(runs, sizeof runs, " on %d run%s", o->fit_runs, o->fit_runs == 1 ? "" : "s");
+    if (o->chosen)
+        snprintf(buf, n, "%s (chose %s%s)", p, o->chosen, runs);
+    else if (runs[0])
+        snprintf(buf, n, "%s (%s)", p, runs + 1);
+    else
+        snprintf(buf, n, "%s", p);
+    return buf;
+}
+
+char *review_round_seed(const review_round *o, char *buf, size_t n)
+{
+    if (o->has_search)
+        snprintf(buf, n, "seed %lu", o->seed);
+    else
+        snprintf(buf, n, "seed not journaled");
+    return buf;
 }
 
 void review_free(review_round *r, size_t n)
@@ -276,11 +320,15 @@ bool review_write_report(FILE *out, const round_session *rs)
         fprintf(out, "### Round %d: ", o->number);
         md_text(out, review_round_targets(s, o, tn, sizeof tn));
         fputs("\n\n", out);
+        char pr[256], sd[64];
         fputs("- predictor ", out);
-        md_text(out, o->predictor ? o->predictor : "none (initial design)");
+        md_text(out, review_round_predictor(o, pr, sizeof pr));
         fputs(", acquisition ", out);
         md_text(out, o->acquisition ? o->acquisition : "-");
-        fprintf(out, ", batch %zu\n", o->batch);
+        fprintf(out, ", batch %zu", o->batch);
+        if (o->has_search && o->batch_asked > 0 && (size_t)o->batch_asked != o->batch)
+            fprintf(out, " (%d asked)", o->batch_asked);
+        fprintf(out, ", %s\n", review_round_seed(o, sd, sizeof sd));
         if (o->has_cv)
             fprintf(out, "- cross-validated accuracy when proposed: rho %.2f, mae %.4f\n", o->cv_spearman, o->cv_mae);
         fprintf(out, "- proposed %s, %s%s\n", o->proposed[0] ? o->proposed : "-",

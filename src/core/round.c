@@ -127,7 +127,7 @@ round_session *round_session_open(study *s, const study_open_options *opt, bool 
     }
     mtimes_read(rs);
     if (s->launch && rs->journal && !rs->read_only && !rs->oracle) {
-        /* reconciles what a crash left between an engine call and its journal line */
+        /* its polls reconcile what a crash left between an engine call and its journal line */
         rs->launch = launch_open(rs->journal, err);
         if (!rs->launch) {
             round_session_free(rs);

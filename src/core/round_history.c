@@ -203,7 +203,7 @@ round_history_row *round_history(const round_session *rs, size_t *n)
                 h->has_cv = true;
                 h->cv_spearman = e->cv_spearman;
             }
-            double got = result_for(j, sg->combo, jr->target);
+            double got = result_for(j, sg->combo, e->target >= 0 ? e->target : jr->target); /* what it predicted */
             if (e->has_prediction && isfinite(got)) {
                 err_sum += fabs(e->mean - got);
                 err_n++;

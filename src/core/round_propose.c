@@ -91,18 +91,23 @@ static size_t excluded_joint(const round_session *rs, combo_t c)
     return c ? 0 : n;
 }
 
-/* The round's targets: every target of the study, in study order (the current one shown first). */
+/* The round's targets: the chosen set (round_set_joint_targets), else every target of the study,
+ * in study order. */
 static void joint_targets(round_session *rs)
 {
     const study *s = rs->study;
     rs->n_targets = 0;
-    for (int i = 0; i < s->n_targets && rs->n_targets < COMBO_MAX_DATASETS; i++) {
-        bool dup = false;
-        for (int j = 0; j < rs->n_targets; j++)
-            dup |= rs->targets[j] == s->targets[i];
-        if (!dup)
-            rs->targets[rs->n_targets++] = s->targets[i];
+    if (rs->joint_n > 0) {
+        for (int j = 0; j < rs->joint_n; j++)
+            rs->targets[rs->n_targets++] = rs->joint_set[j];
+        return;
     }
+    combo_t all = 0;
+    for (int i = 0; i < s->n_targets; i++)
+        all |= combo_single(s->targets[i]);
+    for (int d = 0; d < s->n_datasets; d++)
+        if (combo_has(all, d))
+            rs->targets[rs->n_targets++] = d;
 }
 
 /* Runs a joint job for rs->targets (fits, cv, and the search when search is set) and keeps its
@@ -217,6 +222,8 @@ static bool load_from_journal(round_session *rs, const journal_round *r, cs_erro
         for (int d = 0; d < rs->study->n_datasets; d++)
             if (combo_has(r->targets, d))
                 rs->targets[rs->n_targets++] = d;
+        rs->joint_n = rs->n_targets; /* the same set for the rounds after it */
+        memcpy(rs->joint_set, rs->targets, (size_t)rs->n_targets * sizeof *rs->targets);
         if (!combo_has(r->targets, rs->target))
             rs->target = rs->targets[0];
         study_target_summarize(rs->study, rs->target, &rs->summary);
@@ -466,23 +473,55 @@ bool round_score_target(const round_session *rs, int j, combo_t c, double *mean,
 
 bool round_set_joint(round_session *rs, bool joint, cs_error *err)
 {
-    if (joint == rs->joint && joint == rs->is_joint)
-        return true;
+    int t[COMBO_MAX_DATASETS], nt = 0;
+    for (int i = 0; joint && i < rs->study->n_targets && nt < COMBO_MAX_DATASETS; i++)
+        t[nt++] = rs->study->targets[i];
+    if (joint && nt < 2)
+        return error_set(err, NULL, 0, 0, "a joint round serves several targets: the study has %d", nt);
+    return round_set_joint_targets(rs, t, nt, err);
+}
+
+bool round_set_joint_targets(round_session *rs, const int *targets, int nt, cs_error *err)
+{
+    const study *s = rs->study;
+    /* the set, checked, without duplicates, in study order */
+    combo_t want = 0;
+    for (int i = 0; i < nt; i++) {
+        bool is_target = false;
+        for (int k = 0; k < s->n_targets; k++)
+            is_target |= s->targets[k] == targets[i];
+        if (targets[i] < 0 || targets[i] >= s->n_datasets || !is_target)
+            return error_set(err, NULL, 0, 0, "a joint round serves the study's targets only");
+        want |= combo_single(targets[i]);
+    }
+    int set[COMBO_MAX_DATASETS], n = 0;
+    for (int d = 0; d < s->n_datasets; d++)
+        if (combo_has(want, d))
+            set[n++] = d;
+    if (n == 1)
+        return error_set(err, NULL, 0, 0, "a joint round serves two targets or more (t chooses the one target)");
+    combo_t now = 0;
+    for (int j = 0; rs->is_joint && j < rs->n_targets; j++)
+        now |= combo_single(rs->targets[j]);
+    if (want == now && (n > 0) == rs->joint)
+        return true; /* nothing changes */
     if (round_decided_any(rs))
         return error_set(err, NULL, 0, 0, "decisions stand on this batch: undo them (u) before re-proposing");
-    if (joint) {
-        int t[COMBO_MAX_DATASETS], nt = 0;
-        for (int i = 0; i < rs->study->n_targets && nt < COMBO_MAX_DATASETS; i++)
-            t[nt++] = rs->study->targets[i];
-        if (nt < 2)
-            return error_set(err, NULL, 0, 0, "a joint round serves several targets: the study has %d", nt);
-        if (!round_joint_ready(rs->study, t, nt, rs->settings.seed, err))
-            return false;
-    }
+    if (rs->journaled) /* its suggestions would name other targets */
+        return error_set(err, NULL, 0, 0, "round %d's batch is in the journal already (a note): commit it, then J",
+                         rs->number);
+    if (n > 0 && !round_joint_ready(s, set, n, rs->settings.seed, err))
+        return false;
     bool keep = rs->joint;
-    rs->joint = joint;
+    int keep_n = rs->joint_n, keep_set[COMBO_MAX_DATASETS];
+    memcpy(keep_set, rs->joint_set, sizeof keep_set);
+    rs->joint = n > 0;
+    rs->joint_n = n;
+    memcpy(rs->joint_set, set, (size_t)n * sizeof *set);
     if (!repropose(rs, rs->settings, err)) {
         rs->joint = keep;
+        rs->joint_n = keep_n;
+        memcpy(rs->joint_set, keep_set, sizeof keep_set);
         return false;
     }
     return true;

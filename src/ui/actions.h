@@ -76,7 +76,7 @@
     X(ROUND_RESULT,  ROUND,    "e",     NULL,   "type in the result of the first run waiting") \
     X(ROUND_RELOAD,  ROUND,    "r",     NULL,   "read the tables again for results now, and a replaced journal") \
     X(ROUND_RUNS,    ROUND,    "R",     NULL,   "the runs list: every run's state; cancel, resubmit, withdraw, its log") \
-    X(ROUND_JOINT,   ROUND,    "J",     NULL,   "joint round: one round for every target of the study, or for the current target again (proposes again)") \
+    X(ROUND_JOINT,   ROUND,    "J",     NULL,   "joint round: one round for several targets (asks which; Enter: all), or back to the current target") \
     X(RUNS_CANCEL,   RUNS,     "c",     NULL,   "cancel the run (asks y/N first): its engine stops it") \
     X(RUNS_RESUBMIT, RUNS,     "s",     NULL,   "submit a failed, cancelled or lost run again") \
     X(RUNS_WITHDRAW, RUNS,     "w",     NULL,   "withdraw a run that has not started (asks y/N first; a pending one is cancelled in its engine)") \

@@ -16,6 +16,7 @@
 #include "comboscope/export.h"
 #include "comboscope/fileio.h"
 #include "comboscope/lattice.h"
+#include "comboscope/launch.h"
 #include "comboscope/round.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
@@ -411,6 +412,18 @@ static enum script_step script_next(script *sc, int *key, char *arg, size_t narg
 
 /* ---- the loop ---------------------------------------------------------------------------------------- */
 
+/* q while sbatch or scancel is out: the explorer stays (the screen live, the answer polled as
+ * usual) until the engine has answered and its answer is journaled; q again leaves at once
+ * (a submission is then looked up by its job's name next time, as after a crash). */
+static bool quit_waits(app *a)
+{
+    if (a->quitting || !a->session || !a->session->launch || !launch_calls_out(a->session->launch))
+        return false;
+    a->quitting = true;
+    app_message(a, false, "quitting once Slurm has answered (sbatch or scancel is out); q again quits now");
+    return true;
+}
+
 static int run_loop(app *a, script *sc, cs_error *err)
 {
     bool dirty = true;
@@ -465,9 +478,11 @@ static int run_loop(app *a, script *sc, cs_error *err)
             if (c == ERR) {
                 /* idle: every few wake-ups, look at the tables' modification times */
                 /* (every wake-up while a commit's submissions go out) */
-                if ((++idle % 4 == 0 || (a->session && round_launch_busy(a->session))) && !a->prompt &&
-                    (poll_results(a, false) & UI_REDRAW))
+                if ((++idle % 4 == 0 || a->quitting || (a->session && round_launch_busy(a->session))) &&
+                    !a->prompt && (poll_results(a, false) & UI_REDRAW))
                     dirty = true;
+                if (a->quitting && !launch_calls_out(a->session->launch))
+                    return 0; /* the engine has answered, and its answer is journaled */
                 continue;
             }
         }
@@ -475,6 +490,10 @@ static int run_loop(app *a, script *sc, cs_error *err)
         int r = app_handle_key(a, c);
         if (polled & UI_REDRAW)
             r |= UI_REDRAW;
+        if ((r & UI_QUIT) && quit_waits(a)) {
+            dirty = true;
+            continue;
+        }
         if (r & UI_QUIT)
             return 0;
         if (r & UI_REDRAW)

@@ -359,7 +359,11 @@ static int draw_detail_joint(app *a, ui_rect r, const round_item *it, int y, int
         w = l > w ? l : w;
     }
     w = w > 24 ? 24 : w;
-    if (y < y_end)
+    if (y < y_end && isfinite(it->acquisition) && it->acquisition <= 0)
+        /* nothing is expected to beat a best: search_round_joint then ranks by the closest */
+        ui_textf(y++, r.x + 1, r.w - 2, ROLE_NORMAL, "serves %d of %d targets; value 0 (%s): no best expected to "
+                 "fall; closest first", serves, rs->n_targets, search_acquisition_name(rs->settings.acquisition));
+    else if (y < y_end)
         ui_textf(y++, r.x + 1, r.w - 2, ROLE_NORMAL, "serves %d of %d targets; joint value %.4f (%s, summed over "
                  "its targets)", serves, rs->n_targets, isfinite(it->acquisition) ? it->acquisition : 0.0,
                  search_acquisition_name(rs->settings.acquisition));

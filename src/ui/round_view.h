@@ -11,7 +11,7 @@
 #include "comboscope/round.h"
 #include "ui.h"
 
-enum ask { ASK_NONE, ASK_REASON, ASK_NOTE, ASK_RESULT, ASK_NAME, ASK_COMMIT, ASK_WITHDRAW };
+enum ask { ASK_NONE, ASK_REASON, ASK_NOTE, ASK_RESULT, ASK_NAME, ASK_COMMIT, ASK_WITHDRAW, ASK_JOINT };
 
 typedef struct round_view {
     size_t cursor;

@@ -170,6 +170,7 @@ typedef struct app {
     /* The journal, its lock, the current round and results coming back (round.h). */
     struct round_session *session;
     bool dump_notices;   /* golden-test mode: each busy notice also dumps the screen */
+    bool quitting;       /* q was pressed while sbatch or scancel was out: leave once it answered */
     char fit_label[128]; /* what the fit running now is ("fitting ensemble on N runs") */
     int ahead[32];       /* keys typed during a fit, handled after it */
     int n_ahead;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "comboscope/find.h"
 #include "comboscope/round.h"
@@ -132,6 +133,71 @@ static int commit(app *a, round_view *v)
     else
         app_message(a, false, "round %d committed: %zu run%s in the queue", number, queued, queued == 1 ? "" : "s");
     return UI_HANDLED | UI_REDRAW;
+}
+
+/* Joint rounds for targets[0..nt), or with nt 0 rounds for the current target, said in the
+ * status line. */
+static int joint_to(app *a, round_view *v, const int *targets, int nt)
+{
+    round_session *rs = a->session;
+    cs_error err;
+    app_notice_fit(a, rs->target, rs->settings.predictor);
+    bool ok = round_set_joint_targets(rs, targets, nt, &err);
+    v->cursor = 0;
+    if (!ok)
+        app_message(a, true, "%s", err.msg);
+    else if (nt)
+        app_message(a, false, "proposed again: one round for %d targets (J: for %s alone)", rs->n_targets,
+                    a->study->datasets[rs->target].name);
+    else
+        app_message(a, false, "proposed again: a round for %s alone (J: for several targets)",
+                    a->study->datasets[rs->target].name);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* The targets the J prompt names: each word (blanks, commas or '+' between) the study's target
+ * whose name is it or alone contains it (ignoring case); none typed: every target. -1 with a
+ * message when a word names no target or several. */
+static int joint_names(app *a, const char *text, int *out)
+{
+    const study *s = a->study;
+    int n = 0;
+    char word[256];
+    const char *p = text;
+    for (;;) {
+        p += strspn(p, " ,+\t");
+        size_t len = strcspn(p, " ,+\t");
+        if (!len)
+            break;
+        snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), p);
+        p += len;
+        int found = -1, hits = 0;
+        for (int i = 0; i < s->n_targets; i++) {
+            const char *nm = s->datasets[s->targets[i]].name;
+            if (strcmp(nm, word) == 0) {
+                found = s->targets[i], hits = 1;
+                break;
+            }
+            for (const char *q = nm; *q; q++)
+                if (strncasecmp(q, word, strlen(word)) == 0) {
+                    found = s->targets[i], hits++;
+                    break;
+                }
+        }
+        if (hits != 1) {
+            if (hits)
+                app_message(a, true, "'%s' names %d targets: type more of one", word, hits);
+            else
+                app_message(a, true, "no target of the study is called '%s'", word);
+            return -1;
+        }
+        out[n++] = found;
+        if (n == COMBO_MAX_DATASETS)
+            break;
+    }
+    for (int i = 0; n == 0 && i < s->n_targets; i++)
+        out[i] = s->targets[i];
+    return n ? n : s->n_targets;
 }
 
 static int round_action(app *a, void *state, enum action act)
@@ -261,21 +327,17 @@ static int round_action(app *a, void *state, enum action act)
             app_message(a, true, "%s", err.msg);
         return UI_HANDLED | UI_REDRAW;
     }
-    case ACTION_ROUND_JOINT: {
-        bool to = !rs->is_joint;
-        app_notice_fit(a, rs->target, rs->settings.predictor);
-        bool ok = round_set_joint(rs, to, &err);
-        v->cursor = 0;
-        if (!ok)
-            app_message(a, true, "%s", err.msg);
-        else if (to)
-            app_message(a, false, "proposed again: one round for the study's %d targets (J: for %s alone)",
-                        rs->n_targets, a->study->datasets[rs->target].name);
-        else
-            app_message(a, false, "proposed again: a round for %s alone (J: for every target)",
-                        a->study->datasets[rs->target].name);
+    case ACTION_ROUND_JOINT:
+        if (rs->is_joint) /* back to the current target alone */
+            return joint_to(a, v, NULL, 0);
+        if (a->study->n_targets < 2) {
+            app_message(a, true, "a joint round serves several targets: the study has %d", a->study->n_targets);
+            return UI_HANDLED | UI_REDRAW;
+        }
+        v->ask = ASK_JOINT;
+        snprintf(what, sizeof what, "joint round for (Enter: all %d targets; or parts of names): ", a->study->n_targets);
+        app_prompt_open(a, PROMPT_TEXT, what, "");
         return UI_HANDLED | UI_REDRAW;
-    }
     case ACTION_ROUND_RESULT: {
         const journal *j = rs->journal;
         const journal_run *run = NULL;
@@ -375,6 +437,13 @@ static int round_prompt(app *a, void *state, enum prompt_kind kind, const char *
                         rs->journal->lines);
         else
             app_message(a, true, "%s", err.msg);
+        break;
+    }
+    case ASK_JOINT: {
+        int t[COMBO_MAX_DATASETS];
+        int nt = joint_names(a, text, t);
+        if (nt >= 0)
+            return joint_to(a, v, t, nt);
         break;
     }
     case ASK_NAME: {

@@ -203,6 +203,102 @@ grep -q '"event":"submitted".*"job":"[0-9]*"' "$X2/journal.jsonl" || _case_fail 
 [ "$(grep -c '"event":"submitting"' "$X2/journal.jsonl")" = 1 ] || _case_fail "submitted twice"
 grep -q '"event":"result".*"run":"r0002"' "$X2/journal.jsonl" || _case_fail "no result"
 xt send-keys -t x q; xwait "EXIT=0"
+
+# The explorer never blocks on a Slurm command: slow wrappers around sbatch, squeue and scancel
+# (each answering within the timeout), and the screen must answer a key within a second.
+xwait_s() { # REGEX SECONDS: the pane shows it within SECONDS
+    local i
+    for i in $(seq $(( $2 * 10 ))); do xt capture-pane -p -t x | grep -Eq -- "$1" && return 0; sleep 0.1; done
+    _case_fail "the screen did not show /$1/ within $2 s: $(xt capture-pane -p -t x | tail -2 | tr -s ' ')"
+}
+slow() { # DIR COMMAND BEFORE AFTER: DIR/COMMAND sleeps BEFORE s, runs the real one, sleeps AFTER s
+    mkdir -p "$1"
+    printf '#!/bin/sh\nsleep %s\n"%s" "$@"\nrc=$?\nsleep %s\nexit $rc\n' "$3" "$(command -v "$2")" "$4" >"$1/$2"
+    chmod +x "$1/$2"
+}
+fresh_study() { # DIR NAME
+    mkdir -p "$1"
+    sed "s/\"xslurm\"/\"$2\"/" "$X/study.json" >"$1/study.json"
+    printf 'run,combination,dataset,f1\nr0001,A,A,0.5\n,B,B,0.4\n,C,C,0.3\n' >"$1/runs.csv"
+}
+commit_round() { # in the open explorer: accept the first suggestion and commit round 1
+    xt send-keys -t x 4; xwait "Round 1 +target"
+    xt send-keys -t x a; xwait "saved: #1 accepted"
+    xt send-keys -t x Enter; sleep 0.3
+    xt capture-pane -p -t x | grep -Eq '\(y/N\)' && xt send-keys -t x y
+}
+
+case_begin "slurm in the explorer: q while sbatch is out waits for its answer, the screen live, then quits"
+X3="$TMP/xquit"
+fresh_study "$X3" xquit
+slow "$TMP/slow-sbatch" sbatch 3 0
+xt send-keys -t x "clear; cd '$X3' && PATH='$TMP/slow-sbatch:$PATH' '$CS' study.json; echo EXIT=\$?" Enter
+xwait "1 Study"
+commit_round
+xwait "submitting round 1 to Slurm: 1 run"
+xt send-keys -t x q; xwait_s "quitting once Slurm has answered \(sbatch or scancel is out\); q again quits now" 1
+xt send-keys -t x 1; xwait_s "1 Study" 1   # the keys still work
+xt capture-pane -p -t x | grep -q 'EXIT=' && _case_fail "quit before sbatch answered"
+xwait "EXIT=0"
+[ "$(grep -c '"event":"submitting"' "$X3/journal.jsonl")" = 1 ] || _case_fail "not one intent"
+grep -q '"event":"submitted".*"job":"[0-9]*"' "$X3/journal.jsonl" || _case_fail "sbatch's answer not journaled before quitting"
+
+case_begin "slurm in the explorer: q twice while sbatch is out quits at once; the job is found by its name"
+X4="$TMP/xquit2"
+fresh_study "$X4" xquit2
+slow "$TMP/slow-after" sbatch 0 8   # submits at once, answers 8 s later
+xt send-keys -t x "clear; cd '$X4' && PATH='$TMP/slow-after:$PATH' '$CS' study.json; echo EXIT=\$?" Enter
+xwait "1 Study"
+commit_round
+xwait "submitting round 1 to Slurm: 1 run"
+sleep 1   # sbatch has submitted by now; its answer is 7 s away
+xt send-keys -t x q; xwait_s "q again quits now" 1
+xt send-keys -t x q; xwait_s "EXIT=0" 2
+tail -1 "$X4/journal.jsonl" | grep -q '"event":"submitting"' || _case_fail "the intent is not left open"
+
+wait_settled "$X4" 60 || _case_fail "did not settle"
+[ "$(grep -c '"event":"submitting"' "$X4/journal.jsonl")" = 1 ] || _case_fail "submitted twice"
+grep -q '"event":"submitted".*"job":"[0-9]*"' "$X4/journal.jsonl" || _case_fail "the job was not found by its name"
+[ "$(run_state r0002)" = done ] || _case_fail "r0002 is $(run_state r0002)"
+
+case_begin "slurm in the explorer: opening with an open intent and a slow squeue shows the screen at once"
+X6="$TMP/xopen"
+launch_study "$X6" slurm ', "partition": "debug"'
+: >"$X6/modes"
+PATH="$TMP/wrap:$PATH" sh -c '"$0" launch "$1"' "$CS" "$X6" >/dev/null 2>&1 </dev/null  # killed after sbatch
+tail -1 "$X6/journal.jsonl" | grep -q '"event":"submitting"' || _case_fail "no open intent to start from"
+slow "$TMP/slow-squeue" squeue 3 0
+xt send-keys -t x "clear; cd '$X6' && PATH='$TMP/slow-squeue:$PATH' '$CS' study.json; echo EXIT=\$?" Enter
+xwait_s "1 Study" 2
+for i in $(seq 150); do grep -q '"event":"submitted"' "$X6/journal.jsonl" && break; sleep 0.1; done
+grep -q '"event":"submitted".*"job":"[0-9]*"' "$X6/journal.jsonl" || _case_fail "the job was not found by its name"
+[ "$(grep -c '"event":"submitting"' "$X6/journal.jsonl")" = 1 ] || _case_fail "submitted twice"
+xt send-keys -t x q; xwait "EXIT=0"
+wait_settled "$X6" 60 || _case_fail "did not settle"
+[ "$(grep -o '"state":"done"' "$TMP/st" | wc -l)" = 6 ] || _case_fail "not all done: $(cat "$TMP/st")"
+
+case_begin "slurm in the explorer: the cancel key with a slow scancel leaves the screen live"
+X5="$TMP/xcancel"
+fresh_study "$X5" xcancel
+echo 'r0002 sleep' >"$X5/modes"
+xt send-keys -t x "clear; cd '$X5' && '$CS' study.json; echo EXIT=\$?" Enter
+xwait "1 Study"
+commit_round
+xwait "submitted round 1: Slurm job [0-9]+, 1 run"
+xt send-keys -t x q; xwait "EXIT=0"
+for i in $(seq 100); do [ -e "$X5/runs/r0002/1/start" ] && break; sleep 0.1; done
+slow "$TMP/slow-scancel" scancel 3 0
+xt send-keys -t x "clear; cd '$X5' && PATH='$TMP/slow-scancel:$PATH' '$CS' study.json; echo EXIT=\$?" Enter
+xwait "1 Study"
+xt send-keys -t x 4; xwait "Round"
+xt send-keys -t x R; xwait "r0002"
+xt send-keys -t x c; xwait "cancel r0002 \(running\)\? \(y/N\)"
+xt send-keys -t x y; xwait_s "r0002 cancelled" 1
+xt send-keys -t x Escape 1; xwait_s "dataset +baseline +best" 1   # scancel still sleeps: keys work
+xt send-keys -t x q; xwait_s "quitting once Slurm has answered" 1
+xwait "EXIT=0"
+wait_settled "$X5" 60 || _case_fail "did not settle"
+[ "$(run_state r0002)" = cancelled ] || _case_fail "r0002 is $(run_state r0002)"
 xt kill-server 2>/dev/null
 fi
 

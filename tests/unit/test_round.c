@@ -383,6 +383,15 @@ static void test_first_round_is_the_initial_design(void **state)
     double mean, sd;
     assert_false(round_score(rs, A | B, &mean, &sd));
     assert_true(round_accept(rs, 0, &err));
+    /* the journal says what decided the round: the design, the seed, the batch asked for */
+    const journal_event *e = &rs->journal->events[0];
+    assert_int_equal(e->kind, JOURNAL_SUGGESTED);
+    assert_true(e->has_search);
+    assert_true(e->seed == (unsigned long)rs->settings.seed);
+    assert_int_equal(e->batch, rs->settings.batch);
+    assert_string_equal(e->init, "alone");
+    assert_null(e->chosen);
+    assert_int_equal(e->fit_runs, 0);
     round_session_free(rs);
     /* reopened: still the design batch, with its decision */
     rs = open_session(s, false, NULL);
@@ -440,6 +449,20 @@ static void test_auto_predictor_round(void **state)
     assert_true(rs->no_skill == !c.skill);
     assert_true(rs->later_by_gp == (c.chosen == PREDICT_MLP && rs->settings.batch > 1 && rs->n_items > 1));
     assert_true(rs->n_items > 0);
+    /* decided on, the batch is journaled with auto's choice, the runs fitted and the seed; only
+     * its first suggestion carries them */
+    size_t before = rs->journal->n_events;
+    assert_true(round_accept(rs, 0, &err));
+    const journal_event *e = &rs->journal->events[before];
+    assert_int_equal(e->kind, JOURNAL_SUGGESTED);
+    assert_true(e->has_search);
+    assert_string_equal(e->predictor, "auto");
+    assert_string_equal(e->chosen, predict_kind_name(c.chosen));
+    assert_int_equal(e->fit_runs, 6);
+    assert_true(e->seed == (unsigned long)rs->settings.seed);
+    assert_null(e->init);
+    if (rs->n_items > 1)
+        assert_false(rs->journal->events[before + 1].has_search);
     round_session_free(rs);
     study_free(s);
 }
@@ -1067,9 +1090,29 @@ static void test_joint_round_session(void **state)
     assert_int_equal(nrev, 1);
     char tn[256];
     assert_string_equal(review_round_targets(rs->study, &rev[0], tn, sizeof tn), "joint: A + B");
+    assert_int_equal(rev[0].n_runs, 2);
+    for (size_t k = 0; k < rev[0].n_runs; k++) { /* each run judged on the target it names */
+        const review_run *u = &rev[0].runs[k];
+        assert_true(combo_has(u->combo, u->target));
+        assert_true(u->has_result && u->has_prediction);
+    }
     review_free(rev, nrev);
-    /* and back to one target */
+    /* a chosen set: two targets or more, the study's only, kept in study order */
+    assert_false(round_set_joint_targets(rs, (int[]){1}, 1, &err));
+    assert_non_null(strstr(err.msg, "two targets or more"));
+    assert_false(round_set_joint_targets(rs, (int[]){0, 2}, 2, &err));
+    assert_non_null(strstr(err.msg, "the study's targets only"));
+    assert_true(rs->is_joint);
+    assert_true(round_set_joint_targets(rs, (int[]){1, 0, 1}, 3, &err));
+    assert_int_equal(rs->n_targets, 2);
+    assert_int_equal(rs->targets[0], 0);
+    assert_int_equal(rs->targets[1], 1);
+    /* and back to one target; not once a note has put the batch in the journal */
     assert_true(round_set_joint(rs, false, &err));
+    assert_false(rs->is_joint);
+    assert_true(round_note(rs, 0, "a hunch", &err));
+    assert_false(round_set_joint(rs, true, &err));
+    assert_non_null(strstr(err.msg, "in the journal already"));
     assert_false(rs->is_joint);
     round_session_free(rs);
     study_free(s);
