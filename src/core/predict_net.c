@@ -87,8 +87,9 @@ static void adam_init(adam_state *o, const double *P, size_t np)
     o->since = 0;
 }
 
-/* One Adam update of the first n parameters of P (learning rate lr) from o->g. */
-static void adam_step(adam_state *o, double *P, size_t n, double lr)
+/* One Adam update of the first n parameters of P (learning rate lr) from o->g: element by
+ * element (sqrt and division are exact in every instruction set), one copy per set. */
+TANH_CLONES static void adam_step(adam_state *o, double *P, size_t n, double lr)
 {
     double *g = o->g, *mo = o->mo, *ve = o->ve;
     o->b1t *= ADAM_B1;
@@ -194,9 +195,12 @@ static void net_train_member(void *ctx, size_t s, int worker)
 }
 
 /* Trains one member by full-batch Adam on the weighted squared error (weights are bootstrap
- * counts; zero-weight points are out of bag and, if any, decide early stopping). */
-static void net_train(const predict_model *md, double *P, const int *act, const int *nact, int maxa,
-                      const double *ys, const double *wt, size_t m, int epochs, double lr, double decay)
+ * counts; zero-weight points are out of bag and, if any, decide early stopping). One copy per
+ * instruction set, as tanh_block: the loops over the hidden units are element by element (no
+ * reduction is vectorised without -ffast-math, no FMA contraction in ISO C mode), so each copy
+ * computes the same values. */
+TANH_CLONES static void net_train(const predict_model *md, double *P, const int *act, const int *nact, int maxa,
+                                  const double *ys, const double *wt, size_t m, int epochs, double lr, double decay)
 {
     net_layout l = layout(md->d, md->hidden);
     int H = md->hidden;

@@ -383,6 +383,15 @@ static void test_first_round_is_the_initial_design(void **state)
     double mean, sd;
     assert_false(round_score(rs, A | B, &mean, &sd));
     assert_true(round_accept(rs, 0, &err));
+    /* the journal says what decided the round: the design, the seed, the batch asked for */
+    const journal_event *e = &rs->journal->events[0];
+    assert_int_equal(e->kind, JOURNAL_SUGGESTED);
+    assert_true(e->has_search);
+    assert_true(e->seed == (unsigned long)rs->settings.seed);
+    assert_int_equal(e->batch, rs->settings.batch);
+    assert_string_equal(e->init, "alone");
+    assert_null(e->chosen);
+    assert_int_equal(e->fit_runs, 0);
     round_session_free(rs);
     /* reopened: still the design batch, with its decision */
     rs = open_session(s, false, NULL);
@@ -440,6 +449,20 @@ static void test_auto_predictor_round(void **state)
     assert_true(rs->no_skill == !c.skill);
     assert_true(rs->later_by_gp == (c.chosen == PREDICT_MLP && rs->settings.batch > 1 && rs->n_items > 1));
     assert_true(rs->n_items > 0);
+    /* decided on, the batch is journaled with auto's choice, the runs fitted and the seed; only
+     * its first suggestion carries them */
+    size_t before = rs->journal->n_events;
+    assert_true(round_accept(rs, 0, &err));
+    const journal_event *e = &rs->journal->events[before];
+    assert_int_equal(e->kind, JOURNAL_SUGGESTED);
+    assert_true(e->has_search);
+    assert_string_equal(e->predictor, "auto");
+    assert_string_equal(e->chosen, predict_kind_name(c.chosen));
+    assert_int_equal(e->fit_runs, 6);
+    assert_true(e->seed == (unsigned long)rs->settings.seed);
+    assert_null(e->init);
+    if (rs->n_items > 1)
+        assert_false(rs->journal->events[before + 1].has_search);
     round_session_free(rs);
     study_free(s);
 }
