@@ -93,6 +93,9 @@ typedef enum journal_kind {
  *   suggested   combo; mean, spread (has_prediction); predictor, acquisition (may be NULL);
  *               optionally the acquisition's value (has_value) and the predictor's
  *               cross-validated accuracy when it proposed (has_cv: cv_spearman, cv_mae);
+ *               the first of a batch also what else decided the round (has_search: seed,
+ *               batch asked for, auto's chosen predictor, the initial design, the runs
+ *               fitted); journals written before these were recorded have none;
  *               in a joint round, targets (the round's targets, a mask of dataset indices)
  *               and per_target (its prediction for each of them it contains)
  *   accepted    combo (the suggestion decided on)
@@ -134,6 +137,12 @@ typedef struct journal_event {
     double cv_spearman, cv_mae;
     char *predictor;
     char *acquisition;
+    bool has_search;      /* suggested: what else decided the round (written with its first) */
+    unsigned long seed;   /* the search seed */
+    int batch;            /* suggestions asked for */
+    char *chosen;         /* auto's choice (gp, mlp, ...), or NULL */
+    char *init;           /* the initial design when nothing was fitted (paper, alone), or NULL */
+    int fit_runs;         /* runs the predictor was fitted on (0: none) */
     char *text;
     char run[JOURNAL_RUN_MAX];
     int known;

@@ -44,6 +44,11 @@ typedef struct review_round {
     combo_t targets;                     /* a joint round's targets (several), else 0 */
     const char *predictor, *acquisition; /* from its first `suggested` event, or NULL */
     size_t batch;                        /* suggestions */
+    bool has_search;                     /* the journal recorded what else decided the round: */
+    unsigned long seed;                  /*   the search seed, */
+    int batch_asked;                     /*   the suggestions asked for, */
+    const char *chosen, *init;           /*   auto's choice and the initial design (or NULL), */
+    int fit_runs;                        /*   the runs fitted (0: none); borrowed strings */
     bool has_cv;
     double cv_spearman, cv_mae;          /* as journaled when proposed */
     const char *proposed, *committed;    /* times ("" when not), borrowed */
@@ -61,6 +66,14 @@ typedef struct review_round {
  * strings point into rs->journal, which must outlive the result. */
 review_round *review_rounds(const round_session *rs, size_t *n);
 void review_free(review_round *r, size_t n);
+
+/* The round's predictor in words, into buf (size n), which it returns: "auto (chose gp on 30
+ * runs)", "ensemble (on 30 runs)", "none (initial design: paper)"; the bare name for a journal
+ * that did not record more. */
+char *review_round_predictor(const review_round *o, char *buf, size_t n);
+
+/* "seed 1", or "seed not journaled" for a round journaled before seeds were. */
+char *review_round_seed(const review_round *o, char *buf, size_t n);
 
 /* What a round serves, into buf (size n), which it returns: its target's name, or for a joint
  * round "joint: A + B" (every target it serves). */

@@ -12,7 +12,7 @@ static const char report_help[] =
     "usage: comboscope report [-o FILE] STUDY\n\n"
     "Write a Markdown report of a study, readable as plain text too: every target with its\n"
     "baseline, best so far and gain; each round of the journal with its predictor, acquisition,\n"
-    "batch, when it was proposed and committed and the predictor's cross-validated accuracy,\n"
+    "batch, seed, when it was proposed and committed and the predictor's cross-validated accuracy,\n"
     "its suggestions with the decisions and their reasons, its notes, and its runs predicted\n"
     "(with spread) against measured, with the error and a mark where a run set a new best;\n"
     "then the predictor's accuracy over the rounds. Read-only: the journal is not changed.\n"

@@ -83,6 +83,8 @@ static void event_done(journal_event *ev)
 {
     free(ev->predictor);
     free(ev->acquisition);
+    free(ev->chosen);
+    free(ev->init);
     free(ev->text);
     free(ev->scores);
     free(ev->per_target);
@@ -97,6 +99,8 @@ static void event_copy(journal_event *dst, const journal_event *src, int n_datas
     *dst = *src;
     dst->predictor = src->predictor ? text_dup(src->predictor) : NULL;
     dst->acquisition = src->acquisition ? text_dup(src->acquisition) : NULL;
+    dst->chosen = src->chosen ? text_dup(src->chosen) : NULL;
+    dst->init = src->init ? text_dup(src->init) : NULL;
     dst->text = src->text ? text_dup(src->text) : NULL;
     dst->submission = src->submission ? text_dup(src->submission) : NULL;
     dst->engine = src->engine ? text_dup(src->engine) : NULL;

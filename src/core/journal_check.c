@@ -171,9 +171,14 @@ bool journal_check(const journal *j, const journal_event *ev, char *msg, size_t 
             return snprintf(msg, n, "a suggestion's numbers must be finite"), false;
         }
         if ((ev->predictor && text_has_control(ev->predictor)) ||
-            (ev->acquisition && text_has_control(ev->acquisition))) {
+            (ev->acquisition && text_has_control(ev->acquisition)) || (ev->chosen && text_has_control(ev->chosen)) ||
+            (ev->init && text_has_control(ev->init))) {
             *key = "predictor";
             return snprintf(msg, n, "predictor and acquisition names may not hold control characters"), false;
+        }
+        if (ev->has_search && (ev->batch < 1 || ev->fit_runs < 0)) {
+            *key = "search";
+            return snprintf(msg, n, "a round's search needs a batch of at least 1"), false;
         }
         if (ev->targets & ~combo_all(s->n_datasets)) {
             *key = "targets";

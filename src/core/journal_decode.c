@@ -262,6 +262,26 @@ static bool decode(const line_ctx *lc, const cJSON *o, journal_event *ev)
         if (!get_str(lc, o, "acquisition", false, &t))
             return false;
         ev->acquisition = (char *)t;
+        const cJSON *sr = cJSON_GetObjectItemCaseSensitive(o, "search");
+        if (sr) { /* what else decided the round (absent from older journals) */
+            if (!cJSON_IsObject(sr))
+                return line_fail(lc, "search", "\"search\" must be an object {\"seed\", \"batch\", ...}%s", NULL);
+            const cJSON *seed = cJSON_GetObjectItemCaseSensitive(sr, "seed");
+            if (!cJSON_IsNumber(seed) || seed->valuedouble < 0 || seed->valuedouble > 4294967295.0 ||
+                seed->valuedouble != floor(seed->valuedouble))
+                return line_fail(lc, "search", "\"search\" needs a \"seed\", a whole number from 0 to 4294967295%s", NULL);
+            ev->seed = (unsigned long)seed->valuedouble;
+            ev->batch = 0;
+            if (!get_int(lc, sr, "batch", true, 1, &ev->batch) || !get_int(lc, sr, "runs", false, 0, &ev->fit_runs))
+                return false;
+            if (!get_str(lc, sr, "chosen", false, &t))
+                return false;
+            ev->chosen = (char *)t;
+            if (!get_str(lc, sr, "init", false, &t))
+                return false;
+            ev->init = (char *)t;
+            ev->has_search = true;
+        }
         if (!decode_joint(lc, o, ev))
             return false;
         break;

@@ -51,6 +51,17 @@ static char *format_line(const journal *j, const journal_event *ev, size_t *len)
             cJSON_AddNumberToObject(cv, "spearman", ev->cv_spearman);
             cJSON_AddNumberToObject(cv, "mae", ev->cv_mae);
         }
+        if (ev->has_search) {
+            cJSON *sr = cJSON_AddObjectToObject(o, "search");
+            cJSON_AddNumberToObject(sr, "seed", (double)ev->seed);
+            cJSON_AddNumberToObject(sr, "batch", ev->batch);
+            if (ev->chosen)
+                cJSON_AddStringToObject(sr, "chosen", ev->chosen);
+            if (ev->init)
+                cJSON_AddStringToObject(sr, "init", ev->init);
+            if (ev->fit_runs > 0)
+                cJSON_AddNumberToObject(sr, "runs", ev->fit_runs);
+        }
         if (ev->targets) { /* a joint round: its targets, and this suggestion's value for each */
             cJSON *tg = cJSON_AddArrayToObject(o, "targets");
             for (int d = 0; d < s->n_datasets; d++)

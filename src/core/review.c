@@ -66,6 +66,14 @@ review_round *review_rounds(const round_session *rs, size_t *n)
                     o->predictor = e->predictor;
                 if (!o->acquisition && e->acquisition)
                     o->acquisition = e->acquisition;
+                if (!o->has_search && e->has_search) {
+                    o->has_search = true;
+                    o->seed = e->seed;
+                    o->batch_asked = e->batch;
+                    o->chosen = e->chosen;
+                    o->init = e->init;
+                    o->fit_runs = e->fit_runs;
+                }
                 if (!o->has_cv && e->has_cv) {
                     o->has_cv = true;
                     o->cv_spearman = e->cv_spearman;
@@ -141,6 +149,38 @@ review_round *review_rounds(const round_session *rs, size_t *n)
     }
     *n = nr;
     return out;
+}
+
+char *review_round_predictor(const review_round *o, char *buf, size_t n)
+{
+    const char *p = o->predictor ? o->predictor : "none";
+    if (!o->has_search) {
+        snprintf(buf, n, "%s", o->predictor ? p : "none (initial design)");
+        return buf;
+    }
+    if (o->init) {
+        snprintf(buf, n, "none (initial design: %s)", o->init);
+        return buf;
+    }
+    char runs[48] = "";
+    if (o->fit_runs > 0)
+        snprintf(runs, sizeof runs, " on %d run%s", o->fit_runs, o->fit_runs == 1 ? "" : "s");
+    if (o->chosen)
+        snprintf(buf, n, "%s (chose %s%s)", p, o->chosen, runs);
+    else if (runs[0])
+        snprintf(buf, n, "%s (%s)", p, runs + 1);
+    else
+        snprintf(buf, n, "%s", p);
+    return buf;
+}
+
+char *review_round_seed(const review_round *o, char *buf, size_t n)
+{
+    if (o->has_search)
+        snprintf(buf, n, "seed %lu", o->seed);
+    else
+        snprintf(buf, n, "seed not journaled");
+    return buf;
 }
 
 void review_free(review_round *r, size_t n)
@@ -280,11 +320,15 @@ bool review_write_report(FILE *out, const round_session *rs)
         fprintf(out, "### Round %d: ", o->number);
         md_text(out, review_round_targets(s, o, tn, sizeof tn));
         fputs("\n\n", out);
+        char pr[256], sd[64];
         fputs("- predictor ", out);
-        md_text(out, o->predictor ? o->predictor : "none (initial design)");
+        md_text(out, review_round_predictor(o, pr, sizeof pr));
         fputs(", acquisition ", out);
         md_text(out, o->acquisition ? o->acquisition : "-");
-        fprintf(out, ", batch %zu\n", o->batch);
+        fprintf(out, ", batch %zu", o->batch);
+        if (o->has_search && o->batch_asked > 0 && (size_t)o->batch_asked != o->batch)
+            fprintf(out, " (%d asked)", o->batch_asked);
+        fprintf(out, ", %s\n", review_round_seed(o, sd, sizeof sd));
         if (o->has_cv)
             fprintf(out, "- cross-validated accuracy when proposed: rho %.2f, mae %.4f\n", o->cv_spearman, o->cv_mae);
         fprintf(out, "- proposed %s, %s%s\n", o->proposed[0] ? o->proposed : "-",

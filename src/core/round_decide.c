@@ -47,6 +47,16 @@ static bool ensure_journaled(round_session *rs, cs_error *err)
         /* an initial-design batch names no predictor: nothing predicted it */
         ev.predictor = rs->design ? NULL : (char *)predict_kind_name(rs->settings.predictor);
         ev.acquisition = rs->design ? NULL : (char *)search_acquisition_name(rs->settings.acquisition);
+        if (i == 0) { /* what else decided the round, so that History and the report can say */
+            predict_choice choice;
+            ev.has_search = true;
+            ev.seed = (unsigned long)rs->settings.seed;
+            ev.batch = rs->settings.batch > 0 ? rs->settings.batch : (int)rs->n_items;
+            ev.chosen = !rs->design && predict_auto_choice(rs->model, &choice)
+                            ? (char *)predict_kind_name(choice.chosen) : NULL;
+            ev.init = rs->design ? (char *)(rs->design_alone ? "alone" : "paper") : NULL;
+            ev.fit_runs = rs->design ? 0 : (int)rs->measured;
+        }
         double *pt = NULL;
         if (rs->is_joint) { /* its targets, and its value for each of them it contains */
             int first = -1;

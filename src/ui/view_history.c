@@ -268,8 +268,9 @@ static void draw_details(app *a, const journal_round *jr, const review_round *o,
     char buf[1024], sc[32], sp[32], line[1400];
     int y;
     /* what the search used, and when */
-    int n = snprintf(line, sizeof line, "%s, %s, batch %zu", o->predictor ? o->predictor : "initial design",
-                     o->acquisition ? o->acquisition : "-", o->batch);
+    char pr[256], sd[64];
+    int n = snprintf(line, sizeof line, "%s, %s, batch %zu, %s", review_round_predictor(o, pr, sizeof pr),
+                     o->acquisition ? o->acquisition : "-", o->batch, review_round_seed(o, sd, sizeof sd));
     if (o->has_cv)
         n += snprintf(line + n, sizeof line - (size_t)n, ", rho %.2f mae %.4f", o->cv_spearman, o->cv_mae);
     vc_wrap(c, x, w, ROLE_DIM, line);

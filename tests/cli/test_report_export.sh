@@ -59,7 +59,7 @@ cat >"$TMP/nb/journal.jsonl" <<LINES
 {${T}5Z","round":1,"event":"queued","target":"A","run":"r0002","combination":"A+B","known":0}
 {${T}6Z","round":1,"event":"committed","target":"A"}
 {${T}7Z","round":1,"event":"result","target":"A","combination":"A+B","run":"r0002","scores":{"A":0.6,"B":0.41}}
-{${T}8Z","round":2,"event":"suggested","target":"A","combination":"A+B+C","mean":0.58,"spread":0.01,"predictor":"mlp","acquisition":"ucb"}
+{${T}8Z","round":2,"event":"suggested","target":"A","combination":"A+B+C","mean":0.58,"spread":0.01,"predictor":"mlp","acquisition":"ucb","search":{"seed":9,"batch":1,"runs":2}}
 {${T}8Z","round":2,"event":"accepted","target":"A","combination":"A+B+C"}
 {${T}8Z","round":2,"event":"queued","target":"A","run":"r0003","combination":"A+B+C","known":0}
 {${T}9Z","round":2,"event":"committed","target":"A"}
@@ -71,7 +71,9 @@ expect_out "^\| r0002 \| A \+ B \| 0\.5500 ± 0\.0200 \| 0\.6000 \| \+0\.0500 \|
 expect_out "^\| r0003 \| A \+ B \+ C \| 0\.5800 ± 0\.0100 \| 0\.5500 \| -0\.0300 \|  \|$"
 expect_out "^\| 2 \| A \+ C \| 0\.5200 ± 0\.0400 \| rejected \| C \\\\\| weak \|$"
 expect_out "^- first round$"
-expect_out "^- predictor mlp, acquisition ucb, batch 2$"
+# round 1 was journaled without its seed (an older journal), round 2 with it
+expect_out "^- predictor mlp, acquisition ucb, batch 2, seed not journaled$"
+expect_out "^- predictor mlp \\(on 2 runs\\), acquisition ucb, batch 1, seed 9$"
 expect_out "^- cross-validated accuracy when proposed: rho 0\.50, mae 0\.0100$"
 expect_out "^- proposed 2026-11-29T22:00:00Z, committed 2026-11-29T22:00:06Z$"
 expect_out "^\| 1 \| A \| mlp \| 0\.50 \| 0\.0100 \| 0\.0500 \|$"

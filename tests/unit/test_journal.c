@@ -170,6 +170,73 @@ static void test_suggestion_with_value_and_cv(void **state)
     journal_free(j);
 }
 
+/* A batch's first suggestion records what else decided the round (seed, batch, auto's choice,
+ * the initial design, the runs fitted); a journal written before that (no "search") still
+ * loads, without it; a bad "search" is a located error. */
+static void test_suggestion_records_search(void **state)
+{
+    fixture *f = *state;
+    cs_error err;
+    journal *j = journal_open(f->path, f->s, true, &err);
+    journal_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = JOURNAL_SUGGESTED;
+    ev.round = 1;
+    ev.target = 0;
+    ev.combo = A | B;
+    ev.predictor = "auto";
+    ev.acquisition = "ucb";
+    ev.has_search = true;
+    ev.seed = 4294967295UL;
+    ev.batch = 4;
+    ev.chosen = "gp";
+    ev.fit_runs = 30;
+    assert_true(journal_append(j, &ev, &err));
+    memset(&ev, 0, sizeof ev);
+    ev.kind = JOURNAL_SUGGESTED;
+    ev.round = 2;
+    ev.target = 0;
+    ev.combo = A | C;
+    ev.has_search = true;
+    ev.seed = 7;
+    ev.batch = 2;
+    ev.init = "paper";
+    assert_true(journal_append(j, &ev, &err));
+    ev.round = 3;
+    ev.batch = 0; /* a batch of none is refused, nothing written */
+    assert_false(journal_append(j, &ev, &err));
+    journal_free(j);
+    size_t len;
+    char *text = slurp(f->path, &len);
+    assert_non_null(strstr(text, "\"search\":{\"seed\":4294967295,\"batch\":4,\"chosen\":\"gp\",\"runs\":30}"));
+    assert_non_null(strstr(text, "\"search\":{\"seed\":7,\"batch\":2,\"init\":\"paper\"}"));
+    free(text);
+    j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    assert_int_equal(j->n_events, 2);
+    const journal_event *e = &j->events[0];
+    assert_true(e->has_search);
+    assert_true(e->seed == 4294967295UL);
+    assert_int_equal(e->batch, 4);
+    assert_string_equal(e->chosen, "gp");
+    assert_null(e->init);
+    assert_int_equal(e->fit_runs, 30);
+    e = &j->events[1];
+    assert_true(e->has_search && e->seed == 7 && e->batch == 2 && e->fit_runs == 0);
+    assert_null(e->chosen);
+    assert_string_equal(e->init, "paper");
+    journal_free(j);
+    /* an older journal: no "search", loads, has none */
+    const char *old = "{\"time\":\"2026-11-29T22:00:00Z\",\"round\":1,\"event\":\"suggested\",\"target\":\"A\","
+                      "\"combination\":\"A+B\",\"mean\":0.5,\"spread\":0.1,\"predictor\":\"mlp\",\"acquisition\":\"ucb\"}\n";
+    write_file(f->path, old, strlen(old));
+    j = journal_open(f->path, f->s, false, &err);
+    assert_non_null(j);
+    assert_false(j->events[0].has_search);
+    assert_string_equal(j->events[0].predictor, "mlp");
+    journal_free(j);
+}
+
 static void test_undo_stack(void **state)
 {
     fixture *f = *state;
@@ -355,6 +422,7 @@ static void expect_error(fixture *f, const char *lines, const char *where, const
 
 #define T0 "{\"time\":\"2026-11-29T22:00:00Z\",\"round\":1,"
 #define NOTE T0 "\"event\":\"note\",\"text\":\"x\"}\n"
+#define SUGGESTED T0 "\"event\":\"suggested\",\"target\":\"A\",\"combination\":\"A+B\","
 
 static void test_semantic_errors(void **state)
 {
@@ -375,6 +443,14 @@ static void test_semantic_errors(void **state)
     expect_error(f, "[1,2]\n" NOTE, "1:", "must be a JSON object");
     expect_error(f, T0 "\"event\":\"suggested\",\"combination\":\"A\",\"cv\":{\"spearman\":0.5}}\n" NOTE,
                  "1:", "\"cv\" needs \"spearman\" and \"mae\"");
+    expect_error(f, SUGGESTED "\"search\":{\"batch\":4}}\n" NOTE, "1:", "needs a \"seed\"");
+    expect_error(f, SUGGESTED "\"search\":{\"seed\":-1,\"batch\":4}}\n" NOTE, "1:", "needs a \"seed\"");
+    expect_error(f, SUGGESTED "\"search\":{\"seed\":1.5,\"batch\":4}}\n" NOTE, "1:", "needs a \"seed\"");
+    expect_error(f, SUGGESTED "\"search\":{\"seed\":1}}\n" NOTE, "1:", "missing \"batch\"");
+    expect_error(f, SUGGESTED "\"search\":{\"seed\":1,\"batch\":0}}\n" NOTE, "1:", "\"batch\" must be a whole number");
+    expect_error(f, SUGGESTED "\"search\":{\"seed\":1,\"batch\":2,\"chosen\":3}}\n" NOTE, "1:",
+                 "\"chosen\" must be a string");
+    expect_error(f, SUGGESTED "\"search\":[1]}\n" NOTE, "1:", "\"search\" must be an object");
 }
 
 /* A joint round's suggestion: its targets and its value for each round-trip; a journal without
@@ -720,6 +796,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_roundtrip_and_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_stack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_suggestion_with_value_and_cv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_suggestion_records_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_joint_suggestion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
