@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "comboscope/par.h"
 #include "comboscope/search.h"
 
 enum { N = 8, TARGET = 1 };
@@ -328,6 +329,123 @@ static void test_joint_round(void **state)
     assert_int_equal(search_round_joint(&st, targets, 2, &big, p, &err), -1);
 }
 
+/* A joint round on 14 datasets (several blocks of candidates): the same picks with 1 and 2
+ * threads, each pick's figures from predict_eval_members exactly, and the k best of every
+ * candidate scored exactly here (acquisition mean: z = (mean - best) / sd of the scores). */
+static void test_joint_round_threads(void **state)
+{
+    (void)state;
+    enum { NJ = 14, M = 90, K = 6, NT = 3 };
+    combo_t rc[M];
+    double sc[M * NJ];
+    uint64_t r = 12345;
+    for (int i = 0; i < M; i++) {
+        bool dup = true;
+        while (dup) { /* the singles first, then distinct random combinations */
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            rc[i] = i < NJ ? combo_single(i) : (combo_t)(r >> 20) & combo_all(NJ);
+            dup = rc[i] == 0;
+            for (int j = 0; j < i; j++)
+                dup |= rc[j] == rc[i];
+        }
+        for (int d = 0; d < NJ; d++)
+            sc[i * NJ + d] = combo_has(rc[i], d) ? 0.6 + 0.01 * (d % 5) + 0.03 * combo_has(rc[i], (d + 1) % NJ) -
+                                                     0.02 * combo_has(rc[i], (d + 3) % NJ) +
+                                                     0.004 * __builtin_popcountll(rc[i])
+                                               : NAN;
+    }
+    predict_runs runs = {NJ, M, rc, sc};
+    int targets[NT] = {1, 6, 11};
+    search_settings st = {.predictor = PREDICT_MLP, .acquisition = ACQ_MEAN, .batch = K, .seed = 3};
+    predict_model *model[NT];
+    for (int j = 0; j < NT; j++)
+        assert_non_null(model[j] = predict_fit_runs(PREDICT_MLP, targets[j], &runs, 3 + (uint64_t)j, PREDICT_FULL, NULL));
+    search_joint_pick p[K], q[K];
+    par_set_threads(1);
+    assert_int_equal(search_round_joint_models(&st, targets, NT, (const predict_model *const *)model, &runs, p, NULL), K);
+    par_set_threads(2);
+    assert_int_equal(search_round_joint_models(&st, targets, NT, (const predict_model *const *)model, &runs, q, NULL), K);
+    par_set_threads(0);
+    assert_memory_equal(p, q, sizeof p);
+    /* every candidate scored exactly: value and the largest unclamped z (the tie-break) */
+    double best[NT], scale[NT];
+    for (int j = 0; j < NT; j++) {
+        double mu = 0, v = 0;
+        best[j] = -INFINITY;
+        for (int i = 0; i < M; i++)
+            if (combo_has(rc[i], targets[j])) {
+                mu += sc[i * NJ + targets[j]];
+                best[j] = fmax(best[j], sc[i * NJ + targets[j]]);
+            }
+        int cnt = 0;
+        for (int i = 0; i < M; i++)
+            cnt += combo_has(rc[i], targets[j]);
+        mu /= cnt;
+        for (int i = 0; i < M; i++)
+            if (combo_has(rc[i], targets[j]))
+                v += (sc[i * NJ + targets[j]] - mu) * (sc[i * NJ + targets[j]] - mu);
+        scale[j] = sqrt(v / (cnt - 1));
+    }
+    combo_t top[K];
+    double tv[K], tt[K];
+    int len = 0;
+    double f[64];
+    for (combo_t c = 1; c <= combo_all(NJ); c++) {
+        bool measured = false, any = false;
+        for (int i = 0; i < M; i++)
+            measured |= rc[i] == c;
+        double v = 0, t = -INFINITY;
+        for (int j = 0; j < NT; j++) {
+            if (!combo_has(c, targets[j]))
+                continue;
+            any = true;
+            int S = predict_members(model[j]);
+            predict_eval_members(model[j], c, f);
+            double mu = 0;
+            for (int s = 0; s < S; s++)
+                mu += f[s];
+            mu /= S;
+            double z = (mu - best[j]) / scale[j];
+            v += z > 0 ? z : 0;
+            t = fmax(t, z);
+        }
+        if (measured || !any)
+            continue;
+        int i;
+        if (len < K) {
+            i = len++;
+        } else {
+            i = K - 1;
+            if (!(v > tv[i] || (v == tv[i] && t > tt[i])))
+                continue;
+        }
+        while (i > 0 && (v > tv[i - 1] || (v == tv[i - 1] && t > tt[i - 1]))) {
+            top[i] = top[i - 1];
+            tv[i] = tv[i - 1];
+            tt[i] = tt[i - 1];
+            i--;
+        }
+        top[i] = c;
+        tv[i] = v;
+        tt[i] = t;
+    }
+    for (int i = 0; i < K; i++) {
+        assert_true(p[i].combo == top[i]);
+        assert_true(fabs(p[i].value - tv[i]) < 1e-12);
+        for (int j = 0; j < NT; j++)
+            if (combo_has(p[i].combo, targets[j])) {
+                int S = predict_members(model[j]);
+                predict_eval_members(model[j], p[i].combo, f);
+                double mu = 0;
+                for (int s = 0; s < S; s++)
+                    mu += f[s];
+                assert_true(p[i].predicted[j] == mu / S); /* exactly: the picks are rescored */
+            }
+    }
+    for (int j = 0; j < NT; j++)
+        predict_free(model[j]);
+}
+
 static void test_deterministic_and_seeded(void **state)
 {
     (void)state;
@@ -513,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_batch_spread_never_collapses),
         cmocka_unit_test(test_auto_batch_after_mlp_from_gp),
         cmocka_unit_test(test_joint_round),
+        cmocka_unit_test(test_joint_round_threads),
         cmocka_unit_test(test_initial_designs),
         cmocka_unit_test(test_stop_rule),
     };
