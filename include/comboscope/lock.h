@@ -32,7 +32,8 @@ typedef enum lock_status {
     LOCK_ACQUIRED = 0, /* *out holds the lock */
     LOCK_BUSY,         /* another process holds it; *holder says who */
     LOCK_UNWRITABLE,   /* no lock file can be made: the directory is not writable (EACCES,
-                          EROFS); err says so. Open the study read-only. */
+                          EROFS) or the disk is full (ENOSPC, EDQUOT: no lock file is left
+                          behind); err says so. Open the study read-only. */
     LOCK_ERROR,        /* err set */
 } lock_status;
 

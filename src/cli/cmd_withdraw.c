@@ -57,9 +57,13 @@ int cmd_withdraw(int argc, char **argv)
     }
     if (rs->journal->warning[0])
         fprintf(stderr, "%s\n", rs->journal->warning);
-    if (rs->read_only) { /* another process holds the lock */
+    if (rs->read_only && rs->lock_elsewhere) { /* another process holds the lock */
         fprintf(stderr, "%s: %s: withdraw there (w in the Round view), or quit it first\n", jpath,
                 rs->read_only_why);
+        goto out;
+    }
+    if (rs->read_only) { /* nothing can be written there (a full disk, a read-only directory) */
+        fprintf(stderr, "%s (nothing withdrawn)\n", rs->read_only_why);
         goto out;
     }
     if (rs->launch && launch_reconcile(rs->launch, &err) < 0) { /* what a crash left open, first */

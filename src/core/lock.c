@@ -106,8 +106,8 @@ static void lock_unwritable(const char *lock_path, int e, cs_error *err)
     else
         strcpy(dir, ".");
     char safe[256];
-    error_set(err, text_sanitize(dir, safe, sizeof safe), 0, 0,
-              "directory not writable (%s): opened read-only; use --read-only to review", strerror(e));
+    error_set(err, text_sanitize(dir, safe, sizeof safe), 0, 0, "%s (%s): opened read-only; use --read-only to review",
+              e == ENOSPC || e == EDQUOT ? "disk full" : "directory not writable", strerror(e));
     free(dir);
 }
 
@@ -122,7 +122,7 @@ lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *
         cs_error oe;
         int fd = file_open_write(path, O_RDWR | O_CREAT, 0666, &oe);
         int first = fd < 0 ? errno : 0;
-        if (fd < 0 && first == EROFS) {
+        if (fd < 0 && (first == EROFS || first == ENOSPC || first == EDQUOT)) {
             lock_unwritable(path, first, err);
             free(path);
             return LOCK_UNWRITABLE;
@@ -194,8 +194,19 @@ lock_status lock_acquire(const char *journal_path, study_lock **out, lock_info *
         char info[600];
         int n = snprintf(info, sizeof info, "pid %ld\nuser %s\nhost %s\ntime %s\n", (long)getpid(),
                          user, host, when);
+        errno = 0;
         if (ftruncate(fd, 0) != 0 || pwrite(fd, info, (size_t)n, 0) != n) {
-            error_set(err, path, 0, 0, "cannot write the lock file: %s", strerror(errno));
+            int e = errno ? errno : ENOSPC; /* a short write: the disk filled up */
+            if (e == ENOSPC || e == EDQUOT) {
+                /* A full disk: nothing can be saved, but the study can still be reviewed. The
+                 * empty file goes (while locked, so that anyone who opened it retries). */
+                unlink(path);
+                close(fd);
+                lock_unwritable(path, e, err);
+                free(path);
+                return LOCK_UNWRITABLE;
+            }
+            error_set(err, path, 0, 0, "cannot write the lock file: %s", strerror(e));
             close(fd);
             free(path);
             return LOCK_ERROR;
