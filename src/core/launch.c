@@ -371,18 +371,32 @@ static int settle_from_status(launch_session *ls, size_t i, cs_error *err)
             snprintf(why, sizeof why, "exit status %d", code);
         rc = set_state(ls, i, RUN_FAILED, why, true, code, err);
     } else {
-        /* exit 0: the result file decides */
-        char *rp = launch_file_in(dir, "result.csv");
-        cs_error why;
+        /* exit 0: the result file decides, unless the table holds the run's rows already
+         * (appended before a crash cut the journal line: with its run id or, in a table without
+         * a `run` column, as the next replicate of its combination): collected, not appended
+         * twice */
         char id[JOURNAL_RUN_MAX];
         snprintf(id, sizeof id, "%s", r->id);
+        size_t early = 0;
+        cs_error warn;
+        if (!queue_collect_results(j, &early, &warn, err)) {
+            free(dir);
+            return -1;
+        }
+        if (journal_run_find(j, id)->has_result) {
+            free(dir);
+            return 1 + (int)early;
+        }
+        r = journal_run_find(j, id);
+        char *rp = launch_file_in(dir, "result.csv");
+        cs_error why;
         results_rows *rows = results_scan(j->study, err);
         if (!rows) {
             free(rp);
             free(dir);
             return -1;
         }
-        bool taken = results_has_run_id(rows, id); /* appended before a crash: do not twice */
+        bool taken = results_has_run_id(rows, id); /* rows of its own, but not all of them */
         results_rows_free(rows);
         char dropped[512];
         if (!taken && !launch_take_result(j, r, rp, dropped, sizeof dropped, &why)) {
@@ -391,7 +405,6 @@ static int settle_from_status(launch_session *ls, size_t i, cs_error *err)
             rc = -1;
         } else {
             size_t recorded = 0;
-            cs_error warn;
             rc = queue_collect_results(j, &recorded, &warn, err) ? 1 + (int)recorded : -1;
             if (rc > 0 && !journal_run_find(j, id)->has_result)
                 rc = set_state(ls, i, RUN_FAILED, "its result rows did not match the run", true, 0, err);

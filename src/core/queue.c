@@ -212,9 +212,15 @@ bool queue_commit_round(journal *j, int round, const results_rows *rows, cs_erro
             already |= j->runs[r->runs[k]].combo == c && !j->runs[r->runs[k]].withdrawn;
         if (already)
             continue;
+        /* the run names a target it serves: a joint round's override may serve other targets
+         * than the suggestion's */
+        int target = sg[i].target;
+        for (int d = 0; target >= 0 && !combo_has(c, target) && d < COMBO_MAX_DATASETS; d++)
+            if (combo_has(r->targets & c, d))
+                target = d;
         char id[JOURNAL_RUN_MAX];
         queue_next_run_id(j, rows, id);
-        ok = journal_append_queued(j, round, sg[i].target, id, c, results_known(rows, j, c), err);
+        ok = journal_append_queued(j, round, target, id, c, results_known(rows, j, c), err);
     }
     /* Open suggestions are recorded as left open, never dropped silently (once each: a commit
      * interrupted and resumed does not record them twice). */

@@ -76,6 +76,13 @@ expect_out "^combinations +23 measured of 255"
 expect_out "^ +transposed +0\.6216 +0\.6848"
 grep -q '"engine": "local"' "$S8/study.json" || _case_fail "no local launch object"
 
+case_begin "fashion8-study: every row is the complete table's seed-1 row, its seed said"
+awk -F, 'NR == FNR { if ($4 == 1) { a[$2 "," $3] = $5 + 0; l[$2 "," $3] = $6 + 0 }; next }
+         FNR > 1 { k = $2 "," $3; if ($4 != 1 || !(k in a) || a[k] != $5 + 0 || l[k] != $6 + 0) print FNR ": " $0 }' \
+    "$ROOT/sample-results/fashion8/runs.csv" "$S8/runs.csv" >"$TMP/bad8"
+[ ! -s "$TMP/bad8" ] || _case_fail "rows unlike the complete table's seed-1 rows: $(head -3 "$TMP/bad8")"
+[ "$(awk 'END { print NR - 1 }' "$S8/runs.csv")" = 66 ] || _case_fail "not 66 rows"
+
 case_begin "fashion8-study: its journal holds four committed rounds and nothing waits"
 mkdir -p "$TMP/st8"
 cp "$S8/study.json" "$S8/runs.csv" "$S8/journal.jsonl" "$S8/queue.csv" "$TMP/st8/"

@@ -1039,8 +1039,21 @@ static void test_joint_round_session(void **state)
     /* the editor's rule: a combination must serve one of the round's targets */
     assert_false(round_override(rs, 0, C | D, &err));
     assert_non_null(strstr(err.msg, "one of the round's targets"));
-    assert_true(round_accept(rs, 0, &err));
-    assert_true(round_accept(rs, 1, &err));
+    /* the last suggestion with A (it names A) is overridden by a combination that serves B
+     * alone: its run names B; the others are accepted */
+    size_t ov = rs->n_items;
+    for (size_t i = rs->n_items; i-- > 0 && ov == rs->n_items;)
+        if (rs->items[i].combo & A)
+            ov = i;
+    assert_true(ov < rs->n_items);
+    combo_t mine = B | C | D | E;
+    assert_false(study_score(s, mine, 1, &(double){0}));
+    for (size_t i = 0; i < rs->n_items; i++) {
+        assert_true(rs->items[i].combo != mine);
+        if (i != ov)
+            assert_true(round_accept(rs, i, &err));
+    }
+    assert_true(round_override(rs, ov, mine, &err));
     assert_false(round_set_joint(rs, false, &err)); /* decisions stand */
     combo_t first = rs->items[0].combo;
     double first_a = rs->items[0].t_predicted[0], first_v = rs->items[0].acquisition;
@@ -1061,7 +1074,7 @@ static void test_joint_round_session(void **state)
     assert_int_equal(rs->target, 1); /* the asked target: the round serves it */
     assert_int_equal(rs->n_items, 3);
     assert_true(rs->items[0].combo == first);
-    assert_int_equal(rs->items[0].decision, DECISION_ACCEPTED);
+    assert_int_equal(rs->items[0].decision, ov == 0 ? DECISION_OVERRIDDEN : DECISION_ACCEPTED);
     assert_true(isnan(first_a) ? isnan(rs->items[0].t_predicted[0]) : fabs(rs->items[0].t_predicted[0] - first_a) < 1e-12);
     assert_true(fabs(rs->items[0].acquisition - first_v) < 1e-12);
 
@@ -1069,7 +1082,7 @@ static void test_joint_round_session(void **state)
      * summary counts it; the next round is joint too */
     size_t queued;
     assert_true(round_commit(rs, &queued, &err));
-    assert_int_equal(queued, 2);
+    assert_int_equal(queued, 3);
     for (size_t k = 0; k < rs->journal->n_runs; k++) {
         const journal_run *run = &rs->journal->runs[k];
         assert_true(run->has_result);
@@ -1083,18 +1096,28 @@ static void test_joint_round_session(void **state)
     assert_int_equal(rs->number, 2);
     study_target_summary sa;
     study_target_summarize(rs->study, 0, &sa);
-    assert_int_equal(sa.measured, 6 + (size_t)combo_has(first, 0) + (size_t)combo_has(rs->journal->runs[1].combo, 0));
+    size_t with_a = 6;
+    for (size_t k = 0; k < rs->journal->n_runs; k++)
+        with_a += combo_has(rs->journal->runs[k].combo, 0);
+    assert_int_equal(sa.measured, with_a);
+    const journal_run *my_run = NULL;
+    for (size_t k = 0; k < rs->journal->n_runs; k++)
+        if (rs->journal->runs[k].combo == mine)
+            my_run = &rs->journal->runs[k];
+    assert_non_null(my_run);
+    assert_int_equal(my_run->target, 1);
     /* History and the report name the round joint */
     size_t nrev;
     review_round *rev = review_rounds(rs, &nrev);
     assert_int_equal(nrev, 1);
     char tn[256];
     assert_string_equal(review_round_targets(rs->study, &rev[0], tn, sizeof tn), "joint: A + B");
-    assert_int_equal(rev[0].n_runs, 2);
+    assert_int_equal(rev[0].n_runs, 3);
     for (size_t k = 0; k < rev[0].n_runs; k++) { /* each run judged on the target it names */
         const review_run *u = &rev[0].runs[k];
         assert_true(combo_has(u->combo, u->target));
-        assert_true(u->has_result && u->has_prediction);
+        assert_true(u->has_result);
+        assert_true(u->has_prediction || u->combo == mine); /* the override: the user's own */
     }
     review_free(rev, nrev);
     /* a chosen set: two targets or more, the study's only, kept in study order */
