@@ -150,3 +150,15 @@ start=$(date +%s)
 run_cs check "$TMP/big.json"
 expect_status 1   # no table, no metric: but the key check itself must be quick
 [ $(( $(date +%s) - start )) -le 5 ] || _case_fail "took more than 5 s"
+
+case_begin "import: a --names entry starting with = is refused before anything is written"
+printf '1 0\n1 1\n' >"$TMP/m.txt"; printf '0.1 0\n0.2 0.3\n' >"$TMP/g.txt"
+run_cs import mtgnet "$TMP/m.txt" "$TMP/g.txt" --names '=a,b' -o "$TMP/mt.csv"
+expect_status 2; expect_one_line_err; expect_err "dataset name \"=a\" starts with '='"
+[ -e "$TMP/mt.csv" ] && _case_fail "an output file was written"
+
+case_begin "import wide: a membership column named =x is refused at its place, nothing written"
+printf 'run,=x,B,=x:f1,B:f1\nr1,1,0,0.5,\n' >"$TMP/w.csv"
+run_cs import wide "$TMP/w.csv" -o "$TMP/wo.csv"
+expect_status 1; expect_one_line_err; expect_err "w\.csv:1:[0-9]+: dataset name \"=x\" starts with '='"
+[ -e "$TMP/wo.csv" ] && _case_fail "an output file was written"
