@@ -335,10 +335,41 @@ static void arrow_datasets(app *a, lattice_view *v, const lattice_geom *g, int o
     }
 }
 
+/* With no side panel, the combination under the cursor, whole, on the first rows of the list
+ * (full names, or without their task prefix when that saves a row). Returns the rows used. */
+static int draw_cursor_combo(app *a, lattice_view *v, int y, ui_rect r, int rows)
+{
+    const study *s = a->study;
+    char text[2][64 * 72];
+    for (int shortn = 0; shortn < 2; shortn++) {
+        size_t k = (size_t)snprintf(text[shortn], sizeof text[shortn], "%s", a->g->cursor_mark);
+        for (int d = 0; d < s->n_datasets && k < sizeof text[shortn]; d++) {
+            if (!combo_has(v->cursor, d))
+                continue;
+            char sn[128], safe[128];
+            const char *name = shortn ? lattice_abbrev(s, d, 12, sn, sizeof sn) : s->datasets[d].name;
+            k += (size_t)snprintf(text[shortn] + k, sizeof text[shortn] - k, "%s%s", k > strlen(a->g->cursor_mark) ? " + " : " ",
+                                  text_sanitize(name, safe, sizeof safe));
+        }
+    }
+    int w = r.w - 2;
+    int full = ui_text_wrap_part(y, r.x + 1, w, 0, 0, ROLE_ACCENT, text[0]);
+    int brief = ui_text_wrap_part(y, r.x + 1, w, 0, 0, ROLE_ACCENT, text[1]);
+    return ui_text_wrap(y, r.x + 1, w, rows, ROLE_ACCENT, text[full > brief ? 1 : 0]);
+}
+
 void lattice_draw_neighbours(app *a, lattice_view *v, const lattice_geom *g, ui_rect r)
 {
     if (g->list_rows <= 0)
         return;
+    int list_y = g->list_y, list_rows = g->list_rows;
+    if (!g->panel_w) { /* the panel would list the members: here they go first */
+        int used = draw_cursor_combo(a, v, list_y, r, list_rows);
+        list_y += used;
+        list_rows -= used;
+        if (list_rows <= 0)
+            return;
+    }
     const study *s = a->study;
     lattice_neighbour nb[COMBO_MAX_DATASETS];
     int k = lattice_neighbours_predicted(s, v->metric, v->target, v->cursor, lattice_pred(a, v), nb);
@@ -351,9 +382,9 @@ void lattice_draw_neighbours(app *a, lattice_view *v, const lattice_geom *g, ui_
     int cw = r.w / ncols;
     if (cw > 40)
         cw = 40;
-    int slots = ncols * g->list_rows;
+    int slots = ncols * list_rows;
     for (int i = 0; i < k && i < slots; i++) {
-        int y = g->list_y + i % g->list_rows, x = r.x + (i / g->list_rows) * cw;
+        int y = list_y + i % list_rows, x = r.x + (i / list_rows) * cw;
         if (i == slots - 1 && k > slots) {
             char more[32];
             snprintf(more, sizeof more, "%s %d more", a->g->ellipsis, k - i);
