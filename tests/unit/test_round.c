@@ -1036,6 +1036,21 @@ static void test_joint_round_session(void **state)
             serve_b_only = (int)i;
     }
     assert_int_equal(journal_lines(), 0);
+    /* suggest --joint proposes the same (round_joint_propose: the same fits and seeds) */
+    search_joint_pick same[8];
+    round_target_fit same_fits[2];
+    search_settings st = rs->settings;
+    assert_int_equal(round_joint_propose(s, &st, rs->targets, rs->n_targets, true, same, same_fits, &err), 3);
+    for (size_t i = 0; i < rs->n_items; i++) {
+        assert_true(same[i].combo == rs->items[i].combo);
+        assert_true(fabs(same[i].value - rs->items[i].acquisition) < 1e-12);
+        for (int j = 0; j < 2; j++)
+            assert_true(isnan(same[i].predicted[j]) ? isnan(rs->items[i].t_predicted[j])
+                                                    : fabs(same[i].predicted[j] - rs->items[i].t_predicted[j]) < 1e-12);
+    }
+    for (int j = 0; j < 2; j++)
+        assert_true(same_fits[j].has_cv == rs->fits[j].has_cv &&
+                    (!same_fits[j].has_cv || same_fits[j].cv_spearman == rs->fits[j].cv_spearman));
     /* the editor's rule: a combination must serve one of the round's targets */
     assert_false(round_override(rs, 0, C | D, &err));
     assert_non_null(strstr(err.msg, "one of the round's targets"));
