@@ -619,9 +619,10 @@ int search_round_model(const search_settings *st, const predict_model *model, in
     if (k == 1 || !predict_auto_choice(model, &choice) || choice.chosen == PREDICT_GP || m > PREDICT_AUTO_GP_MAX)
         return round_with(st, model, n, target, x, y, m, 0, out, info);
     /* auto chose mlp, one network without spread, for a batch: its k best by the mean crowd one
-     * spot (on the small tables of BENCHMARKS.md, search suite, auto + ucb needed up to 16% more
-     * runs than gp + ucb at batches of 4). The first pick is mlp's; the rest of the batch comes
-     * from the GP's posterior conditioned on the earlier picks (a kriging believer). */
+     * spot (BENCHMARKS.md, search suite, batches of 4: with that, and spreading when mlp had no
+     * skill, the default needed up to 16% more runs than mlp + mean on the small tables). The
+     * first pick is mlp's; the rest of the batch comes from the GP's posterior conditioned on the
+     * earlier picks (a kriging believer). */
     search_settings one = *st;
     one.batch = 1;
     int got = round_with(&one, model, n, target, x, y, m, 0, out, info);
