@@ -41,6 +41,12 @@ void study_json_release(void *json);
  * Returns a new string. */
 char *path_join(const char *dir, const char *rel);
 
+/* Whether path (as given, relative to the current directory) is one of the files study s reads
+ * or writes: the study file (or the table opened bare), a table, the journal, its lock file or
+ * the queue, under any spelling or through a link. When it is, what (size n) names it
+ * ("the table \"runs.csv\""): an export or a report written there would replace it. */
+bool study_names_file(const study *s, const char *path, char *what, size_t n);
+
 /* 1-based line and column of byte offset `off` in text. */
 void text_line_col(const char *text, size_t off, long *line, long *col);
 

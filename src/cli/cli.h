@@ -132,6 +132,11 @@ int cli_not_a_command(const char *word);
  * a '/' or a '.'): what the explorer opens, not a mistyped command. */
 bool cli_is_path(const char *s);
 
+/* Opens the study at path and the path of its journal (*journal_path, new string). When the
+ * study names no journal, prints "PATH: the study names no journal<why>" and returns NULL;
+ * other errors are printed as cli_error does. */
+study *cli_study_with_journal(const char *path, const char *why, char **journal_path);
+
 /* Prints "comboscope: MESSAGE" style errors: the message alone (it carries its location). */
 void cli_error(const cs_error *err);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "comboscope/journal.h"
 #include "comboscope/predict.h"
 #include "comboscope/study_json.h"
 #include "comboscope/text.h"
@@ -134,4 +135,23 @@ int cli_json_print(cJSON *o)
     printf("%s\n", safe);
     free(safe);
     return EXIT_OK;
+}
+
+study *cli_study_with_journal(const char *path, const char *why, char **journal_path)
+{
+    cs_error err;
+    *journal_path = NULL;
+    study *s = study_open(path, NULL, &err);
+    if (!s) {
+        cli_error(&err);
+        return NULL;
+    }
+    *journal_path = journal_path_of(s);
+    if (!*journal_path) {
+        char safe[512];
+        fprintf(stderr, "%s: the study names no journal%s\n", text_sanitize(path, safe, sizeof safe), why);
+        study_free(s);
+        return NULL;
+    }
+    return s;
 }

@@ -86,6 +86,13 @@ int cmd_export(int argc, char **argv)
         job.target = s->n_targets ? s->targets[0] : 0;
     }
     int rc = EXIT_OK;
+    char what[256], safe[512];
+    if (strcmp(output, "-") != 0 && study_names_file(s, output, what, sizeof what)) {
+        fprintf(stderr, "%s: is %s: the export would replace it; nothing written\n",
+                text_sanitize(output, safe, sizeof safe), what);
+        study_free(s);
+        return EXIT_INVALID;
+    }
     if (!cli_write_output(output, write_export, &job, &err)) {
         cli_error(&err);
         rc = EXIT_INVALID;

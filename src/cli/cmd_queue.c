@@ -73,19 +73,10 @@ int cmd_queue(int argc, char **argv)
     if (rc0 >= 0)
         return rc0;
     cs_error err;
-    study *s = study_open(p.operands[0], NULL, &err);
-    if (!s) {
-        cli_error(&err);
+    char *jpath;
+    study *s = cli_study_with_journal(p.operands[0], " (a study file with a \"journal\" key is needed)", &jpath);
+    if (!s)
         return EXIT_INVALID;
-    }
-    char *jpath = journal_path_of(s);
-    if (!jpath) {
-        char safe[512];
-        fprintf(stderr, "%s: the study names no journal (a study file with a \"journal\" key is needed)\n",
-                text_sanitize(p.operands[0], safe, sizeof safe));
-        study_free(s);
-        return EXIT_INVALID;
-    }
     int rc = EXIT_INVALID;
     results_rows *rows = NULL;
     queue *q = NULL;

@@ -7,6 +7,7 @@
 #include "comboscope/review.h"
 #include "comboscope/round.h"
 #include "comboscope/study_json.h"
+#include "comboscope/text.h"
 
 static const char report_help[] =
     "usage: comboscope report [-o FILE] STUDY\n\n"
@@ -50,6 +51,13 @@ int cmd_report(int argc, char **argv)
         return EXIT_INVALID;
     }
     int rc = EXIT_INVALID;
+    char what[256], safe[512];
+    if (strcmp(output, "-") != 0 && study_names_file(s, output, what, sizeof what)) {
+        fprintf(stderr, "%s: is %s: the report would replace it; nothing written\n",
+                text_sanitize(output, safe, sizeof safe), what);
+        study_free(s);
+        return EXIT_INVALID;
+    }
     round_session *rs = round_session_open(s, NULL, true, NULL, &err);
     if (!rs) {
         cli_error(&err);

@@ -36,19 +36,10 @@ int cmd_withdraw(int argc, char **argv)
     int optind = 0;
     const char *path = argv[optind];
     cs_error err;
-    study *s = study_open(path, NULL, &err);
-    if (!s) {
-        cli_error(&err);
+    char *jpath;
+    study *s = cli_study_with_journal(path, ", so it has no queued runs", &jpath);
+    if (!s)
         return EXIT_INVALID;
-    }
-    char *jpath = journal_path_of(s);
-    if (!jpath) {
-        char safe[512];
-        fprintf(stderr, "%s: the study names no journal, so it has no queued runs\n",
-                text_sanitize(path, safe, sizeof safe));
-        study_free(s);
-        return EXIT_INVALID;
-    }
     int rc = EXIT_INVALID;
     round_session *rs = round_session_open(s, NULL, false, NULL, &err);
     if (!rs) {

@@ -18,6 +18,20 @@ static void pin_threads(void) { openblas_set_num_threads(1); }
 
 static void pin(void) { pthread_once(&pin_once, pin_threads); }
 
+/* OpenBLAS's threaded build starts its worker threads when it is loaded, and an idle worker
+ * spins (sched_yield) for a while before it sleeps: CPU time this program, which keeps BLAS on
+ * one thread, never uses. At start-up (after the libraries' own initialisers): one thread, and
+ * the workers stopped where the build has them (blas_thread_shutdown_, weak: absent from the
+ * serial build). */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
+
+__attribute__((constructor)) static void quiet_workers(void)
+{
+    pin();
+    if (blas_thread_shutdown_)
+        blas_thread_shutdown_();
+}
+
 bool linalg_cholesky(double *A, int n)
 {
     if (n <= 0)

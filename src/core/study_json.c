@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,198 @@ static char *name_from_path(const char *path)
     return name;
 }
 
+/* ---- what JSON allows and a study file must not hold ---------------------------------------- */
+
+#define DUP_DEPTH_MAX 16
+
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key given twice in one object: JSON allows it, and which one counts would be a guess ("goal"
+ * max, then min). Depth-first, each object's keys sorted (a hostile file may hold a million);
+ * false (located at the key's first place) when one is found. */
+static bool check_duplicate_keys(study_loader *l, const cJSON *node, const char **path, char (*idx)[24], int depth)
+{
+    if (cJSON_IsObject(node)) {
+        size_t n = 0;
+        for (const cJSON *c = node->child; c; c = c->next)
+            n++;
+        const char **keys = xcalloc(n + 1, sizeof *keys);
+        size_t k = 0;
+        for (const cJSON *c = node->child; c; c = c->next)
+            if (c->string)
+                keys[k++] = c->string;
+        qsort(keys, k, sizeof *keys, key_cmp);
+        const char *dup = NULL;
+        for (size_t i = 1; i < k && !dup; i++)
+            if (strcmp(keys[i - 1], keys[i]) == 0)
+                dup = keys[i];
+        free(keys);
+        if (dup) {
+            if (depth < DUP_DEPTH_MAX)
+                path[depth] = dup;
+            return study_json_fail(l, path, depth < DUP_DEPTH_MAX ? depth + 1 : 0,
+                                   "\"%s\" is given twice in the same object (which one counts would be a guess)",
+                                   dup);
+        }
+    }
+    int i = 0;
+    for (const cJSON *c = node->child; c; c = c->next, i++) {
+        if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
+            continue;
+        if (depth < DUP_DEPTH_MAX) {
+            if (cJSON_IsObject(node)) {
+                path[depth] = c->string;
+            } else {
+                snprintf(idx[depth], sizeof idx[depth], "#%d", i);
+                path[depth] = idx[depth];
+            }
+        }
+        if (!check_duplicate_keys(l, c, path, idx, depth + 1))
+            return false;
+    }
+    return true;
+}
+
+/* "\u0000" in a string: cJSON would cut the string there, silently ("a\u0000b" read as "a"). */
+static bool check_escaped_nul(study_loader *l, const char *text)
+{
+    for (const char *p = strstr(text, "\\u0000"); p; p = strstr(p + 1, "\\u0000")) {
+        size_t slashes = 0;
+        while (p - slashes > text && p[-(ptrdiff_t)slashes - 1] == '\\')
+            slashes++;
+        if (slashes % 2 == 0) { /* not itself an escaped backslash */
+            long line, col;
+            text_line_col(text, (size_t)(p - text), &line, &col);
+            return error_set(l->err, l->file, line, col, "\\u0000 (a NUL character) in a string");
+        }
+    }
+    return true;
+}
+
+/* A name for the file at rel (against dir) that two spellings of one file share: its device and
+ * inode, or for a file not there yet, its path without "./" steps. New string. */
+static char *file_identity(const char *dir, const char *rel)
+{
+    char *full = path_join(dir, rel);
+    struct stat st;
+    if (stat(full, &st) == 0) {
+        free(full);
+        char buf[64];
+        snprintf(buf, sizeof buf, "@%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+        return text_dup(buf);
+    }
+    char *w = full; /* "a/./b" -> "a/b", "./x" -> "x", "a//b" -> "a/b" */
+    for (char *r = full; *r;) {
+        if ((r == full || r[-1] == '/') && r[0] == '.' && r[1] == '/') {
+            r += 2;
+            continue;
+        }
+        if (r[0] == '/' && r[1] == '/') {
+            r++;
+            continue;
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
+    return full;
+}
+
+/* The files a study names must be distinct: a table listed twice would count every row twice
+ * (as replicates), and a journal or queue that is a table, the study file or each other would
+ * be overwritten by the program. False with the error at the second name. */
+static bool check_distinct_files(study_loader *l, const study *s)
+{
+    int n = s->n_tables;
+    char **id = xcalloc((size_t)n + 3, sizeof *id);
+    const char *what[3] = {"the study file", "\"journal\"", "\"queue\""};
+    for (int i = 0; i < n; i++)
+        id[i] = file_identity(s->dir, s->tables[i]);
+    id[n] = file_identity(NULL, s->path);
+    id[n + 1] = s->journal ? file_identity(s->dir, s->journal) : NULL;
+    id[n + 2] = s->queue ? file_identity(s->dir, s->queue) : NULL;
+    bool ok = true;
+    char idx[24], safe[200], safe2[200];
+    for (int i = 0; ok && i < n; i++)
+        for (int j = 0; ok && j < i; j++)
+            if (strcmp(id[i], id[j]) == 0) {
+                snprintf(idx, sizeof idx, "#%d", i);
+                const char *pt[2] = {"tables", idx};
+                snprintf(safe2, sizeof safe2, "%s", s->tables[j]);
+                char msg[512];
+                snprintf(msg, sizeof msg, "table \"%s\" is listed twice (as \"%s\" too): its rows would count twice",
+                         text_sanitize(s->tables[i], safe, sizeof safe), text_sanitize(safe2, safe2, sizeof safe2));
+                ok = study_json_fail(l, pt, 2, "%s", msg);
+            }
+    for (int w = 1; ok && w <= 2; w++) {
+        if (!id[n + w])
+            continue;
+        const char *pw[1] = {w == 1 ? "journal" : "queue"};
+        for (int k = 0; ok && k < n + w; k++) {
+            if (strcmp(id[n + w], id[k] ? id[k] : "") != 0)
+                continue;
+            char other[256];
+            if (k < n)
+                snprintf(other, sizeof other, "table \"%s\"", text_sanitize(s->tables[k], safe, sizeof safe));
+            else
+                snprintf(other, sizeof other, "%s", what[k - n]);
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s is the same file as %s: the program would write over it", what[w], other);
+            ok = study_json_fail(l, pw, 1, "%s", msg);
+        }
+    }
+    for (int i = 0; i < n + 3; i++)
+        free(id[i]);
+    free(id);
+    return ok;
+}
+
+bool study_names_file(const study *s, const char *path, char *what, size_t n)
+{
+    char *id = file_identity(NULL, path), safe[200];
+    bool found = false;
+    char *cand = s->path ? file_identity(NULL, s->path) : NULL;
+    if (cand && strcmp(cand, id) == 0) {
+        found = true;
+        snprintf(what, n, s->json ? "the study file" : "the table opened");
+    }
+    free(cand);
+    for (int i = 0; !found && i < s->n_tables; i++) {
+        cand = file_identity(s->dir, s->tables[i]);
+        if (strcmp(cand, id) == 0) {
+            found = true;
+            snprintf(what, n, "the study's table \"%s\"", text_sanitize(s->tables[i], safe, sizeof safe));
+        }
+        free(cand);
+    }
+    const char *rel[2] = {s->journal, s->queue};
+    static const char *const names[2] = {"the study's journal", "the study's queue"};
+    for (int k = 0; !found && k < 2; k++) {
+        if (!rel[k])
+            continue;
+        cand = file_identity(s->dir, rel[k]);
+        found = strcmp(cand, id) == 0;
+        if (found)
+            snprintf(what, n, "%s", names[k]);
+        free(cand);
+        if (!found && k == 0) { /* its lock file: JOURNAL.lock */
+            size_t m = strlen(rel[0]) + 6;
+            char *lock = xmalloc(m);
+            snprintf(lock, m, "%s.lock", rel[0]);
+            cand = file_identity(s->dir, lock);
+            found = strcmp(cand, id) == 0;
+            if (found)
+                snprintf(what, n, "the study's lock file");
+            free(cand);
+            free(lock);
+        }
+    }
+    free(id);
+    return found;
+}
+
 study *study_json_load(const char *path, cs_error *err)
 {
     size_t len;
@@ -188,6 +381,10 @@ study *study_json_load(const char *path, cs_error *err)
         free(text);
         return NULL;
     }
+    if (!check_escaped_nul(&l, text)) {
+        free(text);
+        return NULL;
+    }
     /* cJSON counts the terminating NUL as part of the buffer when it must check for it. */
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, true);
@@ -213,6 +410,14 @@ study *study_json_load(const char *path, cs_error *err)
     if (!cJSON_IsObject(root)) {
         ok = error_set(err, path, 1, 1, "a study file must hold a JSON object");
         goto out;
+    }
+    {
+        const char *dpath[DUP_DEPTH_MAX];
+        char didx[DUP_DEPTH_MAX][24];
+        if (!check_duplicate_keys(&l, root, dpath, didx, 0)) {
+            ok = false;
+            goto out;
+        }
     }
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "comboscope");
     p1[0] = "comboscope";
@@ -261,6 +466,8 @@ study *study_json_load(const char *path, cs_error *err)
         ok = study_json_fail(&l, pj, 1, "\"journal\" %s", why);
     if (ok && s->queue && !file_path_confined(s->dir, s->queue, why, sizeof why))
         ok = study_json_fail(&l, pq, 1, "\"queue\" %s", why);
+    if (ok)
+        ok = check_distinct_files(&l, s);
     const cJSON *launch = cJSON_GetObjectItemCaseSensitive(root, "launch");
     if (ok && launch)
         ok = study_json_load_launch(&l, s, launch);

@@ -250,6 +250,10 @@ static bool check_name(const char *name, const char *const *seen, int n, cs_erro
     if (strchr(name, '+'))
         return error_set(err, file, line, col, "dataset name \"%s\" contains '+'",
                          text_sanitize(name, safe, sizeof safe));
+    if (name[0] == '=' || name[0] == '@' || name[0] == '-') /* as study_add_dataset: caught before writing */
+        return error_set(err, file, line, col, "dataset name \"%s\" starts with '%c' (names may not start with "
+                         "=, @ or -: a spreadsheet would take the name for a formula)",
+                         text_sanitize(name, safe, sizeof safe), name[0]);
     for (int i = 0; i < n; i++)
         if (strcmp(seen[i], name) == 0)
             return error_set(err, file, line, col, "dataset \"%s\" named twice",

@@ -306,6 +306,12 @@ void app_export_write(app *a, const char *name)
         return;
     }
     char *path = path_join(dir, name);
+    char what[256];
+    if (study_names_file(s, path, what, sizeof what)) {
+        app_message(a, true, "%s is %s: the export would replace it; nothing written", safe, what);
+        free(path);
+        return;
+    }
     cs_error err;
     file_atomic fa;
     long rows = -1;

@@ -57,6 +57,10 @@ static void draw_status(app *a)
         }
         x += ui_text(y, x, COLS - x - 1, ROLE_PROMPT, t);
         ui_glyph(y, x, ui_role_attr(ROLE_CURSOR), " ");
+        if (a->message[0] && a->message_error && LINES > UI_MIN_LINES) { /* e.g. the text is full */
+            ui_fill(y - 1, 0, COLS, ROLE_ERROR);
+            ui_text(y - 1, 1, COLS - 2, ROLE_ERROR, a->message);
+        }
         return;
     }
     if (a->message[0]) {

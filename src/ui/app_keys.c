@@ -89,8 +89,12 @@ static int handle_prompt_key(app *a, int c)
         break;
     case ACTION_PROMPT_CLEAR: a->prompt_text[0] = '\0'; break;
     default:
-        if (c < 0x20 || c >= 0x100 || c == 0x7f || len + 1 >= sizeof a->prompt_text)
+        if (c < 0x20 || c >= 0x100 || c == 0x7f)
             return UI_HANDLED;
+        if (len + 1 >= sizeof a->prompt_text) { /* say so: a key dropped in silence is text lost */
+            app_message(a, true, "the text is full (%zu bytes): Enter keeps it, Esc drops it", sizeof a->prompt_text - 1);
+            return UI_HANDLED | UI_REDRAW;
+        }
         /* bytes of a UTF-8 character arrive one at a time; drawing sanitizes and measures */
         a->prompt_text[len] = (char)c;
         a->prompt_text[len + 1] = '\0';

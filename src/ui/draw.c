@@ -516,8 +516,9 @@ static int text_wrap(int y, int x, int w, int first, int max_lines, bool ellipsi
             s++;
         if (!*s)
             break;
-        /* the longest run of words that fits w columns; a word longer than w is cut */
-        size_t fit = 0, last_space = 0, i = 0;
+        /* the longest run of words that fits w columns, breaking at a space or after the '+' of
+         * a combination (A+B+C reads whole across lines); a word longer than w is cut */
+        size_t fit = 0, last_space = 0, after_plus = 0, i = 0;
         int width = 0;
         while (s[i]) {
             size_t clen = 1;
@@ -528,10 +529,13 @@ static int text_wrap(int y, int x, int w, int first, int max_lines, bool ellipsi
             if (width + 1 > w)
                 break;
             width++;
+            if (s[i] == '+' && i > 0 && s[i - 1] != ' ' && s[i + 1] && s[i + 1] != ' ') /* infix, not +A */
+                after_plus = i + 1;
             i += clen;
             fit = i;
         }
-        size_t take = !s[fit] ? fit : last_space > 0 ? last_space : fit;
+        size_t brk = after_plus > last_space ? after_plus : last_space;
+        size_t take = !s[fit] ? fit : brk > 0 ? brk : fit;
         if (take >= sizeof line)
             take = sizeof line - 1;
         if (lines >= first && lines < first + max_lines) {

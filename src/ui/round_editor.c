@@ -8,6 +8,14 @@
 #include "comboscope/round.h"
 #include "round_view.h"
 
+/* Lines a list of differences may wrap onto from y: what is left of the panel above the other
+ * list's heading and the two lines of hints, at least one. */
+static int diff_lines(ui_rect r, int y)
+{
+    int n = r.y + r.h - y - 5;
+    return n > 1 ? n : 1;
+}
+
 void round_editor_draw(app *a, round_view *v, ui_rect r)
 {
     const round_session *rs = a->session;
@@ -78,7 +86,7 @@ void round_editor_draw(app *a, round_view *v, ui_rect r)
     y++;
     round_diff_text(a, v->edit, buf, sizeof buf);
     ui_text(y++, x, w, ROLE_NORMAL, "vs best measured:");
-    ui_text(y++, x + 2, w - 2, ROLE_DIM, buf);
+    y += ui_text_wrap(y, x + 2, w - 2, diff_lines(r, y), ROLE_DIM, buf); /* whole, wrapped (issue 10) */
 differences:;
     combo_t sug = rs->items[v->edit_item].combo, add = v->edit & ~sug, rem = sug & ~v->edit;
     ui_text(y++, x, w, ROLE_NORMAL, "vs the suggestion:");
@@ -88,7 +96,7 @@ differences:;
         if (combo_has(add | rem, d) && k < sizeof buf - 80)
             k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s%s", k ? " " : "", combo_has(add, d) ? "+" : "-",
                                   s->datasets[d].name);
-    ui_text(y++, x + 2, w - 2, ROLE_DIM, k ? buf : "(the same: change something)");
+    y += ui_text_wrap(y, x + 2, w - 2, diff_lines(r, y), ROLE_DIM, k ? buf : "(the same: change something)");
     y++;
     ui_text(y++, x, w, ROLE_DIM, "Space toggles, x by name,");
     ui_text(y++, x, w, ROLE_DIM, "Enter overrides, Esc leaves");

@@ -401,6 +401,16 @@ static int draw_detail_joint(app *a, ui_rect r, const round_item *it, int y, int
     return y;
 }
 
+/* Text after a label of lx columns on line y, wrapped under itself while lines are left before
+ * y_end, so that a long combination, reason or note reads whole (issue 10). Returns the lines used. */
+static int labelled_wrap(ui_rect r, int y, int y_end, int lx, theme_role role, const char *text)
+{
+    int w = r.w - 2 - lx;
+    if (w < 8) /* no room beside the label: on the lines below it, the full width */
+        return 1 + (y + 1 < y_end ? ui_text_wrap(y + 1, r.x + 1, r.w - 2, y_end - y - 1, role, text) : 0);
+    return ui_text_wrap(y, r.x + 1 + lx, w, y_end - y, role, text);
+}
+
 static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
 {
     const round_session *rs = a->session;
@@ -412,14 +422,14 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
     if (rs->n_items > 0 && y < y_end) {
         const round_item *it = &rs->items[v->cursor];
         int x = ui_textf(y, r.x + 1, r.w - 2, ROLE_NORMAL, "#%zu ", v->cursor + 1);
-        ui_text(y++, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, study_combo_format(s, it->combo, buf, sizeof buf));
+        y += labelled_wrap(r, y, y_end, x, ROLE_NORMAL, study_combo_format(s, it->combo, buf, sizeof buf));
         if (it->decision == DECISION_OVERRIDDEN && y < y_end) {
             x = ui_text(y, r.x + 1, r.w - 2, ROLE_ACCENT, "yours: ");
-            ui_text(y++, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, study_combo_format(s, it->replacement, buf, sizeof buf));
+            y += labelled_wrap(r, y, y_end, x, ROLE_NORMAL, study_combo_format(s, it->replacement, buf, sizeof buf));
         }
         if (it->reason && y < y_end) {
             x = ui_text(y, r.x + 1, r.w - 2, ROLE_BAD, "reason: ");
-            ui_text(y++, r.x + 1 + x, r.w - 2 - x, ROLE_NORMAL, it->reason);
+            y += labelled_wrap(r, y, y_end, x, ROLE_NORMAL, it->reason);
         }
         if (rs->is_joint)
             y = draw_detail_joint(a, r, it, y, y_end);
@@ -446,7 +456,7 @@ static void draw_detail(app *a, round_view *v, ui_rect r, int y, int y_end)
             const journal_event *e = &rs->journal->events[jr->notes[k]];
             if (e->combo == it->combo || e->combo == 0) {
                 int u = ui_text(y, r.x + 1, r.w - 2, ROLE_ACCENT, e->combo ? "note: " : "round note: ");
-                ui_text(y++, r.x + 1 + u, r.w - 2 - u, ROLE_NORMAL, e->text ? e->text : "");
+                y += labelled_wrap(r, y, y_end, u, ROLE_NORMAL, e->text ? e->text : "");
             }
         }
     }

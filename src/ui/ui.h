@@ -154,7 +154,7 @@ typedef struct app {
     enum prompt_kind prompt;
     enum view_id prompt_view;
     char prompt_label[200];
-    char prompt_text[128];
+    char prompt_text[1024]; /* a reason or a note may be a few sentences */
     char search[VIEW_MAX][128]; /* the last `/` text of each view (n and N look for it again) */
     char search_before[128];    /* the view's search text when `/` was pressed (Esc restores it) */
     /* the target chooser overlay */

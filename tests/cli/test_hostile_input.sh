@@ -106,3 +106,59 @@ STATUS=$?
 expect_status 0
 expect_out '^ \| red epoch$'; expect_out '^ \| 100%\|###\|$'; expect_out '^ \| nulafter$'
 grep -q '10%|#' "$TMP/out" && _case_fail "the progress bar's earlier states are shown"
+
+# What a study file names must be distinct files: a table listed twice counted every row twice
+# (as replicates, silently), and a journal or queue naming a table or the study file would have
+# been written over (the journal opened writable even cut the study file's last line as torn).
+study_with() { # JSON-MEMBERS: a study in $TMP/st with a small table
+    mkdir -p "$TMP/st"
+    printf 'run,combination,dataset,f1\nr1,A,A,0.5\nr2,A+B,A,0.6\nr2,A+B,B,0.4\n' >"$TMP/st/runs.csv"
+    printf '{"comboscope": 1, "datasets": [{"name": "A"}, {"name": "B"}], %s}\n' "$1" >"$TMP/st/study.json"
+}
+for c in 'tables: ["runs.csv", "./runs.csv"]|table "./runs.csv" is listed twice \(as "runs.csv" too\)' \
+         'tables: ["runs.csv"], "queue": "runs.csv"|"queue" is the same file as table "runs.csv"' \
+         'tables: ["runs.csv"], "journal": "runs.csv"|"journal" is the same file as table "runs.csv"' \
+         'tables: ["runs.csv"], "journal": "study.json"|"journal" is the same file as the study file' \
+         'tables: ["runs.csv"], "journal": "j.jsonl", "queue": "./j.jsonl"|"queue" is the same file as "journal"'; do
+    json="\"${c%%|*}"; json="${json/tables:/tables\":}"; want="${c#*|}"
+    case_begin "study file: $want"
+    study_with "$json"
+    cp "$TMP/st/study.json" "$TMP/study.before"
+    run_cs check "$TMP/st"
+    expect_status 1; expect_one_line_err; expect_err "study\.json:1:[0-9]+: $want"
+    expect_file_eq "$TMP/study.before" "$TMP/st/study.json"
+done
+
+case_begin "study file: a key given twice is an error at its place, not a guess"
+study_with '"tables": ["runs.csv"], "goal": "max", "goal": "min"'
+run_cs check "$TMP/st"
+expect_status 1; expect_one_line_err; expect_err "study\.json:1:[0-9]+: \"goal\" is given twice in the same object"
+
+case_begin "study file: a key given twice inside a dataset"
+study_with '"tables": ["runs.csv"], "search": {"batch": 2, "batch": 3}'
+run_cs check "$TMP/st"
+expect_status 1; expect_one_line_err; expect_err "\"batch\" is given twice"
+
+case_begin "study file: \\u0000 in a string is an error (cJSON cut the name there: \"a\\u0000b\" was \"a\")"
+study_with '"tables": ["runs.csv"], "name": "a\u0000b"'
+run_cs check "$TMP/st"
+expect_status 1; expect_one_line_err; expect_err "study\.json:1:[0-9]+: \\\\u0000 \(a NUL character\) in a string"
+
+case_begin "study file: an object of 200,000 keys is checked at once"
+awk 'BEGIN { printf "{\"comboscope\": 1, \"datasets\": [{\"name\": \"A\"}], \"x\": {"; for (i = 0; i < 200000; i++) printf "%s\"k%d\": 1", i ? "," : "", i; print "}}" }' >"$TMP/big.json"
+start=$(date +%s)
+run_cs check "$TMP/big.json"
+expect_status 1   # no table, no metric: but the key check itself must be quick
+[ $(( $(date +%s) - start )) -le 5 ] || _case_fail "took more than 5 s"
+
+case_begin "import: a --names entry starting with = is refused before anything is written"
+printf '1 0\n1 1\n' >"$TMP/m.txt"; printf '0.1 0\n0.2 0.3\n' >"$TMP/g.txt"
+run_cs import mtgnet "$TMP/m.txt" "$TMP/g.txt" --names '=a,b' -o "$TMP/mt.csv"
+expect_status 2; expect_one_line_err; expect_err "dataset name \"=a\" starts with '='"
+[ -e "$TMP/mt.csv" ] && _case_fail "an output file was written"
+
+case_begin "import wide: a membership column named =x is refused at its place, nothing written"
+printf 'run,=x,B,=x:f1,B:f1\nr1,1,0,0.5,\n' >"$TMP/w.csv"
+run_cs import wide "$TMP/w.csv" -o "$TMP/wo.csv"
+expect_status 1; expect_one_line_err; expect_err "w\.csv:1:[0-9]+: dataset name \"=x\" starts with '='"
+[ -e "$TMP/wo.csv" ] && _case_fail "an output file was written"

@@ -1,6 +1,7 @@
 /* linalg: Cholesky factor, solves, log-determinant and inverse through LAPACKE, against values
  * worked out by hand on small matrices and against a plain Cholesky on a larger one; the same
  * bytes from several threads at once. */
+#include <dirent.h>
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -16,6 +17,34 @@
 #define CLOSE(a, b) assert_true(fabs((a) - (b)) < 1e-12)
 
 /* A = [[4 2] [2 3]] = L L^T with L = [[2 0] [1 sqrt 2]]: det 8, A^-1 = [[3 -2] [-2 4]] / 8. */
+/* OpenBLAS's threaded build starts worker threads when it is loaded, and they spin before they
+ * sleep; linalg stops them at start-up (the program keeps BLAS on one thread). So, before any
+ * thread of our own and after a factorisation, the process has one thread. (The first test: the
+ * others start threads.) */
+static size_t threads_now(void)
+{
+    size_t n = 0;
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static void test_no_idle_blas_workers(void **state)
+{
+    (void)state;
+    size_t n = threads_now();
+    if (n == 0)
+        skip(); /* no /proc */
+    assert_int_equal(n, 1);
+    double A[4] = {4, 0, 2, 3};
+    assert_true(linalg_cholesky(A, 2));
+    assert_int_equal(threads_now(), 1);
+}
+
 static void test_two_by_two(void **state)
 {
     (void)state;
@@ -188,6 +217,7 @@ static void test_deterministic_across_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_idle_blas_workers),
         cmocka_unit_test(test_two_by_two),
         cmocka_unit_test(test_three_by_three),
         cmocka_unit_test(test_not_positive_definite),
