@@ -1,4 +1,5 @@
-/* search: candidates, acquisition, batch selection, initial designs and the stop rule. */
+/* search: candidates, acquisition, batch selection, initial designs and the stop rule (rounds for
+ * several targets: search_joint.c). */
 #include "comboscope/search.h"
 
 #include <math.h>
@@ -9,6 +10,7 @@
 #include "comboscope/par.h"
 #include "comboscope/rng.h"
 #include "comboscope/text.h"
+#include "search_impl.h"
 
 static const char *const acq_names[] = {
 #define X(e, name, help) name,
@@ -45,12 +47,7 @@ const char *search_acquisition_list(void)
 
 /* ---------- a set of combinations (open addressing; 0 marks an empty slot) ---------- */
 
-typedef struct combo_set {
-    combo_t *slot;
-    size_t cap, count;
-} combo_set;
-
-static void set_init(combo_set *s, size_t expect)
+void search_set_init(combo_set *s, size_t expect)
 {
     s->cap = 16;
     while (s->cap < expect * 2 + 16)
@@ -59,7 +56,7 @@ static void set_init(combo_set *s, size_t expect)
     s->count = 0;
 }
 
-static bool set_has(const combo_set *s, combo_t c)
+bool search_set_has(const combo_set *s, combo_t c)
 {
     for (size_t i = rng_mix(c) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
         if (s->slot[i] == c)
@@ -70,14 +67,14 @@ static bool set_has(const combo_set *s, combo_t c)
 }
 
 /* Adds c (never 0); true if it was new. */
-static bool set_add(combo_set *s, combo_t c)
+bool search_set_add(combo_set *s, combo_t c)
 {
     if ((s->count + 1) * 2 > s->cap) {
         combo_set t;
-        set_init(&t, s->cap);
+        search_set_init(&t, s->cap);
         for (size_t i = 0; i < s->cap; i++)
             if (s->slot[i])
-                set_add(&t, s->slot[i]);
+                search_set_add(&t, s->slot[i]);
         free(s->slot);
         *s = t;
     }
@@ -91,20 +88,20 @@ static bool set_add(combo_set *s, combo_t c)
     return true;
 }
 
-static void set_free(combo_set *s) { free(s->slot); }
+void search_set_free(combo_set *s) { free(s->slot); }
 
 uint64_t search_remaining(int n, int target, const combo_t *x, size_t m)
 {
     if (n < 1 || n > 63)
         return 0;
     combo_set seen;
-    set_init(&seen, m);
+    search_set_init(&seen, m);
     combo_t all = combo_all(n);
     for (size_t i = 0; i < m; i++)
         if (combo_has(x[i], target) && (x[i] & ~all) == 0)
-            set_add(&seen, x[i]);
+            search_set_add(&seen, x[i]);
     uint64_t left = combo_lattice_size(n) - seen.count;
-    set_free(&seen);
+    search_set_free(&seen);
     return left;
 }
 
@@ -191,7 +188,7 @@ double search_acquisition_value(search_acquisition a, double mu, double sd, doub
     }
 }
 
-static void moments(const double *f, int S, double *mu, double *sd)
+void search_moments(const double *f, int S, double *mu, double *sd)
 {
     double m = 0, v = 0;
     for (int s = 0; s < S; s++)
@@ -213,7 +210,7 @@ static double screen(const search_settings *st, const double *f, int S, double b
         return mx;
     }
     double mu, sd;
-    moments(f, S, &mu, &sd);
+    search_moments(f, S, &mu, &sd);
     return search_acquisition_value(st->acquisition, mu, sd, best);
 }
 
@@ -244,7 +241,7 @@ static void score_one(scorer *sc, combo_t c)
 static bool visit_candidate(combo_t c, void *ctx)
 {
     scorer *sc = ctx;
-    if (!set_has(sc->measured, c))
+    if (!search_set_has(sc->measured, c))
         score_one(sc, c);
     return true;
 }
@@ -255,7 +252,6 @@ static bool visit_candidate(combo_t c, void *ctx)
  * reset) and has its own shortlist per thread; the shortlists are merged at the end. A score thus
  * depends only on its block, and the merged shortlist is the best SHORTLIST by (key, combination),
  * a total order: the result is the same bytes whatever the number of threads. */
-#define SCORE_BLOCK 4096
 
 typedef struct worker_state {
     shortlist h;
@@ -336,7 +332,7 @@ static void score_block(void *ctx, size_t blk, int worker)
     for (uint64_t i = lo; i < hi || nb > 0; i++) {
         if (i < hi) {
             combo_t c = combo_lattice_at(j->n, j->target, combo_gray(i));
-            if (set_has(j->sc->measured, c))
+            if (search_set_has(j->sc->measured, c))
                 continue;
             double *f = w->f + (size_t)nb * S;
             predict_cursor_eval(w->cur, c, f);
@@ -423,7 +419,7 @@ static void local_search(scorer *sc, int n, int target, const combo_t *x, const 
                 order[j] = t;
             }
     combo_set seen;
-    set_init(&seen, 4096);
+    search_set_init(&seen, 4096);
     combo_t base[64];
     int nb = 0;
     for (size_t i = 0; i < m && nb < 8; i++)
@@ -435,11 +431,11 @@ static void local_search(scorer *sc, int n, int target, const combo_t *x, const 
     for (int b = 0; b < nb; b++) {
         int k = combo_neighbours(base[b], n, target, nbr);
         for (int i = 0; i < k; i++) {
-            if (set_add(&seen, nbr[i]) && !set_has(sc->measured, nbr[i]))
+            if (search_set_add(&seen, nbr[i]) && !search_set_has(sc->measured, nbr[i]))
                 score_one(sc, nbr[i]);
             int k2 = combo_neighbours(nbr[i], n, target, nbr2);
             for (int j = 0; j < k2; j++)
-                if (set_add(&seen, nbr2[j]) && !set_has(sc->measured, nbr2[j]))
+                if (search_set_add(&seen, nbr2[j]) && !search_set_has(sc->measured, nbr2[j]))
                     score_one(sc, nbr2[j]);
         }
     }
@@ -464,11 +460,11 @@ static void local_search(scorer *sc, int n, int target, const combo_t *x, const 
         for (int f = 0; f < nf; f++) {
             int k = combo_neighbours(from[f], n, target, nbr);
             for (int i = 0; i < k; i++)
-                if (set_add(&seen, nbr[i]) && !set_has(sc->measured, nbr[i]))
+                if (search_set_add(&seen, nbr[i]) && !search_set_has(sc->measured, nbr[i]))
                     score_one(sc, nbr[i]);
         }
     }
-    set_free(&seen);
+    search_set_free(&seen);
 }
 
 /* The believer: conditions the members of every candidate not taken on a pick whose members'
@@ -478,7 +474,7 @@ static void believe(shortlist *h, const bool *taken, const double *fc, double *d
 {
     int S = h->S;
     double mu, sd;
-    moments(fc, S, &mu, &sd);
+    search_moments(fc, S, &mu, &sd);
     if (S < 2 || !(sd > 0))
         return;
     double var_c = sd * sd;
@@ -515,12 +511,12 @@ static int round_with(const search_settings *st, const predict_model *model, int
     int k = st->batch > 0 ? st->batch : 1;
     double sign = st->minimize ? -1 : 1;
     combo_set measured;
-    set_init(&measured, m);
+    search_set_init(&measured, m);
     double best = -INFINITY;
     combo_t all = combo_all(n);
     for (size_t i = 0; i < m; i++)
         if (combo_has(x[i], target) && (x[i] & ~all) == 0) {
-            set_add(&measured, x[i]);
+            search_set_add(&measured, x[i]);
             if (i < m - nfixed && sign * y[i] > best)
                 best = sign * y[i];
         }
@@ -546,7 +542,7 @@ static int round_with(const search_settings *st, const predict_model *model, int
         info->remaining = 0;
         for (size_t i = 0; i < st->pool_len; i++)
             info->remaining += combo_has(st->pool[i], target) && (st->pool[i] & ~all) == 0 &&
-                               !set_has(&measured, st->pool[i]);
+                               !search_set_has(&measured, st->pool[i]);
     } else if (n <= SEARCH_ENUMERATE_MAX) {
         info->enumerated = true;
         enumerate(&sc, n, target);
@@ -583,7 +579,7 @@ static int round_with(const search_settings *st, const predict_model *model, int
                 v = fi[draw];
             } else {
                 double mu, sd;
-                moments(fi, S, &mu, &sd);
+                search_moments(fi, S, &mu, &sd);
                 v = search_acquisition_value(st->acquisition, mu, sd, best);
             }
             if (bi == L || v > bv || (v == bv && h.combo[i] < h.combo[bi])) {
@@ -593,7 +589,7 @@ static int round_with(const search_settings *st, const predict_model *model, int
         }
         taken[bi] = true;
         double mu, sd;
-        moments(h.F + bi * S, S, &mu, &sd);
+        search_moments(h.F + bi * S, S, &mu, &sd);
         out[picks].combo = h.combo[bi];
         out[picks].predicted = sign * mu;
         out[picks].sd = sd;
@@ -606,7 +602,7 @@ static int round_with(const search_settings *st, const predict_model *model, int
     free(h.combo);
     free(h.key);
     free(h.F);
-    set_free(&measured);
+    search_set_free(&measured);
     return picks;
 }
 
@@ -724,7 +720,7 @@ typedef struct design_out {
 
 static void design_add(design_out *o, combo_t c)
 {
-    if (!combo_has(c, o->target) || !set_add(&o->seen, c))
+    if (!combo_has(c, o->target) || !search_set_add(&o->seen, c))
         return;
     if (o->len == o->cap) {
         o->cap = o->cap ? o->cap * 2 : 64;
@@ -747,7 +743,7 @@ combo_t *search_initial_design(const search_design *d, int n, int target, const 
     }
     design_out o = {0};
     o.target = target;
-    set_init(&o.seen, 64);
+    search_set_init(&o.seen, 64);
     combo_t all = combo_all(n);
     if (d->kind == DESIGN_SINGLES) {
         design_add(&o, combo_single(target));
@@ -817,7 +813,7 @@ combo_t *search_initial_design(const search_design *d, int n, int target, const 
                 design_add(&o, (rng_next(&rng) & all) | combo_single(target));
         }
     }
-    set_free(&o.seen);
+    search_set_free(&o.seen);
     *count = o.len;
     return o.v ? o.v : xmalloc(sizeof(combo_t));
 }
@@ -843,347 +839,4 @@ int search_round_runs(const search_settings *st, int target, const predict_runs 
     free(x);
     free(y);
     return r;
-}
-
-/* ---------- rounds for several targets ---------- */
-
-/* Keeps the k best picks in out[0..*len) by (value, tie), best first. */
-static void joint_offer(search_joint_pick *out, double *tie, int k, int *len, const search_joint_pick *p, double t)
-{
-    int i;
-    if (*len < k) {
-        i = (*len)++;
-    } else {
-        i = k - 1;
-        if (!(p->value > out[i].value || (p->value == out[i].value && t > tie[i])))
-            return;
-    }
-    while (i > 0 && (p->value > out[i - 1].value || (p->value == out[i - 1].value && t > tie[i - 1]))) {
-        out[i] = out[i - 1];
-        tie[i] = tie[i - 1];
-        i--;
-    }
-    out[i] = *p;
-    tie[i] = t;
-}
-
-/* The targets' side of a joint round: settings, models, and each target's best and scale. */
-typedef struct joint_ctx {
-    const search_settings *st;
-    const int *targets;
-    int nt;
-    const predict_model *const *model;
-    double sign;
-    const double *best, *scale;
-} joint_ctx;
-
-/* Target j's part of candidate p from its members' predictions f (not sign-adjusted yet): writes
- * p's predicted, sd and z for j, adds to p->value and raises *t (the best z, clamped or not). */
-static void joint_part(const joint_ctx *jc, int j, double *f, int S, search_joint_pick *p, double *t)
-{
-    const search_settings *st = jc->st;
-    for (int q = 0; q < S; q++)
-        f[q] *= jc->sign;
-    double mu, sd;
-    moments(f, S, &mu, &sd);
-    double a = search_acquisition_value(st->acquisition == ACQ_THOMPSON ? ACQ_UCB : st->acquisition, mu, sd,
-                                        jc->best[j]);
-    if (st->acquisition != ACQ_EI) /* ei is already an improvement */
-        a -= jc->best[j];
-    double z = a / jc->scale[j];
-    p->predicted[j] = jc->sign * mu;
-    p->sd[j] = sd;
-    p->z[j] = z > 0 ? z : 0;
-    p->value += p->z[j];
-    *t = z > *t ? z : *t;
-}
-
-/* Candidate c scored exactly (predict_eval_members for each target it contains). */
-static double joint_exact(const joint_ctx *jc, combo_t c, search_joint_pick *p)
-{
-    double f[64], t = -INFINITY;
-    p->combo = c;
-    p->value = 0;
-    for (int j = 0; j < jc->nt; j++) {
-        p->z[j] = p->predicted[j] = p->sd[j] = NAN;
-        if (!combo_has(c, jc->targets[j]))
-            continue;
-        predict_eval_members(jc->model[j], c, f);
-        joint_part(jc, j, f, predict_members(jc->model[j]), p, &t);
-    }
-    return t;
-}
-
-/* Every unmeasured candidate scored exactly, in increasing order: the k best by (value, tie), the
- * earlier combination first among equals. */
-static int joint_all(const joint_ctx *jc, int n, const combo_set *measured, int k, search_joint_pick *out)
-{
-    combo_t tmask = 0;
-    for (int j = 0; j < jc->nt; j++)
-        tmask |= combo_single(jc->targets[j]);
-    double tie[1024];
-    int len = 0;
-    combo_t last = combo_all(n);
-    for (combo_t c = 1; c && c <= last; c++) {
-        if (!(c & tmask) || set_has(measured, c))
-            continue;
-        search_joint_pick p;
-        double t = joint_exact(jc, c, &p);
-        joint_offer(out, tie, k, &len, &p, t);
-    }
-    return len;
-}
-
-/* The screen: every candidate scored with one predictor cursor per target, in Gray-code order over
- * an index whose low bits are the other datasets and whose high bits are the targets (so that in a
- * block the targets stay put and each cursor steps one dataset at a time), in blocks of
- * SCORE_BLOCK indices that threads take in any order, each block from a cursor reset. Each thread
- * keeps the best JOINT_SHORT by (value, tie, combination), a total order, so the merged shortlist
- * is the same whatever the number of threads. The shortlist is then scored exactly and its k best
- * taken as joint_all takes them. A cursor may differ from predict_eval_members in the last bits:
- * when a candidate left out could, by JOINT_SLACK, have been among the k best, the screen says so
- * (-1) and the caller scores everything exactly, so the picks are always joint_all's. */
-#define JOINT_SLACK 1e-9
-
-typedef struct joint_entry {
-    combo_t c;
-    double v, t;
-} joint_entry;
-
-/* a worse than b: lower value, then lower tie, then the later combination */
-static bool joint_worse(const joint_entry *a, const joint_entry *b)
-{
-    if (a->v != b->v)
-        return a->v < b->v;
-    if (a->t != b->t)
-        return a->t < b->t;
-    return a->c > b->c;
-}
-
-typedef struct joint_heap { /* a min-heap: the worst kept at [0] */
-    joint_entry *e;
-    size_t len, cap;
-    uint64_t offered;
-} joint_heap;
-
-static void joint_heap_offer(joint_heap *h, const joint_entry *x)
-{
-    h->offered++;
-    size_t i;
-    if (h->len < h->cap) {
-        i = h->len++;
-        while (i > 0 && joint_worse(x, &h->e[(i - 1) / 2])) {
-            h->e[i] = h->e[(i - 1) / 2];
-            i = (i - 1) / 2;
-        }
-        h->e[i] = *x;
-        return;
-    }
-    if (!joint_worse(&h->e[0], x))
-        return;
-    for (i = 0;;) {
-        size_t l = 2 * i + 1, r = l + 1, s = l;
-        if (l >= h->len)
-            break;
-        if (r < h->len && joint_worse(&h->e[r], &h->e[l]))
-            s = r;
-        if (!joint_worse(&h->e[s], x))
-            break;
-        h->e[i] = h->e[s];
-        i = s;
-    }
-    h->e[i] = *x;
-}
-
-typedef struct joint_worker {
-    joint_heap h;
-    predict_cursor *cur[COMBO_MAX_DATASETS];
-} joint_worker;
-
-typedef struct joint_job {
-    const joint_ctx *jc;
-    const combo_set *measured;
-    int n;
-    int bit[COMBO_MAX_DATASETS]; /* index bit -> dataset */
-    uint64_t size;
-    size_t cap;
-    joint_worker *w[PAR_MAX_THREADS];
-} joint_job;
-
-static void joint_block(void *ctx, size_t blk, int worker)
-{
-    joint_job *jb = ctx;
-    const joint_ctx *jc = jb->jc;
-    joint_worker *w = jb->w[worker];
-    if (!w) {
-        w = jb->w[worker] = xcalloc(1, sizeof *w);
-        w->h.cap = jb->cap;
-        w->h.e = xmalloc(jb->cap * sizeof *w->h.e);
-        for (int j = 0; j < jc->nt; j++)
-            w->cur[j] = predict_cursor_new(jc->model[j]);
-    }
-    for (int j = 0; j < jc->nt; j++)
-        predict_cursor_reset(w->cur[j]);
-    uint64_t lo = (uint64_t)blk * SCORE_BLOCK, hi = lo + SCORE_BLOCK < jb->size ? lo + SCORE_BLOCK : jb->size;
-    double f[64];
-    search_joint_pick p;
-    for (uint64_t i = lo; i < hi; i++) {
-        combo_t c = 0;
-        for (uint64_t g = combo_gray(i); g; g &= g - 1)
-            c |= combo_single(jb->bit[__builtin_ctzll(g)]);
-        joint_entry x = {c, 0, -INFINITY};
-        p.value = 0;
-        bool any = false;
-        for (int j = 0; j < jc->nt; j++)
-            if (combo_has(c, jc->targets[j])) {
-                if (!any && set_has(jb->measured, c))
-                    break;
-                any = true;
-                predict_cursor_eval(w->cur[j], c, f);
-                joint_part(jc, j, f, predict_members(jc->model[j]), &p, &x.t);
-            }
-        if (!any)
-            continue;
-        x.v = p.value;
-        joint_heap_offer(&w->h, &x);
-    }
-}
-
-static int by_joint_rank(const void *a, const void *b)
-{
-    const joint_entry *x = a, *y = b;
-    return joint_worse(y, x) ? -1 : joint_worse(x, y);
-}
-
-static int joint_screen(const joint_ctx *jc, int n, const combo_set *measured, int k, search_joint_pick *out)
-{
-    joint_job jb = {.jc = jc, .measured = measured, .n = n, .size = (uint64_t)1 << n};
-    jb.cap = (size_t)(k * 32 > 512 ? k * 32 : 512);
-    combo_t tmask = 0;
-    for (int j = 0; j < jc->nt; j++)
-        tmask |= combo_single(jc->targets[j]);
-    int nb = 0;
-    for (int b = 0; b < n; b++)
-        if (!combo_has(tmask, b))
-            jb.bit[nb++] = b;
-    for (int b = 0; b < n; b++)
-        if (combo_has(tmask, b))
-            jb.bit[nb++] = b;
-    par_for((size_t)((jb.size + SCORE_BLOCK - 1) / SCORE_BLOCK), joint_block, &jb);
-    joint_heap h = {xmalloc(jb.cap * sizeof *h.e), 0, jb.cap, 0};
-    uint64_t offered = 0;
-    for (int t = 0; t < PAR_MAX_THREADS; t++) {
-        joint_worker *w = jb.w[t];
-        if (!w)
-            continue;
-        for (size_t i = 0; i < w->h.len; i++)
-            joint_heap_offer(&h, &w->h.e[i]);
-        offered += w->h.offered;
-        for (int j = 0; j < jc->nt; j++)
-            predict_cursor_free(w->cur[j]);
-        free(w->h.e);
-        free(w);
-    }
-    /* The shortlist scored exactly, ranked as joint_all ranks. */
-    joint_entry worst = h.len ? h.e[0] : (joint_entry){0, 0, 0};
-    size_t L = h.len;
-    search_joint_pick *pk = xmalloc((L ? L : 1) * sizeof *pk);
-    joint_entry *ex = xmalloc((L ? L : 1) * sizeof *ex);
-    for (size_t i = 0; i < L; i++) {
-        ex[i].t = joint_exact(jc, h.e[i].c, &pk[i]);
-        ex[i].v = pk[i].value;
-        ex[i].c = pk[i].combo;
-    }
-    qsort(ex, L, sizeof *ex, by_joint_rank);
-    int len = L < (size_t)k ? (int)L : k;
-    /* Safe when nothing was left out, or when whatever was left out (at most the worst kept by the
-     * screen, give or take the slack) ranks below the k-th exactly. */
-    bool safe = offered <= L || len == 0;
-    if (!safe) {
-        double mag = 0;
-        for (int j = 0; j < jc->nt; j++)
-            mag += 1 + fabs(jc->best[j]) / jc->scale[j];
-        const joint_entry *kth = &ex[len - 1];
-        double slack_v = JOINT_SLACK * mag * (1 + fabs(worst.v)), slack_t = JOINT_SLACK * mag * (1 + fabs(worst.t));
-        safe = kth->v > worst.v + slack_v ||
-               (kth->v == 0 && worst.v == 0 && kth->t < 0 && kth->t > worst.t + slack_t);
-    }
-    for (int i = 0; safe && i < len; i++)
-        for (size_t q = 0; q < L; q++)
-            if (pk[q].combo == ex[i].c) {
-                out[i] = pk[q];
-                break;
-            }
-    free(pk);
-    free(ex);
-    free(h.e);
-    return safe ? len : -1;
-}
-
-int search_round_joint(const search_settings *st, const int *targets, int nt, const predict_runs *runs,
-                       search_joint_pick *out, cs_error *err)
-{
-    if (runs->n > SEARCH_ENUMERATE_MAX || nt < 1 || nt > COMBO_MAX_DATASETS) {
-        error_set(err, NULL, 0, 0, "a round for several targets needs 1 to %d datasets (this has %d)",
-                  SEARCH_ENUMERATE_MAX, runs->n);
-        return -1;
-    }
-    predict_model *model[COMBO_MAX_DATASETS] = {0};
-    for (int j = 0; j < nt; j++) {
-        model[j] = predict_fit_runs(st->predictor, targets[j], runs, st->seed + (uint64_t)j, PREDICT_FULL, err);
-        if (!model[j]) {
-            for (int i = 0; i < j; i++)
-                predict_free(model[i]);
-            return -1;
-        }
-    }
-    int len = search_round_joint_models(st, targets, nt, (const predict_model *const *)model, runs, out, err);
-    for (int j = 0; j < nt; j++)
-        predict_free(model[j]);
-    return len;
-}
-
-int search_round_joint_models(const search_settings *st, const int *targets, int nt,
-                              const predict_model *const *model, const predict_runs *runs,
-                              search_joint_pick *out, cs_error *err)
-{
-    int n = runs->n, k = st->batch > 0 ? st->batch : 1;
-    if (n > SEARCH_ENUMERATE_MAX || nt < 1 || nt > COMBO_MAX_DATASETS) {
-        error_set(err, NULL, 0, 0, "a round for several targets needs 1 to %d datasets (this has %d)",
-                  SEARCH_ENUMERATE_MAX, n);
-        return -1;
-    }
-    double sign = st->minimize ? -1 : 1;
-    double best[COMBO_MAX_DATASETS], scale[COMBO_MAX_DATASETS];
-    for (int j = 0; j < nt; j++) {
-        combo_t *x;
-        double *y;
-        size_t m = predict_runs_target(runs, targets[j], &x, &y);
-        double mu = 0, v = 0;
-        best[j] = -INFINITY;
-        for (size_t i = 0; i < m; i++) {
-            mu += y[i];
-            best[j] = sign * y[i] > best[j] ? sign * y[i] : best[j];
-        }
-        mu = m ? mu / (double)m : 0;
-        for (size_t i = 0; i < m; i++)
-            v += (y[i] - mu) * (y[i] - mu);
-        scale[j] = m > 1 && v > 0 ? sqrt(v / (double)(m - 1)) : 1;
-        free(x);
-        free(y);
-        if (!isfinite(best[j]))
-            best[j] = 0;
-    }
-    combo_set measured;
-    set_init(&measured, runs->m);
-    for (size_t i = 0; i < runs->m; i++)
-        set_add(&measured, runs->combo[i]);
-    if (k > 1024)
-        k = 1024;
-    joint_ctx jc = {st, targets, nt, model, sign, best, scale};
-    int len = joint_screen(&jc, n, &measured, k, out);
-    if (len < 0) /* the screen could not vouch for its shortlist: score every candidate exactly */
-        len = joint_all(&jc, n, &measured, k, out);
-    set_free(&measured);
-    return len;
 }
