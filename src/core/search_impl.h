@@ -1,4 +1,4 @@
-/* search_impl: what search.c and search_joint.c share, not a public header. */
+/* search_impl: what search.c, search_joint.c and search_design.c share, not a public header. */
 #ifndef COMBOSCOPE_SEARCH_IMPL_H
 #define COMBOSCOPE_SEARCH_IMPL_H
 
