@@ -38,3 +38,20 @@ expect_one_line_err() {
 }
 expect_file_eq() { cmp -s "$1" "$2" || _case_fail "$1 and $2 differ"; }
 expect_true()   { "$@" || _case_fail "failed: $*"; }
+
+# The explorer under a real terminal: a private tmux server (socket $SOCK, set by each test
+# file) and the session $PANE in it. tm runs tmux on that server, screen_text prints the pane,
+# wait_for REGEX [SECONDS] polls it (default $PANE_WAIT, else 5 s) and fails the case with the
+# pane's last lines when it never shows.
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+screen_text() { tm capture-pane -p -t "$PANE"; }
+wait_for() {
+    local i
+    for i in $(seq $(( ${2:-${PANE_WAIT:-5}} * 10 ))); do
+        screen_text | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    screen_text >"$TMP/out"
+    _case_fail "the screen never showed /$1/: $(tail -3 "$TMP/out" | tr -s " ")"
+    return 1
+}

@@ -3,7 +3,6 @@
 
 if command -v tmux >/dev/null 2>&1; then
 SOCK="cs-dumb-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 for term in dumb; do
     case_begin "TERM=$term: refused in one line, exit 1"
     tm new-session -d -s d -x 80 -y 24 \

@@ -9,51 +9,42 @@ else
 
 "$CS" synth --datasets 20 --runs 40000 --seed 3 -o "$TMP/big.csv" >/dev/null 2>&1
 SOCK="cs-fit-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 PANE=fit
-wait_pane() { # wait_pane REGEX [TENTHS]
-    local i
-    for i in $(seq "${2:-100}"); do
-        tm capture-pane -p -t "$PANE" | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    tm capture-pane -p -t "$PANE" >"$TMP/pane"; _case_fail "never showed /$1/: $(grep -v "^$" "$TMP/pane" | tail -3)"
-    return 1
-}
+PANE_WAIT=10  # tm, wait_for: tests/cli/lib.sh
 tm new-session -d -s fit -x 120 -y 30 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
 tm send-keys -t fit "'$CS' '$TMP/big.csv'; echo EXIT=\$?" Enter
 
 case_begin "a long fit: the seconds are counted, Esc cancels it at once"
-if wait_pane "1 Study" 300; then
+if wait_for "1 Study" 30; then
     tm send-keys -t fit 4
-    wait_pane "fitting auto on a sample of 5000 of [0-9]+ runs.* [0-9]+ s +\(Esc cancels\)"
+    wait_for "fitting auto on a sample of 5000 of [0-9]+ runs.* [0-9]+ s +\(Esc cancels\)"
     tm send-keys -t fit Escape
-    wait_pane "fit cancelled \(Esc\)" 20
+    wait_for "fit cancelled \(Esc\)" 2
     case_begin "after a cancel the explorer answers keys at once"
-    tm send-keys -t fit 1; wait_pane "20 datasets, [0-9]+ task types" 20
+    tm send-keys -t fit 1; wait_for "20 datasets, [0-9]+ task types" 2
 
-    tm send-keys -t fit q; wait_pane "EXIT=0" 50
+    tm send-keys -t fit q; wait_for "EXIT=0" 5
 
     case_begin "quitting at once after a cancel, while the worker still fits, exits cleanly"
     # the cancelled worker is detached and still inside the fit: the process leaves without
     # running exit handlers under it (round_fits_running)
     tm send-keys -t fit clear Enter
     tm send-keys -t fit "'$CS' '$TMP/big.csv'; echo EXIT=\$?" Enter
-    if wait_pane "1 Study" 300; then
+    if wait_for "1 Study" 30; then
         tm send-keys -t fit 4
-        wait_pane "fitting auto on a sample" 100
+        wait_for "fitting auto on a sample" 10
         tm send-keys -t fit Escape q
-        wait_pane "EXIT=0" 100
+        wait_for "EXIT=0" 10
     fi
 
     case_begin "a fit to the end says it fitted a sample of the runs"
     # the additive predictor: quick even in the sanitizer build
     printf '{\n  "comboscope": 1,\n  "tables": ["big.csv"],\n  "search": {"predictor": "additive"}\n}\n' >"$TMP/big.json"
     tm send-keys -t fit "'$CS' '$TMP/big.json'; echo EXIT=\$?" Enter
-    wait_pane "1 Study" 300
+    wait_for "1 Study" 30
     tm send-keys -t fit 4
-    wait_pane "predictor additive \(cv rho [-0-9.]+, mae [0-9.]+ on a sample of 5000 of [0-9]+ runs\)" 1200
-    tm send-keys -t fit q; wait_pane "EXIT=0" 50
+    wait_for "predictor additive \(cv rho [-0-9.]+, mae [0-9.]+ on a sample of 5000 of [0-9]+ runs\)" 120
+    tm send-keys -t fit q; wait_for "EXIT=0" 5
 fi
 tm kill-server 2>/dev/null
 fi

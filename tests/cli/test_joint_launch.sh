@@ -20,18 +20,7 @@ cat >"$E/study.json" <<JSON
 JSON
 printf 'run,combination,dataset,f1\nr0001,A,A,0.5\nr0002,B,B,0.4\nr0003,C,C,0.3\nr0004,D,D,0.2\n' >"$E/runs.csv"
 printf 'r0005,A+C,A,0.55\nr0005,A+C,C,0.31\nr0006,B+D,B,0.42\nr0006,B+D,D,0.22\n' >>"$E/runs.csv"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-screen_text() { tm capture-pane -p -t joint; }
-wait_for() { # REGEX [SECONDS]
-    local i
-    for i in $(seq $(( ${2:-5} * 10 ))); do
-        screen_text | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    screen_text >"$TMP/out"
-    _case_fail "the screen never showed /$1/: $(tail -3 "$TMP/out" | tr -s " ")"
-    return 1
-}
+PANE=joint PANE_WAIT=5  # tm, screen_text, wait_for: tests/cli/lib.sh
 tm new-session -d -s joint -x 100 -y 30 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
 tm send-keys -t joint "cd '$E' && '$CS' study.json; echo EXIT=\$?" Enter
 

@@ -13,35 +13,26 @@ cp sample-results/biomed12-study/study.json sample-results/biomed12-study/runs.c
    sample-results/biomed12-study/journal.jsonl "$R/"
 cp "$R/journal.jsonl" "$TMP/journal.orig"
 SOCK="cs-jrepl-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 PANE=rp
-wait_pane() {
-    local i
-    for i in $(seq 50); do
-        tm capture-pane -p -t "$PANE" | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    tm capture-pane -p -t "$PANE" >"$TMP/pane"; _case_fail "the explorer never showed /$1/: $(grep -v "^$" "$TMP/pane" | tail -3)"
-    return 1
-}
+PANE_WAIT=5  # tm, wait_for: tests/cli/lib.sh
 lines() { wc -l <"$1"; }
 
 tm new-session -d -s rp -x 100 -y 30 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
 tm send-keys -t rp "'$CS' '$R/study.json'; echo EXIT=\$?" Enter
 
 case_begin "journal replaced: no \"saved\", nothing written to the old file, r reloads"
-if wait_pane "1 Study"; then
-    tm send-keys -t rp 4; wait_pane "Round [0-9]+"
-    tm send-keys -t rp a; wait_pane "saved: #[0-9]+ accepted"
+if wait_for "1 Study"; then
+    tm send-keys -t rp 4; wait_for "Round [0-9]+"
+    tm send-keys -t rp a; wait_for "saved: #[0-9]+ accepted"
     cp "$TMP/journal.orig" "$TMP/x"
     mv "$TMP/x" "$R/journal.jsonl"
     n="$(lines "$R/journal.jsonl")"
     tm send-keys -t rp j a
-    wait_pane "journal was replaced on disk by another file: not saved.*"
+    wait_for "journal was replaced on disk by another file: not saved.*"
     tm capture-pane -p -t rp | grep -Eq "saved: #[0-9]+ accepted \(journal" && _case_fail "still says saved"
     [ "$(lines "$R/journal.jsonl")" = "$n" ] || _case_fail "the journal at the path changed"
-    tm send-keys -t rp r; wait_pane "journal reloaded: $n lines"
-    tm send-keys -t rp a; wait_pane "saved: #[0-9]+ accepted \(journal line [0-9]+\)"
+    tm send-keys -t rp r; wait_for "journal reloaded: $n lines"
+    tm send-keys -t rp a; wait_for "saved: #[0-9]+ accepted \(journal line [0-9]+\)"
     said="$(tm capture-pane -p -t rp | sed -n 's/.*saved: #[0-9]* accepted (journal line \([0-9]*\)).*/\1/p')"
     [ "$(lines "$R/journal.jsonl")" = "$said" ] && [ "$said" -gt "$n" ] ||
         _case_fail "the screen says line $said, the file has $(lines "$R/journal.jsonl")"
@@ -50,10 +41,10 @@ if wait_pane "1 Study"; then
     case_begin "journal removed: no \"saved\", nothing recreated until r"
     rm "$R/journal.jsonl"
     tm send-keys -t rp j a
-    wait_pane "journal was removed from disk: not saved"
+    wait_for "journal was removed from disk: not saved"
     [ -e "$R/journal.jsonl" ] && _case_fail "a journal was written after the removal"
-    tm send-keys -t rp r; wait_pane "journal started again: 0 lines"
-    tm send-keys -t rp q; wait_pane "EXIT=0"
+    tm send-keys -t rp r; wait_for "journal started again: 0 lines"
+    tm send-keys -t rp q; wait_for "EXIT=0"
 fi
 tm kill-server 2>/dev/null
 fi

@@ -9,18 +9,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 else
 
 SOCK="cs-keys-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-screen_text() { tm capture-pane -p -t keys; }
-wait_for() {
-    local i
-    for i in $(seq 100); do
-        screen_text | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    screen_text >"$TMP/out"
-    _case_fail "the screen never showed /$1/"
-    return 1
-}
+PANE=keys PANE_WAIT=10  # tm, screen_text, wait_for: tests/cli/lib.sh
 running() { sleep 0.2; ! screen_text | grep -q "EXIT="; }
 # Esc, then a pause: a key within ESCDELAY after it would be read as Alt-key
 esc() { tm send-keys -t keys Escape; sleep 0.3; }

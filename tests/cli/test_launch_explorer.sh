@@ -17,18 +17,7 @@ cat >"$E/study.json" <<JSON
  "launch": {"engine": "local", "command": "sh $ROOT/tests/cli/launch/train.sh {run} {datasets_csv} {result}"}}
 JSON
 printf 'run,combination,dataset,f1\nr0001,A,A,0.5\n,B,B,0.4\n,C,C,0.3\n' >"$E/runs.csv"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-screen_text() { tm capture-pane -p -t launch; }
-wait_for() { # REGEX [SECONDS]
-    local i
-    for i in $(seq $(( ${2:-5} * 10 ))); do
-        screen_text | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    screen_text >"$TMP/out"
-    _case_fail "the screen never showed /$1/: $(tail -3 "$TMP/out" | tr -s " ")"
-    return 1
-}
+PANE=launch PANE_WAIT=5  # tm, screen_text, wait_for: tests/cli/lib.sh
 tm new-session -d -s launch -x 100 -y 30 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
 tm send-keys -t launch "cd '$E' && '$CS' study.json; echo EXIT=\$?" Enter
 

@@ -34,7 +34,6 @@ cat >"$E/journal.jsonl" <<JL
 {${T}1Z","round":1,"event":"queued","target":"A","run":"r0002","combination":"A+B","known":0}
 {${T}2Z","round":1,"event":"committed","target":"A"}
 JL
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 wait_file() { # REGEX FILE [SECONDS]
     local i
     for i in $(seq $(( ${3:-10} * 10 ))); do grep -Eq -- "$1" "$2" 2>/dev/null && return 0; sleep 0.1; done

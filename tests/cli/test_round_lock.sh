@@ -15,16 +15,7 @@ mkdir -p "$L"
 cp sample-results/biomed12-study/study.json sample-results/biomed12-study/runs.csv \
    sample-results/biomed12-study/journal.jsonl "$L/"
 SOCK="cs-lock-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-wait_pane() {
-    local i
-    for i in $(seq 50); do
-        tm capture-pane -p -t "$PANE" | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    tm capture-pane -p -t "$PANE" >"$TMP/pane"; _case_fail "the explorer never showed /$1/: $(grep -v "^$" "$TMP/pane" | tail -3)"
-    return 1
-}
+PANE_WAIT=5  # tm, wait_for: tests/cli/lib.sh
 second() { # runs a scripted second explorer on the study; screens to $TMP/out
     printf 'dump opened\nkey 4 a\ndump tried to accept\n' >"$TMP/second.script"
     env COMBOSCOPE_SCRIPT="$TMP/second.script" LC_ALL=C.UTF-8 TERM=xterm-256color COLUMNS=80 LINES=24 \
@@ -37,7 +28,7 @@ tm new-session -d -s lock -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=scre
 tm send-keys -t lock "cd '$TMP' && sh -c 'echo \$\$ >pid; exec \"\$0\" \"\$1\"' '$CS' '$L/study.json'; echo EXIT=\$?" Enter
 
 case_begin "lock: a second explorer opens read-only and names the holder"
-if wait_pane "1 Study"; then
+if wait_for "1 Study"; then
     pid="$(cat "$TMP/pid")"
     before="$(wc -l <"$L/journal.jsonl")"
     second
@@ -50,19 +41,19 @@ if wait_pane "1 Study"; then
     case_begin "lock: the holder decides while another, read-only, follows its journal"
     tm new-session -d -s follow -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
     tm send-keys -t follow "'$CS' '$L/study.json'; echo EXIT=\$?" Enter
-    PANE=follow; wait_pane "read-only: held by pid"
-    tm send-keys -t follow 4; wait_pane "Round 5 .*read-only"
+    PANE=follow; wait_for "read-only: held by pid"
+    tm send-keys -t follow 4; wait_for "Round 5 .*read-only"
     PANE=lock
-    tm send-keys -t lock 4; wait_pane "Round 5"
-    tm send-keys -t lock a; wait_pane "saved: #1 accepted"
+    tm send-keys -t lock 4; wait_for "Round 5"
+    tm send-keys -t lock a; wait_for "saved: #1 accepted"
     [ "$(wc -l <"$L/journal.jsonl")" -gt "$before" ] || _case_fail "the holder's decision is not in the journal"
-    PANE=follow; wait_pane "^ +1 +accepted" # no key pressed: noticed while idle
-    tm send-keys -t follow q; wait_pane "EXIT=0"
+    PANE=follow; wait_for "^ +1 +accepted" # no key pressed: noticed while idle
+    tm send-keys -t follow q; wait_for "EXIT=0"
     PANE=lock
 
     case_begin "lock: a holder killed with SIGKILL leaves no lock behind"
     kill -KILL "$pid"
-    wait_pane "EXIT=137"
+    wait_for "EXIT=137"
     second
     expect_status 0
     grep -q "held by pid" "$TMP/out" && _case_fail "still locked after the holder died"
@@ -85,16 +76,16 @@ run_id="$(echo "$first" | cut -d'"' -f4)"; combo="$(echo "$first" | cut -d'"' -f
 PANE=idle
 tm new-session -d -s idle -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
 tm send-keys -t idle "'$CS' '$W/study.json'; echo EXIT=\$?" Enter
-if wait_pane "1 Study"; then
-    tm send-keys -t idle 4; wait_pane "queue: 1 run waiting for results: $run_id"
+if wait_for "1 Study"; then
+    tm send-keys -t idle 4; wait_for "queue: 1 run waiting for results: $run_id"
     sleep 0.3
     # the training job's launcher writes its rows; no key is pressed afterwards
     awk -F, -v c="$combo" -v id="$run_id" 'BEGIN { OFS = "," } $2 == c { $1 = id; print }' \
         sample-results/biomed12/runs.csv >>"$W/runs.csv"
-    wait_pane "1 result journaled: round 5 complete, round 6 can be proposed \\(4\\)"
-    wait_pane "round 5 complete: 1 of 1 run done; round 6 is proposed with their results"
+    wait_for "1 result journaled: round 5 complete, round 6 can be proposed \\(4\\)"
+    wait_for "round 5 complete: 1 of 1 run done; round 6 is proposed with their results"
     grep -q "\"event\":\"result\".*\"run\":\"$run_id\"" "$W/journal.jsonl" || _case_fail "no result journaled"
-    tm send-keys -t idle q; wait_pane "EXIT=0"
+    tm send-keys -t idle q; wait_for "EXIT=0"
 fi
 tm kill-server 2>/dev/null
 fi

@@ -10,19 +10,7 @@ else
 
 SOCK="cs-smoke-$$"
 SMALL="$ROOT/tests/golden/data/small.csv"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-screen_text() { tm capture-pane -p -t smoke; }
-# wait_for REGEX: polls the pane for up to 5 s.
-wait_for() {
-    local i
-    for i in $(seq 50); do
-        screen_text | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    screen_text >"$TMP/out"
-    _case_fail "the screen never showed /$1/"
-    return 1
-}
+PANE=smoke PANE_WAIT=5  # tm, screen_text, wait_for: tests/cli/lib.sh
 flag() { tm display-message -p -t smoke "#{$1}"; }
 
 tm new-session -d -s smoke -x 80 -y 24 "env -i PATH='$PATH' HOME='$TMP' TERM=screen-256color LC_ALL=C.UTF-8 sh"
