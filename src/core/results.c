@@ -405,6 +405,17 @@ static bool append_begin(const study *s, table_append *t, cs_error *err)
     return true;
 }
 
+/* append_begin for scores of the study's metric: the table must have its column. */
+static bool append_begin_scores(const study *s, table_append *t, cs_error *err)
+{
+    if (!append_begin(s, t, err))
+        return false;
+    for (int c = 0; c < t->h.n; c++)
+        if (strcmp(t->h.names[c], s->metrics[s->metric]) == 0)
+            return true;
+    return error_set(err, t->table, 1, 0, "the table has no \"%s\" column to hold the scores", s->metrics[s->metric]);
+}
+
 static void format_number(double v, char num[64])
 {
     /* the shortest text that reads back as the same number */
@@ -585,16 +596,8 @@ bool results_enter(const study *s, const journal *j, const char *run_id, const d
         if (combo_has(run->combo, d) && !isfinite(scores[d]))
             return error_set(err, NULL, 0, 0, "run %s needs a score for %s", run_id, s->datasets[d].name);
     table_append t;
-    bool ok = append_begin(s, &t, err);
-    if (ok) {
-        /* Without a run column the rows match by combination, as a new replicate. */
-        bool has_metric = false;
-        for (int c = 0; c < t.h.n; c++)
-            has_metric |= strcmp(t.h.names[c], s->metrics[s->metric]) == 0;
-        if (!has_metric)
-            ok = error_set(err, t.table, 1, 0, "the table has no \"%s\" column to hold the scores",
-                           s->metrics[s->metric]);
-    }
+    /* Without a run column the rows match by combination, as a new replicate. */
+    bool ok = append_begin_scores(s, &t, err);
     manual_ctx mc = {.s = s, .scores = scores};
     for (int d = 0; ok && d < s->n_datasets; d++)
         if (combo_has(run->combo, d))
@@ -724,15 +727,7 @@ bool results_append_run(const study *s, const journal *j, const char *run_id, co
     if (!run)
         return error_set(err, j->path, 0, 0, "no run %s in the journal", run_id);
     table_append t;
-    bool ok = append_begin(s, &t, err);
-    if (ok) {
-        bool has_metric = false;
-        for (int c = 0; c < t.h.n; c++)
-            has_metric |= strcmp(t.h.names[c], s->metrics[s->metric]) == 0;
-        if (!has_metric)
-            ok = error_set(err, t.table, 1, 0, "the table has no \"%s\" column to hold the scores",
-                           s->metrics[s->metric]);
-    }
+    bool ok = append_begin_scores(s, &t, err);
     result_text rt = {0};
     ok = ok && csv_each_row(result_path, NULL, result_text_row, &rt, err);
     /* what the result has and the table cannot hold: kept out, but named to the caller */
